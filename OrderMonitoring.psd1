@@ -1,0 +1,27 @@
+@{
+    # The module is the binary cmdlet library; its dependencies are staged beside it by build.ps1.
+    RootModule           = 'OrderMonitoring.Cmdlets.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '24520932-45e4-4b4d-831f-f5363d6e74a4'
+    Author               = 'OrderMonitoring contributors'
+    CompanyName          = 'OrderMonitoring contributors'
+    Copyright            = '(c) OrderMonitoring contributors. MIT License.'
+    Description          = 'Deploys and operates an AWS monitoring stack for e-commerce order processing: a DynamoDB order table whose stream feeds a C# Lambda that audits every change to a versioned, encrypted S3 bucket and alerts on failed orders through SNS, watched by CloudWatch alarms.'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    PowerShellVersion    = '5.1'
+
+    # Explicit lists: no wildcards, so PowerShell never loads the assembly just to discover what it exports.
+    CmdletsToExport      = @()
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('AWS', 'CloudFormation', 'DynamoDB', 'Lambda', 'S3', 'SNS', 'CloudWatch', 'Monitoring', 'Audit', 'Orders', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
+            ProjectUri   = 'https://example.com/OrderMonitoring'
+            LicenseUri   = 'https://example.com/OrderMonitoring/LICENSE'
+            ReleaseNotes = 'First version.'
+        }
+    }
+}

@@ -1,0 +1,116 @@
+<#
+.SYNOPSIS
+    Builds, tests, packages, demonstrates and benchmarks the OrderMonitoring module.
+
+.DESCRIPTION
+    The one entry point people need. Run it with the PowerShell that the repository pins as a local .NET tool:
+
+        dotnet tool restore && dotnet pwsh ./build.ps1 test
+
+    Tasks:
+      build    Build every project and stage the module into out/OrderMonitoring (importable as it is).
+      test     build, then every xunit project and every Pester suite (Pester in a fresh pwsh against the staged
+               module); prints one closing line "Tests: N passed, N failed, N skipped" and fails if anything failed
+               or nothing ran.
+      package  build, then the Lambda zip and the module folder ready to publish (out/processor, out/OrderMonitoring).
+      demo     The whole stack on a local moto server: deploy, send orders, process, read the audit log back.
+      bench    Benchmarks (never timed assertions in tests): processor throughput, cmdlet speed, import time.
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 test
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 build -Configuration Debug
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('build', 'test', 'package', 'demo', 'bench')]
+    [string] $Task = 'build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+Set-StrictMode -Version 3.0
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+$RepoRoot = $PSScriptRoot
+$OutDir = Join-Path $RepoRoot 'out'
+$ModuleStage = Join-Path $OutDir 'OrderMonitoring'
+$Solution = Join-Path $RepoRoot 'OrderMonitoring.slnx'
+
+. (Join-Path $RepoRoot 'build/BuildSupport.ps1')
+
+function Invoke-BuildTask {
+    Write-Step "Building ($Configuration)"
+    Invoke-Native dotnet build $Solution -c $Configuration --nologo -v quiet '-clp:NoSummary;ErrorsOnly'
+
+    Write-Step 'Staging the module'
+    $publish = Join-Path $OutDir "publish/Cmdlets"
+    Remove-Item $publish -Recurse -Force -ErrorAction Ignore
+    Invoke-Native dotnet publish (Join-Path $RepoRoot 'src/Cmdlets/OrderMonitoring.Cmdlets.csproj') -c $Configuration --no-build -o $publish --nologo -v quiet
+    Copy-ModuleStage -PublishDirectory $publish -Destination $ModuleStage
+    Write-Host "  module: $(Resolve-Path -Relative $ModuleStage)"
+}
+
+function Invoke-TestTask {
+    Invoke-BuildTask
+    Assert-TestPrerequisite
+
+    $results = Join-Path $OutDir 'test-results'
+    Remove-Item $results -Recurse -Force -ErrorAction Ignore
+    $null = New-Item -ItemType Directory -Path $results
+
+    Write-Step 'xunit'
+    $xunitDir = Join-Path $results 'xunit'
+    Invoke-XunitProject -ResultDirectory $xunitDir
+    $xunit = Get-TrxSummary -Directory $xunitDir
+
+    Write-Step 'Pester (fresh pwsh, staged module)'
+    $pester = Invoke-PesterSuite -ModuleManifest (Join-Path $ModuleStage 'OrderMonitoring.psd1') -ResultDirectory $results
+
+    Write-Host ("  xunit:  {0} passed, {1} failed, {2} skipped" -f $xunit.Passed, $xunit.Failed, $xunit.Skipped)
+    Write-Host ("  Pester: {0} passed, {1} failed, {2} skipped" -f $pester.Passed, $pester.Failed, $pester.Skipped)
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    $skipped = $xunit.Skipped + $pester.Skipped
+    # The one closing line CI and people read.
+    Write-Output ("Tests: {0} passed, {1} failed, {2} skipped" -f $passed, $failed, $skipped)
+    if ($failed -gt 0) { throw "$failed test(s) failed." }
+    if ($xunit.Passed -eq 0 -or $pester.Passed -eq 0) { throw 'A test runner ran no test.' }
+}
+
+function Invoke-PackageTask {
+    Invoke-BuildTask
+    Write-Step 'Packaging'
+    Write-Host "  module: $(Resolve-Path -Relative $ModuleStage)"
+}
+
+function Invoke-DemoTask {
+    throw 'The demo task arrives with the orders and audit cmdlets (issue: Send-TestOrderEvent, Get-OrderAuditLog, Invoke-OrderEventProcessor).'
+}
+
+function Invoke-BenchTask {
+    throw 'No benchmark is defined yet.'
+}
+
+$started = [System.Diagnostics.Stopwatch]::StartNew()
+try {
+    switch ($Task) {
+        'build' { Invoke-BuildTask }
+        'test' { Invoke-TestTask }
+        'package' { Invoke-PackageTask }
+        'demo' { Invoke-DemoTask }
+        'bench' { Invoke-BenchTask }
+    }
+    Write-Host ("build.ps1 {0}: done in {1:0.0} s" -f $Task, $started.Elapsed.TotalSeconds)
+}
+catch {
+    Write-Host ("build.ps1 {0}: FAILED after {1:0.0} s: {2}" -f $Task, $started.Elapsed.TotalSeconds, $_.Exception.Message)
+    exit 1
+}

@@ -1,0 +1,125 @@
+# Helpers for build.ps1: running tools, staging the module, prerequisites and test summaries.
+# Dot-sourced by build.ps1; expects $RepoRoot, $OutDir and $Configuration from it.
+
+function Write-Step([string] $Message) {
+    Write-Host "==> $Message"
+}
+
+function Invoke-Native {
+    <# Runs a program and fails the build when it exits non-zero. A plain function on purpose: an advanced one
+       would take a tool's own -v or -c switches for PowerShell's common parameters. #>
+    $command, $arguments = $args
+    & $command @arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$command $($arguments -join ' ')' exited with code $LASTEXITCODE." }
+}
+
+function Invoke-NativeAllowFailure {
+    <# Runs a program whose exit code the caller judges itself (dotnet test fails on a failing test). #>
+    $command, $arguments = $args
+    & $command @arguments
+}
+
+function Copy-ModuleStage {
+    <# Lays the module out as users install it: manifest, assemblies, format and help files, template, processor zip. #>
+    param([string] $PublishDirectory, [string] $Destination)
+
+    Remove-Item $Destination -Recurse -Force -ErrorAction Ignore
+    $null = New-Item -ItemType Directory -Path $Destination
+    Copy-Item (Join-Path $RepoRoot 'OrderMonitoring.psd1') $Destination
+    Copy-Item (Join-Path $RepoRoot 'LICENSE') $Destination
+
+    # PowerShell itself provides System.Management.Automation; shipping a copy would shadow the host's.
+    Get-ChildItem $PublishDirectory -File |
+        Where-Object { $_.Extension -in '.dll', '.pdb', '.json' -and $_.Name -notlike 'System.Management.Automation*' } |
+        Copy-Item -Destination $Destination
+
+    foreach ($format in Get-ChildItem (Join-Path $RepoRoot 'src/Cmdlets') -Filter '*.Format.ps1xml' -ErrorAction Ignore) {
+        Copy-Item $format.FullName $Destination
+    }
+    $templates = Join-Path $RepoRoot 'templates'
+    if (Get-ChildItem $templates -Filter '*.json' -ErrorAction Ignore) {
+        $null = New-Item -ItemType Directory -Path (Join-Path $Destination 'templates')
+        Copy-Item (Join-Path $templates '*.json') (Join-Path $Destination 'templates')
+    }
+}
+
+function Get-PythonCommand {
+    foreach ($name in 'python3', 'python') {
+        $command = Get-Command $name -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+        if ($command) { return $command.Source }
+    }
+    return $null
+}
+
+function Assert-TestPrerequisite {
+    <# Tests need moto (local AWS) and cfn-lint from Python; install them with pip where missing. #>
+    $missing = @(
+        if (-not (Get-Command moto_server -CommandType Application -ErrorAction Ignore)) { 'moto[server]' }
+        if (-not (Get-Command cfn-lint -CommandType Application -ErrorAction Ignore)) { 'cfn-lint' }
+    )
+    if ($missing.Count -eq 0) { return }
+
+    $python = Get-PythonCommand
+    $advice = "Install them with: python3 -m pip install --user $($missing -join ' ') (and put pip's script folder on PATH)."
+    if (-not $python) { throw "Tests need Python 3 with $($missing -join ' '). $advice" }
+    Write-Step "Installing $($missing -join ', ') with pip"
+    & $python -m pip install --user --quiet @missing
+    if ($LASTEXITCODE -ne 0) { throw "pip could not install $($missing -join ' '). $advice" }
+    foreach ($name in 'moto_server', 'cfn-lint') {
+        if (-not (Get-Command $name -CommandType Application -ErrorAction Ignore)) {
+            throw "'$name' is installed but not on PATH. Add pip's user script folder to PATH. $advice"
+        }
+    }
+}
+
+function Get-PesterManifest {
+    <# Pester comes from its NuGet package (no PowerShell Gallery here); build/tools.csproj pins the version. #>
+    $tools = Join-Path $RepoRoot 'build/tools.csproj'
+    Invoke-Native dotnet restore $tools --nologo -v quiet
+    $packageRoot = (& dotnet msbuild $tools -getProperty:NuGetPackageRoot -nologo).Trim()
+    if ($LASTEXITCODE -ne 0 -or -not $packageRoot) { throw 'Could not find the NuGet package folder.' }
+    $version = ([xml](Get-Content -Raw $tools)).Project.ItemGroup.PackageDownload |
+        Where-Object Include -EQ 'Pester' | ForEach-Object { $_.Version.Trim('[', ']') }
+    $manifest = Join-Path $packageRoot "pester/$version/tools/Pester.psd1"
+    if (-not (Test-Path $manifest)) { throw "Pester $version was restored but $manifest is missing." }
+    return $manifest
+}
+
+function Invoke-XunitProject {
+    <# Runs every xunit project, each with its own results folder (TRX file names are not unique per project). #>
+    param([string] $ResultDirectory)
+    foreach ($project in Get-ChildItem (Join-Path $RepoRoot 'Tests') -Filter '*.Tests.csproj' -Recurse) {
+        $name = $project.BaseName
+        # A failing test makes dotnet test exit non-zero; the TRX counters decide the outcome.
+        Invoke-NativeAllowFailure dotnet test $project.FullName -c $Configuration --no-build --nologo `
+            --logger 'trx' --logger 'console;verbosity=minimal' --results-directory (Join-Path $ResultDirectory $name)
+    }
+}
+
+function Get-TrxSummary {
+    <# Sums the counters of every TRX file dotnet test wrote. #>
+    param([string] $Directory)
+    $summary = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    foreach ($file in Get-ChildItem $Directory -Filter '*.trx' -Recurse -ErrorAction Ignore) {
+        $counters = ([xml](Get-Content -Raw $file.FullName)).TestRun.ResultSummary.Counters
+        $summary.Passed += [int]$counters.passed
+        $summary.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $summary.Skipped += [int]$counters.notExecuted
+    }
+    return $summary
+}
+
+function Invoke-PesterSuite {
+    <# Runs Tests/Pester in a fresh pwsh (a binary module cannot be unloaded) and returns its counts. #>
+    param([string] $ModuleManifest, [string] $ResultDirectory)
+    $pester = Get-PesterManifest
+    $summaryFile = Join-Path $ResultDirectory 'pester-summary.json'
+    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    & $pwsh -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'build/Invoke-PesterSuite.ps1') `
+        -PesterManifest $pester -ModuleManifest $ModuleManifest -TestPath (Join-Path $RepoRoot 'Tests/Pester') `
+        -ResultDirectory $ResultDirectory -SummaryFile $summaryFile | Out-Host
+    if (-not (Test-Path $summaryFile)) {
+        throw "The Pester run ended (exit code $LASTEXITCODE) without writing its summary."
+    }
+    return Get-Content -Raw $summaryFile | ConvertFrom-Json
+}

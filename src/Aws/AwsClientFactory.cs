@@ -1,0 +1,63 @@
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.SQS;
+using OrderMonitoring.Aws.Sns;
+
+namespace OrderMonitoring.Aws;
+
+/// <summary>
+/// Builds every client (the SDK's for S3, DynamoDB and SQS, ours for the rest) from one resolved connection,
+/// so all of them use the same region, credentials and endpoints.
+/// </summary>
+public sealed partial class AwsClientFactory
+{
+    private readonly AwsRetryOptions _retry;
+
+    /// <summary>A factory for the connection; <paramref name="retry"/> tunes our own clients' retries.</summary>
+    public AwsClientFactory(AwsConnection connection, AwsRetryOptions? retry = null)
+    {
+        Connection = connection ?? throw new ArgumentNullException(nameof(connection));
+        _retry = retry ?? AwsRetryOptions.Default;
+        _retry.Validate();
+    }
+
+    /// <summary>The connection every client is built from.</summary>
+    public AwsConnection Connection { get; }
+
+    /// <summary>S3, path-style when the endpoint is custom (mocks cannot resolve bucket sub-domains).</summary>
+    public IAmazonS3 CreateS3()
+    {
+        var config = Configure(new AmazonS3Config(), AwsServiceIds.S3);
+        config.ForcePathStyle = Connection.EndpointFor(AwsServiceIds.S3) is not null;
+        return new AmazonS3Client(Connection.Credentials, config);
+    }
+
+    /// <summary>DynamoDB (the SDK's client).</summary>
+    public IAmazonDynamoDB CreateDynamoDB() =>
+        new AmazonDynamoDBClient(Connection.Credentials, Configure(new AmazonDynamoDBConfig(), AwsServiceIds.DynamoDB));
+
+    /// <summary>SQS (the SDK's client).</summary>
+    public IAmazonSQS CreateSqs() => new AmazonSQSClient(Connection.Credentials, Configure(new AmazonSQSConfig(), AwsServiceIds.Sqs));
+
+    /// <summary>SNS (our client).</summary>
+    public IAmazonSimpleNotificationService CreateSns() => new AmazonSimpleNotificationServiceClient(Connection, _retry);
+
+    private T Configure<T>(T config, string serviceId)
+        where T : ClientConfig
+    {
+        // The connection already applied environment and profile endpoints; the SDK must not re-read them differently.
+        config.IgnoreConfiguredEndpointUrls = true;
+        if (Connection.EndpointFor(serviceId) is { } endpoint)
+        {
+            config.ServiceURL = endpoint.ToString();
+            config.AuthenticationRegion = Connection.Region.SystemName;
+        }
+        else
+        {
+            config.RegionEndpoint = Connection.Region;
+        }
+
+        return config;
+    }
+}

@@ -1,0 +1,205 @@
+using System.Collections;
+using System.Text.RegularExpressions;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+
+namespace OrderMonitoring.Aws;
+
+/// <summary>
+/// A resolved connection: one region, one set of credentials and the endpoint each service talks to.
+/// Every client (SDK or ours) is built from it, so everything talks to one place.
+/// </summary>
+public sealed class AwsConnection
+{
+    private const string GenericEndpointVariable = "AWS_ENDPOINT_URL";
+    private static readonly Regex RegionPattern = new("^[a-z]{2,5}(-[a-z]+)+-[0-9]{1,2}$", RegexOptions.CultureInvariant);
+
+    private readonly Uri? _explicitEndpoint;
+    private readonly IReadOnlyDictionary<string, Uri> _configuredEndpoints;
+    private readonly Uri? _genericConfiguredEndpoint;
+
+    /// <summary>A connection with everything given (tests, callers that resolved things themselves).</summary>
+    public AwsConnection(RegionEndpoint region, AWSCredentials credentials, Uri? endpointUrl = null)
+        : this(region, credentials, endpointUrl, new Dictionary<string, Uri>(), genericConfiguredEndpoint: null)
+    {
+        if (endpointUrl is not null)
+        {
+            ValidateEndpoint(endpointUrl.OriginalString, "the endpoint URL");
+        }
+    }
+
+    private AwsConnection(RegionEndpoint region, AWSCredentials credentials, Uri? explicitEndpoint,
+        IReadOnlyDictionary<string, Uri> configuredEndpoints, Uri? genericConfiguredEndpoint)
+    {
+        Region = region ?? throw new ArgumentNullException(nameof(region));
+        Credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
+        _explicitEndpoint = explicitEndpoint;
+        _configuredEndpoints = configuredEndpoints;
+        _genericConfiguredEndpoint = genericConfiguredEndpoint;
+    }
+
+    /// <summary>The region every request is signed for and sent to.</summary>
+    public RegionEndpoint Region { get; }
+
+    /// <summary>The credentials every request is signed with.</summary>
+    public AWSCredentials Credentials { get; }
+
+    /// <summary>
+    /// The custom endpoint for a service (explicit URL, else AWS_ENDPOINT_URL_&lt;SERVICE&gt;, else AWS_ENDPOINT_URL,
+    /// else the profile's endpoint_url), or null for the real regional endpoint.
+    /// </summary>
+    public Uri? EndpointFor(string serviceId)
+    {
+        if (_explicitEndpoint is not null)
+        {
+            return _explicitEndpoint;
+        }
+
+        return _configuredEndpoints.TryGetValue(AwsServiceIds.EndpointVariable(serviceId), out var perService)
+            ? perService
+            : _genericConfiguredEndpoint;
+    }
+
+    /// <summary>Resolves region, credentials and endpoints from the settings, the environment and the shared files.</summary>
+    /// <exception cref="AwsConfigurationException">No region, a missing profile, no credentials or a malformed endpoint.</exception>
+    public static AwsConnection Resolve(AwsConnectionSettings settings)
+    {
+        if (settings is null)
+        {
+            throw new ArgumentNullException(nameof(settings));
+        }
+
+        var profile = FindProfile(settings);
+        var region = ResolveRegion(settings, profile);
+        var credentials = ResolveCredentials(settings, profile);
+        var explicitEndpoint = settings.EndpointUrl is null ? null : ValidateEndpoint(settings.EndpointUrl.OriginalString, "-EndpointUrl");
+        var ignoreConfigured = IsTrue(Environment.GetEnvironmentVariable("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))
+            || profile?.IgnoreConfiguredEndpointUrls == true;
+        var perService = ignoreConfigured ? new Dictionary<string, Uri>() : ReadServiceEndpointVariables();
+        var generic = ignoreConfigured ? null : ReadGenericEndpoint(profile);
+        return new AwsConnection(region, credentials, explicitEndpoint, perService, generic);
+    }
+
+    /// <summary>Region and endpoint only; credentials stay out of any text.</summary>
+    public override string ToString() =>
+        $"Region={Region.SystemName}, Credentials={Credentials.GetType().Name}, Endpoint={_explicitEndpoint?.ToString() ?? _genericConfiguredEndpoint?.ToString() ?? "(regional)"}";
+
+    private static CredentialProfile? FindProfile(AwsConnectionSettings settings)
+    {
+        var chain = settings.ProfileLocation is null
+            ? new CredentialProfileStoreChain()
+            : new CredentialProfileStoreChain(settings.ProfileLocation);
+        if (settings.ProfileName is { } named)
+        {
+            if (!chain.TryGetProfile(named, out var explicitProfile))
+            {
+                var where = settings.ProfileLocation ?? "the shared credentials and config files";
+                throw new AwsConfigurationException($"The AWS profile '{named}' was not found in {where}. Check the name with 'aws configure list-profiles'.");
+            }
+
+            return explicitProfile;
+        }
+
+        // Without a name, the profile only supplies fall-back region and endpoint; its absence is fine.
+        var implicitName = NonEmpty(Environment.GetEnvironmentVariable("AWS_PROFILE")) ?? "default";
+        return chain.TryGetProfile(implicitName, out var implicitProfile) ? implicitProfile : null;
+    }
+
+    private static RegionEndpoint ResolveRegion(AwsConnectionSettings settings, CredentialProfile? profile)
+    {
+        var (name, source) = NonEmpty(settings.Region) is { } given ? (given, "-Region")
+            : NonEmpty(Environment.GetEnvironmentVariable("AWS_REGION")) is { } region ? (region, "AWS_REGION")
+            : NonEmpty(Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION")) is { } defaultRegion ? (defaultRegion, "AWS_DEFAULT_REGION")
+            : profile?.Region is { } fromProfile ? (fromProfile.SystemName, $"profile '{profile.Name}'")
+            : (null, null);
+        if (name is null)
+        {
+            throw new AwsConfigurationException(
+                "No AWS region is set. Pass -Region, set AWS_REGION (or AWS_DEFAULT_REGION), or add 'region' to your profile.");
+        }
+
+        var trimmed = name.Trim();
+        if (!RegionPattern.IsMatch(trimmed))
+        {
+            throw new AwsConfigurationException($"'{trimmed}' (from {source}) is not an AWS region name such as 'us-east-1'.");
+        }
+
+        return RegionEndpoint.GetBySystemName(trimmed);
+    }
+
+    private static AWSCredentials ResolveCredentials(AwsConnectionSettings settings, CredentialProfile? profile)
+    {
+        if (settings.Credentials is not null)
+        {
+            return settings.Credentials;
+        }
+
+        if (settings.ProfileName is not null && profile is not null)
+        {
+            try
+            {
+                return profile.GetAWSCredentials(profile.CredentialProfileStore);
+            }
+            catch (Exception ex) when (ex is AmazonClientException or InvalidOperationException or ArgumentException)
+            {
+                throw new AwsConfigurationException($"The AWS profile '{profile.Name}' has no usable credentials: {ex.Message}", ex);
+            }
+        }
+
+        try
+        {
+            return DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
+        }
+        catch (AmazonClientException ex)
+        {
+            throw new AwsConfigurationException(
+                "No AWS credentials found. Pass -Credential or -ProfileName, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or sign in (aws sso login). "
+                + ex.Message, ex);
+        }
+    }
+
+    private static Dictionary<string, Uri> ReadServiceEndpointVariables()
+    {
+        var found = new Dictionary<string, Uri>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            var name = (string)entry.Key;
+            if (name.StartsWith(GenericEndpointVariable + "_", StringComparison.Ordinal) && NonEmpty(entry.Value as string) is { } value)
+            {
+                found[name] = ValidateEndpoint(value, name);
+            }
+        }
+
+        return found;
+    }
+
+    private static Uri? ReadGenericEndpoint(CredentialProfile? profile)
+    {
+        if (NonEmpty(Environment.GetEnvironmentVariable(GenericEndpointVariable)) is { } fromEnvironment)
+        {
+            return ValidateEndpoint(fromEnvironment, GenericEndpointVariable);
+        }
+
+        return NonEmpty(profile?.EndpointUrl) is { } fromProfile
+            ? ValidateEndpoint(fromProfile, $"endpoint_url of profile '{profile!.Name}'")
+            : null;
+    }
+
+    private static Uri ValidateEndpoint(string value, string source)
+    {
+        if (Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment))
+        {
+            return uri;
+        }
+
+        throw new AwsConfigurationException($"The endpoint '{value}' from {source} is not an absolute http(s) URL without query or fragment, such as 'http://127.0.0.1:5000'.");
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static bool IsTrue(string? value) => string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,26 @@
+using Amazon.Runtime;
+
+namespace OrderMonitoring.Aws;
+
+/// <summary>What a caller asked for (cmdlet parameters, Lambda environment); <see cref="AwsConnection.Resolve"/> fills the gaps.</summary>
+public sealed class AwsConnectionSettings
+{
+    /// <summary>Region system name such as <c>us-east-1</c>; null means environment, then the profile.</summary>
+    public string? Region { get; init; }
+
+    /// <summary>A named profile; when set it must exist (no silent fall-back to <c>default</c>).</summary>
+    public string? ProfileName { get; init; }
+
+    /// <summary>A shared credentials file other than the default one.</summary>
+    public string? ProfileLocation { get; init; }
+
+    /// <summary>Explicit credentials; they win over any profile and the default chain.</summary>
+    public AWSCredentials? Credentials { get; init; }
+
+    /// <summary>One endpoint for every service (moto, LocalStack); wins over environment and config.</summary>
+    public Uri? EndpointUrl { get; init; }
+
+    /// <summary>Never shows credentials, only whether they were given.</summary>
+    public override string ToString() =>
+        $"Region={Region ?? "(unset)"}, Profile={ProfileName ?? "(unset)"}, Credentials={(Credentials is null ? "(unset)" : Credentials.GetType().Name)}, Endpoint={EndpointUrl?.ToString() ?? "(unset)"}";
+}
