@@ -55,6 +55,11 @@ function Invoke-BuildTask {
     Remove-Item $publish -Recurse -Force -ErrorAction Ignore
     Invoke-Native dotnet publish (Join-Path $RepoRoot 'src/Cmdlets/OrderMonitoring.Cmdlets.csproj') -c $Configuration --no-build -o $publish --nologo -v quiet
     Copy-ModuleStage -PublishDirectory $publish -Destination $ModuleStage
+
+    Write-Step 'Generating help from docs/'
+    # A fresh pwsh: generating help imports the binary module, which cannot be unloaded again.
+    Invoke-Native (Get-ChildPwsh) -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'build/New-ModuleHelp.ps1') `
+        -ModuleManifest (Join-Path $ModuleStage 'OrderMonitoring.psd1') -DocsDirectory (Join-Path $RepoRoot 'docs')
     Write-Host "  module: $(Resolve-Path -Relative $ModuleStage)"
 }
 

@@ -43,6 +43,11 @@ function Copy-ModuleStage {
     }
 }
 
+function Get-ChildPwsh {
+    <# The pwsh beside the running one (inside the local tool, the process path is the dotnet host). #>
+    return Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+}
+
 function Get-PythonCommand {
     foreach ($name in 'python3', 'python') {
         $command = Get-Command $name -CommandType Application -ErrorAction Ignore | Select-Object -First 1
@@ -114,8 +119,7 @@ function Invoke-PesterSuite {
     param([string] $ModuleManifest, [string] $ResultDirectory)
     $pester = Get-PesterManifest
     $summaryFile = Join-Path $ResultDirectory 'pester-summary.json'
-    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
-    & $pwsh -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'build/Invoke-PesterSuite.ps1') `
+    & (Get-ChildPwsh) -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'build/Invoke-PesterSuite.ps1') `
         -PesterManifest $pester -ModuleManifest $ModuleManifest -TestPath (Join-Path $RepoRoot 'Tests/Pester') `
         -ResultDirectory $ResultDirectory -SummaryFile $summaryFile | Out-Host
     if (-not (Test-Path $summaryFile)) {

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
+using OrderMonitoring.Aws.CloudFormation;
 using OrderMonitoring.Aws.Sns;
 
 namespace OrderMonitoring.Aws;
@@ -42,6 +43,9 @@ public sealed partial class AwsClientFactory
 
     /// <summary>SNS (our client).</summary>
     public IAmazonSimpleNotificationService CreateSns() => new AmazonSimpleNotificationServiceClient(Connection, _retry);
+
+    /// <summary>CloudFormation (our client).</summary>
+    public IAmazonCloudFormation CreateCloudFormation() => new AmazonCloudFormationClient(Connection, _retry);
 
     private T Configure<T>(T config, string serviceId)
         where T : ClientConfig

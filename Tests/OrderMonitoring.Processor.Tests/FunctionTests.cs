@@ -1,0 +1,74 @@
+using System.Text;
+using System.Text.Json;
+using OrderMonitoring.Processor.Lambda;
+using OrderMonitoring.Processor.Tests.Fakes;
+
+namespace OrderMonitoring.Processor.Tests;
+
+public sealed class FunctionTests
+{
+    private static async Task<JsonElement> InvokeAsync(Harness harness, string eventJson)
+    {
+        var function = new Function(harness.Processor);
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes(eventJson));
+        using var output = await function.HandleAsync(input);
+        return (await JsonDocument.ParseAsync(output)).RootElement;
+    }
+
+    [Fact]
+    public async Task Stream_event_in_partial_batch_response_out()
+    {
+        var harness = new Harness();
+        var ok = Events.Insert("ORD-OK");
+        var bad = Events.Insert("ORD-BAD");
+        harness.Store.FailWhen = key => key.Contains("ORD-BAD", StringComparison.Ordinal);
+
+        var response = await InvokeAsync(harness, Events.EventJson([ok, bad]));
+
+        var failure = Assert.Single(response.GetProperty("batchItemFailures").EnumerateArray());
+        Assert.Equal(bad.Dynamodb!.SequenceNumber, failure.GetProperty("itemIdentifier").GetString());
+        Assert.Single(harness.Store.Objects);
+    }
+
+    [Fact]
+    public async Task Empty_records_array_succeeds_with_no_failures()
+    {
+        var response = await InvokeAsync(new Harness(), """{"Records":[]}""");
+        Assert.Equal(0, response.GetProperty("batchItemFailures").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("""{"detail-type":"Scheduled Event"}""", "no \"Records\" array")]
+    [InlineData("""{"Records":[{"eventSource":"aws:sqs","body":"x"}]}""", "eventSource 'aws:sqs'")]
+    [InlineData("""[1,2]""", "not a JSON object")]
+    [InlineData("""not json""", "not a JSON object")]
+    public async Task Anything_but_a_stream_event_fails_the_invocation_clearly(string eventJson, string expected)
+    {
+        var harness = new Harness();
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => InvokeAsync(harness, eventJson));
+        Assert.Contains("not a DynamoDB stream event", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Empty(harness.Store.Objects);
+    }
+
+    [Fact]
+    public void Settings_come_from_the_environment_variables_and_demand_the_required_ones()
+    {
+        var variables = new Dictionary<string, string?>
+        {
+            ["AUDIT_BUCKET_NAME"] = "audit-bucket",
+            ["SNS_TOPIC_ARN"] = "arn:aws:sns:us-east-1:123456789012:alerts",
+            ["ENVIRONMENT_SUFFIX"] = "prod",
+            ["LOG_LEVEL"] = "debug",
+            ["MAX_CONCURRENCY"] = "4",
+        };
+        var settings = FunctionSettings.FromEnvironment(name => variables.GetValueOrDefault(name));
+        Assert.Equal(("audit-bucket", "prod", 4, Observability.ProcessorLogLevel.Debug), (settings.AuditBucketName, settings.Environment, settings.MaxConcurrency, settings.LogLevel));
+
+        variables["MAX_CONCURRENCY"] = "0";
+        Assert.Contains("MAX_CONCURRENCY", Assert.Throws<InvalidOperationException>(() => FunctionSettings.FromEnvironment(name => variables.GetValueOrDefault(name))).Message, StringComparison.Ordinal);
+        variables["MAX_CONCURRENCY"] = null;
+        variables["AUDIT_BUCKET_NAME"] = "";
+        Assert.Contains("AUDIT_BUCKET_NAME", Assert.Throws<InvalidOperationException>(() => FunctionSettings.FromEnvironment(name => variables.GetValueOrDefault(name))).Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using static OrderMonitoring.Template.Tests.OrderMonitoringTemplate;
+
+namespace OrderMonitoring.Template.Tests;
+
+/// <summary>The alerts topic: a customer-managed key alarms can use (alias/aws/sns silently drops alarm notifications), optional e-mail.</summary>
+public sealed class AlertsTests
+{
+    private readonly OrderMonitoringTemplate _template = Load();
+
+    [Fact]
+    public void Topic_is_encrypted_with_the_stack_customer_managed_key()
+    {
+        var keyId = _template.Properties("OrderAlertsTopic")["KmsMasterKeyId"];
+        Assert.True(IsRef(keyId, "AlertsKey") || IsGetAtt(keyId, "AlertsKey", "Arn"), keyId?.ToJsonString());
+        Assert.DoesNotContain("alias/aws/", _template.Text, StringComparison.Ordinal);
+        Assert.Equal("AWS::KMS::Key", _template.TypeOf("AlertsKey"));
+        Assert.True((bool)_template.Properties("AlertsKey")["EnableKeyRotation"]!);
+    }
+
+    [Fact]
+    public void Key_has_an_alias()
+    {
+        var alias = _template.ResourcesOfType("AWS::KMS::Alias").Select(a => a.Value["Properties"]!).Single(p => IsRef(p["TargetKeyId"], "AlertsKey"));
+        Assert.StartsWith("alias/", SubText(alias["AliasName"]), StringComparison.Ordinal);
+        Assert.Contains("${EnvironmentSuffix}", SubText(alias["AliasName"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Key_policy_lets_cloudwatch_alarms_encrypt()
+    {
+        var statement = KeyStatementFor(p => (string?)p["Service"] == "cloudwatch.amazonaws.com");
+        AssertAllowsEnvelopeEncryption(statement);
+    }
+
+    [Fact]
+    public void Key_policy_lets_the_processor_role_encrypt()
+    {
+        var statement = KeyStatementFor(p => IsGetAtt(p["AWS"], "OrderProcessorLambdaRole", "Arn"));
+        AssertAllowsEnvelopeEncryption(statement);
+    }
+
+    [Fact]
+    public void Key_policy_keeps_the_account_able_to_administer_the_key()
+    {
+        var statement = KeyStatementFor(p => SubText(p["AWS"]) == "arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
+        Assert.Equal("kms:*", (string?)statement["Action"]);
+    }
+
+    [Fact]
+    public void Alert_email_is_optional_and_subscribes_when_given()
+    {
+        var email = _template.Parameters["AlertEmail"]!;
+        Assert.Equal(string.Empty, (string?)email["Default"]);
+
+        var subscription = _template.ResourcesOfType("AWS::SNS::Subscription").Single().Value;
+        var not = _template.Conditions[(string)subscription["Condition"]!]!["Fn::Not"]!.AsArray();
+        var equals = Assert.Single(not)!["Fn::Equals"]!.AsArray();
+        Assert.True(IsRef(equals[0], "AlertEmail"));
+        Assert.Equal(string.Empty, (string?)equals[1]);
+
+        var properties = subscription["Properties"]!;
+        Assert.Equal("email", (string?)properties["Protocol"]);
+        Assert.True(IsRef(properties["Endpoint"], "AlertEmail"));
+        Assert.True(IsRef(properties["TopicArn"], "OrderAlertsTopic"));
+    }
+
+    private JsonNode KeyStatementFor(Func<JsonObject, bool> principal)
+    {
+        var statements = _template.Properties("AlertsKey")["KeyPolicy"]!["Statement"]!.AsArray();
+        return Assert.Single(statements, s => (string?)s!["Effect"] == "Allow" && s["Principal"] is JsonObject p && principal(p))!;
+    }
+
+    private static void AssertAllowsEnvelopeEncryption(JsonNode statement)
+    {
+        var actions = OneOrMany(statement["Action"]).Select(a => (string?)a).ToList();
+        Assert.Contains("kms:Decrypt", actions);
+        Assert.Contains("kms:GenerateDataKey*", actions);
+        Assert.DoesNotContain("kms:*", actions);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using static OrderMonitoring.Template.Tests.OrderMonitoringTemplate;
+
+namespace OrderMonitoring.Template.Tests;
+
+/// <summary>The audit bucket: a name no other account holds, no ACLs, TLS only, and data that outlives the stack.</summary>
+public sealed class AuditBucketTests
+{
+    private readonly OrderMonitoringTemplate _template = Load();
+
+    [Fact]
+    public void Name_is_unique_per_account_and_region()
+    {
+        var name = SubText(_template.Properties("AuditLogsBucket")["BucketName"]);
+        Assert.Equal("order-audit-logs-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}", name);
+    }
+
+    [Fact]
+    public void Acls_are_off()
+    {
+        var rule = Assert.Single(_template.Properties("AuditLogsBucket")["OwnershipControls"]!["Rules"]!.AsArray())!;
+        Assert.Equal("BucketOwnerEnforced", (string?)rule["ObjectOwnership"]);
+    }
+
+    [Fact]
+    public void Audit_data_is_retained_when_the_stack_goes_or_replaces_the_bucket()
+    {
+        var bucket = _template.Resource("AuditLogsBucket");
+        Assert.Equal("Retain", (string?)bucket["DeletionPolicy"]);
+        Assert.Equal("Retain", (string?)bucket["UpdateReplacePolicy"]);
+    }
+
+    [Fact]
+    public void Bucket_policy_denies_every_request_without_tls_on_bucket_and_objects()
+    {
+        var policy = _template.ResourcesOfType("AWS::S3::BucketPolicy").Single(p => IsRef(p.Value["Properties"]!["Bucket"], "AuditLogsBucket")).Value;
+        var statements = policy["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray();
+        var deny = Assert.Single(statements, s => (string?)s!["Effect"] == "Deny")!;
+        Assert.Equal("*", (string?)deny["Principal"]);
+        Assert.Equal("s3:*", (string?)deny["Action"]);
+        Assert.Equal("false", (string?)deny["Condition"]!["Bool"]!["aws:SecureTransport"]);
+        var resources = OneOrMany(deny["Resource"]);
+        Assert.Contains(resources, r => IsGetAtt(r, "AuditLogsBucket", "Arn"));
+        Assert.Contains(resources, r => SubText(r) == "${AuditLogsBucket.Arn}/*");
+    }
+
+    [Fact]
+    public void Noncurrent_versions_have_a_lifecycle_too()
+    {
+        var rules = _template.Properties("AuditLogsBucket")["LifecycleConfiguration"]!["Rules"]!.AsArray();
+        Assert.Contains(rules, r => (string?)r!["Status"] == "Enabled"
+            && (r["NoncurrentVersionTransitions"] is JsonArray { Count: > 0 } || r["NoncurrentVersionExpiration"] is JsonObject));
+    }
+}

@@ -1,0 +1,57 @@
+using static OrderMonitoring.Template.Tests.OrderMonitoringTemplate;
+
+namespace OrderMonitoring.Template.Tests;
+
+/// <summary>Outputs the module reads after a deployment: each names the right thing and is exported under the stack's name.</summary>
+public sealed class OutputsTests
+{
+    private readonly OrderMonitoringTemplate _template = Load();
+
+    public static TheoryData<string, string> OutputValues => new()
+    {
+        { "OrderEventsTableName", """{"Ref":"OrderEventsTable"}""" },
+        { "OrderEventsTableArn", """{"Fn::GetAtt":["OrderEventsTable","Arn"]}""" },
+        { "OrderEventsTableStreamArn", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
+        { "AuditLogsBucketName", """{"Ref":"AuditLogsBucket"}""" },
+        { "AuditLogsBucketArn", """{"Fn::GetAtt":["AuditLogsBucket","Arn"]}""" },
+        { "OrderProcessorLambdaName", """{"Ref":"OrderProcessorLambda"}""" },
+        { "OrderProcessorLambdaArn", """{"Fn::GetAtt":["OrderProcessorLambda","Arn"]}""" },
+        { "OrderAlertsTopicArn", """{"Ref":"OrderAlertsTopic"}""" },
+        { "LambdaErrorAlarmName", """{"Ref":"LambdaErrorAlarm"}""" },
+        { "StackName", """{"Ref":"AWS::StackName"}""" },
+        { "EnvironmentSuffix", """{"Ref":"EnvironmentSuffix"}""" },
+        { "FailureQueueUrl", """{"Ref":"FailureQueue"}""" },
+        { "FailureQueueArn", """{"Fn::GetAtt":["FailureQueue","Arn"]}""" },
+        { "AlertsKeyArn", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
+        { "DashboardName", """{"Ref":"MonitoringDashboard"}""" },
+        { "ProcessorTrigger", """{"Ref":"ProcessorTrigger"}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OutputValues))]
+    public void Output_has_its_value(string outputName, string value) =>
+        Assert.Equal(System.Text.Json.Nodes.JsonNode.Parse(value)!.ToJsonString(), _template.Outputs[outputName]?["Value"]?.ToJsonString());
+
+    [Fact]
+    public void Outputs_are_exactly_the_seed_eleven_and_the_five_new_ones()
+    {
+        var expected = OutputValues.Select(row => (string)row[0]).Order();
+        Assert.Equal(expected, _template.Outputs.Select(o => o.Key).Order());
+    }
+
+    [Theory]
+    [InlineData("FailureQueueUrl")]
+    [InlineData("FailureQueueArn")]
+    [InlineData("AlertsKeyArn")]
+    [InlineData("DashboardName")]
+    [InlineData("ProcessorTrigger")]
+    public void New_output_is_exported_under_the_stack_name(string outputName) =>
+        Assert.Equal("${AWS::StackName}-" + outputName, SubText(_template.Outputs[outputName]!["Export"]!["Name"]));
+
+    [Fact]
+    public void Template_fits_a_template_body_without_an_s3_upload()
+    {
+        // CreateStack/CreateChangeSet take a TemplateBody of at most 51,200 bytes.
+        Assert.InRange(new FileInfo(TemplatePath).Length, 1, 51_200);
+    }
+}

@@ -1,0 +1,64 @@
+using static OrderMonitoring.Template.Tests.OrderMonitoringTemplate;
+
+namespace OrderMonitoring.Template.Tests;
+
+/// <summary>The processor: the .NET 10 build from S3, the settings it reads, JSON logs into a log group the stack owns.</summary>
+public sealed class ProcessorFunctionTests
+{
+    private readonly OrderMonitoringTemplate _template = Load();
+
+    [Fact]
+    public void Runs_on_dotnet10_with_the_processor_handler_and_512_mb()
+    {
+        var function = _template.Properties("OrderProcessorLambda");
+        Assert.Equal("dotnet10", (string?)function["Runtime"]);
+        Assert.Equal("OrderMonitoring.Processor::OrderMonitoring.Processor.Function::HandleAsync", (string?)function["Handler"]);
+        Assert.Equal(512, (int?)function["MemorySize"]);
+        Assert.True(IsGetAtt(function["Role"], "OrderProcessorLambdaRole", "Arn"));
+    }
+
+    [Fact]
+    public void Code_comes_from_the_code_bucket_and_key_parameters()
+    {
+        var code = _template.Properties("OrderProcessorLambda")["Code"]!.AsObject();
+        Assert.True(IsRef(code["S3Bucket"], "ProcessorCodeBucket"));
+        Assert.True(IsRef(code["S3Key"], "ProcessorCodeKey"));
+        Assert.Null(code["ZipFile"]);
+        Assert.Equal("String", (string?)_template.Parameters["ProcessorCodeBucket"]!["Type"]);
+        Assert.Equal("String", (string?)_template.Parameters["ProcessorCodeKey"]!["Type"]);
+        // No defaults: a deployment must say which build it ships.
+        Assert.Null(_template.Parameters["ProcessorCodeBucket"]!["Default"]);
+        Assert.Null(_template.Parameters["ProcessorCodeKey"]!["Default"]);
+    }
+
+    [Fact]
+    public void Environment_carries_every_setting_the_processor_reads()
+    {
+        var variables = _template.Properties("OrderProcessorLambda")["Environment"]!["Variables"]!.AsObject();
+        Assert.Equal(["AUDIT_BUCKET_NAME", "ENVIRONMENT_SUFFIX", "LOG_LEVEL", "MAX_CONCURRENCY", "SNS_TOPIC_ARN"], variables.Select(v => v.Key).Order());
+        Assert.True(IsRef(variables["AUDIT_BUCKET_NAME"], "AuditLogsBucket"));
+        Assert.True(IsRef(variables["SNS_TOPIC_ARN"], "OrderAlertsTopic"));
+        Assert.True(IsRef(variables["ENVIRONMENT_SUFFIX"], "EnvironmentSuffix"));
+        Assert.False(string.IsNullOrWhiteSpace((string?)variables["LOG_LEVEL"]));
+        Assert.True(int.TryParse((string?)variables["MAX_CONCURRENCY"], out var concurrency) && concurrency > 0);
+    }
+
+    [Fact]
+    public void Logs_as_json_into_the_stack_log_group_created_before_the_function()
+    {
+        var function = _template.Resource("OrderProcessorLambda");
+        var logging = function["Properties"]!["LoggingConfig"]!;
+        Assert.Equal("JSON", (string?)logging["LogFormat"]);
+        var logGroupName = SubText(_template.Properties("LambdaLogGroup")["LogGroupName"]);
+        Assert.Equal(logGroupName, SubText(logging["LogGroup"]));
+        // The name is given as text, not a Ref, so the explicit DependsOn is what orders the creation.
+        Assert.Contains("LambdaLogGroup", OneOrMany(function["DependsOn"]).Select(d => (string?)d));
+    }
+
+    [Fact]
+    public void Function_waits_for_its_permissions()
+    {
+        var function = _template.Resource("OrderProcessorLambda");
+        Assert.Contains("OrderProcessorPolicy", OneOrMany(function["DependsOn"]).Select(d => (string?)d));
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using static OrderMonitoring.Template.Tests.OrderMonitoringTemplate;
+
+namespace OrderMonitoring.Template.Tests;
+
+/// <summary>The processor role may do exactly what the processor does, each on the one resource it does it to.</summary>
+public sealed class ProcessorPermissionsTests
+{
+    private const string Role = "OrderProcessorLambdaRole";
+    private readonly OrderMonitoringTemplate _template = Load();
+
+    public static TheoryData<string, string> ExpectedGrants => new()
+    {
+        { "dynamodb:DescribeStream", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
+        { "dynamodb:GetRecords", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
+        { "dynamodb:GetShardIterator", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
+        { "dynamodb:ListStreams", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
+        { "s3:PutObject", """{"Fn::Sub":"${AuditLogsBucket.Arn}/*"}""" },
+        { "sns:Publish", """{"Ref":"OrderAlertsTopic"}""" },
+        { "kms:Decrypt", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
+        { "kms:GenerateDataKey*", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
+        { "sqs:SendMessage", """{"Fn::GetAtt":["FailureQueue","Arn"]}""" },
+        { "logs:CreateLogStream", """{"Fn::GetAtt":["LambdaLogGroup","Arn"]}""" },
+        { "logs:PutLogEvents", """{"Fn::GetAtt":["LambdaLogGroup","Arn"]}""" },
+    };
+
+    [Fact]
+    public void Role_is_assumable_by_lambda_only_and_has_no_managed_policies()
+    {
+        var role = _template.Properties(Role);
+        Assert.Null(role["ManagedPolicyArns"]);
+        var statement = Assert.Single(role["AssumeRolePolicyDocument"]!["Statement"]!.AsArray())!;
+        Assert.Equal("lambda.amazonaws.com", (string?)statement["Principal"]!["Service"]);
+        Assert.Equal("sts:AssumeRole", (string?)statement["Action"]);
+    }
+
+    [Fact]
+    public void Grants_are_exactly_the_processor_calls_on_their_own_resources()
+    {
+        var granted = Grants().Select(g => (g.Action, g.Resource)).Order().ToList();
+        var expected = ExpectedGrants.Select(row => ((string)row[0], JsonNode.Parse((string)row[1])!.ToJsonString())).Order().ToList();
+        Assert.Equal(expected, granted);
+    }
+
+    [Fact]
+    public void No_statement_uses_a_wildcard_resource_or_acl_action()
+    {
+        var grants = Grants().ToList();
+        Assert.NotEmpty(grants);
+        Assert.DoesNotContain(grants, g => g.Resource == "\"*\"");
+        Assert.DoesNotContain(grants, g => g.Action.Contains("Acl", StringComparison.Ordinal) || g.Action.EndsWith(":*", StringComparison.Ordinal));
+        Assert.DoesNotContain("s3:PutObjectAcl", _template.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("cloudwatch:PutMetricData", _template.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_grant_is_allow()
+    {
+        Assert.All(Statements(), s => Assert.Equal("Allow", (string?)s["Effect"]));
+    }
+
+    /// <summary>Statements of the role's inline policies and of every AWS::IAM::Policy attached to it.</summary>
+    private IEnumerable<JsonNode> Statements()
+    {
+        var inline = (_template.Properties(Role)["Policies"] as JsonArray ?? []).Select(p => p!["PolicyDocument"]!);
+        var attached = _template.ResourcesOfType("AWS::IAM::Policy")
+            .Where(p => p.Value["Properties"]!["Roles"]!.AsArray().Any(r => IsRef(r, Role)))
+            .Select(p => p.Value["Properties"]!["PolicyDocument"]!);
+        return inline.Concat(attached).SelectMany(d => d["Statement"]!.AsArray()).Select(s => s!);
+    }
+
+    private IEnumerable<(string Action, string Resource)> Grants() =>
+        from statement in Statements()
+        from action in OneOrMany(statement["Action"])
+        from resource in OneOrMany(statement["Resource"])
+        select ((string)action!, resource!.ToJsonString());
+}

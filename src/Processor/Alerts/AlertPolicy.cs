@@ -1,0 +1,119 @@
+using System.Text;
+using OrderMonitoring.Processor.Audit;
+
+namespace OrderMonitoring.Processor.Alerts;
+
+/// <summary>
+/// The one place that decides whether a change raises an alert, and what the alert says.
+/// A new status of FAILED (trimmed, any case) alerts unless the order was already FAILED; REMOVE never alerts.
+/// </summary>
+public static class AlertPolicy
+{
+    /// <summary>SNS rejects longer subjects; 99 also satisfies readers of the limit as "less than 100".</summary>
+    public const int MaxSubjectLength = 99;
+
+    /// <summary>SNS allows 256 KiB for message plus attributes; this leaves room for the attributes.</summary>
+    public const int MaxMessageBytes = 240 * 1024;
+
+    private const string FailedStatus = "FAILED";
+
+    /// <summary>True when a change should raise an alert.</summary>
+    /// <param name="eventType">INSERT, MODIFY or REMOVE.</param>
+    /// <param name="newStatus">The status in the new image (null when unknown).</param>
+    /// <param name="previousStatus">The status in the old image (null when there is none).</param>
+    public static bool ShouldAlert(string? eventType, string? newStatus, string? previousStatus) =>
+        !string.Equals(eventType, "REMOVE", StringComparison.Ordinal)
+        && IsFailed(newStatus)
+        && (string.Equals(eventType, "INSERT", StringComparison.Ordinal) || !IsFailed(previousStatus));
+
+    /// <summary>FAILED compared trimmed and case-insensitively.</summary>
+    public static bool IsFailed(string? status) =>
+        status is not null && string.Equals(status.Trim(), FailedStatus, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The alert for an audited change.</summary>
+    public static Alert For(AuditRecord record)
+    {
+        var message = record.ToJson();
+        if (JsonOutput.Utf8.GetByteCount(message) > MaxMessageBytes)
+        {
+            message = record.ToJsonWithoutImages($"newImage and oldImage were dropped to fit SNS's message size limit; the full record is in S3 at {record.Key}");
+        }
+
+        return new Alert(
+            SafeSubject("Order Failed: " + record.OrderId),
+            message,
+            Attributes(record.OrderId, record.Status, record.EventType, record.Environment, record.EventId));
+    }
+
+    /// <summary>The alert for a quarantined record that still says FAILED: a failed order never passes silently.</summary>
+    public static Alert ForMalformed(QuarantineRecord record, string status)
+    {
+        var message = record.ToJson();
+        if (JsonOutput.Utf8.GetByteCount(message) > MaxMessageBytes)
+        {
+            message = record.ToJsonWithoutRecord();
+        }
+
+        var attributes = Attributes(record.OrderId, status, record.Record.EventName, record.Environment, record.Record.EventId);
+        attributes["malformed"] = "true";
+        return new Alert(SafeSubject("Order Failed (malformed record): " + (record.OrderId ?? "unknown order")), message, attributes);
+    }
+
+    /// <summary>Printable ASCII only (others become '?'), no line breaks, cut to the length limit.</summary>
+    public static string SafeSubject(string subject)
+    {
+        var safe = new StringBuilder(Math.Min(subject.Length, MaxSubjectLength));
+        for (var i = 0; i < subject.Length && safe.Length < MaxSubjectLength; i++)
+        {
+            var c = subject[i];
+            if (char.IsHighSurrogate(c) && i + 1 < subject.Length && char.IsLowSurrogate(subject[i + 1]))
+            {
+                // A surrogate pair is one character to a reader: one '?' for it.
+                i++;
+            }
+
+            safe.Append(c is >= ' ' and <= '~' ? c : '?');
+        }
+
+        return safe.ToString().TrimEnd();
+    }
+
+    private static Dictionary<string, string> Attributes(string? orderId, string? status, string? eventType, string environment, string? eventId)
+    {
+        // SNS rejects empty attribute values and characters XML cannot carry, so skip the empty and clean the rest.
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        Add(attributes, "orderId", orderId);
+        Add(attributes, "status", status);
+        Add(attributes, "eventType", eventType);
+        Add(attributes, "environment", environment);
+        Add(attributes, "eventId", eventId);
+        return attributes;
+    }
+
+    private static void Add(Dictionary<string, string> attributes, string name, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        var clean = new StringBuilder(value!.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                clean.Append(c).Append(value[++i]);
+            }
+            else
+            {
+                clean.Append(IsXmlChar(c) ? c : '\uFFFD');
+            }
+        }
+
+        attributes[name] = clean.ToString();
+    }
+
+    private static bool IsXmlChar(char c) =>
+        c is '\t' or '\n' or '\r' || (c >= ' ' && c <= '\uD7FF') || (c >= '\uE000' && c <= '\uFFFD');
+}

@@ -1,0 +1,134 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace OrderMonitoring.Processor.Audit;
+
+/// <summary>
+/// The one place that decides S3 keys. Audit objects live at <c>orders/&lt;encoded order id&gt;/&lt;sequence&gt;.json</c>:
+/// the order id is percent-encoded so it is always exactly one safe path segment, and the stream sequence number
+/// is zero-padded to 40 digits so S3's byte-order listing is stream order. A retried record gets the same key.
+/// </summary>
+public static class AuditKey
+{
+    /// <summary>The prefix under which every audit object lives.</summary>
+    public const string OrdersPrefix = "orders/";
+
+    /// <summary>The prefix under which records that cannot be audited as orders are kept whole.</summary>
+    public const string QuarantinePrefix = "quarantine/";
+
+    // DynamoDB Streams sequence numbers are 21 to 40 decimal digits.
+    private const int SequenceWidth = 40;
+
+    // Keeps "orders/" + id + "/" + sequence + ".json" far below S3's 1,024-byte key limit.
+    private const int MaxEncodedIdLength = 400;
+    private const int KeptPrefixLength = 300;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The listing prefix of one order's audit objects (what Get-OrderAuditLog lists).</summary>
+    public static string OrderPrefix(string orderId) => OrdersPrefix + EncodeOrderId(orderId) + "/";
+
+    /// <summary>The key of the audit object for one stream record of an order.</summary>
+    public static string ForRecord(string orderId, string sequenceNumber) =>
+        OrderPrefix(orderId) + SortableSequence(sequenceNumber) + ".json";
+
+    /// <summary>
+    /// The key for a record kept in quarantine: by sequence number when it has a valid one,
+    /// else by a hash of the record's own JSON, so the same record always lands on the same key.
+    /// </summary>
+    public static string ForQuarantine(string? sequenceNumber, string recordJson) =>
+        IsValidSequenceNumber(sequenceNumber)
+            ? QuarantinePrefix + SortableSequence(sequenceNumber!) + ".json"
+            : QuarantinePrefix + "unsequenced/" + Sha256Hex(StrictUtf8.GetBytes(recordJson)) + ".json";
+
+    /// <summary>True for a sequence number the key scheme accepts: 1 to 40 decimal digits.</summary>
+    public static bool IsValidSequenceNumber(string? sequenceNumber)
+    {
+        if (string.IsNullOrEmpty(sequenceNumber) || sequenceNumber!.Length > SequenceWidth)
+        {
+            return false;
+        }
+
+        foreach (var c in sequenceNumber)
+        {
+            if (c < '0' || c > '9')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// One path segment for an order id: ASCII letters, digits, '-', '_' and '.' stay, every other UTF-8 byte
+    /// becomes %XX (so '/', '%', spaces, control characters and non-ASCII cannot add levels or break tools),
+    /// "." and ".." are encoded whole, and ids longer than the limit keep a readable head plus a SHA-256 of the
+    /// full id after a '~' (which plain encoding never produces, so shortened and full forms never meet).
+    /// </summary>
+    public static string EncodeOrderId(string orderId)
+    {
+        if (string.IsNullOrEmpty(orderId))
+        {
+            throw new ArgumentException("An order id must not be empty.", nameof(orderId));
+        }
+
+        var bytes = StrictUtf8.GetBytes(orderId);
+        var encoded = new StringBuilder(bytes.Length);
+        var onlyDots = orderId.Trim('.').Length == 0;
+        foreach (var b in bytes)
+        {
+            if (IsUnreserved(b) && !(onlyDots && b == (byte)'.'))
+            {
+                encoded.Append((char)b);
+            }
+            else
+            {
+                encoded.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (encoded.Length <= MaxEncodedIdLength)
+        {
+            return encoded.ToString();
+        }
+
+        var head = encoded.ToString(0, KeptPrefixLength);
+        // Never cut a %XX escape in half.
+        var lastEscape = head.LastIndexOf('%');
+        if (lastEscape > KeptPrefixLength - 3)
+        {
+            head = head.Substring(0, lastEscape);
+        }
+
+        return head + "~" + Sha256Hex(bytes);
+    }
+
+    private static bool IsUnreserved(byte b) =>
+        (b >= (byte)'a' && b <= (byte)'z') || (b >= (byte)'A' && b <= (byte)'Z') || (b >= (byte)'0' && b <= (byte)'9')
+        || b == (byte)'-' || b == (byte)'_' || b == (byte)'.';
+
+    private static string SortableSequence(string sequenceNumber)
+    {
+        if (!IsValidSequenceNumber(sequenceNumber))
+        {
+            throw new ArgumentException("A sequence number must be 1 to 40 decimal digits.", nameof(sequenceNumber));
+        }
+
+        var digits = sequenceNumber.TrimStart('0');
+        return digits.PadLeft(SequenceWidth, '0');
+    }
+
+    private static string Sha256Hex(byte[] bytes)
+    {
+        using var sha = SHA256.Create();
+        var hash = sha.ComputeHash(bytes);
+        var hex = new StringBuilder(hash.Length * 2);
+        foreach (var b in hash)
+        {
+            hex.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return hex.ToString();
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using OrderMonitoring.Aws.Streams;
+
+namespace OrderMonitoring.Processor.Audit;
+
+/// <summary>A stream record that cannot be audited as an order, kept whole with the reason under <c>quarantine/</c>.</summary>
+public sealed class QuarantineRecord
+{
+    private static readonly JsonSerializerOptions RecordOptions = new() { Encoder = JsonOutput.WriterOptions.Encoder };
+
+    private QuarantineRecord(StreamRecord record, string reason, string recordJson, string environment, DateTimeOffset quarantinedAt, string? orderId)
+    {
+        OrderId = orderId;
+        Record = record;
+        Reason = reason;
+        RecordJson = recordJson;
+        Environment = environment;
+        QuarantinedAt = quarantinedAt;
+        Key = AuditKey.ForQuarantine(record.Dynamodb?.SequenceNumber, recordJson);
+    }
+
+    public StreamRecord Record { get; }
+
+    /// <summary>Why the record could not be audited.</summary>
+    public string Reason { get; }
+
+    /// <summary>The stream record as JSON, exactly what was received (typed DynamoDB JSON kept).</summary>
+    public string RecordJson { get; }
+
+    public string Environment { get; }
+
+    public DateTimeOffset QuarantinedAt { get; }
+
+    /// <summary>The S3 key (deterministic for the same record).</summary>
+    public string Key { get; }
+
+    /// <summary>The order id when one could still be read (used for the alert subject and ordering).</summary>
+    public string? OrderId { get; }
+
+    internal static QuarantineRecord Create(StreamRecord record, string reason, string environment, DateTimeOffset at, string? orderId) =>
+        new(record, reason, JsonSerializer.Serialize(record, RecordOptions), environment, at, orderId);
+
+    /// <summary>The JSON document stored in S3.</summary>
+    public string ToJson() => JsonOutput.Write(writer => Write(writer, includeRecord: true));
+
+    /// <summary>The document without the record body, for size-limited channels; the S3 object keeps it.</summary>
+    public string ToJsonWithoutRecord() => JsonOutput.Write(writer => Write(writer, includeRecord: false));
+
+    private void Write(Utf8JsonWriter writer, bool includeRecord)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("schemaVersion", AuditRecord.CurrentSchemaVersion);
+        writer.WriteString("reason", Reason);
+        writer.WriteString("orderId", OrderId);
+        writer.WriteString("eventType", Record.EventName);
+        writer.WriteString("eventId", Record.EventId);
+        writer.WriteString("sequenceNumber", Record.Dynamodb?.SequenceNumber);
+        writer.WriteString("quarantinedAt", AuditRecord.Iso(QuarantinedAt));
+        writer.WriteString("environment", Environment);
+        writer.WritePropertyName("record");
+        if (includeRecord)
+        {
+            writer.WriteRawValue(RecordJson, skipInputValidation: true);
+        }
+        else
+        {
+            writer.WriteStringValue($"omitted: too large for an alert; the full record is in S3 at {Key}");
+        }
+
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,30 @@
+using OrderMonitoring.Processor.Observability;
+
+namespace OrderMonitoring.Processor.Batch;
+
+/// <summary>Settings of a <see cref="BatchProcessor"/>; the defaults suit Lambda.</summary>
+public sealed class BatchProcessorOptions
+{
+    /// <summary>Written into every audit record and used as the metric dimension.</summary>
+    public string Environment { get; init; } = "unknown";
+
+    /// <summary>How many orders are processed at once (records of one order always run one after another).</summary>
+    public int MaxConcurrency { get; init; } = 16;
+
+    /// <summary>Extra attempts for a failed store write or publish, before the record is reported as failed.</summary>
+    public int RetryAttempts { get; init; } = 2;
+
+    /// <summary>First retry delay; later ones grow exponentially with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public ProcessorLogLevel LogLevel { get; init; } = ProcessorLogLevel.Info;
+
+    /// <summary>Receives each JSON log line (and EMF line); stdout when null.</summary>
+    public Action<string>? LogSink { get; init; }
+
+    /// <summary>Whether to write the per-batch EMF metrics line to the log sink.</summary>
+    public bool EmitMetrics { get; init; } = true;
+
+    /// <summary>The clock for processedAt and the lag metric; the system clock when null.</summary>
+    public Func<DateTimeOffset>? Clock { get; init; }
+}

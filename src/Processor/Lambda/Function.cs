@@ -1,0 +1,67 @@
+using System.Text.Json;
+using OrderMonitoring.Processor.Audit;
+using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Processor.Lambda;
+using OrderMonitoring.Processor.Observability;
+
+namespace OrderMonitoring.Processor;
+
+/// <summary>
+/// The Lambda entry point, <c>OrderMonitoring.Processor::OrderMonitoring.Processor.Function::HandleAsync</c>:
+/// a DynamoDB stream event in, the partial batch response <c>{"batchItemFailures":[...]}</c> out.
+/// The runtime creates one instance per container, so clients made in the constructor are reused across calls.
+/// </summary>
+public sealed class Function
+{
+    private readonly BatchProcessor _processor;
+
+    internal Function(BatchProcessor processor) => _processor = processor;
+
+    /// <summary>Handles one invocation. Only a single overload may exist: the runtime looks the method up by name.</summary>
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        // The managed runtime passes no CancellationToken to a Stream-only handler; Lambda's timeout ends the call.
+        var cancellationToken = CancellationToken.None;
+        IReadOnlyList<Aws.Streams.StreamRecord> records;
+        try
+        {
+            records = await StreamEvent.ReadRecordsAsync(input, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException notAStreamEvent)
+        {
+            _processor.Log.Log(ProcessorLogLevel.Error, notAStreamEvent.Message);
+            throw;
+        }
+
+        var result = await _processor.ProcessAsync(records, cancellationToken).ConfigureAwait(false);
+        if (result.RequiresWholeBatchRetry)
+        {
+            // Lambda treats an empty itemIdentifier as a failure of the whole batch anyway; say why instead.
+            throw new InvalidOperationException("A record without a SequenceNumber could not be processed; failing the whole batch so Lambda delivers it again.");
+        }
+
+        return WriteResponse(result);
+    }
+
+    internal static Stream WriteResponse(BatchResult result)
+    {
+        var output = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(output, JsonOutput.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("batchItemFailures");
+            foreach (var failure in result.BatchItemFailures)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("itemIdentifier", failure.ItemIdentifier);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        output.Position = 0;
+        return output;
+    }
+}
