@@ -4,6 +4,7 @@ using Amazon.S3;
 using Amazon.SQS;
 using OrderMonitoring.Aws.CloudFormation;
 using OrderMonitoring.Aws.Sns;
+using OrderMonitoring.Aws.Streams;
 
 namespace OrderMonitoring.Aws;
 
@@ -46,6 +47,9 @@ public sealed partial class AwsClientFactory
 
     /// <summary>CloudFormation (our client).</summary>
     public IAmazonCloudFormation CreateCloudFormation() => new AmazonCloudFormationClient(Connection, _retry);
+
+    /// <summary>DynamoDB Streams (our client; AWSSDK.DynamoDBv2 4.x has none).</summary>
+    public IAmazonDynamoDBStreams CreateDynamoDBStreams() => new AmazonDynamoDBStreamsClient(Connection, _retry);
 
     private T Configure<T>(T config, string serviceId)
         where T : ClientConfig
