@@ -111,7 +111,14 @@ function Invoke-DemoTask {
 }
 
 function Invoke-BenchTask {
-    throw 'No benchmark is defined yet.'
+    Invoke-BuildTask
+    $benchmarks = Join-Path $RepoRoot 'Tests/OrderMonitoring.Benchmarks/OrderMonitoring.Benchmarks.csproj'
+    foreach ($suite in Get-BenchmarkSuite) {
+        Write-Step "Benchmark: $suite"
+        Invoke-Native dotnet run -c $Configuration --project $benchmarks --no-build -- $suite
+    }
+    Write-Step 'Benchmark: module import time'
+    & (Join-Path $RepoRoot 'build/Measure-ImportTime.ps1') -ModuleManifest (Join-Path $ModuleStage 'OrderMonitoring.psd1')
 }
 
 $started = [System.Diagnostics.Stopwatch]::StartNew()
