@@ -36,7 +36,9 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
             return;
         }
 
-        var auditBucket = reader.ToModel(stack).AuditBucketName;
+        // The output names the bucket; a stack whose outputs are missing (a failed update, some emulators) still has the resource.
+        var auditBucket = reader.ToModel(stack).AuditBucketName
+            ?? RunAsync((_, token) => reader.FindPhysicalIdAsync(stack.StackId ?? stackName, "AuditLogsBucket", token));
         if (!Confirmed(stackName, $"Remove stack {stackName} and every resource in it (the audit bucket is kept)"))
         {
             return;

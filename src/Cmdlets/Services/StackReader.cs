@@ -36,6 +36,26 @@ internal sealed class StackReader
     public async Task<OrderMonitoring.Stack?> GetAsync(string stackName, CancellationToken cancellationToken) =>
         await DescribeAsync(stackName, cancellationToken).ConfigureAwait(false) is { } stack ? ToModel(stack) : null;
 
+    /// <summary>The physical id of one of the stack's resources (when an output is missing), or null.</summary>
+    public async Task<string?> FindPhysicalIdAsync(string stackNameOrId, string logicalId, CancellationToken cancellationToken)
+    {
+        string? next = null;
+        do
+        {
+            var page = await _cloudFormation.ListStackResourcesAsync(new ListStackResourcesRequest { StackName = stackNameOrId, NextToken = next },
+                cancellationToken).ConfigureAwait(false);
+            if (page.StackResourceSummaries.FirstOrDefault(r => r.LogicalResourceId == logicalId) is { PhysicalResourceId: { Length: > 0 } id })
+            {
+                return id;
+            }
+
+            next = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(next));
+
+        return null;
+    }
+
     /// <summary>Every live stack named order-monitoring-&lt;environment&gt; in the region (all pages).</summary>
     public async Task<IReadOnlyList<OrderMonitoring.Stack>> ListAsync(CancellationToken cancellationToken)
     {

@@ -40,11 +40,17 @@ internal sealed class StackRemover
 
     private async Task<int> CountResourcesAsync(string stackId, CancellationToken cancellationToken)
     {
+        // Paged by hand: IAsyncEnumerable would load Microsoft.Bcl.AsyncInterfaces, whose version differs from the host's.
         var count = 0;
-        await foreach (var _ in _cloudFormation.ListAllStackResourcesAsync(stackId, cancellationToken).ConfigureAwait(false))
+        string? next = null;
+        do
         {
-            count++;
+            var page = await _cloudFormation.ListStackResourcesAsync(new ListStackResourcesRequest { StackName = stackId, NextToken = next }, cancellationToken)
+                .ConfigureAwait(false);
+            count += page.StackResourceSummaries.Count;
+            next = page.NextToken;
         }
+        while (!string.IsNullOrEmpty(next));
 
         return count;
     }
