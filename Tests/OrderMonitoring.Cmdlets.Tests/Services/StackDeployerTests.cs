@@ -1,0 +1,132 @@
+using OrderMonitoring.Cmdlets.Infrastructure;
+using OrderMonitoring.Cmdlets.Services;
+
+namespace OrderMonitoring.Cmdlets.Tests.Services;
+
+public sealed class StackDeployerTests : IDisposable
+{
+    private readonly FakeCloudFormation _cloudFormation = new();
+    private readonly FakeArtifacts _artifacts = new();
+    private readonly RecordingReporter _reporter = new();
+    private readonly string _folder = Directory.CreateTempSubdirectory("deployer-").FullName;
+    private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_rollback_names_the_first_failed_resource_and_its_reason()
+    {
+        _cloudFormation.Statuses.Enqueue(null); // no stack yet
+        _cloudFormation.AddEvent("e0", FakeCloudFormation.StackName, "REVIEW_IN_PROGRESS");
+        _cloudFormation.Statuses.Enqueue("ROLLBACK_IN_PROGRESS");
+        _cloudFormation.Statuses.Enqueue("ROLLBACK_COMPLETE");
+        _cloudFormation.OnExecute = () =>
+        {
+            _cloudFormation.AddEvent("e1", "OrderEventsTable", "CREATE_FAILED", "Table already exists");
+            _cloudFormation.AddEvent("e2", "AuditLogsBucket", "CREATE_FAILED", "Resource creation cancelled", "AWS::S3::Bucket");
+        };
+
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(() => Deployer().DeployAsync(Request(), _reporter, CancellationToken.None));
+
+        Assert.Equal("StackDeploymentFailed", error.ErrorId);
+        Assert.Contains("ROLLBACK_COMPLETE", error.Message, StringComparison.Ordinal);
+        Assert.Contains("OrderEventsTable (AWS::DynamoDB::Table) CREATE_FAILED: Table already exists", error.Message, StringComparison.Ordinal);
+        Assert.Contains("-Force", error.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Motos_no_updates_validation_error_returns_the_current_stack()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.CreateChangeSetSaysNoUpdates = true;
+
+        var outcome = await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.False(outcome.Changed);
+        Assert.Equal("CREATE_COMPLETE", outcome.Stack.Status);
+        Assert.Equal("order-events-dev", outcome.Stack.TableName);
+        Assert.DoesNotContain("ExecuteChangeSet", _cloudFormation.Calls);
+    }
+
+    [Fact]
+    public async Task A_failed_change_set_without_changes_is_deleted_and_not_an_error()
+    {
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
+        _cloudFormation.ChangeSetStatus = "FAILED";
+        _cloudFormation.ChangeSetReason = "The submitted information didn't contain changes. Submit different information to create a change set.";
+
+        var outcome = await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.False(outcome.Changed);
+        Assert.Contains("DeleteChangeSet", _cloudFormation.Calls);
+        Assert.DoesNotContain("ExecuteChangeSet", _cloudFormation.Calls);
+    }
+
+    [Fact]
+    public async Task A_deployment_that_does_not_finish_in_time_times_out()
+    {
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_IN_PROGRESS"); // stays in progress forever
+
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(
+            () => Deployer().DeployAsync(Request(timeout: TimeSpan.FromSeconds(10)), _reporter, CancellationToken.None));
+
+        Assert.Equal("StackOperationTimedOut", error.ErrorId);
+        Assert.Equal(FailureKind.Timeout, error.Kind);
+    }
+
+    [Fact]
+    public async Task Events_are_paged_back_to_the_boundary_and_reported_oldest_first()
+    {
+        _cloudFormation.EventPageSize = 2;
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE"); // the existing stack
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE"); // after execution
+        _cloudFormation.AddEvent("old", FakeCloudFormation.StackName, "UPDATE_COMPLETE", "earlier deployment", "AWS::CloudFormation::Stack");
+        _cloudFormation.OnExecute = () =>
+        {
+            _cloudFormation.AddEvent("n1", FakeCloudFormation.StackName, "UPDATE_IN_PROGRESS", "step1", "AWS::CloudFormation::Stack");
+            _cloudFormation.AddEvent("n2", "OrderEventsTable", "UPDATE_IN_PROGRESS", "step2");
+            _cloudFormation.AddEvent("n3", "OrderEventsTable", "UPDATE_COMPLETE", "step3");
+            _cloudFormation.AddEvent("n4", "AuditLogsBucket", "UPDATE_COMPLETE", "step4", "AWS::S3::Bucket");
+            _cloudFormation.AddEvent("n5", FakeCloudFormation.StackName, "UPDATE_COMPLETE", "step5", "AWS::CloudFormation::Stack");
+        };
+
+        var outcome = await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.True(outcome.Changed);
+        var steps = _reporter.Verbose.Where(line => line.Contains(": step", StringComparison.Ordinal)).Select(line => line.Substring(line.Length - 5)).ToList();
+        Assert.Equal(new[] { "step1", "step2", "step3", "step4", "step5" }, steps);
+        Assert.DoesNotContain(_reporter.Verbose, line => line.Contains("earlier deployment", StringComparison.Ordinal));
+        Assert.Contains("DescribeStackEvents:4", _cloudFormation.Calls); // the third page was needed
+        Assert.Contains(_reporter.Progress, progress => progress.Status.Contains("1 of 1 resources done", StringComparison.Ordinal));
+    }
+
+    private StackDeployer Deployer(Action? onPoll = null)
+    {
+        var timing = new PollTiming
+        {
+            Interval = TimeSpan.FromSeconds(2),
+            Now = () => _now,
+            Delay = (interval, _) =>
+            {
+                _now += interval;
+                onPoll?.Invoke();
+                return Task.CompletedTask;
+            },
+        };
+        return new StackDeployer(_cloudFormation, _artifacts, _artifacts, "us-east-1", timing);
+    }
+
+    private DeployRequest Request(TimeSpan? timeout = null)
+    {
+        var template = Path.Combine(_folder, "order-monitoring.json");
+        var zip = Path.Combine(_folder, "order-processor-abc.zip");
+        File.WriteAllText(template, "{}");
+        File.WriteAllText(zip, "zip");
+        return new DeployRequest
+        {
+            StackName = FakeCloudFormation.StackName, Environment = "dev", TemplatePath = template, ProcessorZipPath = zip,
+            ProcessorTrigger = "External", Timeout = timeout ?? TimeSpan.FromMinutes(5),
+        };
+    }
+}

@@ -1,0 +1,123 @@
+# The stack cmdlets as users run them, against moto on 127.0.0.1.
+BeforeDiscovery {
+    # Deploying needs the template and the processor zip staged in the module (build.ps1 stages both).
+    $moduleDir = if ($env:ORDERMONITORING_MODULE) { Split-Path $env:ORDERMONITORING_MODULE } else { '.' }
+    $script:ModuleComplete = (Test-Path (Join-Path $moduleDir 'templates/order-monitoring.json')) -and
+        @(Get-ChildItem (Join-Path $moduleDir 'processor') -Filter 'order-processor-*.zip' -ErrorAction Ignore).Count -gt 0
+}
+
+BeforeAll {
+    $script:ManifestPath = $env:ORDERMONITORING_MODULE
+    if (-not $script:ManifestPath) { throw 'Run through build.ps1 test (ORDERMONITORING_MODULE names the staged manifest).' }
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
+    Import-Module $ManifestPath -Force
+    $script:Server = Start-MotoServer
+    $script:Aws = @{ EndpointUrl = $Server.Endpoint; Region = 'us-east-1'; AccessKey = 'test'; SecretKey = 'test' }
+    $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+
+    function Get-MotoBucketNames {
+        $listing = [xml](Invoke-WebRequest -Uri "$($Server.Endpoint)/" -UseBasicParsing -Headers @{
+                Authorization = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0' }).Content
+        @($listing.ListAllMyBucketsResult.Buckets.Bucket | ForEach-Object { $_.Name })
+    }
+}
+
+AfterAll {
+    if ($script:Server) { Stop-MotoServer $script:Server }
+}
+
+Describe 'Clear errors before anything is written' {
+    It 'rejects an invalid environment name at binding' {
+        $err = { New-OrderMonitoringStack -Environment 'dev-1' @Aws -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidData'
+        $err.Exception.Message | Should -BeLike '*letters and digits*'
+        @(Get-OrderMonitoringStack @Aws) | Should -HaveCount 0
+    }
+
+    It 'reports a missing profile as a configuration error' {
+        $err = { Get-OrderMonitoringStack -ProfileName 'no-such-profile-x' -Region us-east-1 -EndpointUrl $Server.Endpoint -ErrorAction Stop } |
+            Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'AwsConfigurationInvalid,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -BeLike "*no-such-profile-x*"
+    }
+
+    It 'reports an unreachable endpoint as a connection error' {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $err = { Get-OrderMonitoringStack -EndpointUrl "http://127.0.0.1:$port" -Region us-east-1 -AccessKey test -SecretKey test -ErrorAction Stop } |
+            Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'AwsEndpointUnreachable,*'
+        $err.CategoryInfo.Category | Should -Be 'ConnectionError'
+    }
+
+    It 'never shows the secret key in an error' {
+        $err = { Get-OrderMonitoringStack -Region us-east-1 -SecretKey 'Sup3rSecretValue' -EndpointUrl $Server.Endpoint -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'AwsConfigurationInvalid,*'
+        ($err | Out-String) + $err.Exception.ToString() | Should -Not -Match 'Sup3rSecretValue'
+    }
+}
+
+Describe 'Deploying, planning and removing' -Skip:(-not $ModuleComplete) {
+    It 'creates the stack (External trigger)' {
+        $stack = New-OrderMonitoringStack -Environment pdev -ProcessorTrigger External @Aws
+        $stack.pstypenames | Should -Contain 'OrderMonitoring.Stack'
+        $stack.Status | Should -Be 'CREATE_COMPLETE'
+        $stack.StackName | Should -Be 'order-monitoring-pdev'
+        $stack.Environment | Should -Be 'pdev'
+        $stack.Region | Should -Be 'us-east-1'
+        $stack.ProcessorTrigger | Should -Be 'External'
+        $script:Created = $stack
+    }
+
+    It 'redeploys unchanged without error and returns the same stack' {
+        $again = New-OrderMonitoringStack -Environment pdev -ProcessorTrigger External @Aws -ErrorAction Stop
+        $again.StackId | Should -Be $Created.StackId
+        $again.Status | Should -BeIn 'CREATE_COMPLETE', 'UPDATE_COMPLETE'
+    }
+
+    It 'uploads the processor zip once (content-addressed)' {
+        $verbose = New-OrderMonitoringStack -Environment pdev -ProcessorTrigger External @Aws -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match 'processor/[0-9a-f]{12}/order-processor-.*already there'
+    }
+
+    It 'plans a new environment with -WhatIf and leaves nothing behind' {
+        $plan = @(New-OrderMonitoringStack -Environment pplan -ProcessorTrigger External @Aws -WhatIf)
+        $plan.Count | Should -BeGreaterThan 5
+        $plan[0].pstypenames | Should -Contain 'OrderMonitoring.StackChange'
+        $plan.LogicalResourceId | Should -Contain 'OrderEventsTable'
+        ($plan | Where-Object LogicalResourceId -EQ 'OrderEventsTable').Action | Should -Be 'Add'
+        ($plan | Where-Object LogicalResourceId -EQ 'OrderEventsTable').ResourceType | Should -Be 'AWS::DynamoDB::Table'
+        Get-OrderMonitoringStack -Environment pplan @Aws -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'lists stacks by wildcard' {
+        (Get-OrderMonitoringStack -Environment 'pd*' @Aws).StackName | Should -Be 'order-monitoring-pdev'
+    }
+
+    It 'removes the stack from the pipeline and keeps the audit bucket' {
+        $bucketsBefore = Get-MotoBucketNames
+        Get-OrderMonitoringStack -Environment pdev @Aws | Remove-OrderMonitoringStack -Force @Aws
+        Get-OrderMonitoringStack -Environment pdev @Aws -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $audit = @($bucketsBefore | Where-Object { $_ -notlike 'order-monitoring-artifacts-*' })
+        $audit | Should -Not -BeNullOrEmpty
+        Get-MotoBucketNames | Should -Contain $audit[0]
+    }
+
+    It 'removes the stack and its audit data with -DeleteAuditData' {
+        $null = New-OrderMonitoringStack -Environment pgone -ProcessorTrigger External @Aws
+        $before = Get-MotoBucketNames
+        Remove-OrderMonitoringStack -Environment pgone -Force -DeleteAuditData @Aws
+        $gone = @(Compare-Object $before (Get-MotoBucketNames) | Where-Object SideIndicator -EQ '<=')
+        $gone.Count | Should -Be 1
+        Get-OrderMonitoringStack -Environment pgone @Aws -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'makes a failed deploy exit non-zero in a non-interactive pwsh' {
+        $script = "`$ErrorActionPreference = 'Stop'; Import-Module '$ManifestPath'; New-OrderMonitoringStack -Environment pfail -EndpointUrl 'http://127.0.0.1:1' -Region us-east-1 -AccessKey test -SecretKey test"
+        & $Pwsh -NoProfile -NonInteractive -Command $script 2>&1 | Out-Null
+        $LASTEXITCODE | Should -Not -Be 0
+    }
+}

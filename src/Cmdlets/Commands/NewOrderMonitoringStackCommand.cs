@@ -1,0 +1,85 @@
+using System.Collections;
+using System.Management.Automation;
+using OrderMonitoring.Cmdlets.Infrastructure;
+using OrderMonitoring.Cmdlets.Services;
+
+namespace OrderMonitoring.Cmdlets.Commands;
+
+/// <summary>Creates or updates an order-monitoring stack through a change set, following it until it is done.</summary>
+[Cmdlet(VerbsCommon.New, "OrderMonitoringStack", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(OrderMonitoring.Stack), typeof(StackChange))]
+public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
+{
+    /// <summary>Lambda: the stream triggers the function. External: the processor runs elsewhere (Invoke-OrderEventProcessor).</summary>
+    [Parameter]
+    [ValidateSet("Lambda", "External")]
+    public string ProcessorTrigger { get; set; } = "Lambda";
+
+    /// <summary>An e-mail address subscribed to the alerts topic.</summary>
+    [Parameter]
+    [AllowEmptyString]
+    public string AlertEmail { get; set; } = "";
+
+    /// <summary>Tags for the stack (and, through CloudFormation, its resources).</summary>
+    [Parameter]
+    public Hashtable? Tag { get; set; }
+
+    /// <summary>Bucket for the processor zip and the template; default order-monitoring-artifacts-&lt;account&gt;-&lt;region&gt;.</summary>
+    [Parameter]
+    [ValidatePattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+    public string? ArtifactBucketName { get; set; }
+
+    /// <summary>How long to follow the deployment (default 1800 s); the operation continues in AWS after that.</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int TimeoutSeconds { get; set; } = 1800;
+
+    /// <summary>Replace a stack left in ROLLBACK_COMPLETE by an earlier failed create.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord() => Guard(() =>
+    {
+        var request = new DeployRequest
+        {
+            StackName = ResolvedStackName,
+            Environment = Environment,
+            TemplatePath = ModuleFiles.TemplatePath(),
+            ProcessorZipPath = ModuleFiles.ProcessorZipPath(),
+            ArtifactBucketName = ArtifactBucketName,
+            ProcessorTrigger = ProcessorTrigger,
+            AlertEmail = AlertEmail,
+            Tags = Tags(),
+            Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+            ReplaceFailedStack = Force,
+        };
+        using var services = new StackServices(ClientFactory);
+        var deployer = services.Deployer();
+        if (ShouldProcess($"Deploy stack {request.StackName} (environment {Environment}, trigger {ProcessorTrigger})", null, "Deploy", out var reason))
+        {
+            WriteObject(RunAsync((reporter, token) => deployer.DeployAsync(request, reporter, token)).Stack);
+        }
+        else if (reason == ShouldProcessReason.WhatIf)
+        {
+            WriteObject(RunAsync((reporter, token) => deployer.PlanAsync(request, reporter, token)), enumerateCollection: true);
+        }
+    });
+
+    private Dictionary<string, string> Tags()
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Tag ?? new Hashtable())
+        {
+            var key = entry.Key?.ToString();
+            if (string.IsNullOrWhiteSpace(key))
+            {
+                throw new OrderMonitoringException("InvalidTag", FailureKind.InvalidArgument, "Tag keys must not be empty.", "Pass -Tag @{ Key = 'Value' }.");
+            }
+
+            tags[key!] = entry.Value?.ToString() ?? "";
+        }
+
+        return tags;
+    }
+}

@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using OrderMonitoring.Aws.CloudFormation;
+using OrderMonitoring.Cmdlets.Infrastructure;
+using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
+
+namespace OrderMonitoring.Cmdlets.Services;
+
+/// <summary>The stack after a deployment and whether anything changed.</summary>
+internal sealed record DeployOutcome(OrderMonitoring.Stack Stack, bool Changed);
+
+/// <summary>
+/// Creates or updates an order-monitoring stack the way <c>sam deploy</c> does: artifacts bucket, content-addressed
+/// uploads, a change set, execution followed through the stack events. Also plans (-WhatIf) without changing anything.
+/// </summary>
+internal sealed class StackDeployer
+{
+    /// <summary>CloudFormation's limit for an inline template body.</summary>
+    private const int MaxTemplateBodyBytes = 51_200;
+
+    private readonly IAmazonCloudFormation _cloudFormation;
+    private readonly IArtifactStore _artifacts;
+    private readonly IAccountIdProvider _account;
+    private readonly string _region;
+    private readonly PollTiming _timing;
+    private readonly StackReader _reader;
+    private readonly StackEventWatcher _watcher;
+    private readonly ChangeSetRunner _changeSets;
+
+    public StackDeployer(IAmazonCloudFormation cloudFormation, IArtifactStore artifacts, IAccountIdProvider account, string region, PollTiming timing)
+    {
+        _cloudFormation = cloudFormation;
+        _artifacts = artifacts;
+        _account = account;
+        _region = region;
+        _timing = timing;
+        _reader = new StackReader(cloudFormation, region);
+        _watcher = new StackEventWatcher(cloudFormation, _reader, timing);
+        _changeSets = new ChangeSetRunner(cloudFormation, timing);
+    }
+
+    public async Task<DeployOutcome> DeployAsync(DeployRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var existing = await PrepareExistingAsync(request, reporter, cancellationToken).ConfigureAwait(false);
+        var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
+        await _artifacts.EnsureBucketAsync(bucket, reporter, cancellationToken).ConfigureAwait(false);
+        var codeKey = await UploadAsync(bucket, "processor", request.ProcessorZipPath, reporter, cancellationToken).ConfigureAwait(false);
+        var templateKey = await UploadAsync(bucket, "templates", request.TemplatePath, reporter, cancellationToken).ConfigureAwait(false);
+
+        var changeSet = BuildChangeSet(request, existing, bucket, codeKey);
+        changeSet.TemplateURL = $"https://s3.{_region}.amazonaws.com/{bucket}/{templateKey}";
+        var prepared = await _changeSets.CreateAsync(changeSet, request.Timeout, reporter, cancellationToken).ConfigureAwait(false);
+        if (!prepared.HasChanges)
+        {
+            if (prepared.Id is not null)
+            {
+                await _changeSets.DeleteAsync(prepared.Id, request.StackName, cancellationToken).ConfigureAwait(false);
+            }
+
+            reporter.Verbose($"Stack {request.StackName} is up to date; nothing to deploy.");
+            var current = await _reader.GetAsync(request.StackName, cancellationToken).ConfigureAwait(false)
+                ?? throw new OrderMonitoringException("StackNotFound", FailureKind.NotFound, $"Stack {request.StackName} disappeared during the deployment.");
+            return new DeployOutcome(current, Changed: false);
+        }
+
+        var stackId = prepared.StackId ?? existing?.StackId ?? request.StackName;
+        var boundary = await _watcher.LatestEventIdAsync(stackId, cancellationToken).ConfigureAwait(false);
+        await _cloudFormation.ExecuteChangeSetAsync(new ExecuteChangeSetRequest { ChangeSetName = prepared.Id!, StackName = request.StackName },
+            cancellationToken).ConfigureAwait(false);
+        reporter.Verbose($"Executing {changeSet.ChangeSetType} change set with {prepared.Changes.Count} resource changes.");
+
+        var result = await _watcher.WatchAsync(stackId, boundary, prepared.Changes.Count, $"Deploying {request.StackName}", request.Timeout,
+            reporter, cancellationToken).ConfigureAwait(false);
+        if (result.Stack is { } final && StackStatuses.IsSuccess(final.StackStatus))
+        {
+            return new DeployOutcome(_reader.ToModel(final), Changed: true);
+        }
+
+        throw DeploymentFailed(request.StackName, result);
+    }
+
+    /// <summary>What a deployment would change: a change set created from the template body, listed, then deleted.</summary>
+    public async Task<IReadOnlyList<StackChange>> PlanAsync(DeployRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var existing = await _reader.DescribeAsync(request.StackName, cancellationToken).ConfigureAwait(false);
+        if (existing?.StackStatus == StackStatuses.RollbackComplete)
+        {
+            throw RollbackCompleteExplained(request.StackName, existing);
+        }
+
+        var body = File.ReadAllText(request.TemplatePath);
+        if (System.Text.Encoding.UTF8.GetByteCount(body) > MaxTemplateBodyBytes)
+        {
+            throw new OrderMonitoringException("TemplateTooLargeToPlan", FailureKind.InvalidState,
+                $"The template is larger than {MaxTemplateBodyBytes} bytes and can only be planned after an upload.", "Deploy without -WhatIf.");
+        }
+
+        var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
+        var changeSet = BuildChangeSet(request, existing, bucket, ContentKey("processor", request.ProcessorZipPath));
+        changeSet.TemplateBody = body;
+        var prepared = await _changeSets.CreateAsync(changeSet, request.Timeout, reporter, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return prepared.Changes.Select(change => ToPlanned(request.StackName, change)).ToList();
+        }
+        finally
+        {
+            await CleanUpPlanAsync(request.StackName, changeSet.ChangeSetType, prepared, reporter).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CleanUpPlanAsync(string stackName, string? changeSetType, PreparedChangeSet prepared, IOperationReporter reporter)
+    {
+        // Not cancellable on purpose: a Ctrl+C must not leave the planning change set (or its empty stack) behind.
+        if (prepared.Id is not null)
+        {
+            await _changeSets.DeleteAsync(prepared.Id, stackName, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (changeSetType == ChangeSetType.CREATE && prepared.StackId is not null)
+        {
+            // A CREATE change set parks an empty REVIEW_IN_PROGRESS stack; planning must leave nothing behind.
+            await _cloudFormation.DeleteStackAsync(new DeleteStackRequest { StackName = prepared.StackId }, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        reporter.Verbose($"Deleted the planning change set for {stackName}.");
+    }
+
+    private async Task<CfnStack?> PrepareExistingAsync(DeployRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var existing = await _reader.DescribeAsync(request.StackName, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        if (StackStatuses.IsInProgress(existing.StackStatus))
+        {
+            throw new OrderMonitoringException("StackBusy", FailureKind.InvalidState,
+                $"Stack {request.StackName} is {existing.StackStatus}; another operation is running on it.",
+                "Wait until it finishes (Get-OrderMonitoringStack shows the status), then run again.");
+        }
+
+        if (existing.StackStatus != StackStatuses.RollbackComplete)
+        {
+            return existing;
+        }
+
+        if (!request.ReplaceFailedStack)
+        {
+            throw RollbackCompleteExplained(request.StackName, existing);
+        }
+
+        reporter.Warning($"Stack {request.StackName} is in ROLLBACK_COMPLETE from an earlier failed create; deleting it to create it anew (-Force).");
+        await new StackRemover(_cloudFormation, _watcher).RemoveAsync(existing, request.Timeout, reporter, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey) => new()
+    {
+        StackName = request.StackName,
+        ChangeSetName = "order-monitoring-" + _timing.Now().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture),
+        ChangeSetType = existing is null || existing.StackStatus == StackStatuses.ReviewInProgress ? ChangeSetType.CREATE : ChangeSetType.UPDATE,
+        Capabilities = new List<string> { Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM },
+        Parameters = new List<Parameter>
+        {
+            new() { ParameterKey = "EnvironmentSuffix", ParameterValue = request.Environment },
+            new() { ParameterKey = "ProcessorCodeBucket", ParameterValue = bucket },
+            new() { ParameterKey = "ProcessorCodeKey", ParameterValue = codeKey },
+            new() { ParameterKey = "ProcessorTrigger", ParameterValue = request.ProcessorTrigger },
+            new() { ParameterKey = "AlertEmail", ParameterValue = request.AlertEmail },
+        },
+        Tags = request.Tags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value }).ToList(),
+        Description = "Deployed by the OrderMonitoring PowerShell module",
+    };
+
+    private async Task<string> ArtifactBucketAsync(DeployRequest request, CancellationToken cancellationToken) =>
+        request.ArtifactBucketName
+        ?? $"order-monitoring-artifacts-{await _account.GetAccountIdAsync(cancellationToken).ConfigureAwait(false)}-{_region}";
+
+    private async Task<string> UploadAsync(string bucket, string prefix, string path, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var key = ContentKey(prefix, path);
+        var uploaded = await _artifacts.UploadIfMissingAsync(bucket, key, path, cancellationToken).ConfigureAwait(false);
+        reporter.Verbose(uploaded ? $"Uploaded s3://{bucket}/{key}." : $"s3://{bucket}/{key} is already there; not uploaded again.");
+        return key;
+    }
+
+    /// <summary>
+    /// <c>prefix/&lt;sha256 first 12 hex&gt;/&lt;file name&gt;</c>: new content gets a new key, so CloudFormation notices a
+    /// changed processor and unchanged content is never uploaded twice.
+    /// </summary>
+    internal static string ContentKey(string prefix, string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var sha = SHA256.Create();
+        var hash = BitConverter.ToString(sha.ComputeHash(stream)).Replace("-", "").Substring(0, 12).ToLowerInvariant();
+        return $"{prefix}/{hash}/{Path.GetFileName(path)}";
+    }
+
+    private static StackChange ToPlanned(string stackName, Change change) => new()
+    {
+        StackName = stackName,
+        Action = change.ResourceChange?.Action ?? change.Type ?? "",
+        LogicalResourceId = change.ResourceChange?.LogicalResourceId ?? "",
+        PhysicalResourceId = change.ResourceChange?.PhysicalResourceId,
+        ResourceType = change.ResourceChange?.ResourceType ?? "",
+        Replacement = change.ResourceChange?.Replacement,
+    };
+
+    private static OrderMonitoringException RollbackCompleteExplained(string stackName, CfnStack stack) =>
+        new("StackInRollbackComplete", FailureKind.InvalidState,
+            $"Stack {stackName} is in ROLLBACK_COMPLETE: an earlier create failed ({stack.StackStatusReason ?? "see its events"}) and "
+            + "CloudFormation cannot update such a stack; it can only be deleted.",
+            "Run New-OrderMonitoringStack again with -Force to delete it and create it anew, or remove it with Remove-OrderMonitoringStack.");
+
+    private static OrderMonitoringException DeploymentFailed(string stackName, WatchResult result)
+    {
+        var status = result.Stack?.StackStatus ?? "deleted";
+        var failure = StackEventWatcher.FirstFailure(result.Events);
+        var cause = failure is null
+            ? result.Stack?.StackStatusReason ?? "CloudFormation reported no failed resource."
+            : $"First failure: {failure.LogicalResourceId} ({failure.ResourceType}) {failure.ResourceStatus}: {failure.ResourceStatusReason}";
+        var advice = status == StackStatuses.RollbackComplete
+            ? "Fix the cause, then run New-OrderMonitoringStack with -Force: the failed stack is in ROLLBACK_COMPLETE and must be replaced."
+            : "Fix the cause named above and run New-OrderMonitoringStack again; the stack was rolled back to its previous state.";
+        return new OrderMonitoringException("StackDeploymentFailed", FailureKind.OperationFailed, $"Deploying stack {stackName} ended in {status}. {cause}", advice);
+    }
+}
