@@ -11,7 +11,7 @@
     PowerShellVersion    = '5.1'
 
     # Explicit lists: no wildcards, so PowerShell never loads the assembly just to discover what it exports.
-    CmdletsToExport      = @('Get-OrderMonitoringStack', 'New-OrderMonitoringStack', 'Remove-OrderMonitoringStack')
+    CmdletsToExport      = @('Get-OrderMonitoringStack', 'New-OrderMonitoringStack', 'Remove-OrderMonitoringStack', 'Send-TestOrderEvent', 'Get-OrderAuditLog', 'Invoke-OrderEventProcessor')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -98,24 +98,27 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
 
     private void ProcessStream(OrderStackResources stack, ProcessorServices services)
     {
-        if (string.IsNullOrEmpty(stack.StreamArn))
-        {
-            ThrowTerminatingError(ErrorRecordFactory.Create(new OrderMonitoringException("StreamNotFound", FailureKind.InvalidState,
-                $"The stack '{stack.StackName}' has no OrderEventsTableStreamArn output.", "Redeploy it with New-OrderMonitoringStack."), ErrorTarget));
-        }
-
         Guard(() => WriteObject(RunAsync(async (reporter, token) =>
         {
             Volatile.Write(ref _reporter, reporter);
             using var streams = ClientFactory.CreateDynamoDBStreams();
             using var sqs = ClientFactory.CreateSqs();
+            var streamArn = stack.StreamArn ?? await FindStreamAsync(streams, stack, token).ConfigureAwait(false);
             var queue = stack.FailureQueueUrl is { } url ? new SqsFailureQueue(sqs, url) : null;
             var checkpoints = new FileCheckpointStore();
-            reporter.Verbose($"Checkpoints: {checkpoints.FileFor(stack.StreamArn!)}");
+            reporter.Verbose($"Checkpoints: {checkpoints.FileFor(streamArn)}");
             var processor = new StreamEventProcessor(streams, new InProcessRecordProcessor(services.Processor), checkpoints, queue,
                 new StreamReaderOptions { StartingPosition = StartingPosition, Follow = Follow, MaxRetries = MaxRetries });
-            return await processor.RunAsync(stack.StreamArn!, reporter, token).ConfigureAwait(false);
+            return await processor.RunAsync(streamArn, reporter, token).ConfigureAwait(false);
         })));
+    }
+
+    private static async Task<string> FindStreamAsync(Aws.Streams.IAmazonDynamoDBStreams streams, OrderStackResources stack, CancellationToken token)
+    {
+        var found = await streams.ListStreamsAsync(new Aws.Streams.ListStreamsRequest { TableName = stack.TableName }, token).ConfigureAwait(false);
+        return found.Streams.FirstOrDefault()?.StreamArn
+            ?? throw new OrderMonitoringException("StreamNotFound", FailureKind.InvalidState, $"The table '{stack.TableName}' has no stream.",
+                "Redeploy the stack with New-OrderMonitoringStack (the template enables the stream).");
     }
 
     private void ProcessFile(string file)

@@ -45,6 +45,13 @@ internal sealed class CloudFormationStackResolver : IOrderStackResolver
         var outputs = stack.Outputs.Where(o => !string.IsNullOrEmpty(o.OutputKey) && !string.IsNullOrEmpty(o.OutputValue))
             .GroupBy(o => o.OutputKey!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().OutputValue!, StringComparer.Ordinal);
+        if (!outputs.ContainsKey("OrderEventsTableName"))
+        {
+            // Some CloudFormation emulators (moto, for stacks created through a change set) report no outputs; the
+            // outputs we need are the resources' physical ids (Ref), so read those instead.
+            await AddFromResourcesAsync(stackName, outputs, cancellationToken).ConfigureAwait(false);
+        }
+
         string Required(string key) => outputs.TryGetValue(key, out var value)
             ? value
             : throw new OrderMonitoringException("StackOutputMissing", FailureKind.InvalidState,
@@ -54,5 +61,33 @@ internal sealed class CloudFormationStackResolver : IOrderStackResolver
 
         return new OrderStackResources(stackName, environment, Required("OrderEventsTableName"), Optional("OrderEventsTableStreamArn"),
             Required("AuditLogsBucketName"), Required("OrderAlertsTopicArn"), Optional("FailureQueueUrl"));
+    }
+
+    private async Task AddFromResourcesAsync(string stackName, Dictionary<string, string> outputs, CancellationToken cancellationToken)
+    {
+        var byLogicalId = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["OrderEventsTable"] = "OrderEventsTableName",
+            ["AuditLogsBucket"] = "AuditLogsBucketName",
+            ["OrderAlertsTopic"] = "OrderAlertsTopicArn",
+            ["FailureQueue"] = "FailureQueueUrl",
+        };
+        string? next = null;
+        do
+        {
+            var page = await _cloudFormation.ListStackResourcesAsync(new ListStackResourcesRequest { StackName = stackName, NextToken = next }, cancellationToken)
+                .ConfigureAwait(false);
+            foreach (var resource in page.StackResourceSummaries)
+            {
+                if (resource.LogicalResourceId is { } logicalId && byLogicalId.TryGetValue(logicalId, out var outputKey)
+                    && !string.IsNullOrEmpty(resource.PhysicalResourceId))
+                {
+                    outputs[outputKey] = resource.PhysicalResourceId!;
+                }
+            }
+
+            next = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(next));
     }
 }
