@@ -17,7 +17,7 @@ public sealed class GetOrderAuditLogCommand : EnvironmentCmdlet
     private const string OrderIdSet = "OrderId";
     private const string StatusSet = "Status";
 
-    private OrderStackResources? _stack;
+    private readonly Dictionary<string, OrderStackResources> _stacks = new(StringComparer.Ordinal);
 
     /// <summary>One or more order ids.</summary>
     [Parameter(Mandatory = true, ParameterSetName = OrderIdSet, Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -47,7 +47,7 @@ public sealed class GetOrderAuditLogCommand : EnvironmentCmdlet
     [Parameter]
     public SwitchParameter Raw { get; set; }
 
-    /// <summary>Resolves the connection and the stack before reading anything.</summary>
+    /// <summary>Checks the time range before anything is read.</summary>
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
@@ -55,27 +55,26 @@ public sealed class GetOrderAuditLogCommand : EnvironmentCmdlet
         {
             ThrowTerminatingError(ErrorRecordFactory.Validation("TimeRangeInvalid", $"-Since ({since:o}) is after -Until ({until:o}).", null));
         }
-
-        Guard(() => _stack = RunAsync((_, token) => OrderCmdletSupport.ResolveStackAsync(ClientFactory, ResolvedStackName, Environment, token)));
     }
 
     /// <summary>Writes each order's history in event order.</summary>
     protected override void ProcessRecord()
     {
-        if (ParameterSetName != OrderIdSet || _stack is null)
+        if (ParameterSetName != OrderIdSet)
         {
             return;
         }
 
+        var stack = CurrentStack();
         foreach (var orderId in OrderId.Distinct(StringComparer.Ordinal))
         {
             try
             {
-                var entries = RunAsync((reporter, token) => ReadOrderAsync(_stack, orderId, token));
+                var entries = RunAsync((reporter, token) => ReadOrderAsync(stack, orderId, token));
                 if (entries.Count == 0)
                 {
                     WriteFailure(new OrderMonitoringException("AuditLogNotFound", FailureKind.NotFound,
-                        $"There is no audit record for order '{orderId}' in {_stack.AuditBucketName}.",
+                        $"There is no audit record for order '{orderId}' in {stack.AuditBucketName}.",
                         "Check the order id and -Environment; a new event is audited once the processor has handled it."), orderId);
                 }
 
@@ -91,11 +90,12 @@ public sealed class GetOrderAuditLogCommand : EnvironmentCmdlet
     /// <summary>-Status: finds the orders through the status index, then writes their histories.</summary>
     protected override void EndProcessing()
     {
-        if (ParameterSetName != StatusSet || _stack is null)
+        if (ParameterSetName != StatusSet)
         {
             return;
         }
 
+        var stack = CurrentStack();
         var until = Until is { } u ? ToOffset(u) : DateTimeOffset.UtcNow;
         var since = Since is { } s ? ToOffset(s) : until.AddDays(-1);
         Guard(() => RunAsync(async (reporter, token) =>
@@ -103,15 +103,15 @@ public sealed class GetOrderAuditLogCommand : EnvironmentCmdlet
             using var dynamoDb = ClientFactory.CreateDynamoDB();
             using var s3 = ClientFactory.CreateS3();
             var reader = new AuditLogReader(new S3AuditObjectStore(s3), new DynamoDbOrderTable(dynamoDb));
-            var orders = await reader.FindOrdersByStatusAsync(_stack.TableName, Status, since, until, token).ConfigureAwait(false);
+            var orders = await reader.FindOrdersByStatusAsync(stack.TableName, Status, since, until, token).ConfigureAwait(false);
             reporter.Verbose($"{orders.Count} order(s) are currently {Status} with an event between {since:o} and {until:o}.");
             var quarantine = IncludeQuarantined
-                ? await reader.ReadQuarantineAsync(_stack.AuditBucketName, new HashSet<string>(orders, StringComparer.Ordinal), token).ConfigureAwait(false)
+                ? await reader.ReadQuarantineAsync(stack.AuditBucketName, new HashSet<string>(orders, StringComparer.Ordinal), token).ConfigureAwait(false)
                 : Array.Empty<AuditEntry>();
             for (var i = 0; i < orders.Count; i++)
             {
                 reporter.Progress(new OperationProgress(1, $"Reading audit logs of {Status} orders", $"{i} of {orders.Count} orders", i * 100 / orders.Count, orders[i]));
-                var entries = await reader.ReadOrderAsync(_stack.AuditBucketName, orders[i], !Raw, token).ConfigureAwait(false);
+                var entries = await reader.ReadOrderAsync(stack.AuditBucketName, orders[i], !Raw, token).ConfigureAwait(false);
                 foreach (var entry in entries.Concat(quarantine.Where(q => q.Record?.OrderId == orders[i])))
                 {
                     reporter.Output(Raw ? entry.Json : entry.Record!);
@@ -120,6 +120,13 @@ public sealed class GetOrderAuditLogCommand : EnvironmentCmdlet
 
             reporter.Progress(new OperationProgress(1, $"Reading audit logs of {Status} orders", "done", Completed: true));
         }));
+    }
+
+    private OrderStackResources CurrentStack()
+    {
+        OrderStackResources? stack = null;
+        Guard(() => stack = OrderCmdletSupport.StackFor(_stacks, ResolvedStackName, Environment, RunAsync, ClientFactory));
+        return stack!;
     }
 
     private async Task<IReadOnlyList<AuditEntry>> ReadOrderAsync(OrderStackResources stack, string orderId, CancellationToken token)

@@ -18,8 +18,8 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
     private const string PathSet = "Path";
     private const string StreamSet = "FromStream";
 
-    private OrderStackResources? _stack;
-    private ProcessorServices? _services;
+    private readonly Dictionary<string, OrderStackResources> _stacks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ProcessorServices> _services = new(StringComparer.Ordinal);
     private IOperationReporter? _reporter;
 
     /// <summary>Lambda DynamoDB stream event files (wildcards allowed).</summary>
@@ -45,37 +45,44 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
     [ValidateRange(0, 10)]
     public int MaxRetries { get; set; } = 2;
 
-    /// <summary>Resolves the stack and builds the processor once for every input.</summary>
-    protected override void BeginProcessing()
+    /// <summary>The processor over the current stack's bucket and topic, built once per stack.</summary>
+    private (OrderStackResources Stack, ProcessorServices Services) CurrentProcessor()
     {
-        base.BeginProcessing();
+        OrderStackResources? stack = null;
+        ProcessorServices? services = null;
         Guard(() =>
         {
-            _stack = RunAsync((_, token) => OrderCmdletSupport.ResolveStackAsync(ClientFactory, ResolvedStackName, Environment, token));
-            _services = ProcessorServices.Create(ClientFactory, _stack.AuditBucketName, _stack.TopicArn, new BatchProcessorOptions
+            stack = OrderCmdletSupport.StackFor(_stacks, ResolvedStackName, Environment, RunAsync, ClientFactory);
+            if (!_services.TryGetValue(stack.StackName, out services))
             {
-                Environment = _stack.Environment,
-                // The processor logs from worker threads; the bridge moves each line onto the pipeline thread.
-                LogSink = line => Volatile.Read(ref _reporter)?.Verbose(line),
-                LogLevel = ProcessorLogLevel.Info,
-                EmitMetrics = false,
-            });
+                services = ProcessorServices.Create(ClientFactory, stack.AuditBucketName, stack.TopicArn, new BatchProcessorOptions
+                {
+                    Environment = stack.Environment,
+                    // The processor logs from worker threads; the bridge moves each line onto the pipeline thread.
+                    LogSink = line => Volatile.Read(ref _reporter)?.Verbose(line),
+                    LogLevel = ProcessorLogLevel.Info,
+                    EmitMetrics = false,
+                });
+                _services[stack.StackName] = services;
+            }
         });
+        return (stack!, services!);
     }
 
     /// <summary>Processes each event file as one invocation.</summary>
     protected override void ProcessRecord()
     {
-        if (ParameterSetName != PathSet || _services is null)
+        if (ParameterSetName != PathSet)
         {
             return;
         }
 
+        var (_, services) = CurrentProcessor();
         foreach (var pattern in Path)
         {
             foreach (var file in Resolve(pattern))
             {
-                ProcessFile(file);
+                ProcessFile(services, file);
             }
         }
     }
@@ -85,14 +92,18 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
     {
         try
         {
-            if (ParameterSetName == StreamSet && _services is not null && _stack is not null)
+            if (ParameterSetName == StreamSet)
             {
-                ProcessStream(_stack, _services);
+                var (stack, services) = CurrentProcessor();
+                ProcessStream(stack, services);
             }
         }
         finally
         {
-            _services?.Dispose();
+            foreach (var services in _services.Values)
+            {
+                services.Dispose();
+            }
         }
     }
 
@@ -121,7 +132,7 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
                 "Redeploy the stack with New-OrderMonitoringStack (the template enables the stream).");
     }
 
-    private void ProcessFile(string file)
+    private void ProcessFile(ProcessorServices services, string file)
     {
         try
         {
@@ -140,7 +151,7 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
             var result = RunAsync(async (reporter, token) =>
             {
                 Volatile.Write(ref _reporter, reporter);
-                return await _services!.Processor.ProcessAsync(records, token).ConfigureAwait(false);
+                return await services.Processor.ProcessAsync(records, token).ConfigureAwait(false);
             });
             WriteObject(new OrderProcessorResult
             {

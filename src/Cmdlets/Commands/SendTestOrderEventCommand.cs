@@ -22,7 +22,8 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
     private const int FlushThreshold = 1000;
 
     private readonly List<OrderEvent> _buffer = new();
-    private OrderStackResources? _stack;
+    private readonly Dictionary<string, OrderStackResources> _stacks = new(StringComparer.Ordinal);
+    private OrderStackResources? _bufferStack;
     private int _rejected;
     private int _received;
 
@@ -76,13 +77,6 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
     [ValidateRange(1, 3600)]
     public int TimeoutSeconds { get; set; } = 60;
 
-    /// <summary>Resolves the connection and the stack first: nothing is written for an unknown environment.</summary>
-    protected override void BeginProcessing()
-    {
-        base.BeginProcessing();
-        Guard(() => _stack = RunAsync((_, token) => OrderCmdletSupport.ResolveStackAsync(ClientFactory, ResolvedStackName, Environment, token)));
-    }
-
     /// <summary>Collects one event (pipeline input is validated row by row).</summary>
     protected override void ProcessRecord()
     {
@@ -91,6 +85,14 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
             return;
         }
 
+        // The stack is resolved before the row is taken: nothing is written for an unknown environment.
+        var stack = CurrentStack();
+        if (_bufferStack is not null && !ReferenceEquals(stack, _bufferStack))
+        {
+            Flush();
+        }
+
+        _bufferStack = stack;
         _received++;
         if (MyInvocation.ExpectingInput && string.IsNullOrEmpty(OrderId))
         {
@@ -134,6 +136,7 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
     {
         if (ParameterSetName == CountSet)
         {
+            _bufferStack = CurrentStack();
             _buffer.AddRange(new OrderGenerator().Generate(Count, FailedPercent, DateTimeOffset.UtcNow));
         }
 
@@ -146,14 +149,14 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
 
     private void Flush()
     {
-        if (_buffer.Count == 0 || _stack is null)
+        if (_buffer.Count == 0 || _bufferStack is null)
         {
             return;
         }
 
         var events = _buffer.ToArray();
         _buffer.Clear();
-        var stack = _stack;
+        var stack = _bufferStack;
         Guard(() =>
         {
             var results = RunAsync((reporter, token) => WriteAsync(stack, events, reporter, token));
@@ -162,6 +165,13 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
                 WriteObject(result);
             }
         });
+    }
+
+    private OrderStackResources CurrentStack()
+    {
+        OrderStackResources? stack = null;
+        Guard(() => stack = OrderCmdletSupport.StackFor(_stacks, ResolvedStackName, Environment, RunAsync, ClientFactory));
+        return stack!;
     }
 
     private async Task<IReadOnlyList<OrderEventResult>> WriteAsync(OrderStackResources stack, IReadOnlyList<OrderEvent> events, IOperationReporter reporter,

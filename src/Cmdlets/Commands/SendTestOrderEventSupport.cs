@@ -15,6 +15,22 @@ internal static class OrderCmdletSupport
         return await new CloudFormationStackResolver(cloudFormation).ResolveAsync(stackName, environment, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The stack for the current record, resolved once per stack name. -Environment may come from the pipeline, so it is
+    /// only known in ProcessRecord, not in BeginProcessing.
+    /// </summary>
+    public static OrderStackResources StackFor(Dictionary<string, OrderStackResources> cache, string stackName, string environment,
+        Func<Func<Infrastructure.IOperationReporter, CancellationToken, Task<OrderStackResources>>, OrderStackResources> run, AwsClientFactory clients)
+    {
+        if (!cache.TryGetValue(stackName, out var stack))
+        {
+            stack = run((_, token) => ResolveStackAsync(clients, stackName, environment, token));
+            cache[stackName] = stack;
+        }
+
+        return stack;
+    }
+
     /// <summary>The -Attribute hashtable with PowerShell wrappers removed (nested hashtables and lists too).</summary>
     public static Dictionary<string, object?> ToAttributes(Hashtable? attributes)
     {
