@@ -56,6 +56,14 @@ function Invoke-BuildTask {
     Invoke-Native dotnet publish (Join-Path $RepoRoot 'src/Cmdlets/OrderMonitoring.Cmdlets.csproj') -c $Configuration --no-build -o $publish --nologo -v quiet
     Copy-ModuleStage -PublishDirectory $publish -Destination $ModuleStage
 
+    Write-Step 'Packaging the processor Lambda'
+    # The module carries the zip, so deploying a stack needs no .NET SDK.
+    $processorOut = Join-Path $OutDir 'processor'
+    Remove-Item $processorOut -Recurse -Force -ErrorAction Ignore
+    $zip = & (Join-Path $RepoRoot 'build/Package-Processor.ps1') -OutputDirectory $processorOut -Configuration $Configuration
+    $null = New-Item -ItemType Directory -Path (Join-Path $ModuleStage 'processor')
+    Copy-Item $zip (Join-Path $ModuleStage 'processor')
+
     Write-Step 'Generating help from docs/'
     # A fresh pwsh: generating help imports the binary module, which cannot be unloaded again.
     Invoke-Native (Get-ChildPwsh) -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'build/New-ModuleHelp.ps1') `
@@ -91,8 +99,10 @@ function Invoke-TestTask {
 }
 
 function Invoke-PackageTask {
+    # build already writes both artefacts: the reproducible Lambda zip and the module folder that carries it.
     Invoke-BuildTask
-    Write-Step 'Packaging'
+    Write-Step 'Packaged'
+    Get-ChildItem (Join-Path $OutDir 'processor') -Filter '*.zip' | ForEach-Object { Write-Host "  lambda: $(Resolve-Path -Relative $_.FullName)" }
     Write-Host "  module: $(Resolve-Path -Relative $ModuleStage)"
 }
 
@@ -101,7 +111,14 @@ function Invoke-DemoTask {
 }
 
 function Invoke-BenchTask {
-    throw 'No benchmark is defined yet.'
+    Invoke-BuildTask
+    $benchmarks = Join-Path $RepoRoot 'Tests/OrderMonitoring.Benchmarks/OrderMonitoring.Benchmarks.csproj'
+    foreach ($suite in Get-BenchmarkSuite) {
+        Write-Step "Benchmark: $suite"
+        Invoke-Native dotnet run -c $Configuration --project $benchmarks --no-build -- $suite
+    }
+    Write-Step 'Benchmark: module import time'
+    & (Join-Path $RepoRoot 'build/Measure-ImportTime.ps1') -ModuleManifest (Join-Path $ModuleStage 'OrderMonitoring.psd1')
 }
 
 $started = [System.Diagnostics.Stopwatch]::StartNew()

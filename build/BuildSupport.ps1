@@ -48,6 +48,14 @@ function Get-ChildPwsh {
     return Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
 }
 
+function Get-BenchmarkSuite {
+    <# The suites the benchmark console offers; it lists them itself so build.ps1 never falls out of step. #>
+    $benchmarks = Join-Path $RepoRoot 'Tests/OrderMonitoring.Benchmarks/OrderMonitoring.Benchmarks.csproj'
+    $suites = & dotnet run -c $Configuration --project $benchmarks --no-build -- --list
+    if ($LASTEXITCODE -ne 0) { throw 'The benchmark console could not list its suites.' }
+    return @($suites | Where-Object { $_ -match '^\w+$' })
+}
+
 function Get-PythonCommand {
     foreach ($name in 'python3', 'python') {
         $command = Get-Command $name -CommandType Application -ErrorAction Ignore | Select-Object -First 1

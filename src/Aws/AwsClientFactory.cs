@@ -3,7 +3,9 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
 using OrderMonitoring.Aws.CloudFormation;
+using OrderMonitoring.Aws.CloudWatch;
 using OrderMonitoring.Aws.Sns;
+using OrderMonitoring.Aws.Streams;
 
 namespace OrderMonitoring.Aws;
 
@@ -46,6 +48,12 @@ public sealed partial class AwsClientFactory
 
     /// <summary>CloudFormation (our client).</summary>
     public IAmazonCloudFormation CreateCloudFormation() => new AmazonCloudFormationClient(Connection, _retry);
+
+    /// <summary>DynamoDB Streams (our client; AWSSDK.DynamoDBv2 4.x has none).</summary>
+    public IAmazonDynamoDBStreams CreateDynamoDBStreams() => new AmazonDynamoDBStreamsClient(Connection, _retry);
+
+    /// <summary>CloudWatch (our client).</summary>
+    public IAmazonCloudWatch CreateCloudWatch() => new AmazonCloudWatchClient(Connection, _retry);
 
     private T Configure<T>(T config, string serviceId)
         where T : ClientConfig

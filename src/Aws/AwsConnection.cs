@@ -72,13 +72,14 @@ public sealed class AwsConnection
         }
 
         var profile = FindProfile(settings);
-        var region = ResolveRegion(settings, profile);
+        var profileName = settings.ProfileName ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_PROFILE")) ?? "default";
+        var region = ResolveRegion(settings, profile?.Region?.SystemName ?? SharedConfigFile.Read(profileName, "region"), profileName);
         var credentials = ResolveCredentials(settings, profile);
         var explicitEndpoint = settings.EndpointUrl is null ? null : ValidateEndpoint(settings.EndpointUrl.OriginalString, "-EndpointUrl");
         var ignoreConfigured = IsTrue(Environment.GetEnvironmentVariable("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))
             || profile?.IgnoreConfiguredEndpointUrls == true;
         var perService = ignoreConfigured ? new Dictionary<string, Uri>() : ReadServiceEndpointVariables();
-        var generic = ignoreConfigured ? null : ReadGenericEndpoint(profile);
+        var generic = ignoreConfigured ? null : ReadGenericEndpoint(NonEmpty(profile?.EndpointUrl) ?? SharedConfigFile.Read(profileName, "endpoint_url"), profileName);
         return new AwsConnection(region, credentials, explicitEndpoint, perService, generic);
     }
 
@@ -88,9 +89,9 @@ public sealed class AwsConnection
 
     private static CredentialProfile? FindProfile(AwsConnectionSettings settings)
     {
-        var chain = settings.ProfileLocation is null
-            ? new CredentialProfileStoreChain()
-            : new CredentialProfileStoreChain(settings.ProfileLocation);
+        // AWS_SHARED_CREDENTIALS_FILE is read here, per call, so a changed environment is always honoured.
+        var location = NonEmpty(settings.ProfileLocation) ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE"));
+        var chain = location is null ? new CredentialProfileStoreChain() : new CredentialProfileStoreChain(location);
         if (settings.ProfileName is { } named)
         {
             if (!chain.TryGetProfile(named, out var explicitProfile))
@@ -107,12 +108,12 @@ public sealed class AwsConnection
         return chain.TryGetProfile(implicitName, out var implicitProfile) ? implicitProfile : null;
     }
 
-    private static RegionEndpoint ResolveRegion(AwsConnectionSettings settings, CredentialProfile? profile)
+    private static RegionEndpoint ResolveRegion(AwsConnectionSettings settings, string? profileRegion, string profileName)
     {
         var (name, source) = NonEmpty(settings.Region) is { } given ? (given, "-Region")
             : NonEmpty(Environment.GetEnvironmentVariable("AWS_REGION")) is { } region ? (region, "AWS_REGION")
             : NonEmpty(Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION")) is { } defaultRegion ? (defaultRegion, "AWS_DEFAULT_REGION")
-            : profile?.Region is { } fromProfile ? (fromProfile.SystemName, $"profile '{profile.Name}'")
+            : NonEmpty(profileRegion) is { } fromProfile ? (fromProfile, $"profile '{profileName}'")
             : (null, null);
         if (name is null)
         {
@@ -175,16 +176,14 @@ public sealed class AwsConnection
         return found;
     }
 
-    private static Uri? ReadGenericEndpoint(CredentialProfile? profile)
+    private static Uri? ReadGenericEndpoint(string? profileEndpoint, string profileName)
     {
         if (NonEmpty(Environment.GetEnvironmentVariable(GenericEndpointVariable)) is { } fromEnvironment)
         {
             return ValidateEndpoint(fromEnvironment, GenericEndpointVariable);
         }
 
-        return NonEmpty(profile?.EndpointUrl) is { } fromProfile
-            ? ValidateEndpoint(fromProfile, $"endpoint_url of profile '{profile!.Name}'")
-            : null;
+        return NonEmpty(profileEndpoint) is { } fromProfile ? ValidateEndpoint(fromProfile, $"endpoint_url of profile '{profileName}'") : null;
     }
 
     private static Uri ValidateEndpoint(string value, string source)

@@ -11,8 +11,11 @@ public sealed class BatchProcessorOptions
     /// <summary>How many orders are processed at once (records of one order always run one after another).</summary>
     public int MaxConcurrency { get; init; } = 16;
 
-    /// <summary>Extra attempts for a failed store write or publish, before the record is reported as failed.</summary>
-    public int RetryAttempts { get; init; } = 2;
+    /// <summary>
+    /// Extra attempts for a failed store write or publish, before the record is reported as failed. The AWS clients
+    /// already retry throttling and 5xx themselves; this one more try covers what they give up on (e.g. a timeout).
+    /// </summary>
+    public int RetryAttempts { get; init; } = 1;
 
     /// <summary>First retry delay; later ones grow exponentially with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(100);

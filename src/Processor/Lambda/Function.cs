@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrderMonitoring.Aws;
 using OrderMonitoring.Processor.Audit;
 using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Processor.Lambda;
@@ -14,6 +15,12 @@ namespace OrderMonitoring.Processor;
 public sealed class Function
 {
     private readonly BatchProcessor _processor;
+
+    /// <summary>Used by the Lambda runtime: settings from the environment, clients from the default AWS chain.</summary>
+    public Function()
+        : this(CreateFromEnvironment())
+    {
+    }
 
     internal Function(BatchProcessor processor) => _processor = processor;
 
@@ -41,6 +48,14 @@ public sealed class Function
         }
 
         return WriteResponse(result);
+    }
+
+    private static BatchProcessor CreateFromEnvironment()
+    {
+        var settings = FunctionSettings.FromEnvironment();
+        var clients = new AwsClientFactory(AwsConnection.Resolve(new AwsConnectionSettings()));
+        // Lives as long as the container: the runtime keeps this instance for every invocation.
+        return ProcessorServices.Create(clients, settings.AuditBucketName, settings.AlertTopicArn, settings.ToProcessorOptions()).Processor;
     }
 
     internal static Stream WriteResponse(BatchResult result)

@@ -1,0 +1,120 @@
+using Amazon.Runtime;
+using Amazon.S3;
+
+namespace OrderMonitoring.Aws.Tests;
+
+/// <summary>Each precedence rule of region, credentials and endpoint resolution, with the environment set per test.</summary>
+[Collection(EnvironmentCollection.Name)]
+public sealed class AwsConnectionTests
+{
+    private static readonly AWSCredentials Given = new BasicAWSCredentials("AKIAGIVEN0000000000", "given-secret-key-0000000000");
+
+    [Fact]
+    public void Explicit_region_beats_AWS_REGION_which_beats_AWS_DEFAULT_REGION_which_beats_the_profile()
+    {
+        using var env = new EnvironmentScope();
+        File.WriteAllText(env.ConfigFile, "[default]\nregion = ap-south-1\n");
+        Assert.Equal("ap-south-1", Resolve(new() { Credentials = Given }).Region.SystemName);
+        env.Set("AWS_DEFAULT_REGION", "eu-central-1");
+        Assert.Equal("eu-central-1", Resolve(new() { Credentials = Given }).Region.SystemName);
+        env.Set("AWS_REGION", "eu-west-1");
+        Assert.Equal("eu-west-1", Resolve(new() { Credentials = Given }).Region.SystemName);
+        Assert.Equal("us-west-2", Resolve(new() { Credentials = Given, Region = "us-west-2" }).Region.SystemName);
+    }
+
+    [Fact]
+    public void Missing_or_malformed_region_is_a_clear_error()
+    {
+        using var env = new EnvironmentScope();
+        var missing = Assert.Throws<AwsConfigurationException>(() => Resolve(new() { Credentials = Given }));
+        var malformed = Assert.Throws<AwsConfigurationException>(() => Resolve(new() { Credentials = Given, Region = "US East" }));
+
+        Assert.Contains("AWS_REGION", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("-Region", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("'US East'", malformed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explicit_credentials_beat_a_named_profile_which_beats_the_environment()
+    {
+        using var env = new EnvironmentScope().Set("AWS_REGION", "us-east-1")
+            .Set("AWS_ACCESS_KEY_ID", "AKIAFROMENV00000000").Set("AWS_SECRET_ACCESS_KEY", "env-secret-key-0000000000");
+        File.WriteAllText(env.CredentialsFile,
+            "[default]\naws_access_key_id = AKIADEFAULT00000000\naws_secret_access_key = default-secret-000000\n"
+            + "[ops]\naws_access_key_id = AKIAOPS000000000000\naws_secret_access_key = ops-secret-0000000000\n");
+
+        Assert.Equal("AKIAFROMENV00000000", AccessKey(Resolve(new())));
+        Assert.Equal("AKIAOPS000000000000", AccessKey(Resolve(new() { ProfileName = "ops" })));
+        Assert.Equal("AKIAGIVEN0000000000", AccessKey(Resolve(new() { ProfileName = "ops", Credentials = Given })));
+    }
+
+    [Fact]
+    public void Missing_named_profile_is_an_error_and_never_falls_back_to_default()
+    {
+        using var env = new EnvironmentScope().Set("AWS_REGION", "us-east-1");
+        File.WriteAllText(env.CredentialsFile, "[default]\naws_access_key_id = AKIADEFAULT00000000\naws_secret_access_key = default-secret-000000\n");
+
+        var error = Assert.Throws<AwsConfigurationException>(() => Resolve(new() { ProfileName = "typo" }));
+
+        Assert.Contains("'typo'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not found", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_credentials_anywhere_is_a_clear_error()
+    {
+        using var env = new EnvironmentScope().Set("AWS_REGION", "us-east-1");
+
+        var error = Assert.Throws<AwsConfigurationException>(() => Resolve(new()));
+
+        Assert.Contains("No AWS credentials found", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Endpoint_precedence_is_explicit_then_service_variable_then_generic_variable_then_profile_then_regional()
+    {
+        using var env = new EnvironmentScope().Set("AWS_REGION", "us-east-1");
+        Assert.Null(Resolve(new() { Credentials = Given }).EndpointFor(AwsServiceIds.Sns));
+        File.WriteAllText(env.ConfigFile, "[default]\nendpoint_url = http://127.0.0.1:4001\n");
+        Assert.Equal(new Uri("http://127.0.0.1:4001"), Resolve(new() { Credentials = Given }).EndpointFor(AwsServiceIds.Sns));
+        env.Set("AWS_ENDPOINT_URL", "http://127.0.0.1:4002");
+        Assert.Equal(new Uri("http://127.0.0.1:4002"), Resolve(new() { Credentials = Given }).EndpointFor(AwsServiceIds.Sns));
+        env.Set("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", "http://127.0.0.1:4003");
+        var connection = Resolve(new() { Credentials = Given });
+        Assert.Equal(new Uri("http://127.0.0.1:4003"), connection.EndpointFor(AwsServiceIds.DynamoDBStreams));
+        Assert.Equal(new Uri("http://127.0.0.1:4002"), connection.EndpointFor(AwsServiceIds.Sns));
+        var explicitOne = Resolve(new() { Credentials = Given, EndpointUrl = new Uri("http://127.0.0.1:4004") });
+        Assert.Equal(new Uri("http://127.0.0.1:4004"), explicitOne.EndpointFor(AwsServiceIds.DynamoDBStreams));
+        env.Set("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
+        Assert.Null(Resolve(new() { Credentials = Given }).EndpointFor(AwsServiceIds.DynamoDBStreams));
+    }
+
+    [Fact]
+    public void Malformed_endpoint_is_a_clear_error_naming_its_source()
+    {
+        using var env = new EnvironmentScope().Set("AWS_REGION", "us-east-1").Set("AWS_ENDPOINT_URL_SNS", "localhost:4566");
+
+        var error = Assert.Throws<AwsConfigurationException>(() => Resolve(new() { Credentials = Given }));
+
+        Assert.Contains("AWS_ENDPOINT_URL_SNS", error.Message, StringComparison.Ordinal);
+        Assert.Contains("localhost:4566", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sdk_clients_use_the_resolved_endpoint_and_path_style_only_for_custom_endpoints()
+    {
+        using var env = new EnvironmentScope();
+        using var custom = (AmazonS3Client)new AwsClientFactory(Resolve(new() { Credentials = Given, Region = "eu-west-1", EndpointUrl = new Uri("http://127.0.0.1:4566") })).CreateS3();
+        using var regional = (AmazonS3Client)new AwsClientFactory(Resolve(new() { Credentials = Given, Region = "eu-west-1" })).CreateS3();
+
+        Assert.True(((AmazonS3Config)custom.Config).ForcePathStyle);
+        Assert.StartsWith("http://127.0.0.1:4566", custom.Config.ServiceURL, StringComparison.Ordinal);
+        Assert.Equal("eu-west-1", custom.Config.AuthenticationRegion);
+        Assert.False(((AmazonS3Config)regional.Config).ForcePathStyle);
+        Assert.Equal("eu-west-1", regional.Config.RegionEndpoint.SystemName);
+    }
+
+    private static AwsConnection Resolve(AwsConnectionSettings settings) => AwsConnection.Resolve(settings);
+
+    private static string AccessKey(AwsConnection connection) => connection.Credentials.GetCredentials().AccessKey;
+}

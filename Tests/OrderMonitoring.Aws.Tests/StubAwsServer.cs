@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace OrderMonitoring.Aws.Tests;
+
+/// <summary>
+/// A tiny HTTP server on 127.0.0.1 that answers from a script of (status, body) pairs, repeating the last one,
+/// and records every request's headers. Stopped on Dispose.
+/// </summary>
+internal sealed class StubAwsServer : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Queue<(int Status, string Body)> _script;
+    private readonly Task _loop;
+
+    public StubAwsServer(params (int Status, string Body)[] script)
+    {
+        _script = new Queue<(int, string)>(script);
+        var port = FreePort();
+        Endpoint = new Uri($"http://127.0.0.1:{port}/");
+        _listener.Prefixes.Add(Endpoint.ToString());
+        _listener.Start();
+        _loop = Task.Run(ServeAsync);
+    }
+
+    public Uri Endpoint { get; }
+
+    public ConcurrentQueue<Dictionary<string, string>> Requests { get; } = new();
+
+    /// <summary>When set, every answer body gets the request headers appended, as some proxies' error pages do.</summary>
+    public bool EchoHeaders { get; init; }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        _listener.Close();
+        try
+        {
+            _loop.GetAwaiter().GetResult();
+        }
+        catch (HttpListenerException)
+        {
+            // Stopping the listener ends the pending accept.
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase);
+            Requests.Enqueue(headers);
+            var (status, body) = _script.Count > 1 ? _script.Dequeue() : _script.Peek();
+            if (EchoHeaders)
+            {
+                body = body.Replace("$HEADERS", string.Join("; ", headers.Select(h => $"{h.Key}: {h.Value}")), StringComparison.Ordinal);
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(body);
+            context.Response.StatusCode = status;
+            context.Response.ContentType = body.StartsWith('{') ? "application/x-amz-json-1.0" : "text/xml";
+            context.Response.Headers["x-amzn-RequestId"] = "stub-request-" + Requests.Count;
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+        }
+    }
+
+    private static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        try
+        {
+            return ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        finally
+        {
+            probe.Stop();
+        }
+    }
+}

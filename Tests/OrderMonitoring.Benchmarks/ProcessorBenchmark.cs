@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using OrderMonitoring.Aws.Streams;
+using OrderMonitoring.Processor.Batch;
+
+namespace OrderMonitoring.Benchmarks;
+
+/// <summary>
+/// The batch processor against a store and a publisher that add 20 ms per call. Each scenario prints the median
+/// of a few runs beside its goal, derived from the round trips the rules force (one order's records are sequential).
+/// </summary>
+internal static class ProcessorBenchmark
+{
+    private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(20);
+    private const int Concurrency = 16;
+
+    public static async Task<int> RunAsync()
+    {
+        Console.WriteLine($"Processor batch benchmark: store and publisher add {Latency.TotalMilliseconds:0} ms per call, MAX_CONCURRENCY {Concurrency}.");
+        // A warm-up so JIT and thread-pool growth are not measured.
+        await MeasureAsync(Records(orders: 50, perOrder: 2, failedEvery: 2), runs: 1);
+
+        var results = new[]
+        {
+            await ScenarioAsync("10 records, 10 orders, each FAILED (write + alert)", Records(10, 1, failedEvery: 1), runs: 7,
+                goalMs: 45, goalText: "<= ~45 ms (2 round trips; the seed's sequential loop needs ~10 round trips)"),
+            await ScenarioAsync("100 records of one order", Records(1, 100, failedEvery: 0), runs: 3,
+                goalMs: 100 * 20 * 1.15, goalText: "~2,000 ms (100 writes in stream order cannot overlap)"),
+            await ScenarioAsync("1,000 records of 200 orders (5 each)", Records(200, 5, failedEvery: 0), runs: 3,
+                goalMs: Math.Ceiling(200.0 / Concurrency) * 5 * 20 * 1.15, goalText: $"~{Math.Ceiling(200.0 / Concurrency) * 5 * 20:0} ms (200 orders / {Concurrency} at once x 5 sequential writes; sequential: 20,000 ms)"),
+        };
+
+        var failures = results.Count(ok => !ok);
+        Console.WriteLine(failures == 0 ? "All processor scenarios met their goals." : $"{failures} scenario(s) missed their goal.");
+        return 0;
+    }
+
+    private static async Task<bool> ScenarioAsync(string name, IReadOnlyList<StreamRecord> records, int runs, double goalMs, string goalText)
+    {
+        var (median, counts) = await MeasureAsync(records, runs);
+        var met = median <= goalMs;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {name,-52} median {median,8:0.0} ms over {runs} runs  | goal {goalText}  [{(met ? "met" : "MISSED")}]  ({counts})"));
+        return met;
+    }
+
+    private static async Task<(double MedianMs, string Counts)> MeasureAsync(IReadOnlyList<StreamRecord> records, int runs)
+    {
+        var timings = new List<double>();
+        var counts = string.Empty;
+        for (var i = 0; i < runs; i++)
+        {
+            var store = new SlowStore(Latency);
+            var publisher = new SlowPublisher(Latency);
+            var processor = new BatchProcessor(store, publisher, new BatchProcessorOptions
+            {
+                Environment = "bench",
+                MaxConcurrency = Concurrency,
+                LogSink = static _ => { },
+            });
+            var stopwatch = Stopwatch.StartNew();
+            var result = await processor.ProcessAsync(records).ConfigureAwait(false);
+            timings.Add(stopwatch.Elapsed.TotalMilliseconds);
+            if (result.Failed != 0 || store.Writes != records.Count)
+            {
+                throw new InvalidOperationException($"The benchmark batch did not complete: {result.Failed} failed, {store.Writes} written.");
+            }
+
+            counts = $"{result.Audited} audited, {publisher.Published} alerts";
+        }
+
+        timings.Sort();
+        return (timings[timings.Count / 2], counts);
+    }
+
+    private static List<StreamRecord> Records(int orders, int perOrder, int failedEvery)
+    {
+        var records = new List<StreamRecord>(orders * perOrder);
+        var sequence = 300_000_000_000_000_000m;
+        for (var step = 0; step < perOrder; step++)
+        {
+            for (var order = 0; order < orders; order++)
+            {
+                var status = failedEvery > 0 && (step + order) % failedEvery == 0 ? "FAILED" : "PROCESSING";
+                records.Add(Record($"ORD-{order:D5}", step == 0 ? "INSERT" : "MODIFY", status, (++sequence).ToString(CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return records;
+    }
+
+    private static StreamRecord Record(string orderId, string eventName, string status, string sequence)
+    {
+        var json = $$$"""
+            {"eventID":"{{{Guid.NewGuid():N}}}","eventName":"{{{eventName}}}","eventSource":"aws:dynamodb","awsRegion":"us-east-1",
+             "dynamodb":{"ApproximateCreationDateTime":1700000000,"SequenceNumber":"{{{sequence}}}","StreamViewType":"NEW_AND_OLD_IMAGES",
+               "Keys":{"orderId":{"S":"{{{orderId}}}"},"timestamp":{"N":"1700000000000"}},
+               "NewImage":{"orderId":{"S":"{{{orderId}}}"},"timestamp":{"N":"1700000000000"},"status":{"S":"{{{status}}}"},"amount":{"N":"129.99"} } } }
+            """;
+        return JsonSerializer.Deserialize<StreamRecord>(json)!;
+    }
+}

@@ -1,0 +1,27 @@
+using OrderMonitoring.Benchmarks;
+
+// `dotnet run -c Release --project Tests/OrderMonitoring.Benchmarks -- <suite>`; `-- --list` names the suites
+// (build.ps1 bench runs each one it lists).
+var suites = new Dictionary<string, Func<Task<int>>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["processor"] = ProcessorBenchmark.RunAsync,
+};
+
+var requested = args.Length > 0 ? args[0] : "processor";
+if (requested == "--list")
+{
+    foreach (var name in suites.Keys)
+    {
+        Console.WriteLine(name);
+    }
+
+    return 0;
+}
+
+if (!suites.TryGetValue(requested, out var run))
+{
+    Console.Error.WriteLine($"Unknown benchmark suite '{requested}'. Known: {string.Join(", ", suites.Keys)}.");
+    return 2;
+}
+
+return await run();
