@@ -3,6 +3,7 @@ using Amazon.S3.Model;
 using Amazon.SQS.Model;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.Sns;
+using Streams = OrderMonitoring.Aws.Streams;
 using OrderMonitoring.TestSupport;
 
 namespace OrderMonitoring.Template.Tests;
@@ -17,12 +18,18 @@ public sealed class MotoDeploymentTests(MotoFixture moto)
     private readonly AwsClientFactory _clients = StackDeployment.ClientsFor(moto);
 
     [Fact]
-    public async Task External_trigger_deploys_without_a_mapping()
+    public async Task External_trigger_deploys_without_a_mapping_and_the_stream_carries_a_put_item()
     {
         var deployment = await StackDeployment.DeployAsync(_clients, "ext", "External", CancellationToken.None);
 
         await AssertCoreResourcesAsync(deployment);
         Assert.DoesNotContain(deployment.Resources, r => r.ResourceType == "AWS::Lambda::EventSourceMapping");
+
+        // Without a mapping moto keeps the records for GetRecords; this is what an external processor reads.
+        var streamArn = await PutOrderAsync(deployment, "order-ext-1");
+        var record = Assert.Single(await ReadStreamAsync(streamArn));
+        Assert.Equal("INSERT", record.EventName);
+        Assert.Equal("order-ext-1", record.Dynamodb!.NewImage!.Value.GetProperty("orderId").GetProperty("S").GetString());
 
     }
 
@@ -63,5 +70,37 @@ public sealed class MotoDeploymentTests(MotoFixture moto)
         var attributes = await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = queueUrl, AttributeNames = ["All"] });
         Assert.Equal("1209600", attributes.Attributes["MessageRetentionPeriod"]);
         Assert.Equal("true", attributes.Attributes["SqsManagedSseEnabled"]);
+    }
+
+    private async Task<string> PutOrderAsync(StackDeployment deployment, string orderId)
+    {
+        using var dynamo = _clients.CreateDynamoDB();
+        var tableName = $"order-events-{deployment.EnvironmentSuffix}";
+        await dynamo.PutItemAsync(new PutItemRequest
+        {
+            TableName = tableName,
+            Item = new()
+            {
+                ["orderId"] = new AttributeValue { S = orderId },
+                ["timestamp"] = new AttributeValue { N = "1793491200000" },
+                ["status"] = new AttributeValue { S = "PLACED" },
+            },
+        });
+        return (await dynamo.DescribeTableAsync(tableName)).Table.LatestStreamArn;
+    }
+
+    private async Task<List<Streams.StreamRecord>> ReadStreamAsync(string streamArn)
+    {
+        using var streams = _clients.CreateDynamoDBStreams();
+        var description = await streams.DescribeStreamAsync(new Streams.DescribeStreamRequest { StreamArn = streamArn });
+        var records = new List<Streams.StreamRecord>();
+        foreach (var shard in description.StreamDescription.Shards)
+        {
+            var iterator = await streams.GetShardIteratorAsync(new Streams.GetShardIteratorRequest { StreamArn = streamArn, ShardId = shard.ShardId!, ShardIteratorType = "TRIM_HORIZON" });
+            var page = await streams.GetRecordsAsync(new Streams.GetRecordsRequest { ShardIterator = iterator.ShardIterator! });
+            records.AddRange(page.Records);
+        }
+
+        return records;
     }
 }
