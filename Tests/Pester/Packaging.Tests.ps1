@@ -1,0 +1,88 @@
+# The staged module as a package: published to a local file-system repository with PSResourceGet, installed from it
+# into a clean pwsh (its own HOME, so nothing touches the user's repositories or modules), and used by name.
+BeforeAll {
+    $script:ManifestPath = $env:ORDERMONITORING_MODULE
+    $script:ModuleDir = Split-Path $ManifestPath
+    $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    $script:Sandbox = Join-Path $TestDrive 'sandbox'
+    $null = New-Item -ItemType Directory -Path (Join-Path $Sandbox 'repo'), (Join-Path $Sandbox 'home')
+
+    function Invoke-Isolated([scriptblock] $Script, [object[]] $Arguments) {
+        # A clean pwsh whose user folders all live in the sandbox.
+        $saved = @{}
+        $isolation = @{
+            HOME            = Join-Path $Sandbox 'home'
+            XDG_DATA_HOME   = Join-Path $Sandbox 'home/.local/share'
+            XDG_CONFIG_HOME = Join-Path $Sandbox 'home/.config'
+            XDG_CACHE_HOME  = Join-Path $Sandbox 'home/.cache'
+            PSModulePath    = $null
+        }
+        foreach ($name in $isolation.Keys) {
+            $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+            [Environment]::SetEnvironmentVariable($name, $isolation[$name])
+        }
+        Push-Location $Sandbox
+        try { & $Pwsh -NoProfile -NonInteractive -Command $Script -args $Arguments }
+        finally {
+            Pop-Location
+            foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        }
+    }
+
+    $script:Installed = Invoke-Isolated {
+        param($ModuleDir, $Repo)
+        $ErrorActionPreference = 'Stop'
+        Register-PSResourceRepository -Name OrderMonitoringLocal -Uri $Repo -Trusted
+        Publish-PSResource -Path $ModuleDir -Repository OrderMonitoringLocal
+        Install-PSResource -Name OrderMonitoring -Repository OrderMonitoringLocal -Scope CurrentUser -TrustRepository
+        $resource = Get-InstalledPSResource -Name OrderMonitoring
+        [pscustomobject]@{
+            Package  = @(Get-ChildItem $Repo -Filter '*.nupkg').Name
+            Version  = "$($resource.Version)"
+            Location = $resource.InstalledLocation
+        }
+    } @($ModuleDir, (Join-Path $Sandbox 'repo'))
+
+    $script:Used = Invoke-Isolated {
+        $ErrorActionPreference = 'Stop'
+        # By name, as a user would after Install-PSResource.
+        $module = Import-Module OrderMonitoring -PassThru
+        [pscustomobject]@{
+            Path     = $module.Path
+            Exported = @($module.ExportedCmdlets.Keys | Sort-Object)
+            Help     = @(foreach ($name in $module.ExportedCmdlets.Keys) {
+                    $help = Get-Help $name -Full
+                    [pscustomobject]@{ Name = $name; Synopsis = "$($help.Synopsis)".Trim(); Examples = @($help.Examples.Example).Count }
+                })
+            About    = (Get-Help about_OrderMonitoring | Out-String)
+        }
+    } @()
+}
+
+Describe 'Publishing and installing the module' {
+    It 'publishes one nupkg of the manifest version' {
+        $version = (Import-PowerShellDataFile $ManifestPath).ModuleVersion
+        $Installed.Package | Should -Be @("OrderMonitoring.$version.nupkg")
+        $Installed.Version | Should -Be $version
+    }
+
+    It 'installs under the clean user home, not the machine' {
+        $Installed.Location | Should -BeLike "$Sandbox*"
+    }
+
+    It 'imports by name from the installed location and exports the manifest cmdlets' {
+        $Used.Path | Should -BeLike "$Sandbox*"
+        $listed = @((Import-PowerShellDataFile $ManifestPath).CmdletsToExport | Sort-Object)
+        @($Used.Exported) | Should -Be $listed
+    }
+
+    It 'brings its help along: a synopsis and examples for every cmdlet, and the about topic' {
+        foreach ($help in $Used.Help) {
+            $help.Synopsis | Should -Not -BeNullOrEmpty -Because "$($help.Name) needs a synopsis"
+            $help.Synopsis | Should -Not -Match "^$([regex]::Escape($help.Name))" -Because "$($help.Name) needs real help, not the generated stub"
+            $help.Examples | Should -BeGreaterOrEqual 2 -Because "$($help.Name) needs two examples"
+        }
+        $Used.About | Should -Match 'about_OrderMonitoring'
+        $Used.About | Should -Match 'moto'
+    }
+}
