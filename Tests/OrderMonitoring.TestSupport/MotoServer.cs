@@ -45,6 +45,9 @@ public sealed class MotoServer : IDisposable
         start.Environment["AWS_ACCESS_KEY_ID"] = AccessKey;
         start.Environment["AWS_SECRET_ACCESS_KEY"] = SecretKey;
         start.Environment["AWS_DEFAULT_REGION"] = Region;
+        // moto's botocore would fail every call for a profile this machine does not have; it needs none.
+        start.Environment.Remove("AWS_PROFILE");
+        start.Environment.Remove("AWS_DEFAULT_PROFILE");
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{start.FileName}'.");
         // Drain its output so a chatty server never blocks on a full pipe.

@@ -12,10 +12,6 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
     Import-Module $ManifestPath -Force
     Import-Module (Join-Path $PSScriptRoot 'OrdersTestSupport.psm1') -Force
-    # moto inherits this process's environment; an AWS_PROFILE left empty by an earlier suite makes its botocore fail
-    # every CloudFormation call with ProfileNotFound. These tests pass credentials explicitly and need no profile.
-    $script:SavedProfile = $env:AWS_PROFILE
-    if ($null -ne $env:AWS_PROFILE -and $env:AWS_PROFILE.Trim() -eq '') { Remove-Item env:AWS_PROFILE }
     $script:Server = Start-MotoServer
     $script:Aws = @{ EndpointUrl = $Server.Endpoint; Region = 'us-east-1'; AccessKey = 'test'; SecretKey = 'test' }
     $script:Factory = New-TestClientFactory -EndpointUrl $Server.Endpoint
@@ -27,7 +23,6 @@ BeforeAll {
 AfterAll {
     if ($script:Server) { Stop-MotoServer $script:Server }
     $env:ORDERMONITORING_CHECKPOINT_DIR = $script:SavedCheckpointDir
-    if ($script:SavedProfile) { $env:AWS_PROFILE = $script:SavedProfile }
 }
 
 Describe 'Orders end to end' -Skip:(-not $ModuleComplete) {

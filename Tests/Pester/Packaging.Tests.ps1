@@ -2,6 +2,7 @@
 # into a clean pwsh (its own HOME, so nothing touches the user's repositories or modules), and used by name.
 BeforeAll {
     $script:ManifestPath = $env:ORDERMONITORING_MODULE
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
     $script:ModuleDir = Split-Path $ManifestPath
     $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
     $script:Sandbox = Join-Path $TestDrive 'sandbox'
@@ -19,13 +20,13 @@ BeforeAll {
         }
         foreach ($name in $isolation.Keys) {
             $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-            [Environment]::SetEnvironmentVariable($name, $isolation[$name])
+            Set-EnvironmentValue $name $isolation[$name]
         }
         Push-Location $Sandbox
         try { & $Pwsh -NoProfile -NonInteractive -Command $Script -args $Arguments }
         finally {
             Pop-Location
-            foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+            foreach ($name in $saved.Keys) { Set-EnvironmentValue $name $saved[$name] }
         }
     }
 

@@ -10,6 +10,13 @@ function Get-FreeLoopbackPort {
     finally { $listener.Stop() }
 }
 
+function Set-EnvironmentValue([string] $Name, $Value) {
+    # Sets a variable, or removes it for $null or "". ([Environment]::SetEnvironmentVariable would receive $null as ""
+    # from PowerShell and leave the variable set but empty, which tools such as botocore then trip over.)
+    if ([string]::IsNullOrEmpty($Value)) { Remove-Item -Path "Env:$Name" -ErrorAction Ignore }
+    else { Set-Item -Path "Env:$Name" -Value $Value }
+}
+
 function Start-MotoServer {
     <#
     .SYNOPSIS
@@ -34,8 +41,20 @@ function Start-MotoServer {
 
     # Output goes to files so a chatty server never blocks on a full pipe.
     $logBase = Join-Path ([System.IO.Path]::GetTempPath()) "moto-$port"
-    $process = Start-Process -FilePath $file -ArgumentList $arguments -PassThru -NoNewWindow `
-        -RedirectStandardOutput "$logBase.out" -RedirectStandardError "$logBase.err"
+    # moto's own botocore reads the AWS profile variables it inherits; a profile that does not exist on this machine
+    # would make every CloudFormation call fail inside moto. It needs none: start it without them.
+    $profiles = @{}
+    foreach ($name in 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE') {
+        $profiles[$name] = [Environment]::GetEnvironmentVariable($name)
+        Set-EnvironmentValue $name $null
+    }
+    try {
+        $process = Start-Process -FilePath $file -ArgumentList $arguments -PassThru -NoNewWindow `
+            -RedirectStandardOutput "$logBase.out" -RedirectStandardError "$logBase.err"
+    }
+    finally {
+        foreach ($name in $profiles.Keys) { Set-EnvironmentValue $name $profiles[$name] }
+    }
     $server = [pscustomobject]@{
         ProcessId = $process.Id
         Port      = $port
@@ -97,7 +116,7 @@ function Use-MotoEnvironment {
     $saved = @{}
     foreach ($name in $values.Keys) {
         $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $values[$name])
+        Set-EnvironmentValue $name $values[$name]
     }
     return $saved
 }
@@ -105,7 +124,7 @@ function Use-MotoEnvironment {
 function Restore-Environment {
     [CmdletBinding()]
     param([Parameter(Mandatory)] [hashtable] $Saved)
-    foreach ($name in $Saved.Keys) { [Environment]::SetEnvironmentVariable($name, $Saved[$name]) }
+    foreach ($name in $Saved.Keys) { Set-EnvironmentValue $name $Saved[$name] }
 }
 
-Export-ModuleMember -Function Start-MotoServer, Stop-MotoServer, Test-ProcessRunning, Use-MotoEnvironment, Restore-Environment
+Export-ModuleMember -Function Start-MotoServer, Stop-MotoServer, Test-ProcessRunning, Use-MotoEnvironment, Restore-Environment, Set-EnvironmentValue
