@@ -41,6 +41,28 @@ Describe 'Help' {
         }
     }
 
+    It 'agrees with its markdown source in docs/commands (synopsis, description, parameters, examples)' {
+        Import-Module (Join-Path $PSScriptRoot '../../build/HelpMarkdown.psm1') -Force
+        # Get-Help may merge paragraphs; compare the words, which is what a reader sees.
+        function Words($Paragraphs) { (@($Paragraphs) -join ' ') -replace '\s+', ' ' | ForEach-Object Trim }
+        $docs = Join-Path $PSScriptRoot '../../docs/commands'
+        foreach ($command in $Commands) {
+            $file = Join-Path $docs "$($command.Name).md"
+            $file | Should -Exist -Because "the help source of $($command.Name) is markdown in docs/commands"
+            $doc = Read-CommandMarkdown -Path $file
+            $help = Get-Help $command.Name -Full
+            "$($help.Synopsis)".Trim() | Should -Be $doc.Synopsis
+            Words ($help.Description | ForEach-Object Text) | Should -Be (Words $doc.Description)
+            @($help.Examples.Example).Count | Should -Be $doc.Examples.Count
+            for ($i = 0; $i -lt $doc.Examples.Count; $i++) {
+                $help.Examples.Example[$i].Code | Should -Be $doc.Examples[$i].Code
+            }
+            foreach ($parameter in $help.Parameters.Parameter) {
+                Words ($parameter.Description | ForEach-Object Text) | Should -Be (Words $doc.Parameters[$parameter.Name]) -Because "-$($parameter.Name) of $($command.Name)"
+            }
+        }
+    }
+
     It 'has the about topic' {
         Get-Help about_OrderMonitoring | Out-String | Should -Match 'Connection settings|CONNECTION SETTINGS'
     }
