@@ -8,6 +8,33 @@ namespace OrderMonitoring.Cmdlets.Tests.Infrastructure;
 
 public sealed class ErrorRecordFactoryTests
 {
+    public static TheoryData<Exception> EveryKindOfFailure() => new()
+    {
+        new AwsConfigurationException("no region"),
+        new AwsServiceException("SNS", "Publish", "InvalidParameter", "bad subject", "req-1", HttpStatusCode.BadRequest, isRetryable: false),
+        new AwsServiceException("SNS", "Publish", "InternalError", "oops", "req-2", HttpStatusCode.InternalServerError, isRetryable: true),
+        new ArgumentException("bad value"),
+        new TimeoutException("slow"),
+        new HttpRequestException("refused", new SocketException((int)SocketError.ConnectionRefused)),
+        new OrderMonitoringException("SomethingOdd", FailureKind.OperationFailed, "it broke"),
+        new InvalidOperationException("unexpected"),
+    };
+
+    [Theory]
+    [MemberData(nameof(EveryKindOfFailure))]
+    public void Every_failure_gets_an_id_a_category_and_a_recommended_action(Exception failure)
+    {
+        var record = ErrorRecordFactory.Create(failure, "target");
+
+        Assert.False(string.IsNullOrWhiteSpace(record.FullyQualifiedErrorId));
+        Assert.False(string.IsNullOrWhiteSpace(record.ErrorDetails?.RecommendedAction));
+        Assert.False(string.IsNullOrWhiteSpace(record.ErrorDetails?.Message));
+        if (failure is not InvalidOperationException)
+        {
+            Assert.NotEqual(ErrorCategory.NotSpecified, record.CategoryInfo.Category);
+        }
+    }
+
     [Fact]
     public void Configuration_errors_are_invalid_arguments_with_a_recommended_action()
     {

@@ -111,14 +111,22 @@ public static class ErrorRecordFactory
     private static ErrorRecord Build(Exception exception, string errorId, ErrorCategory category, object? target, string? action,
         string? message = null)
     {
-        var record = new ErrorRecord(exception, errorId, category, target);
-        if (message is not null || action is not null)
+        // Every record says what to do next; a specific action wins over the one for its category.
+        return new ErrorRecord(exception, errorId, category, target)
         {
-            record.ErrorDetails = new ErrorDetails(message ?? exception.Message) { RecommendedAction = action ?? string.Empty };
-        }
-
-        return record;
+            ErrorDetails = new ErrorDetails(message ?? exception.Message) { RecommendedAction = action ?? DefaultActionFor(category) },
+        };
     }
+
+    private static string DefaultActionFor(ErrorCategory category) => category switch
+    {
+        ErrorCategory.InvalidArgument or ErrorCategory.InvalidData => "Correct the value named in the message and run the command again (Get-Help <command> -Parameter <name>).",
+        ErrorCategory.ObjectNotFound => "Check the name, the -Environment and the -Region (Get-OrderMonitoringStack lists the stacks of a region).",
+        ErrorCategory.ResourceUnavailable => "Wait until the resource is ready, or check its state with Get-OrderMonitoringStack and Get-OrderMonitoringStatus.",
+        ErrorCategory.OperationTimeout => "Retry, or allow more time with -TimeoutSeconds where the command has it.",
+        ErrorCategory.InvalidOperation or ErrorCategory.InvalidResult => "Read the service's message above; about_OrderMonitoring lists common causes under TROUBLESHOOTING.",
+        _ => "Run the command again with -Verbose; if it fails the same way, report it with this error's id and message.",
+    };
 
     private static Exception Unwrap(Exception exception)
     {
