@@ -11,7 +11,7 @@
     PowerShellVersion    = '5.1'
 
     # Explicit lists: no wildcards, so PowerShell never loads the assembly just to discover what it exports.
-    CmdletsToExport      = @('Get-OrderMonitoringStack', 'New-OrderMonitoringStack', 'Remove-OrderMonitoringStack')
+    CmdletsToExport      = @('Get-OrderMonitoringStack', 'Get-OrderMonitoringStatus', 'New-OrderMonitoringStack', 'Remove-OrderMonitoringStack')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -17,6 +17,9 @@ internal sealed class StackReader
         _region = region;
     }
 
+    /// <summary>The region the stacks are read from.</summary>
+    public string Region => _region;
+
     /// <summary>The stack as CloudFormation describes it, or null when it does not exist.</summary>
     public async Task<CfnStack?> DescribeAsync(string stackNameOrId, CancellationToken cancellationToken)
     {
@@ -37,23 +40,25 @@ internal sealed class StackReader
         await DescribeAsync(stackName, cancellationToken).ConfigureAwait(false) is { } stack ? ToModel(stack) : null;
 
     /// <summary>The physical id of one of the stack's resources (when an output is missing), or null.</summary>
-    public async Task<string?> FindPhysicalIdAsync(string stackNameOrId, string logicalId, CancellationToken cancellationToken)
+    public async Task<string?> FindPhysicalIdAsync(string stackNameOrId, string logicalId, CancellationToken cancellationToken) =>
+        (await ListResourcesAsync(stackNameOrId, cancellationToken).ConfigureAwait(false))
+            .FirstOrDefault(resource => resource.LogicalResourceId == logicalId && !string.IsNullOrEmpty(resource.PhysicalResourceId))?.PhysicalResourceId;
+
+    /// <summary>Every resource of the stack (all pages).</summary>
+    public async Task<IReadOnlyList<StackResourceSummary>> ListResourcesAsync(string stackNameOrId, CancellationToken cancellationToken)
     {
+        var resources = new List<StackResourceSummary>();
         string? next = null;
         do
         {
             var page = await _cloudFormation.ListStackResourcesAsync(new ListStackResourcesRequest { StackName = stackNameOrId, NextToken = next },
                 cancellationToken).ConfigureAwait(false);
-            if (page.StackResourceSummaries.FirstOrDefault(r => r.LogicalResourceId == logicalId) is { PhysicalResourceId: { Length: > 0 } id })
-            {
-                return id;
-            }
-
+            resources.AddRange(page.StackResourceSummaries);
             next = page.NextToken;
         }
         while (!string.IsNullOrEmpty(next));
 
-        return null;
+        return resources;
     }
 
     /// <summary>Every live stack named order-monitoring-&lt;environment&gt; in the region (all pages).</summary>
