@@ -26,10 +26,10 @@ internal sealed class StackServices : IDisposable
 
     public string Region => _factory.Connection.Region.SystemName;
 
-    public StackReader Reader => new(CloudFormation, Region);
+    public StackReader Reader => new(CloudFormation, Region, new DynamoDbStreamArnLookup(_factory.CreateDynamoDB));
 
     public StackDeployer Deployer() =>
-        new(CloudFormation, new S3ArtifactStore(_s3.Value, Region), new StsAccountIdProvider(_factory.Connection), Region, Timing);
+        new(CloudFormation, new S3ArtifactStore(_s3.Value, Region), new StsAccountIdProvider(_factory.Connection), Region, Timing, Reader);
 
     public StackRemover Remover() => new(CloudFormation, new StackEventWatcher(CloudFormation, Reader, Timing));
 
