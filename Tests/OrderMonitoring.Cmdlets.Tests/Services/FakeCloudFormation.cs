@@ -25,11 +25,13 @@ internal sealed class FakeCloudFormation : IAmazonCloudFormation
     public List<StackResourceSummary> Resources { get; } = new();
     public int ResourcePageSize { get; set; } = 100;
     public Action? OnExecute { get; set; }
+    public CreateChangeSetRequest? LastChangeSet { get; private set; }
     private string? _lastStatus;
 
     public Task<CreateChangeSetResponse> CreateChangeSetAsync(CreateChangeSetRequest request, CancellationToken cancellationToken = default)
     {
         Calls.Add("CreateChangeSet:" + request.ChangeSetType);
+        LastChangeSet = request;
         if (CreateChangeSetSaysNoUpdates)
         {
             throw new AwsServiceException("CloudFormation", "CreateChangeSet", "ValidationError", "No updates are to be performed.", "r1", HttpStatusCode.BadRequest, false);
