@@ -10,6 +10,8 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
 
+    FormatsToProcess     = @('OrderMonitoring.Format.ps1xml')
+
     # Explicit lists: no wildcards, so PowerShell never loads the assembly just to discover what it exports.
     CmdletsToExport      = @('Get-OrderMonitoringStack', 'Get-OrderMonitoringStatus', 'New-OrderMonitoringStack', 'Remove-OrderMonitoringStack')
     FunctionsToExport    = @()

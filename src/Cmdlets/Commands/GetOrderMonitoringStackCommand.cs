@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using OrderMonitoring.Cmdlets.Completion;
 using OrderMonitoring.Cmdlets.Infrastructure;
 using OrderMonitoring.Cmdlets.Services;
 
@@ -12,6 +13,7 @@ public sealed class GetOrderMonitoringStackCommand : OrderMonitoringCmdlet
     /// <summary>Environment suffixes; * and ? allowed. Omitted: every order-monitoring stack in the region.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("EnvironmentSuffix")]
+    [ArgumentCompleter(typeof(EnvironmentCompleter))]
     [ValidateEnvironmentName(AllowWildcards = true)]
     [SupportsWildcards]
     public string[]? Environment { get; set; }

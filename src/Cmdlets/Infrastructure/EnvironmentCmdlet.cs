@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using OrderMonitoring.Cmdlets.Completion;
 
 namespace OrderMonitoring.Cmdlets.Infrastructure;
 
@@ -12,6 +13,7 @@ public abstract class EnvironmentCmdlet : OrderMonitoringCmdlet
     /// <summary>Environment suffix (letters and digits), e.g. dev or prod.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("EnvironmentSuffix")]
+    [ArgumentCompleter(typeof(EnvironmentCompleter))]
     [ValidateEnvironmentName]
     public string Environment { get; set; } = "";
 

@@ -1,0 +1,75 @@
+# The module as PowerShell users expect it: default views for every output type, tab completion, help for everything.
+BeforeAll {
+    $script:ManifestPath = $env:ORDERMONITORING_MODULE
+    if (-not $script:ManifestPath) { throw 'Run through build.ps1 test (ORDERMONITORING_MODULE names the staged manifest).' }
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
+    $script:Module = Import-Module $ManifestPath -Force -PassThru
+    $script:Commands = @(Get-Command -Module $Module.Name -CommandType Cmdlet)
+}
+
+Describe 'Default views' {
+    It 'has a table view for every type a cmdlet declares with [OutputType]' {
+        $declared = @($Commands | ForEach-Object { $_.OutputType.Name } | Where-Object { $_ -like 'OrderMonitoring.*' } | Sort-Object -Unique)
+        $declared | Should -Not -BeNullOrEmpty
+        foreach ($type in $declared) {
+            $format = Get-FormatData -TypeName $type
+            $format | Should -Not -BeNullOrEmpty -Because "$type needs a default view in OrderMonitoring.Format.ps1xml"
+            @($format.FormatViewDefinition.Control | Where-Object { $_ -is [System.Management.Automation.TableControl] }) |
+                Should -Not -BeNullOrEmpty -Because "$type needs a table view"
+        }
+    }
+
+    It 'declares an output type on every cmdlet' {
+        foreach ($command in $Commands) {
+            @($command.OutputType) | Should -Not -BeNullOrEmpty -Because "$($command.Name) needs [OutputType]"
+        }
+    }
+}
+
+Describe 'Help' {
+    It 'documents every cmdlet and every parameter' {
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        foreach ($command in $Commands) {
+            $help = Get-Help $command.Name -Full
+            "$($help.Synopsis)".Trim() | Should -Not -BeLike "$($command.Name)*" -Because "$($command.Name) needs a synopsis"
+            "$($help.Description.Text)" | Should -Not -BeNullOrEmpty -Because "$($command.Name) needs a description"
+            @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2 -Because "$($command.Name) needs two examples"
+            foreach ($parameter in $command.Parameters.Keys | Where-Object { $_ -notin $common }) {
+                $described = @($help.Parameters.Parameter | Where-Object Name -EQ $parameter)
+                "$($described.Description.Text)" | Should -Not -BeNullOrEmpty -Because "-$parameter of $($command.Name) needs a description"
+            }
+        }
+    }
+
+    It 'has the about topic' {
+        Get-Help about_OrderMonitoring | Out-String | Should -Match 'Connection settings|CONNECTION SETTINGS'
+    }
+}
+
+Describe 'Tab completion of -Environment' {
+    BeforeAll {
+        $script:Server = Start-MotoServer
+        $script:Saved = Use-MotoEnvironment $Server
+        $null = New-OrderMonitoringStack -Environment complete1 -ProcessorTrigger External -EndpointUrl $Server.Endpoint -Region us-east-1
+    }
+
+    AfterAll {
+        if ($script:Saved) { Restore-Environment $Saved }
+        if ($script:Server) { Stop-MotoServer $Server }
+    }
+
+    It 'offers the environments of the stacks in the region the command line names' {
+        $line = "Get-OrderMonitoringStack -Region us-east-1 -EndpointUrl $($Server.Endpoint) -Environment comp"
+        $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        @($result.CompletionMatches.CompletionText) | Should -Be @('complete1')
+        $result.CompletionMatches[0].ToolTip | Should -BeLike 'order-monitoring-complete1 (*COMPLETE*)'
+    }
+
+    It 'offers nothing, quietly, when the endpoint does not answer' {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $line = "New-OrderMonitoringStack -Region us-east-1 -EndpointUrl http://127.0.0.1:$port -Environment "
+        $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        @($result.CompletionMatches | Where-Object ResultType -EQ 'ParameterValue') | Should -BeNullOrEmpty
+    }
+}

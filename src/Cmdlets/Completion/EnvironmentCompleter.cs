@@ -1,0 +1,88 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using Amazon.Runtime;
+using OrderMonitoring.Aws;
+using OrderMonitoring.Cmdlets.Infrastructure;
+
+namespace OrderMonitoring.Cmdlets.Completion;
+
+/// <summary>
+/// Tab completion for <c>-Environment</c>: the environments of the order-monitoring stacks in the region the command
+/// line points at (its -Region, -ProfileName, -EndpointUrl... or the environment), from a short-lived cache so the
+/// prompt never waits on AWS for more than <see cref="EnvironmentNameCache.WaitBudget"/>.
+/// </summary>
+public sealed class EnvironmentCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(
+        string commandName,
+        string parameterName,
+        string wordToComplete,
+        CommandAst commandAst,
+        IDictionary fakeBoundParameters)
+    {
+        AwsConnection connection;
+        string identity;
+        try
+        {
+            var settings = ConnectionFrom(fakeBoundParameters).ToSettings();
+            connection = AwsConnection.Resolve(settings);
+            identity = IdentityOf(settings);
+        }
+        catch (AwsConfigurationException)
+        {
+            // No region or a broken profile: nothing to offer, and completion must never print errors.
+            return Array.Empty<CompletionResult>();
+        }
+
+        var prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+        return EnvironmentNameCache.Shared.Get(connection, identity)
+            .Where(stack => stack.Environment.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .Select(stack => new CompletionResult(stack.Environment, stack.Environment, CompletionResultType.ParameterValue, $"{stack.StackName} ({stack.Status})"))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Tells accounts apart for the cache without resolving credentials (which may call SSO or an instance endpoint):
+    /// the profile or access key id the command line or environment names. Never a secret.
+    /// </summary>
+    private static string IdentityOf(AwsConnectionSettings settings)
+    {
+        switch (settings.Credentials)
+        {
+            case BasicAWSCredentials or SessionAWSCredentials:
+                // Plain keys resolve locally; the key id (never the secret) names the account.
+                return "key:" + settings.Credentials.GetCredentials().AccessKey;
+            case { } other:
+                // Anything else may call out to resolve; the object itself is the identity.
+                return "credential:" + System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(other);
+        }
+
+        return string.Join(
+            "|",
+            settings.ProfileName ?? System.Environment.GetEnvironmentVariable("AWS_PROFILE") ?? string.Empty,
+            settings.ProfileLocation ?? string.Empty,
+            System.Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? string.Empty);
+    }
+
+    private static ConnectionParameters ConnectionFrom(IDictionary bound) => new()
+    {
+        Region = Text(bound, nameof(OrderMonitoringCmdlet.Region)),
+        ProfileName = Text(bound, nameof(OrderMonitoringCmdlet.ProfileName)),
+        ProfileLocation = Text(bound, nameof(OrderMonitoringCmdlet.ProfileLocation)),
+        Credential = Value(bound, nameof(OrderMonitoringCmdlet.Credential)) as AWSCredentials,
+        AccessKey = Text(bound, nameof(OrderMonitoringCmdlet.AccessKey)),
+        SecretKey = Text(bound, nameof(OrderMonitoringCmdlet.SecretKey)),
+        SessionToken = Text(bound, nameof(OrderMonitoringCmdlet.SessionToken)),
+        EndpointUrl = Text(bound, nameof(OrderMonitoringCmdlet.EndpointUrl)),
+    };
+
+    private static object? Value(IDictionary bound, string name)
+    {
+        var value = bound.Contains(name) ? bound[name] : null;
+        return value is PSObject wrapped ? wrapped.BaseObject : value;
+    }
+
+    private static string? Text(IDictionary bound, string name) => Value(bound, name)?.ToString();
+}
