@@ -64,7 +64,9 @@ internal sealed class StackReader
     }
 
     /// <summary>Every live stack named order-monitoring-&lt;environment&gt; in the region (all pages).</summary>
-    public async Task<IReadOnlyList<OrderMonitoring.Stack>> ListAsync(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <param name="fillMissingNames">False: skip the per-stack resource lookups for missing outputs (tab completion needs only names).</param>
+    public async Task<IReadOnlyList<OrderMonitoring.Stack>> ListAsync(CancellationToken cancellationToken, bool fillMissingNames = true)
     {
         var found = new List<OrderMonitoring.Stack>();
         string? next = null;
@@ -74,7 +76,7 @@ internal sealed class StackReader
             foreach (var stack in page.Stacks.Where(stack => EnvironmentName.FromStackName(stack.StackName) is not null
                 && stack.StackStatus != StackStatuses.DeleteComplete))
             {
-                found.Add(await ToModelAsync(stack, cancellationToken).ConfigureAwait(false));
+                found.Add(fillMissingNames ? await ToModelAsync(stack, cancellationToken).ConfigureAwait(false) : ToModel(stack));
             }
 
             next = page.NextToken;
