@@ -107,7 +107,12 @@ function Invoke-PackageTask {
 }
 
 function Invoke-DemoTask {
-    throw 'The demo task arrives with the orders and audit cmdlets (issue: Send-TestOrderEvent, Get-OrderAuditLog, Invoke-OrderEventProcessor).'
+    Invoke-BuildTask
+    Assert-TestPrerequisite
+    Write-Step 'Demo: the whole stack on a local moto server'
+    # A fresh pwsh: the demo imports the binary module, which cannot be unloaded again.
+    Invoke-Native (Get-ChildPwsh) -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'build/Demo.ps1') `
+        -ModuleManifest (Join-Path $ModuleStage 'OrderMonitoring.psd1')
 }
 
 function Invoke-BenchTask {

@@ -124,7 +124,9 @@ function Write-ParameterMaml($Writer, $Parameter, $Attribute, [string[]] $Descri
     $aliases = if ($Parameter.Aliases.Count) { $Parameter.Aliases -join ', ' } else { 'none' }
     $position = if ($Attribute.Position -ge 0) { "$($Attribute.Position)" } else { 'named' }
     $Writer.WriteStartElement('command', 'parameter', $Namespaces.command)
-    $Writer.WriteAttributeString('required', "$($Attribute.Mandatory)".ToLowerInvariant())
+    # A syntax item passes CommandParameterInfo (IsMandatory), the parameter list a ParameterAttribute (Mandatory).
+    $mandatory = if ($Attribute.PSObject.Properties['IsMandatory']) { $Attribute.IsMandatory } else { $Attribute.Mandatory }
+    $Writer.WriteAttributeString('required', "$mandatory".ToLowerInvariant())
     $Writer.WriteAttributeString('variableLength', 'true')
     $Writer.WriteAttributeString('globbing', 'false')
     $Writer.WriteAttributeString('pipelineInput', (Get-PipelineInputText $Attribute))

@@ -5,6 +5,7 @@ using OrderMonitoring.Benchmarks;
 var suites = new Dictionary<string, Func<Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["processor"] = ProcessorBenchmark.RunAsync,
+    ["orders"] = OrdersBenchmark.RunAsync,
 };
 
 var requested = args.Length > 0 ? args[0] : "processor";

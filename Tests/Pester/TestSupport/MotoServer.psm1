@@ -97,7 +97,7 @@ function Use-MotoEnvironment {
     $saved = @{}
     foreach ($name in $values.Keys) {
         $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $values[$name])
+        Set-EnvironmentValue $name $values[$name]
     }
     return $saved
 }
@@ -105,7 +105,14 @@ function Use-MotoEnvironment {
 function Restore-Environment {
     [CmdletBinding()]
     param([Parameter(Mandatory)] [hashtable] $Saved)
-    foreach ($name in $Saved.Keys) { [Environment]::SetEnvironmentVariable($name, $Saved[$name]) }
+    foreach ($name in $Saved.Keys) { Set-EnvironmentValue $name $Saved[$name] }
+}
+
+function Set-EnvironmentValue([string] $Name, $Value) {
+    # PowerShell turns $null into '' when it calls SetEnvironmentVariable(string, string); an empty AWS_PROFILE left
+    # behind makes every later moto (which inherits it) fail with ProfileNotFound. Null removes the variable.
+    if ($null -eq $Value) { Remove-Item "env:$Name" -ErrorAction Ignore }
+    else { Set-Item "env:$Name" $Value }
 }
 
 Export-ModuleMember -Function Start-MotoServer, Stop-MotoServer, Test-ProcessRunning, Use-MotoEnvironment, Restore-Environment

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace OrderMonitoring.Benchmarks;
+
+/// <summary>
+/// A minimal DynamoDB + S3 endpoint on 127.0.0.1 that answers every request after a fixed latency, like one network
+/// round trip: PutItem and BatchWriteItem (everything processed), ListObjectsV2 (by prefix, from a sorted key set)
+/// and GetObject. It measures our client code, not an emulator's speed.
+/// </summary>
+internal sealed class FakeAwsEndpoint : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly TimeSpan _latency;
+    private readonly SortedSet<string> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _bodies = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private int _requests;
+
+    public FakeAwsEndpoint(TimeSpan latency)
+    {
+        _latency = latency;
+        var port = FreePort();
+        Url = $"http://127.0.0.1:{port}/";
+        _listener.Prefixes.Add(Url);
+        _listener.Start();
+        _ = Task.Run(AcceptLoopAsync);
+    }
+
+    public string Url { get; }
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public int ItemsWritten;
+
+    public void PutObject(string key, string body)
+    {
+        lock (_keys)
+        {
+            _keys.Add(key);
+            _bodies[key] = body;
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Close();
+    }
+
+    private static int FreePort()
+    {
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => AnswerAsync(context));
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        Interlocked.Increment(ref _requests);
+        await Task.Delay(_latency).ConfigureAwait(false);
+        var request = context.Request;
+        string body;
+        var contentType = "application/x-amz-json-1.0";
+        var target = request.Headers["X-Amz-Target"];
+        if (target is not null)
+        {
+            using var reader = new StreamReader(request.InputStream);
+            var json = await reader.ReadToEndAsync().ConfigureAwait(false);
+            if (target.EndsWith("BatchWriteItem", StringComparison.Ordinal))
+            {
+                using var document = JsonDocument.Parse(json);
+                var count = document.RootElement.GetProperty("RequestItems").EnumerateObject().Sum(table => table.Value.GetArrayLength());
+                Interlocked.Add(ref ItemsWritten, count);
+                body = "{\"UnprocessedItems\":{}}";
+            }
+            else
+            {
+                Interlocked.Increment(ref ItemsWritten);
+                body = "{}";
+            }
+        }
+        else if (request.QueryString["list-type"] == "2")
+        {
+            body = ListObjects(request.QueryString["prefix"] ?? "");
+            contentType = "application/xml";
+        }
+        else
+        {
+            // Path style: /bucket/key
+            var path = Uri.UnescapeDataString(request.Url!.AbsolutePath);
+            var key = path.Substring(path.IndexOf('/', 1) + 1);
+            lock (_keys)
+            {
+                body = _bodies.TryGetValue(key, out var stored) ? stored : "";
+            }
+
+            contentType = "application/json";
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(body);
+        context.Response.ContentType = contentType;
+        context.Response.ContentLength64 = bytes.Length;
+        await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+        context.Response.Close();
+    }
+
+    private string ListObjects(string prefix)
+    {
+        List<string> keys;
+        lock (_keys)
+        {
+            // A range of the sorted set: what a real index does, so the fake's cost follows the result too.
+            keys = _keys.GetViewBetween(prefix, prefix + '\uffff').Take(1000).ToList();
+        }
+
+        var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>b</Name>");
+        xml.Append("<Prefix>").Append(WebUtility.HtmlEncode(prefix)).Append("</Prefix><KeyCount>").Append(keys.Count).Append("</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>");
+        foreach (var key in keys)
+        {
+            xml.Append("<Contents><Key>").Append(WebUtility.HtmlEncode(key)).Append("</Key><Size>100</Size><StorageClass>STANDARD</StorageClass></Contents>");
+        }
+
+        return xml.Append("</ListBucketResult>").ToString();
+    }
+}

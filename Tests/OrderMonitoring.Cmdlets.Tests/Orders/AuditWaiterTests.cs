@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using OrderMonitoring.Cmdlets.Infrastructure;
+using OrderMonitoring.Cmdlets.Services.Orders;
+using OrderMonitoring.Processor.Audit;
+
+namespace OrderMonitoring.Cmdlets.Tests.Orders;
+
+public sealed class AuditWaiterTests
+{
+    private static string Audit(string orderId, long timestamp, string status) =>
+        $$"""{"schemaVersion":1,"orderId":"{{orderId}}","timestamp":{{timestamp}},"status":"{{status}}","eventType":"INSERT","sequenceNumber":"1"}""";
+
+    [Fact]
+    public async Task Matches_each_event_to_its_audit_object_by_timestamp_and_status()
+    {
+        var store = new FakeAuditStore();
+        store.Objects[AuditKey.ForRecord("A", "5")] = Audit("A", 1, "PENDING"); // an older event of the same order
+        store.Objects[AuditKey.ForRecord("A", "7")] = Audit("A", 2, "FAILED");
+        store.Objects[AuditKey.ForRecord("B", "9")] = Audit("B", 3, "SHIPPED");
+        var events = new[]
+        {
+            new OrderEvent { OrderId = "A", Timestamp = 2, Status = "FAILED" },
+            new OrderEvent { OrderId = "B", Timestamp = 3, Status = "SHIPPED" },
+        };
+
+        var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1))
+            .WaitAsync("b", events, Stopwatch.StartNew(), TimeSpan.FromMinutes(1), NullOperationReporter.Instance, default);
+
+        Assert.Equal(AuditKey.ForRecord("A", "7"), arrivals[0]!.Key);
+        Assert.Equal(AuditKey.ForRecord("B", "9"), arrivals[1]!.Key);
+    }
+
+    [Fact]
+    public async Task Returns_null_for_an_event_whose_audit_object_never_appears()
+    {
+        var store = new FakeAuditStore();
+        store.Objects[AuditKey.ForRecord("A", "5")] = Audit("A", 1, "PENDING");
+        var events = new[] { new OrderEvent { OrderId = "A", Timestamp = 1, Status = "FAILED" } };
+
+        var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1))
+            .WaitAsync("b", events, Stopwatch.StartNew(), TimeSpan.FromMilliseconds(20), NullOperationReporter.Instance, default);
+
+        Assert.Null(Assert.Single(arrivals));
+    }
+}

@@ -1,0 +1,220 @@
+# The order cmdlets end to end on moto (127.0.0.1): deploy with an external processor, send orders, process the stream,
+# read the audit log back, check the alerts that reached a subscribed queue; then the bad input a new user tries.
+BeforeDiscovery {
+    $moduleDir = if ($env:ORDERMONITORING_MODULE) { Split-Path $env:ORDERMONITORING_MODULE } else { '.' }
+    $script:ModuleComplete = (Test-Path (Join-Path $moduleDir 'templates/order-monitoring.json')) -and
+        @(Get-ChildItem (Join-Path $moduleDir 'processor') -Filter 'order-processor-*.zip' -ErrorAction Ignore).Count -gt 0
+}
+
+BeforeAll {
+    $script:ManifestPath = $env:ORDERMONITORING_MODULE
+    if (-not $script:ManifestPath) { throw 'Run through build.ps1 test (ORDERMONITORING_MODULE names the staged manifest).' }
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
+    Import-Module $ManifestPath -Force
+    Import-Module (Join-Path $PSScriptRoot 'OrdersTestSupport.psm1') -Force
+    # moto inherits this process's environment; an AWS_PROFILE left empty by an earlier suite makes its botocore fail
+    # every CloudFormation call with ProfileNotFound. These tests pass credentials explicitly and need no profile.
+    $script:SavedProfile = $env:AWS_PROFILE
+    if ($null -ne $env:AWS_PROFILE -and $env:AWS_PROFILE.Trim() -eq '') { Remove-Item env:AWS_PROFILE }
+    $script:Server = Start-MotoServer
+    $script:Aws = @{ EndpointUrl = $Server.Endpoint; Region = 'us-east-1'; AccessKey = 'test'; SecretKey = 'test' }
+    $script:Factory = New-TestClientFactory -EndpointUrl $Server.Endpoint
+    # Checkpoints of this run only.
+    $script:SavedCheckpointDir = $env:ORDERMONITORING_CHECKPOINT_DIR
+    $env:ORDERMONITORING_CHECKPOINT_DIR = Join-Path $TestDrive 'checkpoints'
+}
+
+AfterAll {
+    if ($script:Server) { Stop-MotoServer $script:Server }
+    $env:ORDERMONITORING_CHECKPOINT_DIR = $script:SavedCheckpointDir
+    if ($script:SavedProfile) { $env:AWS_PROFILE = $script:SavedProfile }
+}
+
+Describe 'Orders end to end' -Skip:(-not $ModuleComplete) {
+    BeforeAll {
+        $env = 'orderse2e'
+        $script:E2E = @{ Environment = $env } + $Aws
+        $null = New-OrderMonitoringStack @E2E -ProcessorTrigger External
+        $script:StackName = "order-monitoring-$env"
+        $script:TopicArn = Get-StackResourceId -Factory $Factory -StackName $StackName -LogicalId OrderAlertsTopic
+        $script:Bucket = Get-StackResourceId -Factory $Factory -StackName $StackName -LogicalId AuditLogsBucket
+        $script:QueueUrl = New-AlertQueue -Factory $Factory -TopicArn $TopicArn
+
+        # 50 orders, 10 FAILED; 5 others updated to FAILED in place (MODIFY); one more deleted (REMOVE).
+        $script:Sent = @(Send-TestOrderEvent @E2E -Count 50 -FailedPercent 20)
+        $others = @($Sent | Where-Object Status -NE 'FAILED')
+        $script:Updated = @($others | Select-Object -First 5)
+        $script:Deleted = $others[5]
+        $script:UpdateResults = @($Updated | Select-Object OrderId, Timestamp, @{ n = 'Status'; e = { 'FAILED' } } | Send-TestOrderEvent @E2E)
+        Remove-TestOrder -Factory $Factory -TableName $Sent[0].TableName -OrderId $Deleted.OrderId -Timestamp $Deleted.Timestamp
+        $script:FailedIds = @($Sent | Where-Object Status -EQ 'FAILED' | ForEach-Object OrderId) + @($Updated.OrderId)
+
+        $script:Run = Invoke-OrderEventProcessor @E2E -FromStream
+        $script:Alerts = @(Receive-Alert -Factory $Factory -QueueUrl $QueueUrl)
+    }
+
+    It 'sent 50 typed events with 10 FAILED' {
+        $Sent | Should -HaveCount 50
+        $Sent[0] | Should -BeOfType ([OrderMonitoring.OrderEventResult])
+        @($Sent | Where-Object Status -EQ 'FAILED') | Should -HaveCount 10
+        $UpdateResults | Should -HaveCount 5
+    }
+
+    It 'processed every stream record from the stream: 50 inserts, 5 updates, 1 delete' {
+        $Run.Records | Should -Be 56
+        $Run.Audited | Should -Be 56
+        $Run.Failed | Should -Be 0
+        $Run.Alerts | Should -Be 15
+        $Run.Shards | Should -BeGreaterOrEqual 1
+    }
+
+    It 'wrote an audit object for every event, in event order' {
+        $history = @($Sent | Get-OrderAuditLog @Aws)
+        $history | Should -HaveCount 56
+        foreach ($order in $Updated) {
+            $records = @($history | Where-Object OrderId -EQ $order.OrderId)
+            $records.EventType | Should -Be @('INSERT', 'MODIFY')
+            $records[1].PreviousStatus | Should -Be $order.Status
+            $records[1].Status | Should -Be 'FAILED'
+        }
+        $history[0] | Should -BeOfType ([OrderMonitoring.OrderAuditRecord])
+        $history[0].NewImage | Should -BeOfType ([System.Collections.Specialized.OrderedDictionary])
+        $history[0].EventTime | Should -BeOfType ([DateTimeOffset])
+    }
+
+    It 'audited the delete' {
+        $records = @(Get-OrderAuditLog @E2E -OrderId $Deleted.OrderId)
+        $records.EventType | Should -Be @('INSERT', 'REMOVE')
+        $records[1].DeletedBy | Should -Be 'user'
+        $records[1].OldImage.orderId | Should -Be $Deleted.OrderId
+    }
+
+    It 'finds the FAILED orders through the status index with their histories' {
+        $failed = @(Get-OrderAuditLog @E2E -Status FAILED -Since (Get-Date).AddHours(-1))
+        @($failed.OrderId | Sort-Object -Unique) | Should -Be @($FailedIds | Sort-Object -Unique)
+        @($failed | Where-Object EventType -EQ 'MODIFY') | Should -HaveCount 5
+    }
+
+    It 'returns the stored JSON with -Raw' {
+        $raw = @(Get-OrderAuditLog @E2E -OrderId $Updated[0].OrderId -Raw)
+        $raw | Should -HaveCount 2
+        $raw[0] | Should -BeOfType ([string])
+        ($raw | ConvertFrom-Json).eventType | Should -Be @('INSERT', 'MODIFY')
+    }
+
+    It 'published exactly the alerts that were due, with their attributes' {
+        $Alerts | Should -HaveCount 15
+        @($Alerts.OrderId | Sort-Object) | Should -Be @($FailedIds | Sort-Object)
+        foreach ($alert in $Alerts) {
+            $alert.Status | Should -Be 'FAILED'
+            $alert.Attributes['environment'] | Should -Be 'orderse2e'
+            $alert.Subject | Should -Be "Order Failed: $($alert.OrderId)"
+        }
+        @($Alerts | Where-Object EventType -EQ 'MODIFY') | Should -HaveCount 5
+    }
+
+    It 'processes nothing new on a second run (checkpoint)' {
+        $again = Invoke-OrderEventProcessor @E2E -FromStream
+        $again.Records | Should -Be 0
+        Get-ChildItem $env:ORDERMONITORING_CHECKPOINT_DIR -Filter *.json | Should -Not -BeNullOrEmpty
+    }
+
+    It 'processes a Lambda event file with -Path' {
+        $file = Join-Path $TestDrive 'event.json'
+        @{ Records = @(@{
+                    eventID = 'file-1'; eventName = 'INSERT'; eventVersion = '1.1'; eventSource = 'aws:dynamodb'; awsRegion = 'us-east-1'
+                    dynamodb = @{
+                        ApproximateCreationDateTime = 1767225600; SequenceNumber = '900000000000000000001'; SizeBytes = 60; StreamViewType = 'NEW_AND_OLD_IMAGES'
+                        Keys = @{ orderId = @{ S = 'ORD-FILE-1' }; timestamp = @{ N = '1767225600000' } }
+                        NewImage = @{ orderId = @{ S = 'ORD-FILE-1' }; timestamp = @{ N = '1767225600000' }; status = @{ S = 'FAILED' } }
+                    }
+                }) } | ConvertTo-Json -Depth 10 | Set-Content $file
+        $result = Get-Item $file | Invoke-OrderEventProcessor @E2E
+        $result.Records | Should -Be 1
+        $result.Audited | Should -Be 1
+        $result.Alerts | Should -Be 1
+        $result.BatchItemFailures | Should -HaveCount 0
+        (Get-OrderAuditLog @E2E -OrderId 'ORD-FILE-1').Status | Should -Be 'FAILED'
+    }
+
+    It 'rejects a file that is not a stream event and writes nothing' {
+        $before = Get-AuditObjectCount -Factory $Factory -BucketName $Bucket
+        $file = Join-Path $TestDrive 'not-an-event.json'
+        '{ "Records": [ { "eventSource": "aws:s3", "s3": {} } ] }' | Set-Content $file
+        $err = { Invoke-OrderEventProcessor @E2E -Path $file -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'NotAStreamEvent,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -BeLike '*aws:s3*Nothing was processed*'
+        Get-AuditObjectCount -Factory $Factory -BucketName $Bucket | Should -Be $before
+    }
+
+    It 'reports an audit object that does not appear in time with -Wait' {
+        # The processor is external and not running, so nothing is audited.
+        $err = { Send-TestOrderEvent @E2E -OrderId 'ORD-WAIT' -Wait -TimeoutSeconds 1 -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'AuditTimeout,*'
+        $err.Exception.Message | Should -BeLike '*were written*did not appear*'
+    }
+}
+
+Describe 'Bad input as a new user tries it' -Skip:(-not $ModuleComplete) {
+    BeforeAll {
+        $script:Bad = @{ Environment = 'ordersbad' } + $Aws
+        $null = New-OrderMonitoringStack @Bad -ProcessorTrigger External
+        $script:BadBucket = Get-StackResourceId -Factory $Factory -StackName 'order-monitoring-ordersbad' -LogicalId AuditLogsBucket
+    }
+
+    It 'names an unknown environment before writing' {
+        $err = { Send-TestOrderEvent -Environment nosuchenv @Aws -Count 3 -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'StackNotFound,*'
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err.ErrorDetails.RecommendedAction | Should -BeLike '*New-OrderMonitoringStack*'
+    }
+
+    It 'rejects a status that is not one text value' {
+        $err = { Send-TestOrderEvent @Bad -Status @{ value = 'FAILED' } -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentTransformationError,*'
+        $err.Exception.Message | Should -BeLike '*one text value*hashtable*'
+    }
+
+    It 'rejects CSV rows without an OrderId, says so, and writes nothing for them' {
+        $csv = Join-Path $TestDrive 'orders.csv'
+        "Status,Amount`nFAILED,10.5`nSHIPPED,3" | Set-Content $csv
+        $out = @(Import-Csv $csv | Send-TestOrderEvent @Bad -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warns -WarningAction SilentlyContinue)
+        $out | Should -HaveCount 0
+        $errs | Should -HaveCount 2
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'OrderIdMissing,*'
+        "$warns" | Should -BeLike '*2 of 2*not written*'
+    }
+
+    It 'writes the good CSV rows with their types' {
+        $csv = Join-Path $TestDrive 'good.csv'
+        "OrderId,Status,Amount,Timestamp`nORD-CSV-1,PENDING,10.50,1767225600000`nORD-CSV-2,FAILED,3,1767225600001" | Set-Content $csv
+        $out = @(Import-Csv $csv | Send-TestOrderEvent @Bad)
+        $out.OrderId | Should -Be @('ORD-CSV-1', 'ORD-CSV-2')
+        $out[1].Timestamp | Should -Be 1767225600001
+        $out[1].Status | Should -Be 'FAILED'
+    }
+
+    It 'rejects a negative count at binding' {
+        $err = { Send-TestOrderEvent @Bad -Count -5 -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+    }
+
+    It 'reports an unreadable event file and processes nothing' {
+        $before = Get-AuditObjectCount -Factory $Factory -BucketName $BadBucket
+        $err = { Invoke-OrderEventProcessor @Bad -Path (Join-Path $TestDrive 'missing.json') -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'EventFileUnreadable,*'
+        $err = { Invoke-OrderEventProcessor @Bad -Path $TestDrive -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'EventFileUnreadable,*'
+        $err = { '{ not json' | Set-Content (Join-Path $TestDrive 'broken.json'); Invoke-OrderEventProcessor @Bad -Path (Join-Path $TestDrive 'broken.json') -ErrorAction Stop } |
+            Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'NotAStreamEvent,*'
+        Get-AuditObjectCount -Factory $Factory -BucketName $BadBucket | Should -Be $before
+    }
+
+    It 'reports an order without audit records' {
+        $err = { Get-OrderAuditLog @Bad -OrderId 'ORD-NONE' -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'AuditLogNotFound,*'
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}

@@ -1,0 +1,92 @@
+# Helpers for the orders suites and the demo: AWS clients from the module's own factory, an SQS queue subscribed to
+# the alerts topic, and reading what arrived. Everything talks to the endpoint it is given (moto on 127.0.0.1).
+Set-StrictMode -Version 3.0
+
+function New-TestClientFactory {
+    param([Parameter(Mandatory)] [string] $EndpointUrl)
+    # The module loads its assemblies on first use; the helpers need them now.
+    $moduleDir = Split-Path (Get-Module OrderMonitoring -ErrorAction Stop).Path
+    foreach ($name in 'AWSSDK.Core', 'AWSSDK.S3', 'AWSSDK.SQS', 'AWSSDK.DynamoDBv2', 'OrderMonitoring.Aws') {
+        Add-Type -Path (Join-Path $moduleDir "$name.dll")
+    }
+    $settings = [OrderMonitoring.Aws.AwsConnectionSettings]@{
+        Region      = 'us-east-1'
+        EndpointUrl = [uri] $EndpointUrl
+        Credentials = [Amazon.Runtime.BasicAWSCredentials]::new('test', 'test')
+    }
+    [OrderMonitoring.Aws.AwsClientFactory]::new([OrderMonitoring.Aws.AwsConnection]::Resolve($settings), $null)
+}
+
+function New-AlertQueue {
+    <# Creates an SQS queue and subscribes it to the topic; returns its URL. #>
+    param([Parameter(Mandatory)] $Factory, [Parameter(Mandatory)] [string] $TopicArn, [string] $Name = "alerts-$([guid]::NewGuid().ToString('N').Substring(0, 8))")
+    $sqs = $Factory.CreateSqs()
+    $url = $sqs.CreateQueueAsync($Name).GetAwaiter().GetResult().QueueUrl
+    $attributes = $sqs.GetQueueAttributesAsync($url, [System.Collections.Generic.List[string]] @('QueueArn')).GetAwaiter().GetResult()
+    $sns = $Factory.CreateSns()
+    $request = [OrderMonitoring.Aws.Sns.SubscribeRequest]@{ TopicArn = $TopicArn; Protocol = 'sqs'; Endpoint = $attributes.QueueARN }
+    $null = $sns.SubscribeAsync($request, [System.Threading.CancellationToken]::None).GetAwaiter().GetResult()
+    $url
+}
+
+function Receive-Alert {
+    <# Every SNS notification waiting in the queue, as subject, order id, status and the attributes; deletes them. #>
+    param([Parameter(Mandatory)] $Factory, [Parameter(Mandatory)] [string] $QueueUrl)
+    $sqs = $Factory.CreateSqs()
+    $empty = 0
+    while ($empty -lt 2) {
+        $request = [Amazon.SQS.Model.ReceiveMessageRequest]@{ QueueUrl = $QueueUrl; MaxNumberOfMessages = 10; WaitTimeSeconds = 0 }
+        $messages = @($sqs.ReceiveMessageAsync($request).GetAwaiter().GetResult().Messages | Where-Object { $_ })
+        if ($messages.Count -eq 0) { $empty++; Start-Sleep -Milliseconds 200; continue }
+        foreach ($message in $messages) {
+            $envelope = $message.Body | ConvertFrom-Json
+            $attributes = @{}
+            foreach ($property in $envelope.MessageAttributes.PSObject.Properties) { $attributes[$property.Name] = $property.Value.Value }
+            [pscustomobject]@{
+                Subject    = $envelope.Subject
+                OrderId    = $attributes['orderId']
+                Status     = $attributes['status']
+                EventType  = $attributes['eventType']
+                Attributes = $attributes
+            }
+            $null = $sqs.DeleteMessageAsync($QueueUrl, $message.ReceiptHandle).GetAwaiter().GetResult()
+        }
+    }
+}
+
+function Remove-TestOrder {
+    <# Deletes one order item (a REMOVE stream record). #>
+    param([Parameter(Mandatory)] $Factory, [Parameter(Mandatory)] [string] $TableName, [Parameter(Mandatory)] [string] $OrderId, [Parameter(Mandatory)] [long] $Timestamp)
+    $dynamo = $Factory.CreateDynamoDB()
+    $key = [System.Collections.Generic.Dictionary[string, Amazon.DynamoDBv2.Model.AttributeValue]]::new()
+    $key['orderId'] = [Amazon.DynamoDBv2.Model.AttributeValue]@{ S = $OrderId }
+    $key['timestamp'] = [Amazon.DynamoDBv2.Model.AttributeValue]@{ N = "$Timestamp" }
+    $null = $dynamo.DeleteItemAsync($TableName, $key).GetAwaiter().GetResult()
+}
+
+function Get-StackResourceId {
+    <# The physical id of a stack resource (moto reports no outputs for stacks created through a change set). #>
+    param([Parameter(Mandatory)] $Factory, [Parameter(Mandatory)] [string] $StackName, [Parameter(Mandatory)] [string] $LogicalId)
+    $cfn = $Factory.CreateCloudFormation()
+    $request = [OrderMonitoring.Aws.CloudFormation.ListStackResourcesRequest]@{ StackName = $StackName }
+    $page = $cfn.ListStackResourcesAsync($request, [System.Threading.CancellationToken]::None).GetAwaiter().GetResult()
+    ($page.StackResourceSummaries | Where-Object LogicalResourceId -EQ $LogicalId).PhysicalResourceId
+}
+
+function Get-AuditObjectCount {
+    param([Parameter(Mandatory)] $Factory, [Parameter(Mandatory)] [string] $BucketName)
+    $s3 = $Factory.CreateS3()
+    $count = 0
+    $token = $null
+    do {
+        # PowerShell would turn a $null token into "", which S3 rejects: set it only when there is one.
+        $request = [Amazon.S3.Model.ListObjectsV2Request]@{ BucketName = $BucketName }
+        if ($token) { $request.ContinuationToken = $token }
+        $page = $s3.ListObjectsV2Async($request).GetAwaiter().GetResult()
+        $count += @($page.S3Objects | Where-Object { $_ }).Count
+        $token = if ($page.IsTruncated) { $page.NextContinuationToken } else { $null }
+    } while ($token)
+    $count
+}
+
+Export-ModuleMember -Function New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount

@@ -1,0 +1,196 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using OrderMonitoring.Cmdlets.Infrastructure;
+using OrderMonitoring.Cmdlets.Services.Orders;
+using OrderMonitoring.Cmdlets.Services.Processing;
+using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Processor.Observability;
+
+namespace OrderMonitoring.Cmdlets.Commands;
+
+/// <summary>
+/// <para type="synopsis">Runs the order processor in-process against a stack's bucket and topic: on Lambda event files, or on the table's stream.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "OrderEventProcessor", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(OrderProcessorResult))]
+public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
+{
+    private const string PathSet = "Path";
+    private const string StreamSet = "FromStream";
+
+    private readonly Dictionary<string, OrderStackResources> _stacks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ProcessorServices> _services = new(StringComparer.Ordinal);
+    private IOperationReporter? _reporter;
+
+    /// <summary>Lambda DynamoDB stream event files (wildcards allowed).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PathSet, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "PSPath")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Reads the stack's table stream instead of files.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = StreamSet)]
+    public SwitchParameter FromStream { get; set; }
+
+    /// <summary>Where to start each shard: Checkpoint (default), TrimHorizon or Latest.</summary>
+    [Parameter(ParameterSetName = StreamSet)]
+    public StreamStartingPosition StartingPosition { get; set; } = StreamStartingPosition.Checkpoint;
+
+    /// <summary>Keeps polling the stream until Ctrl+C.</summary>
+    [Parameter(ParameterSetName = StreamSet)]
+    public SwitchParameter Follow { get; set; }
+
+    /// <summary>Retries of a failed batch before its range goes to the failure queue; default 2.</summary>
+    [Parameter(ParameterSetName = StreamSet)]
+    [ValidateRange(0, 10)]
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>The processor over the current stack's bucket and topic, built once per stack.</summary>
+    private (OrderStackResources Stack, ProcessorServices Services) CurrentProcessor()
+    {
+        OrderStackResources? stack = null;
+        ProcessorServices? services = null;
+        Guard(() =>
+        {
+            stack = OrderCmdletSupport.StackFor(_stacks, ResolvedStackName, Environment, RunAsync, ClientFactory);
+            if (!_services.TryGetValue(stack.StackName, out services))
+            {
+                services = ProcessorServices.Create(ClientFactory, stack.AuditBucketName, stack.TopicArn, new BatchProcessorOptions
+                {
+                    Environment = stack.Environment,
+                    // The processor logs from worker threads; the bridge moves each line onto the pipeline thread.
+                    LogSink = line => Volatile.Read(ref _reporter)?.Verbose(line),
+                    LogLevel = ProcessorLogLevel.Info,
+                    EmitMetrics = false,
+                });
+                _services[stack.StackName] = services;
+            }
+        });
+        return (stack!, services!);
+    }
+
+    /// <summary>Processes each event file as one invocation.</summary>
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName != PathSet)
+        {
+            return;
+        }
+
+        var (_, services) = CurrentProcessor();
+        foreach (var pattern in Path)
+        {
+            foreach (var file in Resolve(pattern))
+            {
+                ProcessFile(services, file);
+            }
+        }
+    }
+
+    /// <summary>-FromStream: drains (or follows) the stream and writes the summary.</summary>
+    protected override void EndProcessing()
+    {
+        try
+        {
+            if (ParameterSetName == StreamSet)
+            {
+                var (stack, services) = CurrentProcessor();
+                ProcessStream(stack, services);
+            }
+        }
+        finally
+        {
+            foreach (var services in _services.Values)
+            {
+                services.Dispose();
+            }
+        }
+    }
+
+    private void ProcessStream(OrderStackResources stack, ProcessorServices services)
+    {
+        Guard(() => WriteObject(RunAsync(async (reporter, token) =>
+        {
+            Volatile.Write(ref _reporter, reporter);
+            using var streams = ClientFactory.CreateDynamoDBStreams();
+            using var sqs = ClientFactory.CreateSqs();
+            var streamArn = stack.StreamArn ?? await FindStreamAsync(streams, stack, token).ConfigureAwait(false);
+            var queue = stack.FailureQueueUrl is { } url ? new SqsFailureQueue(sqs, url) : null;
+            var checkpoints = new FileCheckpointStore();
+            reporter.Verbose($"Checkpoints: {checkpoints.FileFor(streamArn)}");
+            var processor = new StreamEventProcessor(streams, new InProcessRecordProcessor(services.Processor), checkpoints, queue,
+                new StreamReaderOptions { StartingPosition = StartingPosition, Follow = Follow, MaxRetries = MaxRetries });
+            return await processor.RunAsync(streamArn, reporter, token).ConfigureAwait(false);
+        })));
+    }
+
+    private static async Task<string> FindStreamAsync(Aws.Streams.IAmazonDynamoDBStreams streams, OrderStackResources stack, CancellationToken token)
+    {
+        var found = await streams.ListStreamsAsync(new Aws.Streams.ListStreamsRequest { TableName = stack.TableName }, token).ConfigureAwait(false);
+        return found.Streams.FirstOrDefault()?.StreamArn
+            ?? throw new OrderMonitoringException("StreamNotFound", FailureKind.InvalidState, $"The table '{stack.TableName}' has no stream.",
+                "Redeploy the stack with New-OrderMonitoringStack (the template enables the stream).");
+    }
+
+    private void ProcessFile(ProcessorServices services, string file)
+    {
+        try
+        {
+            string json;
+            try
+            {
+                json = File.ReadAllText(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new OrderMonitoringException("EventFileUnreadable", FailureKind.InvalidArgument, $"Cannot read '{file}': {ex.Message} Nothing was processed.",
+                    "Check the path and its permissions.", ex);
+            }
+
+            var records = StreamEventFile.Parse(file, json);
+            var result = RunAsync(async (reporter, token) =>
+            {
+                Volatile.Write(ref _reporter, reporter);
+                return await services.Processor.ProcessAsync(records, token).ConfigureAwait(false);
+            });
+            WriteObject(new OrderProcessorResult
+            {
+                Source = file, Batches = 1, Records = result.Records, Audited = result.Audited, Alerts = result.Alerts,
+                Quarantined = result.Quarantined, Failed = result.Failed, Duration = result.Duration,
+                BatchItemFailures = result.BatchItemFailures.Select(f => f.ItemIdentifier).ToList(),
+            });
+            if (result.Failed > 0)
+            {
+                WriteWarning($"{file}: {result.Failed} record(s) failed; run it again to retry them (audit writes are idempotent). See -Verbose for the cause.");
+            }
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException and not RuntimeException)
+        {
+            WriteFailure(ex, file);
+        }
+    }
+
+    private IEnumerable<string> Resolve(string pattern)
+    {
+        Collection<string> files;
+        try
+        {
+            files = GetResolvedProviderPathFromPSPath(pattern, out _);
+        }
+        catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
+        {
+            WriteFailure(new OrderMonitoringException("EventFileUnreadable", FailureKind.NotFound, ex.Message + " Nothing was processed.",
+                "Check the path.", ex), pattern);
+            return Array.Empty<string>();
+        }
+
+        var directories = files.Where(Directory.Exists).ToList();
+        foreach (var directory in directories)
+        {
+            WriteFailure(new OrderMonitoringException("EventFileUnreadable", FailureKind.InvalidArgument, $"'{directory}' is a folder, not an event file.",
+                "Pass files, e.g. -Path ./events/*.json."), directory);
+        }
+
+        return files.Except(directories);
+    }
+}

@@ -1,0 +1,205 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Management.Automation;
+using OrderMonitoring.Cmdlets.Infrastructure;
+using OrderMonitoring.Cmdlets.Model.Orders;
+using OrderMonitoring.Cmdlets.Services.Audit;
+using OrderMonitoring.Cmdlets.Services.Orders;
+
+namespace OrderMonitoring.Cmdlets.Commands;
+
+/// <summary>
+/// <para type="synopsis">Writes order events to an order-monitoring stack's table.</para>
+/// </summary>
+[Cmdlet(VerbsCommunications.Send, "TestOrderEvent", DefaultParameterSetName = EventSet)]
+[OutputType(typeof(OrderEventResult))]
+public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
+{
+    private const string EventSet = "Event";
+    private const string CountSet = "Count";
+
+    // Pipeline input is written in slices of this size, so a large CSV streams instead of being held in memory.
+    private const int FlushThreshold = 1000;
+
+    private readonly List<OrderEvent> _buffer = new();
+    private readonly Dictionary<string, OrderStackResources> _stacks = new(StringComparer.Ordinal);
+    private OrderStackResources? _bufferStack;
+    private int _rejected;
+    private int _received;
+
+    /// <summary>Order id; a new unique id when omitted (but required for pipeline input).</summary>
+    [Parameter(ParameterSetName = EventSet, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? OrderId { get; set; }
+
+    /// <summary>Order status, e.g. PENDING or FAILED; default PENDING.</summary>
+    [Parameter(ParameterSetName = EventSet, ValueFromPipelineByPropertyName = true)]
+    [OrderStatusTransformation]
+    [ArgumentCompleter(typeof(OrderStatusCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Status { get; set; } = "PENDING";
+
+    /// <summary>Epoch milliseconds (the table's sort key); default now.</summary>
+    [Parameter(ParameterSetName = EventSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, long.MaxValue)]
+    public long? Timestamp { get; set; }
+
+    /// <summary>Order amount.</summary>
+    [Parameter(ParameterSetName = EventSet, ValueFromPipelineByPropertyName = true)]
+    public decimal? Amount { get; set; }
+
+    /// <summary>Customer id.</summary>
+    [Parameter(ParameterSetName = EventSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? CustomerId { get; set; }
+
+    /// <summary>Extra attributes to store on the item.</summary>
+    [Parameter(ParameterSetName = EventSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("Attributes")]
+    public Hashtable? Attribute { get; set; }
+
+    /// <summary>Generates this many realistic orders.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CountSet)]
+    [ValidateRange(1, 1_000_000)]
+    public int Count { get; set; }
+
+    /// <summary>With -Count: the share of FAILED orders, in percent; default 10.</summary>
+    [Parameter(ParameterSetName = CountSet)]
+    [ValidateRange(0.0, 100.0)]
+    public double FailedPercent { get; set; } = 10;
+
+    /// <summary>Waits until each event's audit object exists and reports the latency.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>With -Wait: how long to wait for the audit objects; default 60 seconds.</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSeconds { get; set; } = 60;
+
+    /// <summary>Collects one event (pipeline input is validated row by row).</summary>
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == CountSet)
+        {
+            return;
+        }
+
+        // The stack is resolved before the row is taken: nothing is written for an unknown environment.
+        var stack = CurrentStack();
+        if (_bufferStack is not null && !ReferenceEquals(stack, _bufferStack))
+        {
+            Flush();
+        }
+
+        _bufferStack = stack;
+        _received++;
+        if (MyInvocation.ExpectingInput && string.IsNullOrEmpty(OrderId))
+        {
+            _rejected++;
+            WriteError(ErrorRecordFactory.Validation("OrderIdMissing",
+                $"Input object {_received} has no OrderId property, so it was not written.", null,
+                "Give every input row an OrderId column or property (e.g. a CSV header 'OrderId,Status,Amount')."));
+            return;
+        }
+
+        Dictionary<string, object?> attributes;
+        try
+        {
+            attributes = OrderCmdletSupport.ToAttributes(Attribute);
+        }
+        catch (ArgumentException invalid)
+        {
+            _rejected++;
+            WriteError(ErrorRecordFactory.Validation("AttributeInvalid", $"Order '{OrderId}': {invalid.Message} It was not written.", OrderId));
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        _buffer.Add(new OrderEvent
+        {
+            OrderId = string.IsNullOrEmpty(OrderId) ? OrderGenerator.NewOrderId(now) : OrderId!,
+            Status = Status,
+            Timestamp = Timestamp ?? now.ToUnixTimeMilliseconds(),
+            Amount = Amount,
+            CustomerId = CustomerId,
+            Attributes = attributes,
+        });
+        if (_buffer.Count >= FlushThreshold)
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Writes what is left (or the generated orders) and says how many input rows were skipped.</summary>
+    protected override void EndProcessing()
+    {
+        if (ParameterSetName == CountSet)
+        {
+            _bufferStack = CurrentStack();
+            _buffer.AddRange(new OrderGenerator().Generate(Count, FailedPercent, DateTimeOffset.UtcNow));
+        }
+
+        Flush();
+        if (_rejected > 0)
+        {
+            WriteWarning($"{_rejected} of {_received} input object(s) were not written (see the errors above); the others were.");
+        }
+    }
+
+    private void Flush()
+    {
+        if (_buffer.Count == 0 || _bufferStack is null)
+        {
+            return;
+        }
+
+        var events = _buffer.ToArray();
+        _buffer.Clear();
+        var stack = _bufferStack;
+        Guard(() =>
+        {
+            var results = RunAsync((reporter, token) => WriteAsync(stack, events, reporter, token));
+            foreach (var result in results)
+            {
+                WriteObject(result);
+            }
+        });
+    }
+
+    private OrderStackResources CurrentStack()
+    {
+        OrderStackResources? stack = null;
+        Guard(() => stack = OrderCmdletSupport.StackFor(_stacks, ResolvedStackName, Environment, RunAsync, ClientFactory));
+        return stack!;
+    }
+
+    private async Task<IReadOnlyList<OrderEventResult>> WriteAsync(OrderStackResources stack, IReadOnlyList<OrderEvent> events, IOperationReporter reporter,
+        CancellationToken cancellationToken)
+    {
+        using var dynamoDb = ClientFactory.CreateDynamoDB();
+        var writer = new OrderEventWriter(new DynamoDbOrderTable(dynamoDb));
+        var sinceWrite = Stopwatch.StartNew();
+        await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken).ConfigureAwait(false);
+        reporter.Verbose($"Wrote {events.Count} order event(s) to {stack.TableName}.");
+        if (!Wait)
+        {
+            return events.Select(e => OrderCmdletSupport.ToResult(e, stack, null)).ToList();
+        }
+
+        using var s3 = ClientFactory.CreateS3();
+        var arrivals = await new AuditWaiter(new S3AuditObjectStore(s3))
+            .WaitAsync(stack.AuditBucketName, events, sinceWrite, TimeSpan.FromSeconds(TimeoutSeconds), reporter, cancellationToken).ConfigureAwait(false);
+        var missing = arrivals.Count(a => a is null);
+        if (missing > 0)
+        {
+            throw new OrderMonitoringException("AuditTimeout", FailureKind.Timeout,
+                $"All {events.Count} event(s) were written, but {missing} audit object(s) did not appear within {TimeoutSeconds} s (first: order '{events[arrivals.ToList().IndexOf(null)].OrderId}').",
+                stack.Environment.Length > 0
+                    ? "Check that the processor runs: Get-OrderMonitoringStatus, or with -ProcessorTrigger External run Invoke-OrderEventProcessor -FromStream; or raise -TimeoutSeconds."
+                    : null);
+        }
+
+        return events.Select((e, i) => OrderCmdletSupport.ToResult(e, stack, arrivals[i])).ToList();
+    }
+}

@@ -1,0 +1,38 @@
+namespace OrderMonitoring;
+
+/// <summary>What one Invoke-OrderEventProcessor run came to: an event file, or a pass over the table's stream.</summary>
+public sealed class OrderProcessorResult
+{
+    /// <summary>The event file, or the stream ARN for -FromStream.</summary>
+    public string Source { get; init; } = "";
+
+    /// <summary>Batches handed to the processor (each retry counts).</summary>
+    public int Batches { get; init; }
+
+    /// <summary>Shards read (-FromStream).</summary>
+    public int Shards { get; init; }
+
+    /// <summary>Distinct stream records processed.</summary>
+    public int Records { get; init; }
+
+    /// <summary>Audit objects written.</summary>
+    public int Audited { get; init; }
+
+    /// <summary>Alerts published.</summary>
+    public int Alerts { get; init; }
+
+    /// <summary>Records kept under quarantine/.</summary>
+    public int Quarantined { get; init; }
+
+    /// <summary>Records that failed (in the last attempt).</summary>
+    public int Failed { get; init; }
+
+    /// <summary>Records whose range was written to the failure queue after the retries ran out (-FromStream).</summary>
+    public int SentToFailureQueue { get; init; }
+
+    /// <summary>Sequence numbers of the failed records (-Path: the partial batch response).</summary>
+    public IReadOnlyList<string> BatchItemFailures { get; init; } = Array.Empty<string>();
+
+    /// <summary>Wall-clock time of the run.</summary>
+    public TimeSpan Duration { get; init; }
+}
