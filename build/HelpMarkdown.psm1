@@ -188,8 +188,12 @@ function Write-CommandMaml {
         $Writer.WriteStartElement('command', 'syntaxItem', $Namespaces.command)
         $Writer.WriteElementString('name', $Namespaces.maml, $Command.Name)
         foreach ($parameter in $set.Parameters | Where-Object { $_.Name -notin $CommonParameters }) {
+            # $parameter is a CommandParameterInfo (IsMandatory, not Mandatory): take the set's ParameterAttribute instead.
             $full = $Command.Parameters[$parameter.Name]
-            Write-ParameterMaml $Writer $full $parameter $Doc.Parameters[$parameter.Name]
+            $attribute = $full.Attributes | Where-Object {
+                $_ -is [System.Management.Automation.ParameterAttribute] -and $_.ParameterSetName -in $set.Name, '__AllParameterSets'
+            } | Select-Object -First 1
+            Write-ParameterMaml $Writer $full $attribute $Doc.Parameters[$parameter.Name]
         }
         $Writer.WriteEndElement()
     }

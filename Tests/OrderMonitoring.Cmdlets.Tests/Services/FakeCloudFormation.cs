@@ -20,12 +20,18 @@ internal sealed class FakeCloudFormation : IAmazonCloudFormation
     public bool CreateChangeSetSaysNoUpdates { get; set; }
     public List<Change> Changes { get; } = new() { new Change { ResourceChange = new ResourceChange { Action = "Add", LogicalResourceId = "OrderEventsTable", ResourceType = "AWS::DynamoDB::Table" } } };
     public List<string> Calls { get; } = new();
+    public Dictionary<string, string> Outputs { get; } = new() { ["OrderEventsTableName"] = "order-events-dev" };
+    public List<Parameter> Parameters { get; } = new();
+    public List<StackResourceSummary> Resources { get; } = new();
+    public int ResourcePageSize { get; set; } = 100;
     public Action? OnExecute { get; set; }
+    public CreateChangeSetRequest? LastChangeSet { get; private set; }
     private string? _lastStatus;
 
     public Task<CreateChangeSetResponse> CreateChangeSetAsync(CreateChangeSetRequest request, CancellationToken cancellationToken = default)
     {
         Calls.Add("CreateChangeSet:" + request.ChangeSetType);
+        LastChangeSet = request;
         if (CreateChangeSetSaysNoUpdates)
         {
             throw new AwsServiceException("CloudFormation", "CreateChangeSet", "ValidationError", "No updates are to be performed.", "r1", HttpStatusCode.BadRequest, false);
@@ -60,7 +66,8 @@ internal sealed class FakeCloudFormation : IAmazonCloudFormation
         }
 
         var stack = new OrderMonitoring.Aws.CloudFormation.Stack { StackName = StackName, StackId = StackId, StackStatus = status };
-        stack.Outputs.Add(new Output { OutputKey = "OrderEventsTableName", OutputValue = "order-events-dev" });
+        stack.Outputs.AddRange(Outputs.Select(output => new Output { OutputKey = output.Key, OutputValue = output.Value }));
+        stack.Parameters.AddRange(Parameters);
         return Task.FromResult(new DescribeStacksResponse { Stacks = { stack } });
     }
 
@@ -73,8 +80,19 @@ internal sealed class FakeCloudFormation : IAmazonCloudFormation
         return Task.FromResult(new DescribeStackEventsResponse { StackEvents = page, NextToken = next });
     }
 
-    public Task<ListStackResourcesResponse> ListStackResourcesAsync(ListStackResourcesRequest request, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new ListStackResourcesResponse());
+    public Task<ListStackResourcesResponse> ListStackResourcesAsync(ListStackResourcesRequest request, CancellationToken cancellationToken = default)
+    {
+        Calls.Add("ListStackResources:" + (request.NextToken ?? "first"));
+        var start = request.NextToken is null ? 0 : int.Parse(request.NextToken, System.Globalization.CultureInfo.InvariantCulture);
+        var next = start + ResourcePageSize < Resources.Count ? (start + ResourcePageSize).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        var response = new ListStackResourcesResponse { NextToken = next };
+        response.StackResourceSummaries.AddRange(Resources.Skip(start).Take(ResourcePageSize));
+        return Task.FromResult(response);
+    }
+
+    /// <summary>Adds a resource the stack lists.</summary>
+    public void AddResource(string logicalId, string type, string? physicalId) =>
+        Resources.Add(new StackResourceSummary { LogicalResourceId = logicalId, ResourceType = type, PhysicalResourceId = physicalId, ResourceStatus = "CREATE_COMPLETE" });
 
     public Task<DeleteStackResponse> DeleteStackAsync(DeleteStackRequest request, CancellationToken cancellationToken = default)
     {

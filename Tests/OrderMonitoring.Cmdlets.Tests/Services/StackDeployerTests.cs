@@ -101,6 +101,42 @@ public sealed class StackDeployerTests : IDisposable
         Assert.Contains(_reporter.Progress, progress => progress.Status.Contains("1 of 1 resources done", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_parameter_change_updates_the_existing_stack_through_an_UPDATE_change_set()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE"); // the existing stack, deployed with External
+        _cloudFormation.Statuses.Enqueue("UPDATE_IN_PROGRESS");
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
+        _cloudFormation.Changes.Clear();
+        _cloudFormation.Changes.Add(new OrderMonitoring.Aws.CloudFormation.Change
+        {
+            ResourceChange = new OrderMonitoring.Aws.CloudFormation.ResourceChange
+            {
+                Action = "Add", LogicalResourceId = "LambdaEventSourceMapping", ResourceType = "AWS::Lambda::EventSourceMapping",
+            },
+        });
+        _cloudFormation.AddEvent("old", FakeCloudFormation.StackName, "CREATE_COMPLETE", "created", "AWS::CloudFormation::Stack");
+        _cloudFormation.OnExecute = () =>
+        {
+            _cloudFormation.AddEvent("u1", FakeCloudFormation.StackName, "UPDATE_IN_PROGRESS", "User Initiated", "AWS::CloudFormation::Stack");
+            _cloudFormation.AddEvent("u2", "LambdaEventSourceMapping", "CREATE_IN_PROGRESS", null, "AWS::Lambda::EventSourceMapping");
+            _cloudFormation.AddEvent("u3", "LambdaEventSourceMapping", "CREATE_COMPLETE", null, "AWS::Lambda::EventSourceMapping");
+            _cloudFormation.AddEvent("u4", FakeCloudFormation.StackName, "UPDATE_COMPLETE", null, "AWS::CloudFormation::Stack");
+        };
+
+        var outcome = await Deployer().DeployAsync(Request(trigger: "Lambda"), _reporter, CancellationToken.None);
+
+        Assert.True(outcome.Changed);
+        Assert.Equal("UPDATE_COMPLETE", outcome.Stack.Status);
+        Assert.Equal(new[] { "CreateChangeSet:UPDATE", "ExecuteChangeSet" }, _cloudFormation.Calls.Where(call => !call.StartsWith("Describe", StringComparison.Ordinal)
+            && !call.StartsWith("List", StringComparison.Ordinal)));
+        Assert.Equal("Lambda", _cloudFormation.LastChangeSet!.Parameters.Single(p => p.ParameterKey == "ProcessorTrigger").ParameterValue);
+        Assert.Contains(_reporter.Verbose, line => line.Contains("LambdaEventSourceMapping", StringComparison.Ordinal) && line.Contains("CREATE_COMPLETE", StringComparison.Ordinal));
+        Assert.DoesNotContain(_reporter.Verbose, line => line.Contains("created", StringComparison.Ordinal));
+        Assert.Contains(_reporter.Progress, progress => progress.Status.Contains("1 of 1 resources done", StringComparison.Ordinal));
+        Assert.True(_reporter.Progress[^1].Completed);
+    }
+
     private StackDeployer Deployer(Action? onPoll = null)
     {
         var timing = new PollTiming
@@ -117,7 +153,7 @@ public sealed class StackDeployerTests : IDisposable
         return new StackDeployer(_cloudFormation, _artifacts, _artifacts, "us-east-1", timing);
     }
 
-    private DeployRequest Request(TimeSpan? timeout = null)
+    private DeployRequest Request(TimeSpan? timeout = null, string trigger = "External")
     {
         var template = Path.Combine(_folder, "order-monitoring.json");
         var zip = Path.Combine(_folder, "order-processor-abc.zip");
@@ -126,7 +162,7 @@ public sealed class StackDeployerTests : IDisposable
         return new DeployRequest
         {
             StackName = FakeCloudFormation.StackName, Environment = "dev", TemplatePath = template, ProcessorZipPath = zip,
-            ProcessorTrigger = "External", Timeout = timeout ?? TimeSpan.FromMinutes(5),
+            ProcessorTrigger = trigger, Timeout = timeout ?? TimeSpan.FromMinutes(5),
         };
     }
 }

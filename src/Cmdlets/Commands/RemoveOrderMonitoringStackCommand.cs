@@ -36,9 +36,8 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
             return;
         }
 
-        // The output names the bucket; a stack whose outputs are missing (a failed update, some emulators) still has the resource.
-        var auditBucket = reader.ToModel(stack).AuditBucketName
-            ?? RunAsync((_, token) => reader.FindPhysicalIdAsync(stack.StackId ?? stackName, "AuditLogsBucket", token));
+        // The reader falls back to the bucket resource when the output is missing (a failed update, some emulators).
+        var auditBucket = RunAsync((_, token) => reader.ToModelAsync(stack, token)).AuditBucketName;
         if (!Confirmed(stackName, $"Remove stack {stackName} and every resource in it (the audit bucket is kept)"))
         {
             return;

@@ -65,7 +65,7 @@ internal sealed class EnvironmentNameCache
     private static async Task<IReadOnlyList<KnownStack>> ListStacksAsync(AwsConnection connection, CancellationToken cancellationToken)
     {
         using var services = new StackServices(new AwsClientFactory(connection));
-        var stacks = await services.Reader.ListAsync(cancellationToken).ConfigureAwait(false);
+        var stacks = await services.Reader.ListAsync(cancellationToken, fillMissingNames: false).ConfigureAwait(false);
         return stacks.Select(stack => new KnownStack(stack.Environment, stack.StackName, stack.Status)).ToList();
     }
 

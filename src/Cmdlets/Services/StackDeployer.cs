@@ -27,14 +27,15 @@ internal sealed class StackDeployer
     private readonly StackEventWatcher _watcher;
     private readonly ChangeSetRunner _changeSets;
 
-    public StackDeployer(IAmazonCloudFormation cloudFormation, IArtifactStore artifacts, IAccountIdProvider account, string region, PollTiming timing)
+    public StackDeployer(IAmazonCloudFormation cloudFormation, IArtifactStore artifacts, IAccountIdProvider account, string region, PollTiming timing,
+        StackReader? reader = null)
     {
         _cloudFormation = cloudFormation;
         _artifacts = artifacts;
         _account = account;
         _region = region;
         _timing = timing;
-        _reader = new StackReader(cloudFormation, region);
+        _reader = reader ?? new StackReader(cloudFormation, region);
         _watcher = new StackEventWatcher(cloudFormation, _reader, timing);
         _changeSets = new ChangeSetRunner(cloudFormation, timing);
     }
@@ -73,7 +74,7 @@ internal sealed class StackDeployer
             reporter, cancellationToken).ConfigureAwait(false);
         if (result.Stack is { } final && StackStatuses.IsSuccess(final.StackStatus))
         {
-            return new DeployOutcome(_reader.ToModel(final), Changed: true);
+            return new DeployOutcome(await _reader.ToModelAsync(final, cancellationToken).ConfigureAwait(false), Changed: true);
         }
 
         throw DeploymentFailed(request.StackName, result);

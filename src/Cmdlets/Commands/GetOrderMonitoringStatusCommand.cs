@@ -1,0 +1,36 @@
+using System.Management.Automation;
+using OrderMonitoring.Cmdlets.Infrastructure;
+using OrderMonitoring.Cmdlets.Services;
+
+namespace OrderMonitoring.Cmdlets.Commands;
+
+/// <summary>The health check of one environment: alarms, failure-queue depth and processor metrics, with a verdict.</summary>
+[Cmdlet(VerbsCommon.Get, "OrderMonitoringStatus")]
+[OutputType(typeof(MonitoringStatus), typeof(bool))]
+public sealed class GetOrderMonitoringStatusCommand : EnvironmentCmdlet
+{
+    /// <summary>Start of the metrics window (default one hour ago).</summary>
+    [Parameter]
+    public DateTime? Since { get; set; }
+
+    /// <summary>Return only $true (healthy) or $false, for if-statements in runbooks and pipelines.</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord() => Guard(() =>
+    {
+        var until = DateTime.UtcNow;
+        var since = Since?.ToUniversalTime() ?? until.AddHours(-1);
+        if (since >= until)
+        {
+            throw new OrderMonitoringException("InvalidSince", FailureKind.InvalidArgument, $"-Since {since:u} is not in the past.",
+                "Pass a time in the past, for example -Since (Get-Date).AddHours(-6).");
+        }
+
+        using var services = new StackServices(ClientFactory);
+        var checker = services.HealthChecker();
+        var status = RunAsync((reporter, token) => checker.CheckAsync(ResolvedStackName, since, until, reporter, token));
+        WriteObject(Quiet ? status.Healthy : status);
+    });
+}
