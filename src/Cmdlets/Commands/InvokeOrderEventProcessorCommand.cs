@@ -114,7 +114,10 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
             Volatile.Write(ref _reporter, reporter);
             using var streams = ClientFactory.CreateDynamoDBStreams();
             using var sqs = ClientFactory.CreateSqs();
-            var streamArn = stack.StreamArn ?? await FindStreamAsync(streams, stack, token).ConfigureAwait(false);
+            // The stack reader already looked for the stream on the table when the output was missing.
+            var streamArn = stack.StreamArn
+                ?? throw new OrderMonitoringException("StreamNotFound", FailureKind.InvalidState, $"The table '{stack.TableName}' has no stream.",
+                    "Redeploy the stack with New-OrderMonitoringStack (the template enables the stream).");
             var queue = stack.FailureQueueUrl is { } url ? new SqsFailureQueue(sqs, url) : null;
             var checkpoints = new FileCheckpointStore();
             reporter.Verbose($"Checkpoints: {checkpoints.FileFor(streamArn)}");
@@ -122,14 +125,6 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
                 new StreamReaderOptions { StartingPosition = StartingPosition, Follow = Follow, MaxRetries = MaxRetries });
             return await processor.RunAsync(streamArn, reporter, token).ConfigureAwait(false);
         })));
-    }
-
-    private static async Task<string> FindStreamAsync(Aws.Streams.IAmazonDynamoDBStreams streams, OrderStackResources stack, CancellationToken token)
-    {
-        var found = await streams.ListStreamsAsync(new Aws.Streams.ListStreamsRequest { TableName = stack.TableName }, token).ConfigureAwait(false);
-        return found.Streams.FirstOrDefault()?.StreamArn
-            ?? throw new OrderMonitoringException("StreamNotFound", FailureKind.InvalidState, $"The table '{stack.TableName}' has no stream.",
-                "Redeploy the stack with New-OrderMonitoringStack (the template enables the stream).");
     }
 
     private void ProcessFile(ProcessorServices services, string file)

@@ -11,8 +11,8 @@ internal static class OrderCmdletSupport
     /// <summary>The stack's resources (StackNotFound / StackNotReady / StackOutputMissing otherwise).</summary>
     public static async Task<OrderStackResources> ResolveStackAsync(AwsClientFactory clients, string stackName, string environment, CancellationToken cancellationToken)
     {
-        using var cloudFormation = clients.CreateCloudFormation();
-        return await new CloudFormationStackResolver(cloudFormation).ResolveAsync(stackName, environment, cancellationToken).ConfigureAwait(false);
+        using var services = new Services.StackServices(clients);
+        return await new CloudFormationStackResolver(services.Reader).ResolveAsync(stackName, environment, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

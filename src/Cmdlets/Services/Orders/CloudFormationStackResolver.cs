@@ -1,93 +1,49 @@
-using Amazon.Runtime;
-using OrderMonitoring.Aws.CloudFormation;
 using OrderMonitoring.Cmdlets.Infrastructure;
-using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
 
 namespace OrderMonitoring.Cmdlets.Services.Orders;
 
-/// <summary>Reads a stack's outputs through DescribeStacks and checks that the ones the order cmdlets need are there.</summary>
+/// <summary>
+/// The resources the order cmdlets use, read through the one <see cref="StackReader"/> (which fills outputs a stack
+/// lacks from its resources), with the checks those cmdlets need: the stack exists, is usable, and has them.
+/// </summary>
 internal sealed class CloudFormationStackResolver : IOrderStackResolver
 {
-    private static readonly string[] UsableStatuses = { "CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "UPDATE_IN_PROGRESS", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS" };
+    // An update in progress still has every resource; a failed create or a deletion does not.
+    private static readonly string[] UsableStatuses =
+    {
+        StackStatuses.CreateComplete, StackStatuses.UpdateComplete, "UPDATE_ROLLBACK_COMPLETE", "UPDATE_IN_PROGRESS", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+    };
 
-    private readonly IAmazonCloudFormation _cloudFormation;
+    private readonly StackReader _reader;
 
-    public CloudFormationStackResolver(IAmazonCloudFormation cloudFormation) => _cloudFormation = cloudFormation;
+    public CloudFormationStackResolver(StackReader reader) => _reader = reader;
 
     public async Task<OrderStackResources> ResolveAsync(string stackName, string environment, CancellationToken cancellationToken)
     {
-        CfnStack? stack;
-        try
-        {
-            var response = await _cloudFormation.DescribeStacksAsync(new DescribeStacksRequest { StackName = stackName }, cancellationToken).ConfigureAwait(false);
-            stack = response.Stacks.FirstOrDefault();
-        }
-        catch (AmazonServiceException error) when (error.ErrorCode == "ValidationError"
-            && error.Message.IndexOf("does not exist", StringComparison.OrdinalIgnoreCase) >= 0)
-        {
-            stack = null;
-        }
-
-        if (stack is null || stack.StackStatus == "DELETE_COMPLETE")
+        var described = await _reader.DescribeAsync(stackName, cancellationToken).ConfigureAwait(false);
+        if (described is null || described.StackStatus == StackStatuses.DeleteComplete)
         {
             throw new OrderMonitoringException("StackNotFound", FailureKind.NotFound,
                 $"The stack '{stackName}' for environment '{environment}' does not exist in this region.",
                 "Deploy it with New-OrderMonitoringStack, or check -Environment, -StackName and -Region (Get-OrderMonitoringStack lists what exists).");
         }
 
-        if (Array.IndexOf(UsableStatuses, stack.StackStatus) < 0)
+        if (Array.IndexOf(UsableStatuses, described.StackStatus) < 0)
         {
             throw new OrderMonitoringException("StackNotReady", FailureKind.InvalidState,
-                $"The stack '{stackName}' is {stack.StackStatus}; its resources cannot be used now.",
+                $"The stack '{stackName}' is {described.StackStatus}; its resources cannot be used now.",
                 "Wait for the deployment to finish, or redeploy with New-OrderMonitoringStack.");
         }
 
-        var outputs = stack.Outputs.Where(o => !string.IsNullOrEmpty(o.OutputKey) && !string.IsNullOrEmpty(o.OutputValue))
-            .GroupBy(o => o.OutputKey!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First().OutputValue!, StringComparer.Ordinal);
-        if (!outputs.ContainsKey("OrderEventsTableName"))
-        {
-            // Some CloudFormation emulators (moto, for stacks created through a change set) report no outputs; the
-            // outputs we need are the resources' physical ids (Ref), so read those instead.
-            await AddFromResourcesAsync(stackName, outputs, cancellationToken).ConfigureAwait(false);
-        }
-
-        string Required(string key) => outputs.TryGetValue(key, out var value)
-            ? value
+        var stack = await _reader.ToModelAsync(described, cancellationToken).ConfigureAwait(false);
+        string Required(string? value, string output) => !string.IsNullOrEmpty(value)
+            ? value!
             : throw new OrderMonitoringException("StackOutputMissing", FailureKind.InvalidState,
-                $"The stack '{stackName}' has no '{key}' output; it was not deployed by this module's template.",
+                $"The stack '{stackName}' has no '{output}' output or resource; it was not deployed by this module's template.",
                 "Redeploy it with New-OrderMonitoringStack.");
-        string? Optional(string key) => outputs.TryGetValue(key, out var value) ? value : null;
 
-        return new OrderStackResources(stackName, environment, Required("OrderEventsTableName"), Optional("OrderEventsTableStreamArn"),
-            Required("AuditLogsBucketName"), Required("OrderAlertsTopicArn"), Optional("FailureQueueUrl"));
-    }
-
-    private async Task AddFromResourcesAsync(string stackName, Dictionary<string, string> outputs, CancellationToken cancellationToken)
-    {
-        var byLogicalId = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["OrderEventsTable"] = "OrderEventsTableName",
-            ["AuditLogsBucket"] = "AuditLogsBucketName",
-            ["OrderAlertsTopic"] = "OrderAlertsTopicArn",
-            ["FailureQueue"] = "FailureQueueUrl",
-        };
-        string? next = null;
-        do
-        {
-            var page = await _cloudFormation.ListStackResourcesAsync(new ListStackResourcesRequest { StackName = stackName, NextToken = next }, cancellationToken)
-                .ConfigureAwait(false);
-            foreach (var resource in page.StackResourceSummaries)
-            {
-                if (resource.LogicalResourceId is { } logicalId && byLogicalId.TryGetValue(logicalId, out var outputKey)
-                    && !string.IsNullOrEmpty(resource.PhysicalResourceId))
-                {
-                    outputs[outputKey] = resource.PhysicalResourceId!;
-                }
-            }
-
-            next = page.NextToken;
-        }
-        while (!string.IsNullOrEmpty(next));
+        return new OrderStackResources(stack.StackName, environment,
+            Required(stack.TableName, StackOutputs.TableName), stack.StreamArn,
+            Required(stack.AuditBucketName, StackOutputs.AuditBucketName), Required(stack.TopicArn, StackOutputs.TopicArn), stack.FailureQueueUrl);
     }
 }
