@@ -28,6 +28,14 @@ Describe 'Clear errors before anything is written' {
         @(Get-OrderMonitoringStack @Aws) | Should -HaveCount 0
     }
 
+    It 'rejects an environment the audit bucket name cannot carry, before any call' {
+        $err = { New-OrderMonitoringStack -Environment 'Dev' -ProcessorTrigger External @Aws -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'EnvironmentNotDeployable,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -BeLike "*'dev'*"
+        @(Get-OrderMonitoringStack @Aws) | Should -HaveCount 0
+    }
+
     It 'reports a missing profile as a configuration error' {
         $err = { Get-OrderMonitoringStack -ProfileName 'no-such-profile-x' -Region us-east-1 -EndpointUrl $Server.Endpoint -ErrorAction Stop } |
             Should -Throw -PassThru

@@ -41,6 +41,12 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord() => Guard(() =>
     {
+        if (EnvironmentName.DeployProblem(Environment, Connection.Region.SystemName) is { } problem)
+        {
+            throw new OrderMonitoringException("EnvironmentNotDeployable", FailureKind.InvalidArgument, problem,
+                "Choose a short, lower-case environment name such as 'dev' or 'prod2'.");
+        }
+
         var request = new DeployRequest
         {
             StackName = ResolvedStackName,

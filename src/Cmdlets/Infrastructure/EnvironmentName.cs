@@ -17,6 +17,29 @@ public static class EnvironmentName
     /// <summary>True when <paramref name="value"/> is a valid environment suffix.</summary>
     public static bool IsValid(string? value) => value is not null && Rule.IsMatch(value);
 
+    // The template names the audit bucket order-audit-logs-<environment>-<account id>-<region>.
+    private const string AuditBucketPrefix = "order-audit-logs-";
+    private const int AccountIdLength = 12;
+    private const int MaxBucketNameLength = 63;
+
+    /// <summary>
+    /// Why <paramref name="environment"/> cannot be deployed to <paramref name="region"/>, or null when it can. The
+    /// template's pattern (kept from the original design) allows capitals, but the audit bucket's name carries the
+    /// environment, and S3 accepts only lower-case names of at most 63 characters: a deploy would fail half-way.
+    /// </summary>
+    public static string? DeployProblem(string environment, string region)
+    {
+        var longest = MaxBucketNameLength - AuditBucketPrefix.Length - AccountIdLength - region.Length - 2;
+        if (environment.Any(char.IsUpper))
+        {
+            return $"The environment '{environment}' has capital letters, but it becomes part of the audit bucket's name and S3 bucket names are lower-case. Use '{environment.ToLowerInvariant()}'.";
+        }
+
+        return environment.Length > longest
+            ? $"The environment '{environment}' is {environment.Length} characters long; in {region} the audit bucket's name (at most {MaxBucketNameLength} characters) leaves room for {longest}."
+            : null;
+    }
+
     /// <summary>The default stack name for an environment: <c>order-monitoring-&lt;environment&gt;</c>.</summary>
     public static string StackNameFor(string environment) => StackNamePrefix + environment;
 
