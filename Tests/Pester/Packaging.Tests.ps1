@@ -1,5 +1,6 @@
 # The staged module as a package: published to a local file-system repository with PSResourceGet, installed from it
-# into a clean pwsh (its own HOME, so nothing touches the user's repositories or modules), and used by name.
+# into a clean pwsh (its own HOME, so nothing touches the user's repositories or modules), and used by name: every
+# cmdlet runs once from the installed copy against moto on 127.0.0.1.
 BeforeAll {
     $script:ManifestPath = $env:ORDERMONITORING_MODULE
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
@@ -44,10 +45,28 @@ BeforeAll {
         }
     } @($ModuleDir, (Join-Path $Sandbox 'repo'))
 
+    $script:Server = Start-MotoServer
     $script:Used = Invoke-Isolated {
+        param($Endpoint, $CheckpointDir)
         $ErrorActionPreference = 'Stop'
         # By name, as a user would after Install-PSResource.
         $module = Import-Module OrderMonitoring -PassThru
+        # Every cmdlet, once, against the local moto: the installed copy must work, not only load.
+        foreach ($command in $module.ExportedCmdlets.Keys) {
+            $PSDefaultParameterValues["${command}:EndpointUrl"] = $Endpoint
+            $PSDefaultParameterValues["${command}:Region"] = 'us-east-1'
+            $PSDefaultParameterValues["${command}:AccessKey"] = 'test'
+            $PSDefaultParameterValues["${command}:SecretKey"] = 'test'
+        }
+        $env:ORDERMONITORING_CHECKPOINT_DIR = $CheckpointDir
+        $deployed = New-OrderMonitoringStack -Environment pkg -ProcessorTrigger External
+        $listed = @(Get-OrderMonitoringStack -Environment pkg)
+        $sent = @(Send-TestOrderEvent -Environment pkg -Count 3 -FailedPercent 0)
+        $processed = Invoke-OrderEventProcessor -Environment pkg -FromStream
+        $history = @(Get-OrderAuditLog -Environment pkg -OrderId $sent[0].OrderId)
+        $status = Get-OrderMonitoringStatus -Environment pkg
+        Remove-OrderMonitoringStack -Environment pkg -DeleteAuditData -Force
+        $remaining = @(Get-OrderMonitoringStack)
         [pscustomobject]@{
             Path     = $module.Path
             Exported = @($module.ExportedCmdlets.Keys | Sort-Object)
@@ -56,8 +75,16 @@ BeforeAll {
                     [pscustomobject]@{ Name = $name; Synopsis = "$($help.Synopsis)".Trim(); Examples = @($help.Examples.Example).Count }
                 })
             About    = (Get-Help about_OrderMonitoring | Out-String)
+            Run      = [pscustomobject]@{
+                Deployed = $deployed.Status; Listed = $listed.Count; Sent = $sent.Count; Audited = $processed.Audited
+                History = $history.Count; Healthy = $status.Healthy; Remaining = $remaining.Count
+            }
         }
-    } @()
+    } @($Server.Endpoint, (Join-Path $Sandbox 'checkpoints'))
+}
+
+AfterAll {
+    if ($script:Server) { Stop-MotoServer $script:Server }
 }
 
 Describe 'Publishing and installing the module' {
@@ -75,6 +102,18 @@ Describe 'Publishing and installing the module' {
         $Used.Path | Should -BeLike "$Sandbox*"
         $listed = @((Import-PowerShellDataFile $ManifestPath).CmdletsToExport | Sort-Object)
         @($Used.Exported) | Should -Be $listed
+    }
+
+    It 'runs every cmdlet from the installed copy' {
+        $Used.Run.Deployed | Should -Be 'CREATE_COMPLETE'
+        $Used.Run.Listed | Should -Be 1
+        $Used.Run.Sent | Should -Be 3
+        $Used.Run.Audited | Should -Be 3
+        $Used.Run.History | Should -Be 1
+        $Used.Run.Healthy | Should -BeTrue
+        $Used.Run.Remaining | Should -Be 0
+        $listed = @((Import-PowerShellDataFile $ManifestPath).CmdletsToExport)
+        $listed.Count | Should -Be 7 -Because 'the run above uses each of the seven cmdlets once; a new cmdlet belongs in it too'
     }
 
     It 'brings its help along: a synopsis and examples for every cmdlet, and the about topic' {
