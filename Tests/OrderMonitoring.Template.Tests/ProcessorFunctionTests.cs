@@ -35,7 +35,9 @@ public sealed class ProcessorFunctionTests
     public void Environment_carries_every_setting_the_processor_reads()
     {
         var variables = _template.Properties("OrderProcessorLambda")["Environment"]!["Variables"]!.AsObject();
-        Assert.Equal(["AUDIT_BUCKET_NAME", "ENVIRONMENT_SUFFIX", "LOG_LEVEL", "MAX_CONCURRENCY", "SNS_TOPIC_ARN"], variables.Select(v => v.Key).Order());
+        Assert.Equal(
+            ["AUDIT_BUCKET_NAME", "AWS_LAMBDA_HANDLER_LOG_FORMAT", "ENVIRONMENT_SUFFIX", "LOG_LEVEL", "MAX_CONCURRENCY", "SNS_TOPIC_ARN"],
+            variables.Select(v => v.Key).Order());
         Assert.True(IsRef(variables["AUDIT_BUCKET_NAME"], "AuditLogsBucket"));
         Assert.True(IsRef(variables["SNS_TOPIC_ARN"], "OrderAlertsTopic"));
         Assert.True(IsRef(variables["ENVIRONMENT_SUFFIX"], "EnvironmentSuffix"));
@@ -53,6 +55,18 @@ public sealed class ProcessorFunctionTests
         Assert.Equal(logGroupName, SubText(logging["LogGroup"]));
         // The name is given as text, not a Ref, so the explicit DependsOn is what orders the creation.
         Assert.Contains("LambdaLogGroup", OneOrMany(function["DependsOn"]).Select(d => (string?)d));
+    }
+
+    [Fact]
+    public void Processor_lines_reach_cloudwatch_as_written_so_emf_metrics_are_extracted()
+    {
+        // With LogFormat JSON the .NET runtime wraps every Console line in {"timestamp","level","requestId","message":"<line>"};
+        // an EMF document inside "message" is a string, not a root "_aws" member, so CloudWatch extracts no metric and the
+        // RecordsFailed/RecordsQuarantined alarms could never fire. The processor already writes one JSON object per line;
+        // Unformatted makes the runtime pass those lines through untouched while Lambda's own system logs stay JSON.
+        var function = _template.Properties("OrderProcessorLambda");
+        Assert.Equal("JSON", (string?)function["LoggingConfig"]!["LogFormat"]);
+        Assert.Equal("Unformatted", (string?)function["Environment"]!["Variables"]!["AWS_LAMBDA_HANDLER_LOG_FORMAT"]);
     }
 
     [Fact]

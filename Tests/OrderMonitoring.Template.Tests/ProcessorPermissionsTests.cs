@@ -14,7 +14,8 @@ public sealed class ProcessorPermissionsTests
         { "dynamodb:DescribeStream", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
         { "dynamodb:GetRecords", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
         { "dynamodb:GetShardIterator", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
-        { "dynamodb:ListStreams", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
+        // ListStreams has no resource-level permissions (Service Authorization Reference): a stream ARN grants nothing.
+        { "dynamodb:ListStreams", "\"*\"" },
         { "s3:PutObject", """{"Fn::Sub":"${AuditLogsBucket.Arn}/*"}""" },
         { "sns:Publish", """{"Ref":"OrderAlertsTopic"}""" },
         { "kms:Decrypt", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
@@ -42,15 +43,27 @@ public sealed class ProcessorPermissionsTests
         Assert.Equal(expected, granted);
     }
 
+    /// <summary>Actions IAM authorizes only on "*"; scoping them to an ARN silently grants nothing.</summary>
+    private static readonly string[] ActionsWithoutResourceLevelPermissions = ["dynamodb:ListStreams"];
+
     [Fact]
     public void No_statement_uses_a_wildcard_resource_or_acl_action()
     {
         var grants = Grants().ToList();
         Assert.NotEmpty(grants);
-        Assert.DoesNotContain(grants, g => g.Resource == "\"*\"");
+        Assert.DoesNotContain(grants, g => g.Resource == "\"*\"" && !ActionsWithoutResourceLevelPermissions.Contains(g.Action));
         Assert.DoesNotContain(grants, g => g.Action.Contains("Acl", StringComparison.Ordinal) || g.Action.EndsWith(":*", StringComparison.Ordinal));
         Assert.DoesNotContain("s3:PutObjectAcl", _template.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("cloudwatch:PutMetricData", _template.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Actions_without_resource_level_permissions_stand_alone_on_every_resource()
+    {
+        // Mixed into the stream statement, ListStreams on the stream ARN would be a grant that never matches.
+        var statement = Assert.Single(Statements(), s => OneOrMany(s["Action"]).Any(a => (string?)a == "dynamodb:ListStreams"));
+        Assert.Equal(["dynamodb:ListStreams"], OneOrMany(statement["Action"]).Select(a => (string?)a));
+        Assert.Equal("*", (string?)statement["Resource"]);
     }
 
     [Fact]

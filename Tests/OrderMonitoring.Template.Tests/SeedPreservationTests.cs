@@ -44,12 +44,18 @@ public sealed class SeedPreservationTests
     [Theory]
     [InlineData("OrderEventsTable", "order-events-${EnvironmentSuffix}", "TableName")]
     [InlineData("OrderAlertsTopic", "order-alerts-${EnvironmentSuffix}", "TopicName")]
-    [InlineData("OrderProcessorLambdaRole", "order-processor-lambda-role-${EnvironmentSuffix}", "RoleName")]
     [InlineData("OrderProcessorLambda", "order-processor-${EnvironmentSuffix}", "FunctionName")]
     [InlineData("LambdaErrorAlarm", "order-processor-errors-${EnvironmentSuffix}", "AlarmName")]
     [InlineData("LambdaLogGroup", "/aws/lambda/order-processor-${EnvironmentSuffix}", "LogGroupName")]
     public void Seed_resource_keeps_its_name(string logicalId, string name, string property) =>
         Assert.Equal(name, SubText(_template.Properties(logicalId)[property]));
+
+    [Fact]
+    public void Role_name_keeps_the_seed_name_as_its_prefix()
+    {
+        // IAM is account-wide, so the region follows the seed's name (see AccountWideNameTests).
+        Assert.StartsWith("order-processor-lambda-role-${EnvironmentSuffix}-", SubText(_template.Properties("OrderProcessorLambdaRole")["RoleName"]), StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Environment_suffix_parameter_keeps_the_seed_pattern_and_default()

@@ -85,7 +85,7 @@ Describe 'Deploying, planning and removing' {
         $stack.TopicArn | Should -Be 'arn:aws:sns:us-east-1:123456789012:order-alerts-pdev'
         $stack.FunctionName | Should -Be 'order-processor-pdev'
         $stack.FailureQueueUrl | Should -BeLike '*/123456789012/order-processor-failures-pdev'
-        $stack.DashboardName | Should -Be 'order-monitoring-pdev'
+        $stack.DashboardName | Should -Be 'order-monitoring-pdev-us-east-1'
         $stack.StackId | Should -BeLike 'arn:aws:cloudformation:us-east-1:123456789012:stack/order-monitoring-pdev/*'
         $stack.LastUpdatedTime | Should -Not -BeNullOrEmpty
         # Every property of the output type has a value (Outputs is moto's empty raw dictionary; StatusReason is optional).
