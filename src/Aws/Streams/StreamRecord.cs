@@ -10,6 +10,13 @@ namespace OrderMonitoring.Aws.Streams;
 /// </summary>
 public sealed class StreamRecord
 {
+    /// <summary>
+    /// The JSON depth readers and writers of stream records must allow. DynamoDB nests maps and lists up to 32 levels
+    /// and typed JSON spends two JSON levels on each, below the event's own levels: System.Text.Json's default of 64
+    /// would reject legal items (and with them the whole batch).
+    /// </summary>
+    public const int MaxJsonDepth = 256;
+
     [JsonPropertyName("eventID")]
     public string? EventId { get; set; }
 

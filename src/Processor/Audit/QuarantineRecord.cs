@@ -6,7 +6,12 @@ namespace OrderMonitoring.Processor.Audit;
 /// <summary>A stream record that cannot be audited as an order, kept whole with the reason under <c>quarantine/</c>.</summary>
 public sealed class QuarantineRecord
 {
-    private static readonly JsonSerializerOptions RecordOptions = new() { Encoder = JsonOutput.WriterOptions.Encoder };
+    private static readonly JsonSerializerOptions RecordOptions = new()
+    {
+        Encoder = JsonOutput.WriterOptions.Encoder,
+        MaxDepth = StreamRecord.MaxJsonDepth,
+        Converters = { new RawJsonElementConverter() },
+    };
 
     private QuarantineRecord(StreamRecord record, string reason, string recordJson, string environment, DateTimeOffset quarantinedAt, string? orderId)
     {

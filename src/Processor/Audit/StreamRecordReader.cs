@@ -30,12 +30,16 @@ internal static class StreamRecordReader
         {
             return new ReadOutcome { Audit = ReadAudit(record, environment, processedAt), OrderId = orderId };
         }
-        catch (FormatException malformed)
+        catch (Exception malformed) when (IsMalformedInput(malformed))
         {
             var quarantine = QuarantineRecord.Create(record, malformed.Message, environment, processedAt, orderId);
             return new ReadOutcome { Quarantine = quarantine, OrderId = orderId };
         }
     }
+
+    // System.Text.Json throws InvalidOperationException for a string that is not valid UTF-16 (a lone surrogate
+    // escape such as \uD800): bad input like our own FormatExceptions, not a reason to fail the whole batch.
+    private static bool IsMalformedInput(Exception error) => error is FormatException or InvalidOperationException;
 
     private static AuditRecord ReadAudit(StreamRecord record, string environment, DateTimeOffset processedAt)
     {
@@ -110,7 +114,7 @@ internal static class StreamRecordReader
         {
             return AttributeValueConverter.ReadString(image, StatusAttribute);
         }
-        catch (FormatException)
+        catch (Exception malformed) when (IsMalformedInput(malformed))
         {
             return null;
         }
@@ -163,9 +167,9 @@ internal static class StreamRecordReader
                         return id;
                     }
                 }
-                catch (FormatException)
+                catch (Exception malformed) when (IsMalformedInput(malformed))
                 {
-                    // A wrongly typed id in one image; another may still name the order.
+                    // A wrongly typed (or not valid Unicode) id in one image; another may still name the order.
                 }
             }
         }
