@@ -89,4 +89,23 @@ public sealed class HostileEventTests
         var quarantined = harness.Single("quarantine/");
         Assert.Equal(bad.Dynamodb!.SequenceNumber, quarantined.GetProperty("sequenceNumber").GetString());
     }
+
+    [Fact]
+    public async Task A_quarantined_record_keeps_members_the_record_type_does_not_know()
+    {
+        var harness = new Harness();
+        var eventJson = """
+            {"Records":[{"eventID":"e-1","eventName":"INSERT","eventSource":"aws:dynamodb","tableName":"orders",
+              "Dynamodb":{"SequenceNumber":"700000000000000000001","NewImage":{"orderId":{"S":"ORD-MISSPELT"},"timestamp":{"N":"1"}}},
+              "userIdentity":{"type":"Service","principalId":"dynamodb.amazonaws.com","note":"kept"}}]}
+            """;
+
+        var response = await InvokeAsync(harness, eventJson);
+
+        Assert.Equal(0, response.GetProperty("batchItemFailures").GetArrayLength());
+        var kept = harness.Single("quarantine/").GetProperty("record");
+        Assert.Equal("orders", kept.GetProperty("tableName").GetString());
+        Assert.Equal("ORD-MISSPELT", kept.GetProperty("Dynamodb").GetProperty("NewImage").GetProperty("orderId").GetProperty("S").GetString());
+        Assert.Equal("kept", kept.GetProperty("userIdentity").GetProperty("note").GetString());
+    }
 }
