@@ -108,4 +108,43 @@ public sealed class HostileEventTests
         Assert.Equal("ORD-MISSPELT", kept.GetProperty("Dynamodb").GetProperty("NewImage").GetProperty("orderId").GetProperty("S").GetString());
         Assert.Equal("kept", kept.GetProperty("userIdentity").GetProperty("note").GetString());
     }
+
+    [Theory]
+    [InlineData("\"not an image\"")]
+    [InlineData("[]")]
+    [InlineData("42")]
+    public async Task An_image_that_is_not_an_object_is_quarantined_not_audited_as_missing(string image)
+    {
+        var harness = new Harness();
+        var record = Events.Insert("ORD-BAD-IMAGE");
+        var eventJson = Events.EventJson([record]).Replace("\"NewImage\":{", "\"NewImage\":" + image + ",\"Ignored\":{", StringComparison.Ordinal);
+
+        var response = await InvokeAsync(harness, eventJson);
+
+        Assert.Equal(0, response.GetProperty("batchItemFailures").GetArrayLength());
+        Assert.DoesNotContain(harness.Store.Objects.Keys, key => key.StartsWith("orders/", StringComparison.Ordinal));
+        Assert.Contains("NewImage", harness.Single("quarantine/").GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_event_with_a_byte_order_mark_is_read()
+    {
+        var harness = new Harness();
+        var function = new Function(harness.Processor);
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(Events.EventJson([Events.Insert("ORD-BOM")]))).ToArray();
+
+        using var output = await function.HandleAsync(new MemoryStream(bytes));
+
+        Assert.Single(harness.Store.Objects.Keys, key => key.StartsWith("orders/ORD-BOM/", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"Records":null}""")]
+    [InlineData("""{"Records":[]} trailing""")]
+    [InlineData("""{"Records":[null]}""")]
+    public async Task Null_records_or_trailing_garbage_fail_the_invocation_clearly(string eventJson)
+    {
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => InvokeAsync(new Harness(), eventJson));
+        Assert.Contains("not a DynamoDB stream event", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -56,9 +56,9 @@ internal static class StreamRecordReader
             throw new FormatException("the record has no valid SequenceNumber (1 to 40 decimal digits)");
         }
 
-        var newImage = Image(data.NewImage);
-        var oldImage = Image(data.OldImage);
-        var keys = Image(data.Keys);
+        var newImage = RequireImage(data.NewImage, "NewImage");
+        var oldImage = RequireImage(data.OldImage, "OldImage");
+        var keys = RequireImage(data.Keys, "Keys");
         var image = eventType == "REMOVE" ? oldImage : newImage;
 
         var orderId = FromImageOrKeys(image, keys, OrderIdAttribute, AttributeValueConverter.ReadString);
@@ -119,6 +119,12 @@ internal static class StreamRecordReader
             return null;
         }
     }
+
+    /// <summary>The attribute map, or null when absent; anything else present would be silently lost, so it is malformed.</summary>
+    private static JsonElement? RequireImage(JsonElement? element, string name) =>
+        element is not { ValueKind: not JsonValueKind.Null } present ? null
+        : present.ValueKind == JsonValueKind.Object ? present
+        : throw new FormatException($"{name} is a JSON {present.ValueKind.ToString().ToLowerInvariant()}, not an object of attributes");
 
     internal static JsonElement? Image(JsonElement? element) =>
         element is { ValueKind: JsonValueKind.Object } image ? image : null;
