@@ -55,7 +55,8 @@ public sealed class QuarantineRecord
     {
         writer.WriteStartObject();
         writer.WriteNumber("schemaVersion", AuditRecord.CurrentSchemaVersion);
-        writer.WriteString("reason", Reason);
+        // A reason can quote the offending value; the size-limited document keeps its first kilobyte.
+        writer.WriteString("reason", includeRecord ? Reason : Utf8Text.Truncate(Reason, 1024));
         writer.WriteString("orderId", OrderId);
         writer.WriteString("eventType", Record.EventName);
         writer.WriteString("eventId", Record.EventId);
