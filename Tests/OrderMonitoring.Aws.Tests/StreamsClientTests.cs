@@ -55,6 +55,41 @@ public sealed class StreamsClientTests(MotoFixture moto)
     }
 
     [Fact]
+    public async Task An_item_nested_as_deep_as_DynamoDB_allows_comes_back_from_GetRecords()
+    {
+        var factory = MotoConnection.Factory(moto);
+        using var dynamo = factory.CreateDynamoDB();
+        using var streams = factory.CreateDynamoDBStreams();
+        var table = "orders-" + Guid.NewGuid().ToString("N").Substring(0, 10);
+        await CreateTableWithStreamAsync(dynamo, table);
+        var nested = new AttributeValue { S = "bottom" };
+        for (var level = 0; level < 31; level++)
+        {
+            nested = new AttributeValue { M = new Dictionary<string, AttributeValue> { ["next"] = nested } };
+        }
+
+        await dynamo.PutItemAsync(table, new Dictionary<string, AttributeValue> { ["orderId"] = new() { S = "o-deep" }, ["nested"] = nested });
+
+        var streamArn = Assert.Single((await streams.ListStreamsAsync(new ListStreamsRequest { TableName = table })).Streams).StreamArn!;
+        var shard = Assert.Single((await streams.DescribeStreamAllShardsAsync(streamArn)).Shards);
+        var iterator = await streams.GetShardIteratorAsync(new GetShardIteratorRequest
+        {
+            StreamArn = streamArn,
+            ShardId = shard.ShardId!,
+            ShardIteratorType = ShardIteratorType.TRIM_HORIZON,
+        });
+        var records = await streams.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator.ShardIterator!, Limit = 100 });
+
+        var value = Assert.Single(records.Records).Dynamodb!.NewImage!.Value.GetProperty("nested");
+        for (var level = 0; level < 31; level++)
+        {
+            value = value.GetProperty("M").GetProperty("next");
+        }
+
+        Assert.Equal("bottom", value.GetProperty("S").GetString());
+    }
+
+    [Fact]
     public async Task Unknown_stream_fails_with_ResourceNotFoundException()
     {
         using var streams = MotoConnection.Factory(moto).CreateDynamoDBStreams();

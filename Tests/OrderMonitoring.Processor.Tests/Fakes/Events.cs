@@ -81,10 +81,11 @@ internal static class Events
         return Parse(record.ToJsonString());
     }
 
-    public static StreamRecord Parse(string json) => JsonSerializer.Deserialize<StreamRecord>(json)!;
+    public static StreamRecord Parse(string json) =>
+        JsonSerializer.Deserialize<StreamRecord>(json, new JsonSerializerOptions { MaxDepth = StreamRecord.MaxJsonDepth })!;
 
     public static string EventJson(IEnumerable<StreamRecord> records) =>
-        JsonSerializer.Serialize(new { Records = records });
+        JsonSerializer.Serialize(new { Records = records }, new JsonSerializerOptions { MaxDepth = StreamRecord.MaxJsonDepth });
 
     private static JsonObject? KeysOf(JsonObject image)
     {

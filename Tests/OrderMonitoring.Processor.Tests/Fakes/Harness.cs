@@ -41,6 +41,6 @@ internal sealed class Harness
     public JsonElement Single(string prefix)
     {
         var key = Assert.Single(Store.Objects.Keys, k => k.StartsWith(prefix, StringComparison.Ordinal));
-        return JsonDocument.Parse(Store.Objects[key]).RootElement;
+        return JsonDocument.Parse(Store.Objects[key], new JsonDocumentOptions { MaxDepth = StreamRecord.MaxJsonDepth }).RootElement;
     }
 }

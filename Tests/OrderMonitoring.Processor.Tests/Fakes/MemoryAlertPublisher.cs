@@ -7,17 +7,25 @@ namespace OrderMonitoring.Processor.Tests.Fakes;
 internal sealed class MemoryAlertPublisher : IAlertPublisher
 {
     private readonly ConcurrentQueue<Alert> _published = new();
+    private int _calls;
 
     public IReadOnlyList<Alert> Published => [.. _published];
 
     public Func<Alert, bool> FailWhen { get; set; } = _ => false;
 
+    /// <summary>What a failing call throws (an IOException unless told otherwise).</summary>
+    public Func<Exception> Error { get; set; } = () => new IOException("simulated publish failure");
+
+    /// <summary>How many times PublishAsync was called, failed calls included.</summary>
+    public int Calls => Volatile.Read(ref _calls);
+
     public async Task PublishAsync(Alert alert, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _calls);
         await Task.Yield();
         if (FailWhen(alert))
         {
-            throw new IOException("simulated publish failure");
+            throw Error();
         }
 
         _published.Enqueue(alert);

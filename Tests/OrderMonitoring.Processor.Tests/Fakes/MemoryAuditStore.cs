@@ -9,6 +9,7 @@ internal sealed class MemoryAuditStore : IAuditStore
     private readonly ConcurrentQueue<string> _writes = new();
     private int _active;
     private int _maxActive;
+    private int _calls;
 
     public ConcurrentDictionary<string, string> Objects { get; } = new(StringComparer.Ordinal);
 
@@ -18,6 +19,12 @@ internal sealed class MemoryAuditStore : IAuditStore
     /// <summary>Decides per call whether it fails (key in, true = throw).</summary>
     public Func<string, bool> FailWhen { get; set; } = _ => false;
 
+    /// <summary>What a failing call throws (an IOException unless told otherwise).</summary>
+    public Func<string, Exception> Error { get; set; } = key => new IOException($"simulated store failure for {key}");
+
+    /// <summary>How many times PutAsync was called, failed calls included.</summary>
+    public int Calls => Volatile.Read(ref _calls);
+
     public TimeSpan Latency { get; set; }
 
     /// <summary>The most writes in flight at once.</summary>
@@ -25,6 +32,7 @@ internal sealed class MemoryAuditStore : IAuditStore
 
     public async Task PutAsync(string key, string json, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _calls);
         var active = Interlocked.Increment(ref _active);
         try
         {
@@ -36,7 +44,7 @@ internal sealed class MemoryAuditStore : IAuditStore
             await Task.Delay(Latency == TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : Latency, cancellationToken);
             if (FailWhen(key))
             {
-                throw new IOException($"simulated store failure for {key}");
+                throw Error(key);
             }
 
             Objects[key] = json;

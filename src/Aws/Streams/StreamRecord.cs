@@ -10,6 +10,13 @@ namespace OrderMonitoring.Aws.Streams;
 /// </summary>
 public sealed class StreamRecord
 {
+    /// <summary>
+    /// The JSON depth readers and writers of stream records must allow. DynamoDB nests maps and lists up to 32 levels
+    /// and typed JSON spends two JSON levels on each, below the event's own levels: System.Text.Json's default of 64
+    /// would reject legal items (and with them the whole batch).
+    /// </summary>
+    public const int MaxJsonDepth = 256;
+
     [JsonPropertyName("eventID")]
     public string? EventId { get; set; }
 
@@ -37,6 +44,10 @@ public sealed class StreamRecord
     /// <summary>Set when the service itself made the change, e.g. a TTL deletion.</summary>
     [JsonPropertyName("userIdentity")]
     public StreamUserIdentity? UserIdentity { get; set; }
+
+    /// <summary>Members this type does not model, kept so a record can be stored whole (e.g. in quarantine).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalMembers { get; set; }
 }
 
 /// <summary>The <c>dynamodb</c> part of a stream record.</summary>
@@ -65,6 +76,10 @@ public sealed class StreamRecordData
     /// <summary>KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES.</summary>
     [JsonPropertyName("StreamViewType")]
     public string? StreamViewType { get; set; }
+
+    /// <summary>Members this type does not model, kept so a record can be stored whole (e.g. in quarantine).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalMembers { get; set; }
 }
 
 /// <summary>Who made a change when it was not a caller: <c>{ "type": "Service", "principalId": "dynamodb.amazonaws.com" }</c>.</summary>
@@ -75,4 +90,8 @@ public sealed class StreamUserIdentity
 
     [JsonPropertyName("principalId")]
     public string? PrincipalId { get; set; }
+
+    /// <summary>Members this type does not model, kept so a record can be stored whole (e.g. in quarantine).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalMembers { get; set; }
 }

@@ -15,6 +15,9 @@ public static class AlertPolicy
     /// <summary>SNS allows 256 KiB for message plus attributes; this leaves room for the attributes.</summary>
     public const int MaxMessageBytes = 240 * 1024;
 
+    /// <summary>DynamoDB's own key limit, so a real order id is never cut; five such values fit beside the message.</summary>
+    public const int MaxAttributeValueBytes = 2048;
+
     private const string FailedStatus = "FAILED";
 
     /// <summary>True when a change should raise an alert.</summary>
@@ -36,7 +39,7 @@ public static class AlertPolicy
         var message = record.ToJson();
         if (JsonOutput.Utf8.GetByteCount(message) > MaxMessageBytes)
         {
-            message = record.ToJsonWithoutImages($"newImage and oldImage were dropped to fit SNS's message size limit; the full record is in S3 at {record.Key}");
+            message = record.ToJsonWithoutImages($"newImage and oldImage were dropped (and long statuses cut) to fit SNS's message size limit; the full record is in S3 at {record.Key}");
         }
 
         return new Alert(
@@ -80,7 +83,8 @@ public static class AlertPolicy
 
     private static Dictionary<string, string> Attributes(string? orderId, string? status, string? eventType, string environment, string? eventId)
     {
-        // SNS rejects empty attribute values and characters XML cannot carry, so skip the empty and clean the rest.
+        // SNS rejects empty attribute values and characters XML cannot carry, so skip the empty and clean the rest;
+        // values are cut to MaxAttributeValueBytes because they count against the same 256 KiB as the message.
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         Add(attributes, "orderId", orderId);
         Add(attributes, "status", status);
@@ -111,7 +115,7 @@ public static class AlertPolicy
             }
         }
 
-        attributes[name] = clean.ToString();
+        attributes[name] = Utf8Text.Truncate(clean.ToString(), MaxAttributeValueBytes);
     }
 
     private static bool IsXmlChar(char c) =>

@@ -9,6 +9,9 @@ public sealed class AuditRecord
     /// <summary>Bumped whenever a field changes meaning.</summary>
     public const int CurrentSchemaVersion = 1;
 
+    /// <summary>How much of a status the size-limited document keeps (a status can be most of a 400 KB item).</summary>
+    internal const int MaxStatusBytesWithoutImages = 1024;
+
     public string OrderId { get; init; } = string.Empty;
 
     /// <summary>The sort key exactly as DynamoDB sent it (every digit kept).</summary>
@@ -47,7 +50,7 @@ public sealed class AuditRecord
     /// <summary>The JSON document stored in S3 (and sent as the alert message).</summary>
     public string ToJson() => JsonOutput.Write(writer => Write(writer, includeImages: true, note: null));
 
-    /// <summary>The document without images, with a note saying why (for size-limited channels).</summary>
+    /// <summary>The document without images and with statuses cut to 1 KB, with a note saying why (for size-limited channels).</summary>
     public string ToJsonWithoutImages(string note) => JsonOutput.Write(writer => Write(writer, includeImages: false, note));
 
     private void Write(Utf8JsonWriter writer, bool includeImages, string? note)
@@ -65,8 +68,8 @@ public sealed class AuditRecord
             writer.WriteStringValue(Timestamp);
         }
 
-        writer.WriteString("status", Status);
-        writer.WriteString("previousStatus", PreviousStatus);
+        writer.WriteString("status", includeImages ? Status : Utf8Text.Truncate(Status, MaxStatusBytesWithoutImages));
+        writer.WriteString("previousStatus", includeImages || PreviousStatus is null ? PreviousStatus : Utf8Text.Truncate(PreviousStatus, MaxStatusBytesWithoutImages));
         writer.WriteString("eventType", EventType);
         writer.WriteString("eventId", EventId);
         writer.WriteString("sequenceNumber", SequenceNumber);

@@ -6,7 +6,12 @@ namespace OrderMonitoring.Processor.Audit;
 /// <summary>A stream record that cannot be audited as an order, kept whole with the reason under <c>quarantine/</c>.</summary>
 public sealed class QuarantineRecord
 {
-    private static readonly JsonSerializerOptions RecordOptions = new() { Encoder = JsonOutput.WriterOptions.Encoder };
+    private static readonly JsonSerializerOptions RecordOptions = new()
+    {
+        Encoder = JsonOutput.WriterOptions.Encoder,
+        MaxDepth = StreamRecord.MaxJsonDepth,
+        Converters = { new RawJsonElementConverter() },
+    };
 
     private QuarantineRecord(StreamRecord record, string reason, string recordJson, string environment, DateTimeOffset quarantinedAt, string? orderId)
     {
@@ -50,7 +55,8 @@ public sealed class QuarantineRecord
     {
         writer.WriteStartObject();
         writer.WriteNumber("schemaVersion", AuditRecord.CurrentSchemaVersion);
-        writer.WriteString("reason", Reason);
+        // A reason can quote the offending value; the size-limited document keeps its first kilobyte.
+        writer.WriteString("reason", includeRecord ? Reason : Utf8Text.Truncate(Reason, 1024));
         writer.WriteString("orderId", OrderId);
         writer.WriteString("eventType", Record.EventName);
         writer.WriteString("eventId", Record.EventId);

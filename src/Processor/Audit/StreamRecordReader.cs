@@ -30,12 +30,16 @@ internal static class StreamRecordReader
         {
             return new ReadOutcome { Audit = ReadAudit(record, environment, processedAt), OrderId = orderId };
         }
-        catch (FormatException malformed)
+        catch (Exception malformed) when (IsMalformedInput(malformed))
         {
             var quarantine = QuarantineRecord.Create(record, malformed.Message, environment, processedAt, orderId);
             return new ReadOutcome { Quarantine = quarantine, OrderId = orderId };
         }
     }
+
+    // System.Text.Json throws InvalidOperationException for a string that is not valid UTF-16 (a lone surrogate
+    // escape such as \uD800): bad input like our own FormatExceptions, not a reason to fail the whole batch.
+    private static bool IsMalformedInput(Exception error) => error is FormatException or InvalidOperationException;
 
     private static AuditRecord ReadAudit(StreamRecord record, string environment, DateTimeOffset processedAt)
     {
@@ -52,9 +56,9 @@ internal static class StreamRecordReader
             throw new FormatException("the record has no valid SequenceNumber (1 to 40 decimal digits)");
         }
 
-        var newImage = Image(data.NewImage);
-        var oldImage = Image(data.OldImage);
-        var keys = Image(data.Keys);
+        var newImage = RequireImage(data.NewImage, "NewImage");
+        var oldImage = RequireImage(data.OldImage, "OldImage");
+        var keys = RequireImage(data.Keys, "Keys");
         var image = eventType == "REMOVE" ? oldImage : newImage;
 
         var orderId = FromImageOrKeys(image, keys, OrderIdAttribute, AttributeValueConverter.ReadString);
@@ -110,11 +114,17 @@ internal static class StreamRecordReader
         {
             return AttributeValueConverter.ReadString(image, StatusAttribute);
         }
-        catch (FormatException)
+        catch (Exception malformed) when (IsMalformedInput(malformed))
         {
             return null;
         }
     }
+
+    /// <summary>The attribute map, or null when absent; anything else present would be silently lost, so it is malformed.</summary>
+    private static JsonElement? RequireImage(JsonElement? element, string name) =>
+        element is not { ValueKind: not JsonValueKind.Null } present ? null
+        : present.ValueKind == JsonValueKind.Object ? present
+        : throw new FormatException($"{name} is a JSON {present.ValueKind.ToString().ToLowerInvariant()}, not an object of attributes");
 
     internal static JsonElement? Image(JsonElement? element) =>
         element is { ValueKind: JsonValueKind.Object } image ? image : null;
@@ -163,9 +173,9 @@ internal static class StreamRecordReader
                         return id;
                     }
                 }
-                catch (FormatException)
+                catch (Exception malformed) when (IsMalformedInput(malformed))
                 {
-                    // A wrongly typed id in one image; another may still name the order.
+                    // A wrongly typed (or not valid Unicode) id in one image; another may still name the order.
                 }
             }
         }

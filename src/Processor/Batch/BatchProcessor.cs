@@ -196,6 +196,7 @@ public sealed class BatchProcessor
                 Delay = options.RetryBaseDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(error => error is not OperationCanceledException),
+                ShouldHandle = args => new ValueTask<bool>(
+                    args.Outcome.Exception is { } error && RetryWorthiness.IsWorthRetrying(error, args.Context.CancellationToken)),
             }).Build();
 }

@@ -9,6 +9,8 @@ internal sealed class StreamEvent
 {
     private const string DynamoDbSource = "aws:dynamodb";
 
+    private static readonly JsonSerializerOptions ReadOptions = new() { MaxDepth = StreamRecord.MaxJsonDepth };
+
     [JsonPropertyName("Records")]
     public List<StreamRecord?>? Records { get; set; }
 
@@ -18,7 +20,7 @@ internal sealed class StreamEvent
         StreamEvent? parsed;
         try
         {
-            parsed = await JsonSerializer.DeserializeAsync<StreamEvent>(input, cancellationToken: cancellationToken).ConfigureAwait(false);
+            parsed = await JsonSerializer.DeserializeAsync<StreamEvent>(input, ReadOptions, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException invalid)
         {

@@ -16,6 +16,7 @@ internal sealed class JsonProtocol
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // The API spells userIdentity members PrincipalId/Type, Lambda events principalId/type: one type reads both.
         PropertyNameCaseInsensitive = true,
+        MaxDepth = Streams.StreamRecord.MaxJsonDepth,
     };
 
     private readonly SignedRequestSender _sender;
