@@ -104,7 +104,7 @@ public sealed class StreamEventFileTests
     }
 
     [Theory]
-    [InlineData("{ not json", "not JSON")]
+    [InlineData("{ not json", "not a JSON object")]
     [InlineData("""{"Foo":1}""", "no \"Records\"")]
     [InlineData("""{"Records":[{"eventSource":"aws:sqs"}]}""", "aws:sqs")]
     [InlineData("""{"Records":[null]}""", "record 0")]
@@ -114,5 +114,33 @@ public sealed class StreamEventFileTests
         Assert.Equal("NotAStreamEvent", error.ErrorId);
         Assert.Contains(reason, error.Message);
         Assert.Contains("Nothing was processed", error.Message);
+    }
+
+    [Fact]
+    public void Rejects_a_sequence_number_used_twice_because_the_later_record_would_replace_the_earlier()
+    {
+        const string json = """
+            {"Records":[
+              {"eventSource":"aws:dynamodb","eventName":"INSERT","dynamodb":{"SequenceNumber":"7"}},
+              {"eventSource":"aws:dynamodb","eventName":"MODIFY","dynamodb":{"SequenceNumber":"7"}}]}
+            """;
+        var error = Assert.Throws<OrderMonitoringException>(() => StreamEventFile.Parse("e.json", json));
+        Assert.Equal("NotAStreamEvent", error.ErrorId);
+        Assert.Contains("7 appears 2 times", error.Message);
+    }
+
+    [Fact]
+    public void Reads_items_nested_as_deep_as_DynamoDB_allows()
+    {
+        // 32 levels of maps: two JSON levels each in DynamoDB JSON, past System.Text.Json's default depth of 64.
+        var image = "{\"S\":\"deep\"}";
+        for (var level = 0; level < 32; level++)
+        {
+            image = "{\"M\":{\"a\":" + image + "}}";
+        }
+
+        var json = "{\"Records\":[{\"eventSource\":\"aws:dynamodb\",\"eventName\":\"INSERT\",\"dynamodb\":{\"SequenceNumber\":\"1\",\"NewImage\":{\"orderId\":{\"S\":\"o\"},\"nested\":"
+            + image + "}}}]}";
+        Assert.Single(StreamEventFile.Parse("e.json", json));
     }
 }

@@ -1,52 +1,44 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Cmdlets.Infrastructure;
+using OrderMonitoring.Processor.Lambda;
 
 namespace OrderMonitoring.Cmdlets.Services.Processing;
 
-/// <summary>Reads a Lambda DynamoDB stream event file (<c>{ "Records": [ ... ] }</c>) and checks every record before anything is processed.</summary>
+/// <summary>
+/// Reads a Lambda DynamoDB stream event file with the processor's own event reader and checks every record before
+/// anything is processed. Files are made by hand too, so it also refuses what no real stream produces.
+/// </summary>
 internal static class StreamEventFile
 {
-    private const string DynamoDbSource = "aws:dynamodb";
-
     /// <summary>The records; throws <see cref="OrderMonitoringException"/> (NotAStreamEvent) for anything else.</summary>
     public static IReadOnlyList<StreamRecord> Parse(string path, string json)
     {
-        Envelope? parsed;
+        IReadOnlyList<StreamRecord> records;
         try
         {
-            parsed = JsonSerializer.Deserialize<Envelope>(json);
+            records = StreamEvent.ParseRecords(json);
         }
-        catch (JsonException invalid)
+        catch (InvalidDataException invalid)
         {
-            throw NotAStreamEvent(path, $"it is not JSON of the expected shape ({invalid.Message})", invalid);
+            throw NotAStreamEvent(path, invalid.Message, invalid);
         }
 
-        var records = parsed?.Records ?? throw NotAStreamEvent(path, "it has no \"Records\" array", null);
-        var checkedRecords = new List<StreamRecord>(records.Count);
-        for (var i = 0; i < records.Count; i++)
+        // Two records with one sequence number would share one audit key, and the later would replace the earlier.
+        var repeated = records
+            .Select(record => record.Dynamodb?.SequenceNumber)
+            .Where(sequence => !string.IsNullOrEmpty(sequence))
+            .GroupBy(sequence => sequence, StringComparer.Ordinal)
+            .FirstOrDefault(group => group.Count() > 1);
+        if (repeated is not null)
         {
-            var record = records[i];
-            if (record is null || !string.Equals(record.EventSource, DynamoDbSource, StringComparison.Ordinal))
-            {
-                throw NotAStreamEvent(path, $"record {i} has eventSource '{record?.EventSource}', expected '{DynamoDbSource}'", null);
-            }
-
-            checkedRecords.Add(record);
+            throw NotAStreamEvent(path, $"The sequence number {repeated.Key} appears {repeated.Count()} times; every record of a stream has its own.", null);
         }
 
-        return checkedRecords;
+        return records;
     }
 
     private static OrderMonitoringException NotAStreamEvent(string path, string why, Exception? inner) =>
-        new("NotAStreamEvent", FailureKind.InvalidArgument, $"'{path}' is not a DynamoDB stream event: {why}. Nothing was processed.",
+        new("NotAStreamEvent", FailureKind.InvalidArgument, $"'{path}' cannot be processed. {why} Nothing was processed.",
             "Pass a Lambda event for a DynamoDB stream: { \"Records\": [ { \"eventSource\": \"aws:dynamodb\", \"eventName\": \"INSERT\", \"dynamodb\": { ... } } ] }.",
             inner);
-
-    private sealed class Envelope
-    {
-        [JsonPropertyName("Records")]
-        public List<StreamRecord?>? Records { get; set; }
-    }
 }
