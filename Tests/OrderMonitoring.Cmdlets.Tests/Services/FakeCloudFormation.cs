@@ -43,9 +43,12 @@ internal sealed class FakeCloudFormation : IAmazonCloudFormation
     public Task<DescribeChangeSetResponse> DescribeChangeSetAsync(DescribeChangeSetRequest request, CancellationToken cancellationToken = default) =>
         Task.FromResult(new DescribeChangeSetResponse { Status = ChangeSetStatus, StatusReason = ChangeSetReason, StackId = StackId, Changes = Changes });
 
+    public ExecuteChangeSetRequest? LastExecute { get; private set; }
+
     public Task<ExecuteChangeSetResponse> ExecuteChangeSetAsync(ExecuteChangeSetRequest request, CancellationToken cancellationToken = default)
     {
         Calls.Add("ExecuteChangeSet");
+        LastExecute = request;
         OnExecute?.Invoke();
         return Task.FromResult(new ExecuteChangeSetResponse());
     }

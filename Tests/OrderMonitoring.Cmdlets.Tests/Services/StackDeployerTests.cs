@@ -135,6 +135,9 @@ public sealed class StackDeployerTests : IDisposable
         Assert.DoesNotContain(_reporter.Verbose, line => line.Contains("created", StringComparison.Ordinal));
         Assert.Contains(_reporter.Progress, progress => progress.Status.Contains("1 of 1 resources done", StringComparison.Ordinal));
         Assert.True(_reporter.Progress[^1].Completed);
+        // Both calls carry idempotency tokens, so the client's retry after a timeout repeats the same request.
+        Assert.Equal(_cloudFormation.LastChangeSet.ChangeSetName, _cloudFormation.LastChangeSet.ClientToken);
+        Assert.Equal(_cloudFormation.LastChangeSet.ChangeSetName, _cloudFormation.LastExecute!.ClientRequestToken);
     }
 
     private StackDeployer Deployer(Action? onPoll = null)

@@ -66,7 +66,9 @@ internal sealed class StackDeployer
 
         var stackId = prepared.StackId ?? existing?.StackId ?? request.StackName;
         var boundary = await _watcher.LatestEventIdAsync(stackId, cancellationToken).ConfigureAwait(false);
-        await _cloudFormation.ExecuteChangeSetAsync(new ExecuteChangeSetRequest { ChangeSetName = prepared.Id!, StackName = request.StackName },
+        // The token makes a retried execute (after a timeout) the same request instead of an InvalidChangeSetStatus error.
+        await _cloudFormation.ExecuteChangeSetAsync(
+            new ExecuteChangeSetRequest { ChangeSetName = prepared.Id!, StackName = request.StackName, ClientRequestToken = changeSet.ChangeSetName },
             cancellationToken).ConfigureAwait(false);
         reporter.Verbose($"Executing {changeSet.ChangeSetType} change set with {prepared.Changes.Count} resource changes.");
 
@@ -157,10 +159,18 @@ internal sealed class StackDeployer
         return null;
     }
 
-    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey) => new()
+    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey)
+    {
+        var name = "order-monitoring-" + _timing.Now().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+        return BuildChangeSet(request, existing, bucket, codeKey, name);
+    }
+
+    private static CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey, string name) => new()
     {
         StackName = request.StackName,
-        ChangeSetName = "order-monitoring-" + _timing.Now().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture),
+        ChangeSetName = name,
+        // A retry of a request that timed out must find its own change set, not fail with AlreadyExists.
+        ClientToken = name,
         ChangeSetType = existing is null || existing.StackStatus == StackStatuses.ReviewInProgress ? ChangeSetType.CREATE : ChangeSetType.UPDATE,
         Capabilities = new List<string> { Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM },
         Parameters = new List<Parameter>
