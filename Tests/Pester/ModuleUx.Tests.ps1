@@ -19,6 +19,15 @@ Describe 'Default views' {
         }
     }
 
+    It 'names a processed stream by its table, not by a truncated ARN' {
+        $result = [OrderMonitoring.OrderProcessorResult]@{
+            Source = 'arn:aws:dynamodb:us-east-1:123456789012:table/order-events-dev/stream/2026-01-01T00:00:00.000'; Records = 3; Audited = 3
+        }
+        $table = $result | Format-Table | Out-String -Width 200
+        $table | Should -Match 'order-events-dev \(stream\)'
+        $table | Should -Not -Match 'arn:aws'
+    }
+
     It 'declares an output type on every cmdlet' {
         foreach ($command in $Commands) {
             @($command.OutputType) | Should -Not -BeNullOrEmpty -Because "$($command.Name) needs [OutputType]"
