@@ -96,6 +96,24 @@ Describe 'Tab completion of -Environment' {
         $result.CompletionMatches[0].ToolTip | Should -BeLike 'order-monitoring-complete1 (*COMPLETE*)'
     }
 
+    It 'uses the connection in $PSDefaultParameterValues, as the cmdlets do' {
+        $saved = $global:PSDefaultParameterValues.Clone()
+        # Only the defaults may name the region and endpoint here, not the environment variables.
+        $savedEnvironment = @{ AWS_REGION = $env:AWS_REGION; AWS_DEFAULT_REGION = $env:AWS_DEFAULT_REGION; AWS_ENDPOINT_URL = $env:AWS_ENDPOINT_URL }
+        try {
+            foreach ($name in $savedEnvironment.Keys) { Set-EnvironmentValue -Name $name -Value $null }
+            $global:PSDefaultParameterValues['*-OrderMonitoring*:Region'] = 'us-east-1'
+            $global:PSDefaultParameterValues['*-OrderMonitoring*:EndpointUrl'] = $Server.Endpoint
+            $line = 'Get-OrderMonitoringStatus -Environment comp'
+            $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+            @($result.CompletionMatches.CompletionText) | Should -Be @('complete1')
+        }
+        finally {
+            $global:PSDefaultParameterValues = $saved
+            foreach ($name in $savedEnvironment.Keys) { Set-EnvironmentValue -Name $name -Value $savedEnvironment[$name] }
+        }
+    }
+
     It 'offers nothing, quietly, when the endpoint does not answer' {
         $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
         $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()

@@ -26,7 +26,7 @@ public sealed class EnvironmentCompleter : IArgumentCompleter
         string identity;
         try
         {
-            var settings = ConnectionFrom(fakeBoundParameters).ToSettings();
+            var settings = ConnectionFrom(WithSessionDefaults(commandName, fakeBoundParameters)).ToSettings();
             connection = AwsConnection.Resolve(settings);
             identity = IdentityOf(settings);
         }
@@ -65,6 +65,54 @@ public sealed class EnvironmentCompleter : IArgumentCompleter
             settings.ProfileLocation ?? string.Empty,
             System.Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? string.Empty);
     }
+
+    /// <summary>
+    /// The command line's parameters over the session's $PSDefaultParameterValues: the cmdlets honour those defaults
+    /// (e.g. '*-Order*:Region'), but PowerShell leaves them out of fakeBoundParameters.
+    /// </summary>
+    private static IDictionary WithSessionDefaults(string commandName, IDictionary bound)
+    {
+        var merged = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        if (SessionDefaults() is { } defaults && !IsTrue(defaults["Disabled"]))
+        {
+            foreach (DictionaryEntry entry in defaults)
+            {
+                var key = entry.Key as string ?? string.Empty;
+                var colon = key.LastIndexOf(':');
+                // A script block default would have to run to give its value; completion never runs user code.
+                if (colon > 0 && entry.Value is not ScriptBlock
+                    && WildcardPattern.Get(key.Substring(0, colon).Trim(), WildcardOptions.IgnoreCase).IsMatch(commandName))
+                {
+                    merged[key.Substring(colon + 1).Trim()] = entry.Value;
+                }
+            }
+        }
+
+        foreach (DictionaryEntry entry in bound)
+        {
+            merged[entry.Key] = entry.Value;
+        }
+
+        return merged;
+    }
+
+    private static IDictionary? SessionDefaults()
+    {
+        // The completer runs on the pipeline thread, where SessionStateProxy refuses calls; a nested command may read it.
+        try
+        {
+            using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
+            var values = shell.AddCommand(@"Microsoft.PowerShell.Utility\Get-Variable")
+                .AddParameter("Name", "PSDefaultParameterValues").AddParameter("ValueOnly").Invoke();
+            return values.Count > 0 ? values[0]?.BaseObject as IDictionary : null;
+        }
+        catch (Exception)
+        {
+            return null; // completion must never fail or print; without defaults it still completes from the command line
+        }
+    }
+
+    private static bool IsTrue(object? value) => (value is PSObject wrapped ? wrapped.BaseObject : value) is true;
 
     private static ConnectionParameters ConnectionFrom(IDictionary bound) => new()
     {
