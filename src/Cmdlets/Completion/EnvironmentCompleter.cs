@@ -73,8 +73,15 @@ public sealed class EnvironmentCompleter : IArgumentCompleter
     private static IDictionary WithSessionDefaults(string commandName, IDictionary bound)
     {
         var merged = new Hashtable(StringComparer.OrdinalIgnoreCase);
-        if (SessionDefaults() is { } defaults && !IsTrue(defaults["Disabled"]))
+        // Global first, then the caller's scope: PSReadLine completes from inside its module, whose own
+        // $PSDefaultParameterValues is empty, while TabExpansion2 in a script sees the script's.
+        foreach (var defaults in new[] { SessionDefaults("$global:PSDefaultParameterValues"), SessionDefaults("$PSDefaultParameterValues") })
         {
+            if (defaults is null || IsTrue(defaults["Disabled"]))
+            {
+                continue;
+            }
+
             foreach (DictionaryEntry entry in defaults)
             {
                 var key = entry.Key as string ?? string.Empty;
@@ -96,15 +103,14 @@ public sealed class EnvironmentCompleter : IArgumentCompleter
         return merged;
     }
 
-    private static IDictionary? SessionDefaults()
+    private static IDictionary? SessionDefaults(string variable)
     {
-        // The completer runs on the pipeline thread, where SessionStateProxy refuses calls; a nested command may read it.
+        // The completer runs on the pipeline thread, where SessionStateProxy refuses calls and PSReadLine's own
+        // completion pipeline leaves no room for a nested one; a script block runs in place.
         try
         {
-            using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
-            var values = shell.AddCommand(@"Microsoft.PowerShell.Utility\Get-Variable")
-                .AddParameter("Name", "PSDefaultParameterValues").AddParameter("ValueOnly").Invoke();
-            return values.Count > 0 ? values[0]?.BaseObject as IDictionary : null;
+            var value = ScriptBlock.Create(variable).InvokeReturnAsIs();
+            return (value is PSObject wrapped ? wrapped.BaseObject : value) as IDictionary;
         }
         catch (Exception)
         {
