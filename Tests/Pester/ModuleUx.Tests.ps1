@@ -19,6 +19,15 @@ Describe 'Default views' {
         }
     }
 
+    It 'names a processed stream by its table, not by a truncated ARN' {
+        $result = [OrderMonitoring.OrderProcessorResult]@{
+            Source = 'arn:aws:dynamodb:us-east-1:123456789012:table/order-events-dev/stream/2026-01-01T00:00:00.000'; Records = 3; Audited = 3
+        }
+        $table = $result | Format-Table | Out-String -Width 200
+        $table | Should -Match 'order-events-dev \(stream\)'
+        $table | Should -Not -Match 'arn:aws'
+    }
+
     It 'declares an output type on every cmdlet' {
         foreach ($command in $Commands) {
             @($command.OutputType) | Should -Not -BeNullOrEmpty -Because "$($command.Name) needs [OutputType]"
@@ -85,6 +94,24 @@ Describe 'Tab completion of -Environment' {
         $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
         @($result.CompletionMatches.CompletionText) | Should -Be @('complete1')
         $result.CompletionMatches[0].ToolTip | Should -BeLike 'order-monitoring-complete1 (*COMPLETE*)'
+    }
+
+    It 'uses the connection in $PSDefaultParameterValues, as the cmdlets do' {
+        $saved = $global:PSDefaultParameterValues.Clone()
+        # Only the defaults may name the region and endpoint here, not the environment variables.
+        $savedEnvironment = @{ AWS_REGION = $env:AWS_REGION; AWS_DEFAULT_REGION = $env:AWS_DEFAULT_REGION; AWS_ENDPOINT_URL = $env:AWS_ENDPOINT_URL }
+        try {
+            foreach ($name in $savedEnvironment.Keys) { Set-EnvironmentValue -Name $name -Value $null }
+            $global:PSDefaultParameterValues['*-OrderMonitoring*:Region'] = 'us-east-1'
+            $global:PSDefaultParameterValues['*-OrderMonitoring*:EndpointUrl'] = $Server.Endpoint
+            $line = 'Get-OrderMonitoringStatus -Environment comp'
+            $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+            @($result.CompletionMatches.CompletionText) | Should -Be @('complete1')
+        }
+        finally {
+            $global:PSDefaultParameterValues = $saved
+            foreach ($name in $savedEnvironment.Keys) { Set-EnvironmentValue -Name $name -Value $savedEnvironment[$name] }
+        }
     }
 
     It 'offers nothing, quietly, when the endpoint does not answer' {

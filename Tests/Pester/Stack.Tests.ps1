@@ -173,6 +173,21 @@ Describe 'Deploying, planning and removing' {
         Get-OrderMonitoringStack -Environment pgone @Aws -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
+    It 'lists both the stack and the audit data deletion with -DeleteAuditData -WhatIf, and changes nothing' {
+        $null = New-OrderMonitoringStack -Environment pwhatif -ProcessorTrigger External @Aws
+        $before = Get-MotoBucketNames
+        # What-if lines go to the host, not to a stream: read them from a child pwsh's output, as a user sees them.
+        $script = "Import-Module '$ManifestPath'; Remove-OrderMonitoringStack -Environment pwhatif -DeleteAuditData -WhatIf " +
+            "-EndpointUrl '$($Server.Endpoint)' -Region us-east-1 -AccessKey test -SecretKey test"
+        $lines = @(& $Pwsh -NoProfile -NonInteractive -Command $script 2>&1 | ForEach-Object ToString)
+        $whatIf = @($lines | Where-Object { $_ -like 'What if:*' })
+        $whatIf | Should -HaveCount 2
+        $whatIf[0] | Should -BeLike '*order-monitoring-pwhatif*asked about next*'
+        $whatIf[1] | Should -BeLike '*Delete every version of every audit object in order-audit-logs-pwhatif-*'
+        (Get-OrderMonitoringStack -Environment pwhatif @Aws).Status | Should -Be 'CREATE_COMPLETE'
+        Get-MotoBucketNames | Should -Be $before
+    }
+
     It 'makes a failed deploy exit non-zero in a non-interactive pwsh' {
         $script = "`$ErrorActionPreference = 'Stop'; Import-Module '$ManifestPath'; New-OrderMonitoringStack -Environment pfail -EndpointUrl 'http://127.0.0.1:1' -Region us-east-1 -AccessKey test -SecretKey test"
         & $Pwsh -NoProfile -NonInteractive -Command $script 2>&1 | Out-Null

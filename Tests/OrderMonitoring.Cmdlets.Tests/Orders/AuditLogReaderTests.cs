@@ -52,6 +52,20 @@ public sealed class AuditLogReaderTests
     }
 
     [Fact]
+    public async Task An_image_reads_as_its_json_where_PowerShell_turns_it_into_text()
+    {
+        var store = new FakeAuditStore();
+        Put(store, "A", "1", "FAILED");
+
+        var record = (await new AuditLogReader(store, new FakeOrderTable()).ReadOrderAsync("b", "A", parse: true, default))[0].Record!;
+
+        // Export-Csv and "$image" call ToString: the item, not "System.Collections.Specialized.OrderedDictionary".
+        Assert.Equal("""{"orderId":"A","amount":12345678901234567890.123,"qty":3,"price":19.90}""", record.NewImage!.ToString());
+        Assert.Equal("A", record.NewImage["ORDERID"]);
+        Assert.Null(record.OldImage);
+    }
+
+    [Fact]
     public async Task Raw_returns_the_stored_text_and_a_foreign_object_is_a_clear_error()
     {
         var store = new FakeAuditStore();

@@ -31,6 +31,21 @@ public sealed class StreamEventProcessorTests
     }
 
     [Fact]
+    public async Task Moves_the_progress_bar_per_batch_within_a_shard_and_names_the_table()
+    {
+        var streams = new FakeStreams();
+        streams.AddShard("s", null, closed: true, Enumerable.Range(1, 35).Select(i => (long)i).ToArray());
+        var reporter = new RecordingReporter();
+
+        await Create(streams, new ScriptedProcessor(), new MemoryCheckpoints(), new MemoryFailureQueue()).RunAsync(Arn, reporter, default);
+
+        var statuses = reporter.ProgressUpdates.Where(p => !p.Completed).Select(p => p.Status).ToList();
+        Assert.Equal(new[] { "0", "10", "20", "30", "35" }, statuses.Select(s => s.Split(':')[1].Trim().Split(' ')[0]));
+        Assert.All(reporter.ProgressUpdates, p => Assert.Equal("Processing the stream of t", p.Activity));
+        Assert.True(reporter.ProgressUpdates.Last().Completed);
+    }
+
+    [Fact]
     public async Task Retries_from_the_first_failed_record_then_continues()
     {
         var streams = new FakeStreams();

@@ -38,18 +38,31 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
 
         // The reader falls back to the bucket resource when the output is missing (a failed update, some emulators).
         var auditBucket = RunAsync((_, token) => reader.ToModelAsync(stack, token)).AuditBucketName;
-        if (!Confirmed(stackName, $"Remove stack {stackName} and every resource in it (the audit bucket is kept)"))
+        var eraseAuditData = DeleteAuditData && auditBucket is not null;
+        var removeStack = Confirmed(stackName, eraseAuditData
+            ? $"Remove stack {stackName} and every resource in it (the audit bucket {auditBucket} is asked about next)"
+            : $"Remove stack {stackName} and every resource in it (the audit bucket is kept)", out var whatIf);
+
+        // Both questions come before any work, so nobody is asked again halfway through a long deletion, and -WhatIf
+        // lists everything the command would do.
+        if (!removeStack && !whatIf)
+        {
+            return;
+        }
+
+        eraseAuditData = eraseAuditData
+            && Confirmed(auditBucket!, $"Delete every version of every audit object in {auditBucket} and the bucket itself (cannot be undone)", out _);
+        if (!removeStack)
         {
             return;
         }
 
         var remover = services.Remover();
         RunAsync((reporter, token) => remover.RemoveAsync(stack, TimeSpan.FromSeconds(TimeoutSeconds), reporter, token));
-        if (DeleteAuditData && auditBucket is not null
-            && Confirmed(auditBucket, $"Delete every version of every audit object in {auditBucket} and the bucket itself (cannot be undone)"))
+        if (eraseAuditData)
         {
             var eraser = services.Eraser();
-            RunAsync((reporter, token) => eraser.EraseAsync(auditBucket, reporter, token));
+            RunAsync((reporter, token) => eraser.EraseAsync(auditBucket!, reporter, token));
         }
         else if (auditBucket is not null)
         {
@@ -57,8 +70,18 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
         }
     });
 
-    private bool Confirmed(string target, string action) =>
-        Force && !MyInvocation.BoundParameters.ContainsKey("WhatIf") && !MyInvocation.BoundParameters.ContainsKey("Confirm")
-            ? true
-            : ShouldProcess(target, action);
+    private bool Confirmed(string target, string action, out bool whatIf)
+    {
+        whatIf = false;
+        if (Force && !MyInvocation.BoundParameters.ContainsKey("WhatIf") && !MyInvocation.BoundParameters.ContainsKey("Confirm"))
+        {
+            return true;
+        }
+
+        // The reason tells -WhatIf (or $WhatIfPreference) apart from a "No" at the prompt.
+        var confirmed = ShouldProcess($"Performing the operation \"{action}\" on target \"{target}\".",
+            $"Are you sure you want to perform this action?\n{action} on target \"{target}\".", "Confirm", out var reason);
+        whatIf = reason == ShouldProcessReason.WhatIf;
+        return confirmed;
+    }
 }

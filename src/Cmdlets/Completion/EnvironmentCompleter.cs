@@ -26,7 +26,7 @@ public sealed class EnvironmentCompleter : IArgumentCompleter
         string identity;
         try
         {
-            var settings = ConnectionFrom(fakeBoundParameters).ToSettings();
+            var settings = ConnectionFrom(WithSessionDefaults(commandName, fakeBoundParameters)).ToSettings();
             connection = AwsConnection.Resolve(settings);
             identity = IdentityOf(settings);
         }
@@ -65,6 +65,60 @@ public sealed class EnvironmentCompleter : IArgumentCompleter
             settings.ProfileLocation ?? string.Empty,
             System.Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? string.Empty);
     }
+
+    /// <summary>
+    /// The command line's parameters over the session's $PSDefaultParameterValues: the cmdlets honour those defaults
+    /// (e.g. '*-Order*:Region'), but PowerShell leaves them out of fakeBoundParameters.
+    /// </summary>
+    private static IDictionary WithSessionDefaults(string commandName, IDictionary bound)
+    {
+        var merged = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        // Global first, then the caller's scope: PSReadLine completes from inside its module, whose own
+        // $PSDefaultParameterValues is empty, while TabExpansion2 in a script sees the script's.
+        foreach (var defaults in new[] { SessionDefaults("$global:PSDefaultParameterValues"), SessionDefaults("$PSDefaultParameterValues") })
+        {
+            if (defaults is null || IsTrue(defaults["Disabled"]))
+            {
+                continue;
+            }
+
+            foreach (DictionaryEntry entry in defaults)
+            {
+                var key = entry.Key as string ?? string.Empty;
+                var colon = key.LastIndexOf(':');
+                // A script block default would have to run to give its value; completion never runs user code.
+                if (colon > 0 && entry.Value is not ScriptBlock
+                    && WildcardPattern.Get(key.Substring(0, colon).Trim(), WildcardOptions.IgnoreCase).IsMatch(commandName))
+                {
+                    merged[key.Substring(colon + 1).Trim()] = entry.Value;
+                }
+            }
+        }
+
+        foreach (DictionaryEntry entry in bound)
+        {
+            merged[entry.Key] = entry.Value;
+        }
+
+        return merged;
+    }
+
+    private static IDictionary? SessionDefaults(string variable)
+    {
+        // The completer runs on the pipeline thread, where SessionStateProxy refuses calls and PSReadLine's own
+        // completion pipeline leaves no room for a nested one; a script block runs in place.
+        try
+        {
+            var value = ScriptBlock.Create(variable).InvokeReturnAsIs();
+            return (value is PSObject wrapped ? wrapped.BaseObject : value) as IDictionary;
+        }
+        catch (Exception)
+        {
+            return null; // completion must never fail or print; without defaults it still completes from the command line
+        }
+    }
+
+    private static bool IsTrue(object? value) => (value is PSObject wrapped ? wrapped.BaseObject : value) is true;
 
     private static ConnectionParameters ConnectionFrom(IDictionary bound) => new()
     {

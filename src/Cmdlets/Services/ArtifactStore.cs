@@ -8,7 +8,10 @@ namespace OrderMonitoring.Cmdlets.Services;
 /// <summary>The bucket deployments upload the processor zip and the template to.</summary>
 internal interface IArtifactStore
 {
-    /// <summary>Creates the bucket when missing; either way makes sure it is encrypted and blocks public access.</summary>
+    /// <summary>
+    /// Creates the bucket when missing; either way makes sure it has default encryption (keeping an existing
+    /// configuration, e.g. SSE-KMS) and blocks public access.
+    /// </summary>
     Task EnsureBucketAsync(string bucket, IOperationReporter reporter, CancellationToken cancellationToken);
 
     /// <summary>Uploads the file unless the key exists already (keys are content-addressed); true when it uploaded.</summary>
@@ -29,6 +32,64 @@ internal sealed class S3ArtifactStore : IArtifactStore
 
     public async Task EnsureBucketAsync(string bucket, IOperationReporter reporter, CancellationToken cancellationToken)
     {
+        if (await ExistsAsync(bucket, cancellationToken).ConfigureAwait(false))
+        {
+            reporter.Verbose($"Using the existing artifacts bucket {bucket}.");
+        }
+        else
+        {
+            await CreateAsync(bucket, reporter, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A bucket that is encrypted already keeps its settings: rewriting them would turn a KMS bucket into SSE-S3.
+        if (!await HasDefaultEncryptionAsync(bucket, cancellationToken).ConfigureAwait(false))
+        {
+            await _s3.PutBucketEncryptionAsync(new PutBucketEncryptionRequest
+            {
+                BucketName = bucket,
+                ServerSideEncryptionConfiguration = new ServerSideEncryptionConfiguration
+                {
+                    ServerSideEncryptionRules = new List<ServerSideEncryptionRule>
+                    {
+                        new() { ServerSideEncryptionByDefault = new ServerSideEncryptionByDefault { ServerSideEncryptionAlgorithm = ServerSideEncryptionMethod.AES256 } },
+                    },
+                },
+            }, cancellationToken).ConfigureAwait(false);
+            reporter.Verbose($"Turned on default encryption (SSE-S3) for {bucket}.");
+        }
+
+        await _s3.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
+        {
+            BucketName = bucket,
+            PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration
+            {
+                BlockPublicAcls = true, BlockPublicPolicy = true, IgnorePublicAcls = true, RestrictPublicBuckets = true,
+            },
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> ExistsAsync(string bucket, CancellationToken cancellationToken)
+    {
+        // CreateBucket cannot tell: in us-east-1 it answers 200 for a bucket the caller already owns.
+        try
+        {
+            await _s3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AmazonS3Exception error) when (error.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+        catch (AmazonS3Exception error) when (error.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw new OrderMonitoringException("ArtifactBucketInaccessible", FailureKind.PermissionDenied,
+                $"The artifacts bucket {bucket} exists but these credentials may not use it (it may belong to another account).",
+                "Pass an -ArtifactBucketName you own, or allow s3:ListBucket, s3:GetObject and s3:PutObject on it.");
+        }
+    }
+
+    private async Task CreateAsync(string bucket, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
         try
         {
             var request = new PutBucketRequest { BucketName = bucket };
@@ -42,28 +103,22 @@ internal sealed class S3ArtifactStore : IArtifactStore
         }
         catch (AmazonS3Exception error) when (error.ErrorCode == "BucketAlreadyOwnedByYou")
         {
-            reporter.Verbose($"Using the artifacts bucket {bucket}.");
+            // Created by a parallel deployment between the check and now.
+            reporter.Verbose($"Using the existing artifacts bucket {bucket}.");
         }
+    }
 
-        await _s3.PutBucketEncryptionAsync(new PutBucketEncryptionRequest
+    private async Task<bool> HasDefaultEncryptionAsync(string bucket, CancellationToken cancellationToken)
+    {
+        try
         {
-            BucketName = bucket,
-            ServerSideEncryptionConfiguration = new ServerSideEncryptionConfiguration
-            {
-                ServerSideEncryptionRules = new List<ServerSideEncryptionRule>
-                {
-                    new() { ServerSideEncryptionByDefault = new ServerSideEncryptionByDefault { ServerSideEncryptionAlgorithm = ServerSideEncryptionMethod.AES256 } },
-                },
-            },
-        }, cancellationToken).ConfigureAwait(false);
-        await _s3.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
+            var response = await _s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = bucket }, cancellationToken).ConfigureAwait(false);
+            return response.ServerSideEncryptionConfiguration?.ServerSideEncryptionRules is { Count: > 0 };
+        }
+        catch (AmazonS3Exception error) when (error.ErrorCode == "ServerSideEncryptionConfigurationNotFoundError")
         {
-            BucketName = bucket,
-            PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration
-            {
-                BlockPublicAcls = true, BlockPublicPolicy = true, IgnorePublicAcls = true, RestrictPublicBuckets = true,
-            },
-        }, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
     }
 
     public async Task<bool> UploadIfMissingAsync(string bucket, string key, string filePath, CancellationToken cancellationToken)

@@ -100,8 +100,21 @@ internal static class AuditRecordParser
 
     private static string Trim(string number) => number.IndexOf('.') >= 0 && number.IndexOfAny(new[] { 'e', 'E' }) < 0 ? number.TrimEnd('0').TrimEnd('.') : number;
 
-    private static OrderedDictionary? Image(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var image) && image.ValueKind == JsonValueKind.Object ? ToOrdered(image) : null;
+    private static OrderedDictionary? Image(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var image) || image.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var map = new AuditImage(image.GetRawText());
+        foreach (var property in image.EnumerateObject())
+        {
+            map[property.Name] = ToPowerShellValue(property.Value);
+        }
+
+        return map;
+    }
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) ? value.ValueKind switch

@@ -47,26 +47,33 @@ internal sealed class StreamEventProcessor
             var recordsBefore = totals.Records;
             for (var i = 0; i < shards.Count; i++)
             {
-                reporter.Progress(new OperationProgress(1, $"Processing {streamArn}", $"shard {i + 1} of {shards.Count}: {totals.Records} records so far",
-                    shards.Count == 0 ? null : i * 100 / shards.Count, shards[i].ShardId));
-                await DrainShardAsync(streamArn, shards[i], totals, reporter, cancellationToken).ConfigureAwait(false);
+                var position = i;
+                void ReportProgress() => reporter.Progress(new OperationProgress(1, ActivityOf(streamArn),
+                    $"shard {position + 1} of {shards.Count}: {totals.Records} records, {totals.Audited} audited, {totals.Alerts} alerts",
+                    position * 100 / shards.Count, shards[position].ShardId));
+
+                ReportProgress();
+                await DrainShardAsync(streamArn, shards[i], totals, ReportProgress, reporter, cancellationToken).ConfigureAwait(false);
             }
 
             totals.Shards = Math.Max(totals.Shards, shards.Count);
             if (!_options.Follow)
             {
-                reporter.Progress(new OperationProgress(1, $"Processing {streamArn}", "done", Completed: true));
+                reporter.Progress(new OperationProgress(1, ActivityOf(streamArn), "done", Completed: true));
                 return totals.ToResult(streamArn, stopwatch.Elapsed);
             }
 
             if (totals.Records == recordsBefore)
             {
+                reporter.Progress(new OperationProgress(1, ActivityOf(streamArn),
+                    $"{totals.Records} records, {totals.Audited} audited, {totals.Alerts} alerts; waiting for new records (Ctrl+C stops)"));
                 await _delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task DrainShardAsync(string streamArn, Shard shard, RunTotals totals, IOperationReporter reporter, CancellationToken cancellationToken)
+    private async Task DrainShardAsync(string streamArn, Shard shard, RunTotals totals, Action reportProgress, IOperationReporter reporter,
+        CancellationToken cancellationToken)
     {
         var shardId = shard.ShardId!;
         if (_finished.Contains(shardId))
@@ -85,6 +92,9 @@ internal sealed class StreamEventProcessor
             {
                 var batch = page.Records.Skip(start).Take(_options.BatchSize).ToList();
                 await ProcessBatchAsync(streamArn, shardId, batch, totals, reporter, cancellationToken).ConfigureAwait(false);
+
+                // A shard can hold many thousands of records: the bar moves per batch, not per shard.
+                reportProgress();
             }
 
             iterator = page.NextShardIterator;
@@ -203,6 +213,13 @@ internal sealed class StreamEventProcessor
 
     private void Checkpoint(string streamArn, string shardId, StreamRecord last) =>
         _checkpoints.Save(streamArn, shardId, new ShardCheckpoint(Sequence(last), Finished: false));
+
+    /// <summary>"Processing the stream of order-events-dev": the table name is what a person recognises in a stream ARN.</summary>
+    internal static string ActivityOf(string streamArn)
+    {
+        var parts = streamArn.Split('/');
+        return parts.Length >= 2 && !string.IsNullOrEmpty(parts[1]) ? $"Processing the stream of {parts[1]}" : $"Processing {streamArn}";
+    }
 
     private static string Sequence(StreamRecord record) => record.Dynamodb?.SequenceNumber ?? "";
 
