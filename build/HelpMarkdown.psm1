@@ -119,7 +119,27 @@ function Get-PipelineInputText($Attribute) {
     return "True ($($kinds -join ', '))"
 }
 
-function Write-ParameterMaml($Writer, $Parameter, $Attribute, [string[]] $Description) {
+# -WhatIf and -Confirm mean the same on every cmdlet; their help text is PowerShell's, unless a page says more.
+$script:StandardDescriptions = @{
+    WhatIf  = @('Shows what would happen if the cmdlet runs. The cmdlet is not run.')
+    Confirm = @('Prompts you for confirmation before running the cmdlet.')
+}
+
+function Get-ParameterDescription($Doc, [string] $Name) {
+    if ($Doc.Parameters.Contains($Name)) { return $Doc.Parameters[$Name] }
+    return $StandardDescriptions[$Name]
+}
+
+function Get-DefaultValueText($Defaults, $Parameter) {
+    <# The value a fresh cmdlet object holds before binding: what the parameter is when it is not given. #>
+    $mandatory = @($Parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.Mandatory })
+    if ($null -eq $Defaults -or $Parameter.ParameterType -eq [switch] -or $mandatory.Count -gt 0) { return 'None' }
+    $value = $Defaults.($Parameter.Name)
+    if ($null -eq $value -or "$value" -eq '') { return 'None' }
+    return [string]::Join(', ', @($value | ForEach-Object { [System.Convert]::ToString($_, [cultureinfo]::InvariantCulture) }))
+}
+
+function Write-ParameterMaml($Writer, $Parameter, $Attribute, [string[]] $Description, [string] $DefaultValue = 'None') {
     $isSwitch = $Parameter.ParameterType -eq [switch]
     $aliases = if ($Parameter.Aliases.Count) { $Parameter.Aliases -join ', ' } else { 'none' }
     $position = if ($Attribute.Position -ge 0) { "$($Attribute.Position)" } else { 'named' }
@@ -144,7 +164,7 @@ function Write-ParameterMaml($Writer, $Parameter, $Attribute, [string[]] $Descri
     $Writer.WriteStartElement('dev', 'type', $Namespaces.dev)
     $Writer.WriteElementString('name', $Namespaces.maml, $Parameter.ParameterType.FullName)
     $Writer.WriteEndElement()
-    $Writer.WriteElementString('defaultValue', $Namespaces.dev, 'None')
+    $Writer.WriteElementString('defaultValue', $Namespaces.dev, $DefaultValue)
     $Writer.WriteEndElement()
 }
 
@@ -167,10 +187,12 @@ function Write-CommandMaml {
 
     $documented = $Command.Parameters.Values | Where-Object { $_.Name -notin $CommonParameters }
     foreach ($parameter in $documented) {
-        if (-not $Doc.Parameters.Contains($parameter.Name)) {
+        if ($null -eq (Get-ParameterDescription $Doc $parameter.Name)) {
             throw "docs/commands/$($Command.Name).md does not describe -$($parameter.Name)."
         }
     }
+    # Binary cmdlets have a public parameterless constructor; a fresh object shows each parameter's default.
+    $defaults = try { [System.Activator]::CreateInstance($Command.ImplementingType) } catch { $null }
 
     $Writer.WriteStartElement('command', 'command', $Namespaces.command)
     $Writer.WriteAttributeString('xmlns', 'maml', $null, $Namespaces.maml)
@@ -193,7 +215,7 @@ function Write-CommandMaml {
             $attribute = $full.Attributes | Where-Object {
                 $_ -is [System.Management.Automation.ParameterAttribute] -and $_.ParameterSetName -in $set.Name, '__AllParameterSets'
             } | Select-Object -First 1
-            Write-ParameterMaml $Writer $full $attribute $Doc.Parameters[$parameter.Name]
+            Write-ParameterMaml $Writer $full $attribute (Get-ParameterDescription $Doc $parameter.Name) (Get-DefaultValueText $defaults $full)
         }
         $Writer.WriteEndElement()
     }
@@ -202,9 +224,11 @@ function Write-CommandMaml {
     $Writer.WriteStartElement('command', 'parameters', $Namespaces.command)
     foreach ($parameter in $documented) {
         $attribute = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
-        Write-ParameterMaml $Writer $parameter $attribute $Doc.Parameters[$parameter.Name]
+        Write-ParameterMaml $Writer $parameter $attribute (Get-ParameterDescription $Doc $parameter.Name) (Get-DefaultValueText $defaults $parameter)
     }
     $Writer.WriteEndElement()
+
+    if ($defaults -is [System.IDisposable]) { $defaults.Dispose() }
 
     Write-TypeList $Writer 'inputTypes' 'inputType' $Doc.Inputs
     Write-TypeList $Writer 'returnValues' 'returnValue' $Doc.Outputs

@@ -24,7 +24,8 @@ $moduleDir = Split-Path $ModuleManifest
 $culture = Join-Path $moduleDir 'en-US'
 $null = New-Item -ItemType Directory -Path $culture -Force
 
-$commonParameters = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+# -WhatIf and -Confirm stay in the help, as platyPS keeps them; only the ubiquitous common parameters are left out.
+$commonParameters = [System.Management.Automation.Cmdlet]::CommonParameters
 $missing = [System.Collections.Generic.List[string]]::new()
 
 $settings = [System.Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [System.Text.UTF8Encoding]::new($false) }

@@ -66,10 +66,21 @@ Describe 'Help' {
             for ($i = 0; $i -lt $doc.Examples.Count; $i++) {
                 $help.Examples.Example[$i].Code | Should -Be $doc.Examples[$i].Code
             }
-            foreach ($parameter in $help.Parameters.Parameter) {
+            # -WhatIf and -Confirm carry PowerShell's standard text unless a page describes them.
+            foreach ($parameter in $help.Parameters.Parameter | Where-Object { $doc.Parameters.Contains($_.Name) }) {
                 Words ($parameter.Description | ForEach-Object Text) | Should -Be (Words $doc.Parameters[$parameter.Name]) -Because "-$($parameter.Name) of $($command.Name)"
             }
         }
+    }
+
+    It 'shows -WhatIf and -Confirm and the real default values' {
+        $help = Get-Help New-OrderMonitoringStack -Full
+        @($help.Parameters.Parameter.Name) | Should -Contain 'WhatIf'
+        @($help.Parameters.Parameter.Name) | Should -Contain 'Confirm'
+        ($help.Parameters.Parameter | Where-Object Name -EQ 'TimeoutSeconds').DefaultValue | Should -Be '1800'
+        ($help.Parameters.Parameter | Where-Object Name -EQ 'ProcessorTrigger').DefaultValue | Should -Be 'Lambda'
+        ($help.Parameters.Parameter | Where-Object Name -EQ 'Region').DefaultValue | Should -Be 'None'
+        (Get-Help New-OrderMonitoringStack).Syntax | Out-String | Should -Match '-WhatIf'
     }
 
     It 'has the about topic' {

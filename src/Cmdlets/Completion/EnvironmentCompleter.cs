@@ -100,17 +100,25 @@ public sealed class EnvironmentCompleter : IArgumentCompleter
             merged[entry.Key] = entry.Value;
         }
 
+        // The cmdlets fall back to AWS Tools' session region (Set-DefaultAWSRegion); so does completion.
+        if (!merged.Contains(nameof(OrderMonitoringCmdlet.Region)) && SessionValue("$global:" + OrderMonitoringCmdlet.StoredRegionVariable) is { } stored)
+        {
+            merged[nameof(OrderMonitoringCmdlet.Region)] = stored;
+        }
+
         return merged;
     }
 
-    private static IDictionary? SessionDefaults(string variable)
+    private static IDictionary? SessionDefaults(string variable) => SessionValue(variable) as IDictionary;
+
+    private static object? SessionValue(string variable)
     {
         // The completer runs on the pipeline thread, where SessionStateProxy refuses calls and PSReadLine's own
         // completion pipeline leaves no room for a nested one; a script block runs in place.
         try
         {
             var value = ScriptBlock.Create(variable).InvokeReturnAsIs();
-            return (value is PSObject wrapped ? wrapped.BaseObject : value) as IDictionary;
+            return value is PSObject wrapped ? wrapped.BaseObject : value;
         }
         catch (Exception)
         {

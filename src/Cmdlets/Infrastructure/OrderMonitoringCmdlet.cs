@@ -111,9 +111,15 @@ public abstract class OrderMonitoringCmdlet : PSCmdlet, IDisposable
     /// <summary>Writes a non-terminating ErrorRecord for <paramref name="exception"/> (one failed pipeline item).</summary>
     protected void WriteFailure(Exception exception, object? target) => WriteError(ErrorRecordFactory.Create(exception, target ?? ErrorTarget));
 
+    /// <summary>
+    /// The session's default region as AWS Tools for PowerShell keeps it (Set-DefaultAWSRegion sets
+    /// $StoredAWSRegion); like AWS Tools, it comes after -Region and before the environment and the profile.
+    /// </summary>
+    internal const string StoredRegionVariable = "StoredAWSRegion";
+
     private ConnectionParameters ConnectionParameters() => new()
     {
-        Region = Region,
+        Region = string.IsNullOrWhiteSpace(Region) ? StoredRegion() : Region,
         ProfileName = ProfileName,
         ProfileLocation = ProfileLocation,
         Credential = Credential,
@@ -122,4 +128,10 @@ public abstract class OrderMonitoringCmdlet : PSCmdlet, IDisposable
         SessionToken = SessionToken,
         EndpointUrl = EndpointUrl,
     };
+
+    private string? StoredRegion()
+    {
+        var value = SessionState.PSVariable.GetValue(StoredRegionVariable);
+        return (value is PSObject wrapped ? wrapped.BaseObject : value)?.ToString();
+    }
 }
