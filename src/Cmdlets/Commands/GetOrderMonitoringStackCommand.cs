@@ -31,9 +31,7 @@ public sealed class GetOrderMonitoringStackCommand : OrderMonitoringCmdlet
                 var stack = RunAsync((_, token) => reader.GetAsync(EnvironmentName.StackNameFor(name), token));
                 if (stack is null)
                 {
-                    WriteFailure(new OrderMonitoringException("StackNotFound", FailureKind.NotFound,
-                        $"No order-monitoring stack for environment '{name}' in {services.Region}.",
-                        "Check -Environment and -Region, or list them all with Get-OrderMonitoringStack."), EnvironmentName.StackNameFor(name));
+                    WriteFailure(StackNotFound.Error(EnvironmentName.StackNameFor(name), services.Region), EnvironmentName.StackNameFor(name));
                 }
                 else
                 {

@@ -31,8 +31,7 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
         var stack = RunAsync((_, token) => reader.DescribeAsync(stackName, token));
         if (stack is null)
         {
-            WriteFailure(new OrderMonitoringException("StackNotFound", FailureKind.NotFound, $"No stack named {stackName} in {services.Region}.",
-                "Check -Environment, -StackName and -Region (Get-OrderMonitoringStack lists them)."), stackName);
+            WriteFailure(StackNotFound.Error(stackName, services.Region), stackName);
             return;
         }
 

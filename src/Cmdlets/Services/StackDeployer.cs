@@ -60,7 +60,8 @@ internal sealed class StackDeployer
 
             reporter.Verbose($"Stack {request.StackName} is up to date; nothing to deploy.");
             var current = await _reader.GetAsync(request.StackName, cancellationToken).ConfigureAwait(false)
-                ?? throw new OrderMonitoringException("StackNotFound", FailureKind.NotFound, $"Stack {request.StackName} disappeared during the deployment.");
+                ?? throw new OrderMonitoringException(StackNotFound.ErrorId, FailureKind.NotFound, $"Stack {request.StackName} disappeared during the deployment.",
+                    "Someone deleted it meanwhile; run New-OrderMonitoringStack again to create it.");
             return new DeployOutcome(current, Changed: false);
         }
 

@@ -23,9 +23,7 @@ internal sealed class CloudFormationStackResolver : IOrderStackResolver
         var described = await _reader.DescribeAsync(stackName, cancellationToken).ConfigureAwait(false);
         if (described is null || described.StackStatus == StackStatuses.DeleteComplete)
         {
-            throw new OrderMonitoringException("StackNotFound", FailureKind.NotFound,
-                $"The stack '{stackName}' for environment '{environment}' does not exist in this region.",
-                "Deploy it with New-OrderMonitoringStack, or check -Environment, -StackName and -Region (Get-OrderMonitoringStack lists what exists).");
+            throw StackNotFound.Error(stackName, _reader.Region);
         }
 
         if (Array.IndexOf(UsableStatuses, described.StackStatus) < 0)

@@ -37,8 +37,7 @@ internal sealed class HealthChecker
         CancellationToken cancellationToken)
     {
         var stack = await _reader.GetAsync(stackName, cancellationToken).ConfigureAwait(false)
-            ?? throw new OrderMonitoringException("StackNotFound", FailureKind.NotFound, $"No stack named {stackName} in {_reader.Region}.",
-                "Check -Environment, -StackName and -Region (Get-OrderMonitoringStack lists them).");
+            ?? throw StackNotFound.Error(stackName, _reader.Region);
         var reasons = new List<string>();
         var warnings = new List<string>();
         if (stack.Status == UpdateRolledBack)
