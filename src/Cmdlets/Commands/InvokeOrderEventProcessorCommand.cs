@@ -59,7 +59,7 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
                 {
                     Environment = stack.Environment,
                     // The processor logs from worker threads; the bridge moves each line onto the pipeline thread.
-                    LogSink = line => Volatile.Read(ref _reporter)?.Verbose(line),
+                    LogSink = ReportProcessorLine,
                     LogLevel = ProcessorLogLevel.Info,
                     EmitMetrics = false,
                 });
@@ -67,6 +67,20 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
             }
         });
         return (stack!, services!);
+    }
+
+    private void ReportProcessorLine(string line)
+    {
+        var reporter = Volatile.Read(ref _reporter);
+        var read = ProcessorLogLine.Parse(line);
+        if (read.IsWarning)
+        {
+            reporter?.Warning(read.Text);
+        }
+        else
+        {
+            reporter?.Verbose(read.Text);
+        }
     }
 
     /// <summary>Processes each event file as one invocation.</summary>
