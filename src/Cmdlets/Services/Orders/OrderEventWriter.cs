@@ -66,13 +66,15 @@ internal sealed class OrderEventWriter
 
             var batch = chunk.ToArray();
             chunk = new List<OrderEvent>(OrderWriteOptions.BatchSize);
-            inFlight.Add(WriteWithRetryAsync(tableName, batch, cancellationToken).ContinueWith(task =>
-            {
-                task.GetAwaiter().GetResult();
-                var done = Interlocked.Add(ref written, batch.Length);
-                reporter.Progress(new OperationProgress(1, $"Writing order events to {tableName}", $"{done} of {events.Count} written",
-                    events.Count == 0 ? 100 : done * 100 / events.Count));
-            }, cancellationToken, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
+            inFlight.Add(WriteAndReportAsync(batch));
+        }
+
+        async Task WriteAndReportAsync(OrderEvent[] batch)
+        {
+            await WriteWithRetryAsync(tableName, batch, cancellationToken).ConfigureAwait(false);
+            var done = Interlocked.Add(ref written, batch.Length);
+            reporter.Progress(new OperationProgress(1, $"Writing order events to {tableName}", $"{done} of {events.Count} written",
+                events.Count == 0 ? 100 : done * 100 / events.Count));
         }
 
         foreach (var orderEvent in events)
