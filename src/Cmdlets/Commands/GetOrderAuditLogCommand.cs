@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using OrderMonitoring.Cmdlets.Completion;
 using OrderMonitoring.Cmdlets.Infrastructure;
 using OrderMonitoring.Cmdlets.Model.Orders;
 using OrderMonitoring.Cmdlets.Services.Audit;

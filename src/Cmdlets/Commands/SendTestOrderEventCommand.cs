@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Management.Automation;
+using OrderMonitoring.Cmdlets.Completion;
 using OrderMonitoring.Cmdlets.Infrastructure;
 using OrderMonitoring.Cmdlets.Model.Orders;
 using OrderMonitoring.Cmdlets.Services.Audit;
