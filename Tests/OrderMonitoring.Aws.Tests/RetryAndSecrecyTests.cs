@@ -24,7 +24,7 @@ public sealed class RetryAndSecrecyTests
     [Fact]
     public async Task Throttled_twice_then_ok_succeeds_on_the_third_attempt()
     {
-        using var stub = new StubAwsServer((400, QueryError("Throttling", "Rate exceeded")), (400, QueryError("Throttling", "Rate exceeded")), (200, DescribeStacksOk));
+        await using var stub = new StubAwsServer((400, QueryError("Throttling", "Rate exceeded")), (400, QueryError("Throttling", "Rate exceeded")), (200, DescribeStacksOk));
         using var cfn = new AmazonCloudFormationClient(Connection(stub), ThreeQuickAttempts);
 
         var stacks = await cfn.DescribeStacksAsync(new DescribeStacksRequest { StackName = "orders" });
@@ -39,7 +39,7 @@ public sealed class RetryAndSecrecyTests
     [Fact]
     public async Task Permanent_500_gives_up_after_the_configured_attempts_with_a_clear_error()
     {
-        using var stub = new StubAwsServer((500, QueryError("InternalFailure", "Something broke inside")));
+        await using var stub = new StubAwsServer((500, QueryError("InternalFailure", "Something broke inside")));
         using var cfn = new AmazonCloudFormationClient(Connection(stub), ThreeQuickAttempts);
 
         var error = await Assert.ThrowsAsync<AwsServiceException>(() => cfn.DescribeStacksAsync(new DescribeStacksRequest()));
@@ -53,7 +53,7 @@ public sealed class RetryAndSecrecyTests
     [Fact]
     public async Task Validation_error_is_not_retried_and_keeps_the_service_message()
     {
-        using var stub = new StubAwsServer((400, QueryError("ValidationError", "Stack with id nope does not exist")));
+        await using var stub = new StubAwsServer((400, QueryError("ValidationError", "Stack with id nope does not exist")));
         using var cfn = new AmazonCloudFormationClient(Connection(stub), ThreeQuickAttempts);
 
         var error = await Assert.ThrowsAsync<AwsServiceException>(() => cfn.DescribeStacksAsync(new DescribeStacksRequest { StackName = "nope" }));
@@ -66,11 +66,11 @@ public sealed class RetryAndSecrecyTests
     [Fact]
     public async Task Json_throttling_is_retried_and_non_xml_5xx_is_described_by_its_status()
     {
-        using var throttled = new StubAwsServer(
+        await using var throttled = new StubAwsServer(
             (400, """{"__type":"com.amazonaws.dynamodb.v20120810#LimitExceededException","message":"slow down"}"""),
             (200, """{"ShardIterator":"it-1"}"""));
         using var streams = new AmazonDynamoDBStreamsClient(Connection(throttled), ThreeQuickAttempts);
-        using var html = new StubAwsServer((503, "<html><body>Service Unavailable</body>"));
+        await using var html = new StubAwsServer((503, "<html><body>Service Unavailable</body>"));
         using var sns = new AmazonSimpleNotificationServiceClient(Connection(html), ThreeQuickAttempts);
 
         var iterator = await streams.GetShardIteratorAsync(new GetShardIteratorRequest { StreamArn = "arn", ShardId = "s" });
@@ -85,7 +85,7 @@ public sealed class RetryAndSecrecyTests
     [Fact]
     public async Task Cancellation_stops_the_retries()
     {
-        using var stub = new StubAwsServer((503, QueryError("ServiceUnavailable", "busy")));
+        await using var stub = new StubAwsServer((503, QueryError("ServiceUnavailable", "busy")));
         using var cfn = new AmazonCloudFormationClient(Connection(stub), new AwsRetryOptions { MaxAttempts = 10, BaseDelay = TimeSpan.FromSeconds(30) });
         using var cancellation = new CancellationTokenSource();
 
@@ -103,7 +103,7 @@ public sealed class RetryAndSecrecyTests
     [Fact]
     public async Task No_secret_key_session_token_or_signature_reaches_messages_even_when_the_server_echoes_headers()
     {
-        using var stub = new StubAwsServer((403, QueryError("InvalidClientTokenId", "Rejected request with headers $HEADERS"))) { EchoHeaders = true };
+        await using var stub = new StubAwsServer((403, QueryError("InvalidClientTokenId", "Rejected request with headers $HEADERS"))) { EchoHeaders = true };
         var credentials = new SessionAWSCredentials("AKIAEXAMPLE000000000", SecretKey, SessionToken);
         var connection = new AwsConnection(RegionEndpoint.USEast1, credentials, stub.Endpoint);
         using var sns = new AmazonSimpleNotificationServiceClient(connection, ThreeQuickAttempts);

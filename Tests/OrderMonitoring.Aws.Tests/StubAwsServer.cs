@@ -7,21 +7,18 @@ namespace OrderMonitoring.Aws.Tests;
 
 /// <summary>
 /// A tiny HTTP server on 127.0.0.1 that answers from a script of (status, body) pairs, repeating the last one,
-/// and records every request's headers. Stopped on Dispose.
+/// and records every request's headers. Stopped on DisposeAsync.
 /// </summary>
-internal sealed class StubAwsServer : IDisposable
+internal sealed class StubAwsServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Queue<(int Status, string Body)> _script;
     private readonly Task _loop;
 
     public StubAwsServer(params (int Status, string Body)[] script)
     {
         _script = new Queue<(int, string)>(script);
-        var port = FreePort();
-        Endpoint = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(Endpoint.ToString());
-        _listener.Start();
+        (_listener, Endpoint) = StartOnFreePort();
         _loop = Task.Run(ServeAsync);
     }
 
@@ -32,18 +29,12 @@ internal sealed class StubAwsServer : IDisposable
     /// <summary>When set, every answer body gets the request headers appended, as some proxies' error pages do.</summary>
     public bool EchoHeaders { get; init; }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: Stop followed by Close unregisters the prefix twice, and the managed listener re-binds the
+        // port to unregister it the second time, which fails when the port is taken again by then.
         _listener.Close();
-        try
-        {
-            _loop.GetAwaiter().GetResult();
-        }
-        catch (HttpListenerException)
-        {
-            // Stopping the listener ends the pending accept.
-        }
+        await _loop.ConfigureAwait(false);
     }
 
     private async Task ServeAsync()
@@ -72,8 +63,38 @@ internal sealed class StubAwsServer : IDisposable
             context.Response.StatusCode = status;
             context.Response.ContentType = body.StartsWith('{') ? "application/x-amz-json-1.0" : "text/xml";
             context.Response.Headers["x-amzn-RequestId"] = "stub-request-" + Requests.Count;
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
+            try
+            {
+                await context.Response.OutputStream.WriteAsync(bytes);
+                context.Response.Close();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                // The client went away (a cancelled test) or the stub is closing: nothing left to answer.
+            }
+        }
+    }
+
+    /// <summary>
+    /// HttpListener cannot listen on port 0, so a free port is probed first. Another test may take that port before
+    /// the listener binds it; then a new listener tries the next free port (a listener that failed to start is closed).
+    /// </summary>
+    private static (HttpListener Listener, Uri Endpoint) StartOnFreePort()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var endpoint = new Uri($"http://127.0.0.1:{FreePort()}/");
+            var listener = new HttpListener();
+            listener.Prefixes.Add(endpoint.ToString());
+            try
+            {
+                listener.Start();
+                return (listener, endpoint);
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                ((IDisposable)listener).Dispose();
+            }
         }
     }
 

@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 namespace OrderMonitoring.TestSupport;
 
 /// <summary>
-/// A moto server on 127.0.0.1 and a free port, started for a test run and stopped by its process id.
+/// A moto server on 127.0.0.1, started for a test run and stopped by its process id. It is started on port 0 and
+/// reports the port the system gave it, so two servers (or any other listener) can never race for one port.
 /// One server answers every AWS service at one endpoint; credentials are the dummy test/test pair.
 /// </summary>
-public sealed class MotoServer : IDisposable
+public sealed partial class MotoServer : IDisposable
 {
     public const string AccessKey = "test";
     public const string SecretKey = "test";
@@ -17,18 +18,15 @@ public sealed class MotoServer : IDisposable
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly Process _process;
+    private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
-    private MotoServer(Process process, int port)
-    {
-        _process = process;
-        Port = port;
-        Endpoint = new Uri($"http://127.0.0.1:{port}");
-    }
+    private MotoServer(Process process) => _process = process;
 
-    public int Port { get; }
+    /// <summary>The port moto listens on; known once <see cref="StartAsync"/> has returned.</summary>
+    public int Port { get; private set; }
 
-    public Uri Endpoint { get; }
+    public Uri Endpoint { get; private set; } = new("http://127.0.0.1/");
 
     public int ProcessId => _process.Id;
 
@@ -37,8 +35,7 @@ public sealed class MotoServer : IDisposable
     /// <summary>Starts moto_server and waits until it answers HTTP.</summary>
     public static async Task<MotoServer> StartAsync(CancellationToken cancellationToken = default)
     {
-        var port = FreeLoopbackPort();
-        var start = MotoCommand.Resolve(port);
+        var start = MotoCommand.Resolve(port: 0);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
@@ -50,13 +47,14 @@ public sealed class MotoServer : IDisposable
         start.Environment.Remove("AWS_DEFAULT_PROFILE");
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{start.FileName}'.");
-        // Drain its output so a chatty server never blocks on a full pipe.
-        process.OutputDataReceived += static (_, _) => { };
-        process.ErrorDataReceived += static (_, _) => { };
+        var server = new MotoServer(process);
+        // Werkzeug names the port it bound on its "Running on" line; every other line is drained so a chatty
+        // server never blocks on a full pipe.
+        process.OutputDataReceived += server.OnOutputLine;
+        process.ErrorDataReceived += server.OnOutputLine;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var server = new MotoServer(process, port);
         AppDomain.CurrentDomain.ProcessExit += server.OnProcessExit;
         try
         {
@@ -92,6 +90,18 @@ public sealed class MotoServer : IDisposable
 
     private void OnProcessExit(object? sender, EventArgs e) => StopByProcessId();
 
+    private void OnOutputLine(object sender, DataReceivedEventArgs e)
+    {
+        var running = e.Data is null ? null : RunningOn().Match(e.Data);
+        if (running is { Success: true })
+        {
+            _port.TrySetResult(int.Parse(running.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [GeneratedRegex(@"Running on http://127\.0\.0\.1:(\d+)")]
+    private static partial Regex RunningOn();
+
     private void StopByProcessId()
     {
         try
@@ -115,8 +125,10 @@ public sealed class MotoServer : IDisposable
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
+        await WaitForPortAsync(cancellationToken).ConfigureAwait(false);
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         while (deadline.Elapsed < StartTimeout)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -135,7 +147,7 @@ public sealed class MotoServer : IDisposable
             }
             catch (HttpRequestException)
             {
-                // Not listening yet.
+                // Not answering yet.
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -148,17 +160,25 @@ public sealed class MotoServer : IDisposable
         throw new TimeoutException($"moto_server did not answer on {Endpoint} within {StartTimeout.TotalSeconds:0} s.");
     }
 
-    private static int FreeLoopbackPort()
+    private async Task WaitForPortAsync(CancellationToken cancellationToken)
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartTimeout);
+        var exited = _process.WaitForExitAsync(timeout.Token);
+        var first = await Task.WhenAny(_port.Task, exited).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (first == _port.Task)
         {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
+            Port = await _port.Task.ConfigureAwait(false);
+            Endpoint = new Uri($"http://127.0.0.1:{Port}");
+            return;
         }
-        finally
+
+        if (_process.HasExited)
         {
-            listener.Stop();
+            throw new InvalidOperationException($"moto_server exited with code {_process.ExitCode} before it said which port it listens on.");
         }
+
+        throw new TimeoutException($"moto_server did not say which port it listens on within {StartTimeout.TotalSeconds:0} s.");
     }
 }

@@ -126,10 +126,12 @@ Describe 'Tab completion of -Environment' {
     }
 
     It 'offers nothing, quietly, when the endpoint does not answer' {
-        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
-        $line = "New-OrderMonitoringStack -Region us-east-1 -EndpointUrl http://127.0.0.1:$port -Environment "
-        $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $refusing = New-RefusingLoopbackPort
+        try {
+            $line = "New-OrderMonitoringStack -Region us-east-1 -EndpointUrl http://127.0.0.1:$($refusing.LocalEndPoint.Port) -Environment "
+            $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        }
+        finally { $refusing.Dispose() }
         @($result.CompletionMatches | Where-Object ResultType -EQ 'ParameterValue') | Should -BeNullOrEmpty
     }
 }

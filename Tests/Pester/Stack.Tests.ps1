@@ -45,10 +45,13 @@ Describe 'Clear errors before anything is written' {
     }
 
     It 'reports an unreachable endpoint as a connection error' {
-        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
-        $err = { Get-OrderMonitoringStack -EndpointUrl "http://127.0.0.1:$port" -Region us-east-1 -AccessKey test -SecretKey test -ErrorAction Stop } |
-            Should -Throw -PassThru
+        $refusing = New-RefusingLoopbackPort
+        try {
+            $port = $refusing.LocalEndPoint.Port
+            $err = { Get-OrderMonitoringStack -EndpointUrl "http://127.0.0.1:$port" -Region us-east-1 -AccessKey test -SecretKey test -ErrorAction Stop } |
+                Should -Throw -PassThru
+        }
+        finally { $refusing.Dispose() }
         $err.FullyQualifiedErrorId | Should -BeLike 'AwsEndpointUnreachable,*'
         $err.CategoryInfo.Category | Should -Be 'ConnectionError'
     }

@@ -1,14 +1,6 @@
-# A moto server on 127.0.0.1 for Pester suites: started on a free port, stopped by its process id.
+# A moto server on 127.0.0.1 for Pester suites, stopped by its process id. It starts on port 0 and reports the port
+# the system gave it, so no other listener can take that port between a probe and moto binding it.
 Set-StrictMode -Version 3.0
-
-function Get-FreeLoopbackPort {
-    [OutputType([int])]
-    param()
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start()
-    try { return ([System.Net.IPEndPoint]$listener.LocalEndpoint).Port }
-    finally { $listener.Stop() }
-}
 
 function Set-EnvironmentValue([string] $Name, $Value) {
     # Sets a variable, or removes it for $null or "". ([Environment]::SetEnvironmentVariable would receive $null as ""
@@ -17,10 +9,24 @@ function Set-EnvironmentValue([string] $Name, $Value) {
     else { Set-Item -Path "Env:$Name" -Value $Value }
 }
 
+function New-RefusingLoopbackPort {
+    <#
+    .SYNOPSIS
+        A socket bound to a free 127.0.0.1 port but not listening: connections to it are refused, and while the
+        socket is open no other listener can take the port. Dispose it when the test ends.
+    #>
+    [OutputType([System.Net.Sockets.Socket])]
+    param()
+    $socket = [System.Net.Sockets.Socket]::new([System.Net.Sockets.AddressFamily]::InterNetwork,
+        [System.Net.Sockets.SocketType]::Stream, [System.Net.Sockets.ProtocolType]::Tcp)
+    $socket.Bind([System.Net.IPEndPoint]::new([System.Net.IPAddress]::Loopback, 0))
+    return $socket
+}
+
 function Start-MotoServer {
     <#
     .SYNOPSIS
-        Starts moto_server on 127.0.0.1 and a free port and waits until it answers.
+        Starts moto_server on 127.0.0.1 on a port the system chooses and waits until it answers.
     .OUTPUTS
         An object with ProcessId, Port and Endpoint. Pass it to Stop-MotoServer.
     #>
@@ -28,8 +34,7 @@ function Start-MotoServer {
     [OutputType([pscustomobject])]
     param([int] $TimeoutSeconds = 60)
 
-    $port = Get-FreeLoopbackPort
-    $arguments = @('-H', '127.0.0.1', '-p', "$port")
+    $arguments = @('-H', '127.0.0.1', '-p', '0')
     $script = Get-Command moto_server -CommandType Application -ErrorAction Ignore | Select-Object -First 1
     if ($script) {
         $file = $script.Source
@@ -39,8 +44,8 @@ function Start-MotoServer {
         $arguments = @('-m', 'moto.server') + $arguments
     }
 
-    # Output goes to files so a chatty server never blocks on a full pipe.
-    $logBase = Join-Path ([System.IO.Path]::GetTempPath()) "moto-$port"
+    # Output goes to files so a chatty server never blocks on a full pipe; Werkzeug names its port there.
+    $logBase = Join-Path ([System.IO.Path]::GetTempPath()) "moto-$([guid]::NewGuid().ToString('n'))"
     # moto's own botocore reads the AWS profile variables it inherits; a profile that does not exist on this machine
     # would make every CloudFormation call fail inside moto. It needs none: start it without them.
     $profiles = @{}
@@ -57,27 +62,39 @@ function Start-MotoServer {
     }
     $server = [pscustomobject]@{
         ProcessId = $process.Id
-        Port      = $port
-        Endpoint  = "http://127.0.0.1:$port"
+        Port      = 0
+        Endpoint  = $null
         LogFiles  = @("$logBase.out", "$logBase.err")
     }
 
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
     while ([DateTime]::UtcNow -lt $deadline) {
         if ($process.HasExited) {
+            $reason = Get-Content -Raw -LiteralPath "$logBase.err" -ErrorAction Ignore
             Stop-MotoServer $server
-            throw "moto_server exited with code $($process.ExitCode) before it answered on $($server.Endpoint)."
+            throw "moto_server exited with code $($process.ExitCode) before it answered. $reason"
         }
-        try {
-            $null = Invoke-WebRequest -Uri "$($server.Endpoint)/moto-api/data.json" -TimeoutSec 2 -UseBasicParsing
-            return $server
+        if (-not $server.Endpoint) {
+            $running = Select-String -LiteralPath $server.LogFiles -Pattern 'Running on http://127\.0\.0\.1:(\d+)' -ErrorAction Ignore |
+                Select-Object -First 1
+            if ($running) {
+                $server.Port = [int]$running.Matches[0].Groups[1].Value
+                $server.Endpoint = "http://127.0.0.1:$($server.Port)"
+            }
         }
-        catch {
-            Start-Sleep -Milliseconds 100
+        if ($server.Endpoint) {
+            try {
+                $null = Invoke-WebRequest -Uri "$($server.Endpoint)/moto-api/data.json" -TimeoutSec 2 -UseBasicParsing
+                return $server
+            }
+            catch {
+                Write-Verbose "moto_server is not answering yet: $_"
+            }
         }
+        Start-Sleep -Milliseconds 100
     }
     Stop-MotoServer $server
-    throw "moto_server did not answer on $($server.Endpoint) within $TimeoutSeconds s."
+    throw "moto_server did not answer within $TimeoutSeconds s (endpoint: $(if ($server.Endpoint) { $server.Endpoint } else { 'not reported' }))."
 }
 
 function Stop-MotoServer {
@@ -127,4 +144,4 @@ function Restore-Environment {
     foreach ($name in $Saved.Keys) { Set-EnvironmentValue $name $Saved[$name] }
 }
 
-Export-ModuleMember -Function Start-MotoServer, Stop-MotoServer, Test-ProcessRunning, Use-MotoEnvironment, Restore-Environment, Set-EnvironmentValue
+Export-ModuleMember -Function New-RefusingLoopbackPort, Start-MotoServer, Stop-MotoServer, Test-ProcessRunning, Use-MotoEnvironment, Restore-Environment, Set-EnvironmentValue
