@@ -89,6 +89,43 @@ public sealed class AwsConnectionTests
         Assert.Null(Resolve(new() { Credentials = Given }).EndpointFor(AwsServiceIds.DynamoDBStreams));
     }
 
+    [Theory]
+    [InlineData("AWS_ENDPOINT_URL", "http://admin:Sup3rSecret@127.0.0.1:4566")]
+    [InlineData("AWS_ENDPOINT_URL_SNS", "http://admin:Sup3r@Secret@127.0.0.1:4566/")]
+    [InlineData("AWS_ENDPOINT_URL", "http://Sup3rSecret@127.0.0.1:4566")]
+    public void An_endpoint_with_a_password_is_refused_without_repeating_it(string variable, string url)
+    {
+        using var env = new EnvironmentScope().Set("AWS_REGION", "us-east-1").Set(variable, url);
+
+        var error = Assert.Throws<AwsConfigurationException>(() => Resolve(new() { Credentials = Given }));
+
+        Assert.Contains(variable, error.Message, StringComparison.Ordinal);
+        Assert.Contains("http://***@127.0.0.1:4566", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sup3r", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_explicit_endpoint_with_a_password_is_refused_and_settings_never_show_it()
+    {
+        var settings = new AwsConnectionSettings { Credentials = Given, Region = "us-east-1", EndpointUrl = new Uri("http://admin:Sup3rSecret@127.0.0.1:4566") };
+
+        var error = Assert.Throws<AwsConfigurationException>(() => AwsConnection.Resolve(settings));
+
+        Assert.Contains("-EndpointUrl", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sup3rSecret", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Sup3rSecret", settings.ToString(), StringComparison.Ordinal);
+        Assert.Contains("http://***@127.0.0.1:4566", settings.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:4566", "http://127.0.0.1:4566")]
+    [InlineData("https://user:pw@example.test/path@x", "https://***@example.test/path@x")]
+    [InlineData("user:pw@localhost:4566", "***@localhost:4566")]
+    [InlineData("not a url", "not a url")]
+    [InlineData("", "")]
+    public void Endpoint_text_for_messages_hides_user_information_only(string text, string expected) =>
+        Assert.Equal(expected, EndpointText.ForMessage(text));
+
     [Fact]
     public void Malformed_endpoint_is_a_clear_error_naming_its_source()
     {

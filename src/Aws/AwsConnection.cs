@@ -85,7 +85,7 @@ public sealed class AwsConnection
 
     /// <summary>Region and endpoint only; credentials stay out of any text.</summary>
     public override string ToString() =>
-        $"Region={Region.SystemName}, Credentials={Credentials.GetType().Name}, Endpoint={_explicitEndpoint?.ToString() ?? _genericConfiguredEndpoint?.ToString() ?? "(regional)"}";
+        $"Region={Region.SystemName}, Credentials={Credentials.GetType().Name}, Endpoint={((_explicitEndpoint ?? _genericConfiguredEndpoint) is { } endpoint ? EndpointText.ForMessage(endpoint) : "(regional)")}";
 
     private static CredentialProfile? FindProfile(AwsConnectionSettings settings)
     {
@@ -192,10 +192,14 @@ public sealed class AwsConnection
             && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment))
         {
-            return uri;
+            // Requests are signed, never sent with basic authentication: a user name or password in the URL would
+            // be ignored and could only leak into messages, so it is refused (without repeating it).
+            return EndpointText.HasUserInfo(uri)
+                ? throw new AwsConfigurationException($"The endpoint '{EndpointText.ForMessage(value)}' from {source} contains a user name or password. AWS endpoints take none; remove it from the URL.")
+                : uri;
         }
 
-        throw new AwsConfigurationException($"The endpoint '{value}' from {source} is not an absolute http(s) URL without query or fragment, such as 'http://127.0.0.1:5000'.");
+        throw new AwsConfigurationException($"The endpoint '{EndpointText.ForMessage(value)}' from {source} is not an absolute http(s) URL without query or fragment, such as 'http://127.0.0.1:5000'.");
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

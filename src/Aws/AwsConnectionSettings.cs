@@ -20,7 +20,7 @@ public sealed class AwsConnectionSettings
     /// <summary>One endpoint for every service (moto, LocalStack); wins over environment and config.</summary>
     public Uri? EndpointUrl { get; init; }
 
-    /// <summary>Never shows credentials, only whether they were given.</summary>
+    /// <summary>Never shows credentials (only whether they were given), nor a password written into the endpoint URL.</summary>
     public override string ToString() =>
-        $"Region={Region ?? "(unset)"}, Profile={ProfileName ?? "(unset)"}, Credentials={(Credentials is null ? "(unset)" : Credentials.GetType().Name)}, Endpoint={EndpointUrl?.ToString() ?? "(unset)"}";
+        $"Region={Region ?? "(unset)"}, Profile={ProfileName ?? "(unset)"}, Credentials={(Credentials is null ? "(unset)" : Credentials.GetType().Name)}, Endpoint={(EndpointUrl is null ? "(unset)" : EndpointText.ForMessage(EndpointUrl))}";
 }

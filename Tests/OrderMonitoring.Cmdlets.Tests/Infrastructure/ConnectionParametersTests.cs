@@ -57,6 +57,17 @@ public sealed class ConnectionParametersTests
     }
 
     [Fact]
+    public void A_malformed_endpoint_with_a_password_is_shown_without_it()
+    {
+        var parameters = new ConnectionParameters { EndpointUrl = $"user:{Secret}@no host", Region = "us-east-1", AccessKey = "AKIDEXAMPLE", SecretKey = "key" };
+
+        var error = Assert.Throws<AwsConfigurationException>(() => AwsConnection.Resolve(parameters.ToSettings()));
+
+        Assert.Contains("'***@no host'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Blank_values_are_treated_as_not_given()
     {
         var settings = new ConnectionParameters { Region = " ", ProfileName = "", EndpointUrl = "http://127.0.0.1:5000" }.ToSettings();

@@ -74,7 +74,7 @@ internal sealed class ConnectionParameters
         // Resolve validates scheme, query and fragment; here only "is it a URL at all" so the message names -EndpointUrl.
         return Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri)
             ? uri
-            : throw new AwsConfigurationException($"-EndpointUrl '{text}' is not an absolute http(s) URL such as 'http://127.0.0.1:5000'.");
+            : throw new AwsConfigurationException($"-EndpointUrl '{EndpointText.ForMessage(text)}' is not an absolute http(s) URL such as 'http://127.0.0.1:5000'.");
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
