@@ -191,6 +191,20 @@ Describe 'Deploying, planning and removing' {
         Get-MotoBucketNames | Should -Be $before
     }
 
+    It 'keeps the stack when -Force runs under an inherited -WhatIf (a wrapper function called with -WhatIf)' {
+        $null = New-OrderMonitoringStack -Environment pwrap -ProcessorTrigger External @Aws
+        $before = Get-MotoBucketNames
+        $script = "Import-Module '$ManifestPath'; " +
+            "function Reset-Environment { [CmdletBinding(SupportsShouldProcess)] param() " +
+            "Remove-OrderMonitoringStack -Environment pwrap -DeleteAuditData -Force -EndpointUrl '$($Server.Endpoint)' -Region us-east-1 -AccessKey test -SecretKey test }; " +
+            "Reset-Environment -WhatIf"
+        $lines = @(& $Pwsh -NoProfile -NonInteractive -Command $script 2>&1 | ForEach-Object ToString)
+        @($lines | Where-Object { $_ -like 'What if:*' }) | Should -HaveCount 2
+        (Get-OrderMonitoringStack -Environment pwrap @Aws).Status | Should -Be 'CREATE_COMPLETE'
+        Get-MotoBucketNames | Should -Be $before
+        Remove-OrderMonitoringStack -Environment pwrap -DeleteAuditData -Force @Aws
+    }
+
     It 'makes a failed deploy exit non-zero in a non-interactive pwsh' {
         $script = "`$ErrorActionPreference = 'Stop'; Import-Module '$ManifestPath'; New-OrderMonitoringStack -Environment pfail -EndpointUrl 'http://127.0.0.1:1' -Region us-east-1 -AccessKey test -SecretKey test"
         & $Pwsh -NoProfile -NonInteractive -Command $script 2>&1 | Out-Null

@@ -72,7 +72,9 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
     private bool Confirmed(string target, string action, out bool whatIf)
     {
         whatIf = false;
-        if (Force && !MyInvocation.BoundParameters.ContainsKey("WhatIf") && !MyInvocation.BoundParameters.ContainsKey("Confirm"))
+        // -Force only skips the question. -WhatIf still wins, whether typed here or inherited through
+        // $WhatIfPreference (a script or function called with -WhatIf), and an explicit -Confirm still asks.
+        if (Force && !Switch("Confirm") && !WhatIfInEffect())
         {
             return true;
         }
@@ -83,4 +85,10 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
         whatIf = reason == ShouldProcessReason.WhatIf;
         return confirmed;
     }
+
+    private bool WhatIfInEffect() =>
+        MyInvocation.BoundParameters.ContainsKey("WhatIf") ? Switch("WhatIf") : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+    private bool Switch(string name) =>
+        MyInvocation.BoundParameters.TryGetValue(name, out var value) && LanguagePrimitives.IsTrue(value);
 }
