@@ -140,6 +140,73 @@ public sealed class StackDeployerTests : IDisposable
         Assert.Equal(_cloudFormation.LastChangeSet.ChangeSetName, _cloudFormation.LastExecute!.ClientRequestToken);
     }
 
+    [Fact]
+    public async Task A_plan_whose_change_set_fails_deletes_the_change_set_and_the_empty_stack_it_parked()
+    {
+        _cloudFormation.Statuses.Enqueue(null); // a new environment
+        _cloudFormation.ChangeSetStatus = "FAILED";
+        _cloudFormation.ChangeSetReason = "Parameter validation failed";
+
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(() => Deployer().PlanAsync(Request(), _reporter, CancellationToken.None));
+
+        Assert.Equal("ChangeSetFailed", error.ErrorId);
+        Assert.Equal(new[] { "CreateChangeSet:CREATE", "DeleteChangeSet", "DeleteStack" }, Mutations());
+    }
+
+    [Fact]
+    public async Task A_plan_that_times_out_still_cleans_up()
+    {
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.ChangeSetStatus = "CREATE_PENDING"; // never computed
+
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(
+            () => Deployer().PlanAsync(Request(timeout: TimeSpan.FromSeconds(10)), _reporter, CancellationToken.None));
+
+        Assert.Equal("ChangeSetTimedOut", error.ErrorId);
+        Assert.Equal(new[] { "CreateChangeSet:CREATE", "DeleteChangeSet", "DeleteStack" }, Mutations());
+    }
+
+    [Fact]
+    public async Task A_plan_keeps_an_empty_stack_that_was_already_under_review()
+    {
+        _cloudFormation.Statuses.Enqueue("REVIEW_IN_PROGRESS");
+
+        var plan = await Deployer().PlanAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.Equal("OrderEventsTable", Assert.Single(plan).LogicalResourceId);
+        Assert.Equal(new[] { "CreateChangeSet:CREATE", "DeleteChangeSet" }, Mutations());
+    }
+
+    [Fact]
+    public async Task A_forced_plan_over_a_rolled_back_stack_plans_its_removal_and_a_new_stack_under_a_name_of_its_own()
+    {
+        _cloudFormation.Statuses.Enqueue("ROLLBACK_COMPLETE");
+
+        var plan = await Deployer().PlanAsync(Request(replaceFailedStack: true), _reporter, CancellationToken.None);
+
+        Assert.Equal(("Remove", FakeCloudFormation.StackName, "AWS::CloudFormation::Stack"), (plan[0].Action, plan[0].LogicalResourceId, plan[0].ResourceType));
+        Assert.Equal(("Add", "OrderEventsTable"), (plan[1].Action, plan[1].LogicalResourceId));
+        Assert.All(plan, change => Assert.Equal(FakeCloudFormation.StackName, change.StackName));
+        Assert.StartsWith(FakeCloudFormation.StackName + "-plan-", _cloudFormation.LastChangeSet!.StackName, StringComparison.Ordinal);
+        Assert.Equal(new[] { "CreateChangeSet:CREATE", "DeleteChangeSet", "DeleteStack" }, Mutations());
+        Assert.Contains(_reporter.Verbose, line => line.StartsWith("WARNING:", StringComparison.Ordinal) && line.Contains("ROLLBACK_COMPLETE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_plan_without_force_over_a_rolled_back_stack_explains_it_and_creates_nothing()
+    {
+        _cloudFormation.Statuses.Enqueue("ROLLBACK_COMPLETE");
+
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(() => Deployer().PlanAsync(Request(), _reporter, CancellationToken.None));
+
+        Assert.Equal("StackInRollbackComplete", error.ErrorId);
+        Assert.Empty(Mutations());
+    }
+
+    /// <summary>The calls that change something, in order.</summary>
+    private IEnumerable<string> Mutations() =>
+        _cloudFormation.Calls.Where(call => !call.StartsWith("Describe", StringComparison.Ordinal) && !call.StartsWith("List", StringComparison.Ordinal));
+
     private StackDeployer Deployer(Action? onPoll = null)
     {
         var timing = new PollTiming
@@ -156,7 +223,7 @@ public sealed class StackDeployerTests : IDisposable
         return new StackDeployer(_cloudFormation, _artifacts, _artifacts, "us-east-1", timing);
     }
 
-    private DeployRequest Request(TimeSpan? timeout = null, string trigger = "External")
+    private DeployRequest Request(TimeSpan? timeout = null, string trigger = "External", bool replaceFailedStack = false)
     {
         var template = Path.Combine(_folder, "order-monitoring.json");
         var zip = Path.Combine(_folder, "order-processor-abc.zip");
@@ -165,7 +232,7 @@ public sealed class StackDeployerTests : IDisposable
         return new DeployRequest
         {
             StackName = FakeCloudFormation.StackName, Environment = "dev", TemplatePath = template, ProcessorZipPath = zip,
-            ProcessorTrigger = trigger, Timeout = timeout ?? TimeSpan.FromMinutes(5),
+            ProcessorTrigger = trigger, Timeout = timeout ?? TimeSpan.FromMinutes(5), ReplaceFailedStack = replaceFailedStack,
         };
     }
 }

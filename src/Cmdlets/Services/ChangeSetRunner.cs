@@ -23,13 +23,16 @@ internal sealed class ChangeSetRunner
         _timing = timing;
     }
 
+    /// <param name="onCreated">Told the change set's and stack's ids as soon as CloudFormation has accepted the request,
+    /// so a caller can clean up even when waiting for the change set fails, times out or is cancelled.</param>
     public async Task<PreparedChangeSet> CreateAsync(CreateChangeSetRequest request, TimeSpan timeout, IOperationReporter reporter,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<CreateChangeSetResponse>? onCreated = null)
     {
         CreateChangeSetResponse created;
         try
         {
             created = await _cloudFormation.CreateChangeSetAsync(request, cancellationToken).ConfigureAwait(false);
+            onCreated?.Invoke(created);
         }
         catch (AmazonServiceException error) when (IsNoChanges(error.Message))
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Amazon.Runtime;
 using System.Security.Cryptography;
 using OrderMonitoring.Aws.CloudFormation;
 using OrderMonitoring.Cmdlets.Infrastructure;
@@ -83,13 +84,17 @@ internal sealed class StackDeployer
         throw DeploymentFailed(request.StackName, result);
     }
 
-    /// <summary>What a deployment would change: a change set created from the template body, listed, then deleted.</summary>
+    /// <summary>
+    /// What a deployment would change: a change set created from the template body, listed, then deleted together with
+    /// the empty stack a CREATE change set parks, even when computing it fails, times out or is cancelled.
+    /// </summary>
     public async Task<IReadOnlyList<StackChange>> PlanAsync(DeployRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var existing = await _reader.DescribeAsync(request.StackName, cancellationToken).ConfigureAwait(false);
-        if (existing?.StackStatus == StackStatuses.RollbackComplete)
+        var replacing = existing?.StackStatus == StackStatuses.RollbackComplete;
+        if (replacing && !request.ReplaceFailedStack)
         {
-            throw RollbackCompleteExplained(request.StackName, existing);
+            throw RollbackCompleteExplained(request.StackName, existing!);
         }
 
         var body = File.ReadAllText(request.TemplatePath);
@@ -100,35 +105,82 @@ internal sealed class StackDeployer
         }
 
         var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
-        var changeSet = BuildChangeSet(request, existing, bucket, ContentKey("processor", request.ProcessorZipPath));
+        var changeSet = BuildChangeSet(request, replacing ? null : existing, bucket, ContentKey("processor", request.ProcessorZipPath));
+        if (replacing)
+        {
+            // A ROLLBACK_COMPLETE stack takes no change set. -Force would delete it and create the stack anew, so the
+            // new stack is planned under a name of its own (resource names come from the environment, not the stack name).
+            changeSet.StackName = $"{request.StackName}-plan-{changeSet.ChangeSetName.Substring("order-monitoring-".Length)}";
+            reporter.Warning($"Stack {request.StackName} is in ROLLBACK_COMPLETE; with -Force it is deleted and created anew, as planned below.");
+        }
+
         changeSet.TemplateBody = body;
-        var prepared = await _changeSets.CreateAsync(changeSet, request.Timeout, reporter, cancellationToken).ConfigureAwait(false);
+        // Only a stack this plan creates is deleted afterwards; an empty REVIEW_IN_PROGRESS stack that was already
+        // there (someone else's change sets may be under review on it) is left alone.
+        var createsStack = existing is null || replacing;
+        CreateChangeSetResponse? created = null;
+        string? changeSetToDelete = null;
         try
         {
-            return prepared.Changes.Select(change => ToPlanned(request.StackName, change)).ToList();
+            var prepared = await _changeSets.CreateAsync(changeSet, request.Timeout, reporter, cancellationToken, response =>
+            {
+                created = response;
+                changeSetToDelete = response.Id ?? changeSet.ChangeSetName;
+            }).ConfigureAwait(false);
+            changeSetToDelete = prepared.Id;
+            var planned = prepared.Changes.Select(change => ToPlanned(request.StackName, change)).ToList();
+            if (replacing)
+            {
+                planned.Insert(0, RemovalOf(request.StackName, existing!));
+            }
+
+            return planned;
         }
         finally
         {
-            await CleanUpPlanAsync(request.StackName, changeSet.ChangeSetType, prepared, reporter).ConfigureAwait(false);
+            await CleanUpPlanAsync(changeSet.StackName, changeSetToDelete, createsStack ? created?.StackId : null, reporter).ConfigureAwait(false);
         }
     }
 
-    private async Task CleanUpPlanAsync(string stackName, string? changeSetType, PreparedChangeSet prepared, IOperationReporter reporter)
+    private async Task CleanUpPlanAsync(string stackName, string? changeSetId, string? stackIdToDelete, IOperationReporter reporter)
     {
-        // Not cancellable on purpose: a Ctrl+C must not leave the planning change set (or its empty stack) behind.
-        if (prepared.Id is not null)
+        // Not cancellable on purpose: a Ctrl+C must not leave the planning change set (or its empty stack) behind. A
+        // failed clean-up is reported, not thrown, so it never hides the error that ended the plan.
+        try
         {
-            await _changeSets.DeleteAsync(prepared.Id, stackName, CancellationToken.None).ConfigureAwait(false);
-        }
+            if (changeSetId is not null)
+            {
+                await _changeSets.DeleteAsync(changeSetId, stackName, CancellationToken.None).ConfigureAwait(false);
+            }
 
-        if (changeSetType == ChangeSetType.CREATE && prepared.StackId is not null)
+            if (stackIdToDelete is not null)
+            {
+                // A CREATE change set parks an empty REVIEW_IN_PROGRESS stack; planning must leave nothing behind.
+                await _cloudFormation.DeleteStackAsync(new DeleteStackRequest { StackName = stackIdToDelete }, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (changeSetId is not null || stackIdToDelete is not null)
+            {
+                reporter.Verbose($"Deleted the planning change set for {stackName}.");
+            }
+        }
+        catch (Exception error) when (error is AmazonServiceException or HttpRequestException or TimeoutException)
         {
-            // A CREATE change set parks an empty REVIEW_IN_PROGRESS stack; planning must leave nothing behind.
-            await _cloudFormation.DeleteStackAsync(new DeleteStackRequest { StackName = prepared.StackId }, CancellationToken.None).ConfigureAwait(false);
+            reporter.Warning($"Could not delete the planning change set {changeSetId} of stack {stackName} ({error.Message}). "
+                + (stackIdToDelete is null
+                    ? "Delete it with 'aws cloudformation delete-change-set'."
+                    : $"Delete the empty stack with 'aws cloudformation delete-stack --stack-name {stackIdToDelete}'."));
         }
-
-        reporter.Verbose($"Deleted the planning change set for {stackName}.");
     }
+
+    private static StackChange RemovalOf(string stackName, CfnStack failed) => new()
+    {
+        StackName = stackName,
+        Action = "Remove",
+        LogicalResourceId = stackName,
+        PhysicalResourceId = failed.StackId,
+        ResourceType = "AWS::CloudFormation::Stack",
+    };
 
     private async Task<CfnStack?> PrepareExistingAsync(DeployRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
