@@ -203,6 +203,12 @@ public sealed class StackDeployerTests : IDisposable
         Assert.Empty(Mutations());
     }
 
+    [Theory]
+    [InlineData("us-east-1", "https://s3.us-east-1.amazonaws.com/b/templates/x.json")]
+    [InlineData("cn-north-1", "https://s3.cn-north-1.amazonaws.com.cn/b/templates/x.json")]
+    public void The_template_url_uses_the_regions_partition(string region, string expected) =>
+        Assert.Equal(expected, StackDeployer.TemplateUrl(region, "b", "templates/x.json"));
+
     /// <summary>The calls that change something, in order.</summary>
     private IEnumerable<string> Mutations() =>
         _cloudFormation.Calls.Where(call => !call.StartsWith("Describe", StringComparison.Ordinal) && !call.StartsWith("List", StringComparison.Ordinal));

@@ -38,6 +38,12 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
         // The reader falls back to the bucket resource when the output is missing (a failed update, some emulators).
         var auditBucket = RunAsync((_, token) => reader.ToModelAsync(stack, token)).AuditBucketName;
         var eraseAuditData = DeleteAuditData && auditBucket is not null;
+        if (DeleteAuditData && auditBucket is null)
+        {
+            WriteWarning($"Stack {stackName} names no audit bucket (no output and no bucket resource), so -DeleteAuditData has nothing to delete; "
+                + "any audit bucket of an earlier deployment is kept.");
+        }
+
         var removeStack = Confirmed(stackName, eraseAuditData
             ? $"Remove stack {stackName} and every resource in it (the audit bucket {auditBucket} is asked about next)"
             : $"Remove stack {stackName} and every resource in it (the audit bucket is kept)", out var whatIf);

@@ -50,7 +50,7 @@ internal sealed class StackDeployer
         var templateKey = await UploadAsync(bucket, "templates", request.TemplatePath, reporter, cancellationToken).ConfigureAwait(false);
 
         var changeSet = BuildChangeSet(request, existing, bucket, codeKey);
-        changeSet.TemplateURL = $"https://s3.{_region}.amazonaws.com/{bucket}/{templateKey}";
+        changeSet.TemplateURL = TemplateUrl(_region, bucket, templateKey);
         var prepared = await _changeSets.CreateAsync(changeSet, request.Timeout, reporter, cancellationToken).ConfigureAwait(false);
         if (!prepared.HasChanges)
         {
@@ -261,6 +261,10 @@ internal sealed class StackDeployer
         var hash = BitConverter.ToString(sha.ComputeHash(stream)).Replace("-", "").Substring(0, 12).ToLowerInvariant();
         return $"{prefix}/{hash}/{Path.GetFileName(path)}";
     }
+
+    /// <summary>The uploaded template's S3 URL in the region's partition (amazonaws.com, amazonaws.com.cn, ...).</summary>
+    internal static string TemplateUrl(string region, string bucket, string key) =>
+        $"https://s3.{region}.{Amazon.RegionEndpoint.GetBySystemName(region).PartitionDnsSuffix}/{bucket}/{key}";
 
     private static StackChange ToPlanned(string stackName, Change change) => new()
     {
