@@ -148,7 +148,8 @@ function Write-ParameterMaml($Writer, $Parameter, $Attribute, [string[]] $Descri
     $mandatory = if ($Attribute.PSObject.Properties['IsMandatory']) { $Attribute.IsMandatory } else { $Attribute.Mandatory }
     $Writer.WriteAttributeString('required', "$mandatory".ToLowerInvariant())
     $Writer.WriteAttributeString('variableLength', 'true')
-    $Writer.WriteAttributeString('globbing', 'false')
+    $globbing = @($Parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }).Count -gt 0
+    $Writer.WriteAttributeString('globbing', "$globbing".ToLowerInvariant())
     $Writer.WriteAttributeString('pipelineInput', (Get-PipelineInputText $Attribute))
     $Writer.WriteAttributeString('position', $position)
     $Writer.WriteAttributeString('aliases', $aliases)

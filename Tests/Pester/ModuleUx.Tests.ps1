@@ -83,8 +83,29 @@ Describe 'Help' {
         (Get-Help New-OrderMonitoringStack).Syntax | Out-String | Should -Match '-WhatIf'
     }
 
+    It 'marks exactly the parameters that take wildcards as globbing' {
+        $globbing = foreach ($command in $Commands) {
+            foreach ($parameter in (Get-Help $command.Name -Full).Parameters.Parameter) {
+                if ($parameter.globbing -eq 'true') { "$($command.Name) -$($parameter.Name)" }
+            }
+        }
+        @($globbing) | Should -Be @('Get-OrderMonitoringStack -Environment')
+    }
+
     It 'has the about topic' {
         Get-Help about_OrderMonitoring | Out-String | Should -Match 'Connection settings|CONNECTION SETTINGS'
+    }
+}
+
+Describe 'Tab completion of -Status' {
+    It 'offers the known statuses that start with what is typed, on both cmdlets that take a status' {
+        foreach ($line in 'Send-TestOrderEvent -Environment dev -Status F', "Get-OrderAuditLog -Environment dev -Status 'f") {
+            $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+            @($result.CompletionMatches.CompletionText) | Should -Be @('FAILED')
+        }
+        $line = 'Send-TestOrderEvent -Environment dev -Status '
+        $all = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        @($all) | Should -Be @('PENDING', 'PROCESSING', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'FAILED')
     }
 }
 

@@ -158,6 +158,16 @@ Describe 'Deploying, planning and removing' {
         (Get-OrderMonitoringStack -Environment 'pd*' @Aws).StackName | Should -Be 'order-monitoring-pdev'
     }
 
+    It 'finds a stack by its exact name, and reports exact names without a stack even beside wildcards' {
+        (Get-OrderMonitoringStack -StackName order-monitoring-pdev @Aws).Environment | Should -Be 'pdev'
+        $found = Get-OrderMonitoringStack -Environment 'pd*', 'pnosuch' @Aws -ErrorVariable missing -ErrorAction SilentlyContinue
+        $found.StackName | Should -Be 'order-monitoring-pdev'
+        $missing | Should -HaveCount 1
+        $missing[0].FullyQualifiedErrorId | Should -BeLike 'StackNotFound,*'
+        $missing[0].TargetObject | Should -Be 'order-monitoring-pnosuch'
+        { Get-OrderMonitoringStack -StackName custom-orders-stack @Aws -ErrorAction Stop } | Should -Throw -ErrorId 'StackNotFound,*'
+    }
+
     It 'removes the stack from the pipeline and keeps the audit bucket' {
         $bucketsBefore = Get-MotoBucketNames
         Get-OrderMonitoringStack -Environment pdev @Aws | Remove-OrderMonitoringStack -Force @Aws

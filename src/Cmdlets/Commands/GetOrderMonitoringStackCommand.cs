@@ -5,45 +5,61 @@ using OrderMonitoring.Cmdlets.Services;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 
-/// <summary>Gets order-monitoring stacks: by environment (wildcards allowed) or every one in the region.</summary>
-[Cmdlet(VerbsCommon.Get, "OrderMonitoringStack")]
+/// <summary>
+/// Gets order-monitoring stacks: by environment (wildcards allowed), by stack name (for stacks deployed with
+/// -StackName), or every one in the region.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "OrderMonitoringStack", DefaultParameterSetName = ByEnvironment)]
 [OutputType(typeof(OrderMonitoring.Stack))]
 public sealed class GetOrderMonitoringStackCommand : OrderMonitoringCmdlet
 {
+    private const string ByEnvironment = "ByEnvironment";
+    private const string ByStackName = "ByStackName";
+
     /// <summary>Environment suffixes; * and ? allowed. Omitted: every order-monitoring stack in the region.</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ByEnvironment, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("EnvironmentSuffix")]
     [ArgumentCompleter(typeof(EnvironmentCompleter))]
     [ValidateEnvironmentName(AllowWildcards = true)]
     [SupportsWildcards]
     public string[]? Environment { get; set; }
 
+    /// <summary>Exact stack names, for stacks deployed under a name of their own (New-OrderMonitoringStack -StackName).</summary>
+    [Parameter(ParameterSetName = ByStackName, Mandatory = true)]
+    [ValidatePattern("^[a-zA-Z][-a-zA-Z0-9]{0,127}$")]
+    public string[] StackName { get; set; } = Array.Empty<string>();
+
     /// <inheritdoc />
     protected override void ProcessRecord() => Guard(() =>
     {
         using var services = new StackServices(ClientFactory);
-        var reader = services.Reader;
-        var requested = Environment ?? Array.Empty<string>();
-        if (requested.Length > 0 && requested.All(name => !WildcardPattern.ContainsWildcardCharacters(name)))
+        var requested = ParameterSetName == ByStackName ? Array.Empty<string>() : Environment ?? Array.Empty<string>();
+        var exactNames = ParameterSetName == ByStackName
+            ? StackName
+            : requested.Where(name => !WildcardPattern.ContainsWildcardCharacters(name)).Select(EnvironmentName.StackNameFor).ToArray();
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var stackName in exactNames.Distinct(StringComparer.Ordinal))
         {
-            foreach (var name in requested)
+            // An exact name that has no stack is an error even beside wildcards, which may match nothing quietly.
+            var stack = RunAsync((_, token) => services.Reader.GetAsync(stackName, token));
+            if (stack is null)
             {
-                var stack = RunAsync((_, token) => reader.GetAsync(EnvironmentName.StackNameFor(name), token));
-                if (stack is null)
-                {
-                    WriteFailure(StackNotFound.Error(EnvironmentName.StackNameFor(name), services.Region), EnvironmentName.StackNameFor(name));
-                }
-                else
-                {
-                    WriteObject(stack);
-                }
+                WriteFailure(StackNotFound.Error(stackName, services.Region), stackName);
             }
+            else if (written.Add(stack.StackName))
+            {
+                WriteObject(stack);
+            }
+        }
 
+        var patterns = requested.Where(WildcardPattern.ContainsWildcardCharacters).Select(name => new WildcardPattern(name, WildcardOptions.IgnoreCase)).ToList();
+        if (ParameterSetName == ByStackName || (requested.Length > 0 && patterns.Count == 0))
+        {
             return;
         }
 
-        var patterns = requested.Select(name => new WildcardPattern(name, WildcardOptions.IgnoreCase)).ToList();
-        var stacks = RunAsync((_, token) => reader.ListAsync(token));
-        WriteObject(stacks.Where(stack => patterns.Count == 0 || patterns.Any(pattern => pattern.IsMatch(stack.Environment))), enumerateCollection: true);
+        var stacks = RunAsync((_, token) => services.Reader.ListAsync(token));
+        WriteObject(stacks.Where(stack => (patterns.Count == 0 || patterns.Any(pattern => pattern.IsMatch(stack.Environment))) && written.Add(stack.StackName)),
+            enumerateCollection: true);
     });
 }

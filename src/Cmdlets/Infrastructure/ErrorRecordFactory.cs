@@ -13,7 +13,7 @@ namespace OrderMonitoring.Cmdlets.Infrastructure;
 /// <remarks>
 /// Error ids: <c>AwsConfigurationInvalid</c>, <c>AwsService.&lt;ServiceErrorCode&gt;</c> (for example
 /// <c>AwsService.AccessDenied</c>), <c>AwsEndpointUnreachable</c>, <c>AwsRequestTimedOut</c>, <c>InvalidArgument</c>,
-/// and the ids of <see cref="OrderMonitoringException"/> (for example <c>StackRolledBack</c>).
+/// and the ids of <see cref="OrderMonitoringException"/> (for example <c>StackDeploymentFailed</c>).
 /// </remarks>
 public static class ErrorRecordFactory
 {

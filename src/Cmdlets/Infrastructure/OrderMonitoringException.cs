@@ -7,7 +7,7 @@ namespace OrderMonitoring.Cmdlets.Infrastructure;
 public sealed class OrderMonitoringException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    /// <param name="errorId">Stable, documented id such as <c>StackRolledBack</c>; scripts match on it.</param>
+    /// <param name="errorId">Stable, documented id such as <c>StackDeploymentFailed</c>; scripts match on it.</param>
     /// <param name="kind">Maps to the ErrorRecord's category.</param>
     /// <param name="message">What happened, for a person.</param>
     /// <param name="recommendedAction">What to do next, for a person.</param>
