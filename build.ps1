@@ -22,6 +22,7 @@
 .EXAMPLE
     dotnet pwsh ./build.ps1 build -Configuration Debug
 #>
+#Requires -Version 7.4
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
@@ -81,8 +82,8 @@ function Invoke-TestTask {
 
     Write-Step 'xunit'
     $xunitDir = Join-Path $results 'xunit'
-    Invoke-XunitProject -ResultDirectory $xunitDir
-    $xunit = Get-TrxSummary -Directory $xunitDir
+    $projects = Invoke-XunitProject -ResultDirectory $xunitDir
+    $xunit = Get-TrxSummary -Directory $xunitDir -Project $projects
 
     Write-Step 'Pester (fresh pwsh, staged module)'
     $pester = Invoke-PesterSuite -ModuleManifest (Join-Path $ModuleStage 'OrderMonitoring.psd1') -ResultDirectory $results
@@ -92,10 +93,16 @@ function Invoke-TestTask {
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
     $skipped = $xunit.Skipped + $pester.Skipped
-    # The one closing line CI and people read.
+    $problems = @(
+        if ($failed -gt 0) { "$failed test(s) failed" }
+        foreach ($project in $xunit.ProjectsWithoutTests) { "xunit project $project ran no test (no test results)" }
+        if ($xunit.Passed -eq 0 -or $pester.Passed -eq 0) { 'a test runner ran no test' }
+    )
+    $verdict = if ($problems) { 'FAILED: ' + ($problems -join '; ') } else { 'done' }
+    Write-Host ("build.ps1 test: {0} in {1:0.0} s" -f $verdict, $started.Elapsed.TotalSeconds)
+    # The one closing line CI and people read: always the last line of a test run.
     Write-Output ("Tests: {0} passed, {1} failed, {2} skipped" -f $passed, $failed, $skipped)
-    if ($failed -gt 0) { throw "$failed test(s) failed." }
-    if ($xunit.Passed -eq 0 -or $pester.Passed -eq 0) { throw 'A test runner ran no test.' }
+    if ($problems) { exit 1 }
 }
 
 function Invoke-PackageTask {
@@ -130,7 +137,7 @@ $started = [System.Diagnostics.Stopwatch]::StartNew()
 try {
     switch ($Task) {
         'build' { Invoke-BuildTask }
-        'test' { Invoke-TestTask }
+        'test' { Invoke-TestTask; exit 0 } # its closing line is the Tests line
         'package' { Invoke-PackageTask }
         'demo' { Invoke-DemoTask }
         'bench' { Invoke-BenchTask }

@@ -99,25 +99,35 @@ function Get-PesterManifest {
 }
 
 function Invoke-XunitProject {
-    <# Runs every xunit project, each with its own results folder (TRX file names are not unique per project). #>
+    <#
+    Runs every xunit project, each with its own results folder (TRX file names are not unique per project), and returns
+    the project names.
+    #>
     param([string] $ResultDirectory)
     foreach ($project in Get-ChildItem (Join-Path $RepoRoot 'Tests') -Filter '*.Tests.csproj' -Recurse) {
         $name = $project.BaseName
-        # A failing test makes dotnet test exit non-zero; the TRX counters decide the outcome.
+        # A failing test makes dotnet test exit non-zero; the TRX counters decide the outcome, and a project that
+        # wrote no TRX (its test host never started or died early) fails the run in Get-TrxSummary.
         Invoke-NativeAllowFailure dotnet test $project.FullName -c $Configuration --no-build --nologo `
-            --logger 'trx' --logger 'console;verbosity=minimal' --results-directory (Join-Path $ResultDirectory $name)
+            --logger 'trx' --logger 'console;verbosity=minimal' --results-directory (Join-Path $ResultDirectory $name) | Out-Host
+        $name
     }
 }
 
 function Get-TrxSummary {
-    <# Sums the counters of every TRX file dotnet test wrote. #>
-    param([string] $Directory)
-    $summary = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
-    foreach ($file in Get-ChildItem $Directory -Filter '*.trx' -Recurse -ErrorAction Ignore) {
-        $counters = ([xml](Get-Content -Raw $file.FullName)).TestRun.ResultSummary.Counters
-        $summary.Passed += [int]$counters.passed
-        $summary.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        $summary.Skipped += [int]$counters.notExecuted
+    <# Sums the counters of every TRX file dotnet test wrote, and names the projects that recorded no test. #>
+    param([string] $Directory, [string[]] $Project)
+    $summary = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; ProjectsWithoutTests = [System.Collections.Generic.List[string]]::new() }
+    foreach ($name in $Project) {
+        $ran = 0
+        foreach ($file in Get-ChildItem (Join-Path $Directory $name) -Filter '*.trx' -Recurse -ErrorAction Ignore) {
+            $counters = ([xml](Get-Content -Raw $file.FullName)).TestRun.ResultSummary.Counters
+            $summary.Passed += [int]$counters.passed
+            $summary.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+            $summary.Skipped += [int]$counters.notExecuted
+            $ran += [int]$counters.total
+        }
+        if ($ran -eq 0) { $summary.ProjectsWithoutTests.Add($name) }
     }
     return $summary
 }

@@ -69,7 +69,8 @@ Describe 'Clear errors before anything is written' {
 # moto limitations, documented here rather than worked around in the product:
 # - An UPDATE change set whose template is unchanged but whose parameters differ (e.g. -ProcessorTrigger Lambda after
 #   External) is answered with "No updates are to be performed", so UPDATE_COMPLETE cannot be reached from the cmdlet
-#   on moto; the UPDATE path (execution, progress, result) is covered by StackDeployerTests with a scripted fake.
+#   on moto; the UPDATE path (execution, progress, result) is covered by StackDeployerTests with a scripted fake. The
+#   cmdlet warns that the differing parameters were not applied (tested below).
 # - moto leaves a change-set-created stack's Outputs empty; StackReader fills every name from the stack's resources
 #   (a general fallback), which is what the CREATE test below relies on.
 # - moto skips AWS::CloudWatch::Alarm resources, so Get-OrderMonitoringStatus finds no alarms here (a warning).
@@ -136,6 +137,12 @@ Describe 'Deploying, planning and removing' {
         $again = New-OrderMonitoringStack -Environment pdev -ProcessorTrigger External @Aws -ErrorAction Stop
         $again.StackId | Should -Be $Created.StackId
         $again.Status | Should -BeIn 'CREATE_COMPLETE', 'UPDATE_COMPLETE'
+    }
+
+    It 'warns when the service reports no changes although parameters differ (moto answers a parameter-only update so)' {
+        $again = New-OrderMonitoringStack -Environment pdev -ProcessorTrigger Lambda @Aws -WarningVariable warnings -WarningAction SilentlyContinue
+        $again.StackId | Should -Be $Created.StackId
+        ($warnings -join "`n") | Should -Match 'ProcessorTrigger \(External -> Lambda\)'
     }
 
     It 'uploads the processor zip once (content-addressed)' {

@@ -49,6 +49,22 @@ public sealed class StackDeployerTests : IDisposable
     }
 
     [Fact]
+    public async Task No_changes_despite_different_parameters_is_a_warning_naming_them()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "ProcessorTrigger", ParameterValue = "External" });
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "EnvironmentSuffix", ParameterValue = "dev" });
+        _cloudFormation.CreateChangeSetSaysNoUpdates = true;
+
+        var outcome = await Deployer().DeployAsync(Request(trigger: "Lambda"), _reporter, CancellationToken.None);
+
+        Assert.False(outcome.Changed);
+        var warning = Assert.Single(_reporter.Verbose, line => line.StartsWith("WARNING:", StringComparison.Ordinal));
+        Assert.Contains("ProcessorTrigger (External -> Lambda)", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("EnvironmentSuffix", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failed_change_set_without_changes_is_deleted_and_not_an_error()
     {
         _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");

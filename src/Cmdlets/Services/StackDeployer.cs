@@ -60,6 +60,14 @@ internal sealed class StackDeployer
             }
 
             reporter.Verbose($"Stack {request.StackName} is up to date; nothing to deploy.");
+            if (ChangedParameters(existing, changeSet) is { Length: > 0 } changed)
+            {
+                // Some services (moto among them) answer a parameter-only update with "no changes"; say so rather than
+                // let the caller believe the new values were applied.
+                reporter.Warning($"CloudFormation reported no changes for {request.StackName} although these parameters differ from the stack's: {changed}. "
+                    + "The stack keeps its current values.");
+            }
+
             var current = await _reader.GetAsync(request.StackName, cancellationToken).ConfigureAwait(false)
                 ?? throw new OrderMonitoringException(StackNotFound.ErrorId, FailureKind.NotFound, $"Stack {request.StackName} disappeared during the deployment.",
                     "Someone deleted it meanwhile; run New-OrderMonitoringStack again to create it.");
@@ -260,6 +268,20 @@ internal sealed class StackDeployer
         using var sha = SHA256.Create();
         var hash = BitConverter.ToString(sha.ComputeHash(stream)).Replace("-", "").Substring(0, 12).ToLowerInvariant();
         return $"{prefix}/{hash}/{Path.GetFileName(path)}";
+    }
+
+    /// <summary>"ProcessorTrigger (External -> Lambda), ..." for each requested parameter whose value the stack does not have.</summary>
+    internal static string ChangedParameters(CfnStack? existing, CreateChangeSetRequest changeSet)
+    {
+        if (existing is null)
+        {
+            return string.Empty;
+        }
+
+        var current = existing.Parameters.Where(p => p.ParameterKey is not null).ToDictionary(p => p.ParameterKey!, p => p.ParameterValue ?? "", StringComparer.Ordinal);
+        return string.Join(", ", changeSet.Parameters
+            .Where(p => p.ParameterKey is not null && current.TryGetValue(p.ParameterKey, out var value) && value != (p.ParameterValue ?? ""))
+            .Select(p => $"{p.ParameterKey} ({current[p.ParameterKey!]} -> {p.ParameterValue})"));
     }
 
     /// <summary>The uploaded template's S3 URL in the region's partition (amazonaws.com, amazonaws.com.cn, ...).</summary>
