@@ -49,6 +49,17 @@ public sealed class AwsConnectionTests
     }
 
     [Fact]
+    public void A_named_credentials_file_without_a_profile_name_gives_its_default_profiles_credentials()
+    {
+        using var env = new EnvironmentScope().Set("AWS_REGION", "us-east-1")
+            .Set("AWS_ACCESS_KEY_ID", "AKIAFROMENV00000000").Set("AWS_SECRET_ACCESS_KEY", "env-secret-key-0000000000");
+        var other = Path.Combine(env.Directory, "team-credentials");
+        File.WriteAllText(other, "[default]\naws_access_key_id = AKIATEAMFILE0000000\naws_secret_access_key = team-secret-000000000\n");
+
+        Assert.Equal("AKIATEAMFILE0000000", AccessKey(Resolve(new() { ProfileLocation = other })));
+    }
+
+    [Fact]
     public void Missing_named_profile_is_an_error_and_never_falls_back_to_default()
     {
         using var env = new EnvironmentScope().Set("AWS_REGION", "us-east-1");

@@ -137,7 +137,9 @@ public sealed class AwsConnection
             return settings.Credentials;
         }
 
-        if (settings.ProfileName is not null && profile is not null)
+        // A named profile, or the default profile of a credentials file the caller named (-ProfileLocation without
+        // -ProfileName, as AWS Tools reads it), wins over the environment; otherwise the SDK's chain decides.
+        if (profile is not null && (settings.ProfileName is not null || NonEmpty(settings.ProfileLocation) is not null))
         {
             try
             {
