@@ -1,3 +1,4 @@
+using System.Collections.Specialized;
 using OrderMonitoring.Cmdlets.Infrastructure;
 using OrderMonitoring.Cmdlets.Services.Audit;
 using OrderMonitoring.Cmdlets.Services.Processing;
@@ -63,6 +64,38 @@ public sealed class AuditLogReaderTests
         Assert.Equal("""{"orderId":"A","amount":12345678901234567890.123,"qty":3,"price":19.90}""", record.NewImage!.ToString());
         Assert.Equal("A", record.NewImage["ORDERID"]);
         Assert.Null(record.OldImage);
+    }
+
+    private static OrderAuditRecord ParseWithImage(string imageJson) => AuditRecordParser.Parse("b", "orders/A/1.json",
+        $$"""{"schemaVersion":1,"orderId":"A","timestamp":1767225600000,"status":"FAILED","eventType":"MODIFY","sequenceNumber":"1","newImage":{{imageJson}},"oldImage":null}""");
+
+    [Fact]
+    public void An_image_with_names_differing_only_by_case_keeps_every_attribute()
+    {
+        // DynamoDB keeps "status" and "Status" apart; a case-insensitive hashtable would silently drop one of them.
+        const string image = """{"orderId":"A","status":"PENDING","Status":"FAILED","meta":{"tag":"x","Tag":"y"}}""";
+
+        var record = ParseWithImage(image);
+
+        var newImage = record.NewImage!;
+        Assert.Equal(new[] { "orderId", "status", "Status", "meta" }, newImage.Keys.Cast<string>());
+        Assert.Equal("PENDING", newImage["status"]);
+        Assert.Equal("FAILED", newImage["Status"]);
+        Assert.Null(newImage["STATUS"]);
+        var meta = Assert.IsType<OrderedDictionary>(newImage["meta"]);
+        Assert.Equal(("x", "y"), (meta["tag"], meta["Tag"]));
+        Assert.Equal(image, newImage.ToString());
+    }
+
+    [Fact]
+    public void An_image_without_such_names_keeps_case_insensitive_access_at_every_level()
+    {
+        var record = ParseWithImage("""{"orderId":"A","Status":"FAILED","meta":{"Tag":"x","tag2":"y"}}""");
+
+        var newImage = record.NewImage!;
+        Assert.Equal("FAILED", newImage["status"]);
+        Assert.Equal("A", newImage["ORDERID"]);
+        Assert.Equal("x", Assert.IsType<OrderedDictionary>(newImage["META"])["tag"]);
     }
 
     [Fact]

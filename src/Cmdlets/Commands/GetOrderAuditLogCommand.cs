@@ -19,6 +19,9 @@ public sealed class GetOrderAuditLogCommand : EnvironmentCmdlet
     private const string StatusSet = "Status";
 
     private readonly Dictionary<string, OrderStackResources> _stacks = new(StringComparer.Ordinal);
+    private readonly QuarantineCache _quarantine = new();
+    private DateTimeOffset _since;
+    private DateTimeOffset _until;
 
     /// <summary>One or more order ids.</summary>
     [Parameter(Mandatory = true, ParameterSetName = OrderIdSet, Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -48,14 +51,23 @@ public sealed class GetOrderAuditLogCommand : EnvironmentCmdlet
     [Parameter]
     public SwitchParameter Raw { get; set; }
 
-    /// <summary>Checks the time range before anything is read.</summary>
+    /// <summary>Checks the effective time range (defaults filled in) before anything is read.</summary>
     protected override void BeginProcessing()
     {
-        base.BeginProcessing();
-        if (ParameterSetName == StatusSet && Since is { } since && Until is { } until && since > until)
+        if (ParameterSetName == StatusSet)
         {
-            ThrowTerminatingError(ErrorRecordFactory.Validation("TimeRangeInvalid", $"-Since ({since:o}) is after -Until ({until:o}).", null));
+            // Only -Since in the future would otherwise reach DynamoDB as an invalid BETWEEN and come back as its error.
+            _until = Until is { } until ? ToOffset(until) : DateTimeOffset.UtcNow;
+            _since = Since is { } since ? ToOffset(since) : _until.AddDays(-1);
+            if (_since > _until)
+            {
+                var untilText = Until is null ? $"now ({_until:o})" : $"-Until ({_until:o})";
+                ThrowTerminatingError(ErrorRecordFactory.Validation("TimeRangeInvalid", $"-Since ({_since:o}) is after {untilText}.", null,
+                    "Give a -Since before -Until (which defaults to now)."));
+            }
         }
+
+        base.BeginProcessing();
     }
 
     /// <summary>Writes each order's history in event order.</summary>
@@ -97,8 +109,7 @@ public sealed class GetOrderAuditLogCommand : EnvironmentCmdlet
         }
 
         var stack = CurrentStack();
-        var until = Until is { } u ? ToOffset(u) : DateTimeOffset.UtcNow;
-        var since = Since is { } s ? ToOffset(s) : until.AddDays(-1);
+        var (since, until) = (_since, _until);
         Guard(() => RunAsync(async (reporter, token) =>
         {
             using var dynamoDb = ClientFactory.CreateDynamoDB();
@@ -106,14 +117,14 @@ public sealed class GetOrderAuditLogCommand : EnvironmentCmdlet
             var reader = new AuditLogReader(new S3AuditObjectStore(s3), new DynamoDbOrderTable(dynamoDb));
             var orders = await reader.FindOrdersByStatusAsync(stack.TableName, Status, since, until, token).ConfigureAwait(false);
             reporter.Verbose($"{orders.Count} order(s) are currently {Status} with an event between {since:o} and {until:o}.");
-            var quarantine = IncludeQuarantined
-                ? await reader.ReadQuarantineAsync(stack.AuditBucketName, new HashSet<string>(orders, StringComparer.Ordinal), token).ConfigureAwait(false)
-                : Array.Empty<AuditEntry>();
             for (var i = 0; i < orders.Count; i++)
             {
                 reporter.Progress(new OperationProgress(1, $"Reading audit logs of {Status} orders", $"{i} of {orders.Count} orders", i * 100 / orders.Count, orders[i]));
                 var entries = await reader.ReadOrderAsync(stack.AuditBucketName, orders[i], !Raw, token).ConfigureAwait(false);
-                foreach (var entry in entries.Concat(quarantine.Where(q => q.Record?.OrderId == orders[i])))
+                var quarantined = IncludeQuarantined
+                    ? await _quarantine.ForOrderAsync(reader, stack.AuditBucketName, orders[i], token).ConfigureAwait(false)
+                    : Array.Empty<AuditEntry>();
+                foreach (var entry in entries.Concat(quarantined))
                 {
                     reporter.Output(Raw ? entry.Json : entry.Record!);
                 }
@@ -141,7 +152,7 @@ public sealed class GetOrderAuditLogCommand : EnvironmentCmdlet
             return entries;
         }
 
-        var quarantined = await reader.ReadQuarantineAsync(stack.AuditBucketName, new HashSet<string>(StringComparer.Ordinal) { orderId }, token).ConfigureAwait(false);
+        var quarantined = await _quarantine.ForOrderAsync(reader, stack.AuditBucketName, orderId, token).ConfigureAwait(false);
         return entries.Concat(quarantined).ToList();
     }
 

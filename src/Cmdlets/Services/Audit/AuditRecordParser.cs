@@ -70,15 +70,34 @@ internal static class AuditRecordParser
         _ => null,
     };
 
-    private static OrderedDictionary ToOrdered(JsonElement element)
+    private static OrderedDictionary ToOrdered(JsonElement element) =>
+        Fill(new OrderedDictionary(HasNamesDifferingOnlyByCase(element) ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase), element);
+
+    private static OrderedDictionary Fill(OrderedDictionary map, JsonElement element)
     {
-        var map = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
         foreach (var property in element.EnumerateObject())
         {
             map[property.Name] = ToPowerShellValue(property.Value);
         }
 
         return map;
+    }
+
+    // DynamoDB attribute (and map key) names are case-sensitive: "status" and "Status" are two attributes. PowerShell users
+    // expect $image.status to find "Status", so maps compare case-insensitively unless that would merge two names.
+    private static bool HasNamesDifferingOnlyByCase(JsonElement element)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var exact = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (exact.Add(property.Name) && !names.Add(property.Name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // long when integral, decimal when it fits exactly, else the digits as text so nothing is rounded away.
@@ -107,13 +126,7 @@ internal static class AuditRecordParser
             return null;
         }
 
-        var map = new AuditImage(image.GetRawText());
-        foreach (var property in image.EnumerateObject())
-        {
-            map[property.Name] = ToPowerShellValue(property.Value);
-        }
-
-        return map;
+        return Fill(new AuditImage(image.GetRawText(), caseSensitiveKeys: HasNamesDifferingOnlyByCase(image)), image);
     }
 
     private static string? Text(JsonElement root, string name) =>

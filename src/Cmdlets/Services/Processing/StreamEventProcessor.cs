@@ -83,6 +83,7 @@ internal sealed class StreamEventProcessor
 
         var closed = !string.IsNullOrEmpty(shard.SequenceNumberRange?.EndingSequenceNumber);
         var iterator = _openIterators.TryGetValue(shardId, out var kept) ? kept : await StartIteratorAsync(streamArn, shardId, reporter, cancellationToken).ConfigureAwait(false);
+        var emptyPagesToStop = closed ? MaxEmptyPagesOnClosedShard : _options.Follow ? 1 : Math.Max(1, _options.EmptyPagesToDrainOpenShard);
         var emptyPages = 0;
         while (iterator is not null)
         {
@@ -99,8 +100,9 @@ internal sealed class StreamEventProcessor
 
             iterator = page.NextShardIterator;
             emptyPages = page.Records.Count == 0 ? emptyPages + 1 : 0;
-            // An open shard with nothing new is drained for now; a closed one is read until the service ends it.
-            if (page.Records.Count == 0 && (!closed || emptyPages >= MaxEmptyPagesOnClosedShard))
+            // An open shard is drained for now after a few empty pages in a row (the service can answer empty pages before
+            // later records); a closed one is read until the service ends it.
+            if (emptyPages >= emptyPagesToStop)
             {
                 break;
             }

@@ -18,6 +18,14 @@ internal sealed class StreamReaderOptions
     /// <summary>With follow: pause between passes over a stream that had nothing new.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Consecutive empty GetRecords pages after which an open shard counts as drained for this run. DynamoDB Streams can
+    /// answer empty pages before later records, so one empty page is not the end. With <see cref="Follow"/> one empty page
+    /// ends a pass, because the next pass reads on from the same iterator.
+    /// </summary>
+    public int EmptyPagesToDrainOpenShard { get; init; } = 3;
+
+    /// <summary>Where a shard without a usable checkpoint starts.</summary>
     public StreamStartingPosition StartingPosition { get; init; } = StreamStartingPosition.Checkpoint;
 
     /// <summary>Keep polling until cancelled instead of returning once the stream is drained.</summary>
