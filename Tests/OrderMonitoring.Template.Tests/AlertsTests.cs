@@ -34,6 +34,23 @@ public sealed class AlertsTests
     }
 
     [Fact]
+    public void Cloudwatch_may_use_the_key_only_for_this_stacks_alarms_in_this_account()
+    {
+        var condition = KeyStatementFor(p => (string?)p["Service"] == "cloudwatch.amazonaws.com")["Condition"]!;
+        Assert.True(IsRef(condition["StringEquals"]!["aws:SourceAccount"], "AWS::AccountId"));
+        var sourceArn = SubText(condition["ArnLike"]!["aws:SourceArn"])!;
+        const string alarmPrefix = "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:";
+        Assert.StartsWith(alarmPrefix, sourceArn, StringComparison.Ordinal);
+
+        // Every alarm of the stack must match, or its notifications would be dropped for want of the key.
+        var pattern = new System.Text.RegularExpressions.Regex(
+            "^" + System.Text.RegularExpressions.Regex.Escape(sourceArn.Substring(alarmPrefix.Length)).Replace("\\*", ".*", StringComparison.Ordinal) + "$");
+        var alarmNames = _template.ResourcesOfType("AWS::CloudWatch::Alarm").Select(a => SubText(a.Value["Properties"]!["AlarmName"])!).ToList();
+        Assert.NotEmpty(alarmNames);
+        Assert.All(alarmNames, name => Assert.Matches(pattern, name));
+    }
+
+    [Fact]
     public void Key_policy_lets_the_processor_role_encrypt()
     {
         var statement = KeyStatementFor(p => IsGetAtt(p["AWS"], "OrderProcessorLambdaRole", "Arn"));
