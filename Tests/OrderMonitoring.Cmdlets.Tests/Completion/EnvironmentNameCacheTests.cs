@@ -19,24 +19,25 @@ public sealed class EnvironmentNameCacheTests
         var calls = 0;
         var cache = new EnvironmentNameCache((_, _) => { calls++; return Task.FromResult(Stacks("dev", "prod")); });
 
-        Assert.Equal(["dev", "prod"], cache.Get(Moto, "a").Select(s => s.Environment));
-        Assert.Equal(["dev", "prod"], cache.Get(Moto, "a").Select(s => s.Environment));
+        Assert.Equal(["dev", "prod"], cache.Get("a", () => Moto).Select(s => s.Environment));
+        Assert.Equal(["dev", "prod"], cache.Get("a", () => Moto).Select(s => s.Environment));
         Assert.Equal(1, calls);
     }
 
     [Fact]
-    public void Another_identity_or_an_expired_entry_looks_up_again()
+    public async Task Another_identity_or_an_expired_entry_looks_up_again()
     {
         var now = new DateTime(2026, 11, 26, 0, 0, 0, DateTimeKind.Utc);
         var calls = 0;
         var cache = new EnvironmentNameCache((_, _) => { calls++; return Task.FromResult(Stacks("dev")); }, () => now);
 
-        cache.Get(Moto, "a");
-        cache.Get(Moto, "b");
+        cache.Get("a", () => Moto);
+        cache.Get("b", () => Moto);
         Assert.Equal(2, calls);
 
         now += EnvironmentNameCache.TimeToLive + TimeSpan.FromSeconds(1);
-        cache.Get(Moto, "a");
+        cache.Get("a", () => Moto);
+        await cache.FetchOf("a")!;
         Assert.Equal(3, calls);
     }
 
@@ -52,8 +53,8 @@ public sealed class EnvironmentNameCacheTests
                 : Task.FromResult(Stacks("dev"));
         });
 
-        Assert.Empty(cache.Get(Moto, "a"));
-        Assert.Equal(["dev"], cache.Get(Moto, "a").Select(s => s.Environment));
+        Assert.Empty(cache.Get("a", () => Moto));
+        Assert.Equal(["dev"], cache.Get("a", () => Moto).Select(s => s.Environment));
     }
 
     [Fact]
@@ -63,11 +64,40 @@ public sealed class EnvironmentNameCacheTests
         var calls = 0;
         var cache = new EnvironmentNameCache((_, _) => { calls++; return answer.Task; });
 
-        Assert.Empty(cache.Get(Moto, "a"));
+        Assert.Empty(cache.Get("a", () => Moto));
         answer.SetResult(Stacks("prod"));
-        await answer.Task;
+        await cache.FetchOf("a")!;
 
-        Assert.Equal(["prod"], cache.Get(Moto, "a").Select(s => s.Environment));
+        Assert.Equal(["prod"], cache.Get("a", () => Moto).Select(s => s.Environment));
         Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task An_expired_entry_offers_its_names_while_the_refresh_runs_then_the_new_ones()
+    {
+        var now = new DateTime(2026, 11, 26, 0, 0, 0, DateTimeKind.Utc);
+        var refresh = new TaskCompletionSource<IReadOnlyList<KnownStack>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        var cache = new EnvironmentNameCache((_, _) => ++calls == 1 ? Task.FromResult(Stacks("dev")) : refresh.Task, () => now);
+        Assert.Equal(["dev"], cache.Get("a", () => Moto).Select(s => s.Environment));
+
+        now += EnvironmentNameCache.TimeToLive + TimeSpan.FromSeconds(1);
+        Assert.Equal(["dev"], cache.Get("a", () => Moto).Select(s => s.Environment));
+        refresh.SetResult(Stacks("dev", "prod"));
+        await cache.FetchOf("a")!;
+
+        Assert.Equal(["dev", "prod"], cache.Get("a", () => Moto).Select(s => s.Environment));
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public void A_connection_that_cannot_be_resolved_offers_nothing_and_is_resolved_in_the_fetch()
+    {
+        var listed = 0;
+        var cache = new EnvironmentNameCache((_, _) => { listed++; return Task.FromResult(Stacks("dev")); });
+
+        Assert.Empty(cache.Get("no-region", () => throw new AwsConfigurationException("No AWS region is set.")));
+        Assert.Equal(0, listed);
+        Assert.Equal(["dev"], cache.Get("no-region", () => Moto).Select(s => s.Environment));
     }
 }

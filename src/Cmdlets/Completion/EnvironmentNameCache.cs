@@ -6,7 +6,7 @@ namespace OrderMonitoring.Cmdlets.Completion;
 
 /// <summary>
 /// A deliberate process-wide cache of the order-monitoring stacks per connection (region, endpoint, credentials),
-/// kept for <see cref="TimeToLive"/>. A lookup waits at most <see cref="WaitBudget"/>; a slower answer lands in the
+/// kept for <see cref="TimeToLive"/> and then refreshed in the background. A lookup waits at most <see cref="WaitBudget"/>; a slower answer lands in the
 /// cache for the next Tab press instead of holding the prompt.
 /// </summary>
 internal sealed class EnvironmentNameCache
@@ -27,15 +27,23 @@ internal sealed class EnvironmentNameCache
     /// <summary>The cache the completer uses: stacks listed through CloudFormation.</summary>
     public static EnvironmentNameCache Shared { get; } = new(ListStacksAsync);
 
-    /// <summary>The stacks for this connection: cached, fetched within the budget, or none yet.</summary>
-    public IReadOnlyList<KnownStack> Get(AwsConnection connection, string identity)
+    /// <summary>
+    /// The stacks for the connection <paramref name="key"/> names: cached, fetched within the budget, or none yet. The
+    /// connection is resolved inside the fetch, because resolving credentials may call SSO or an instance endpoint and
+    /// must not hold the prompt either. An expired entry is refreshed in the background while its names are offered.
+    /// </summary>
+    public IReadOnlyList<KnownStack> Get(string key, Func<AwsConnection> connect)
     {
-        var key = string.Join("|", connection.Region.SystemName, connection.EndpointFor(AwsServiceIds.CloudFormation)?.ToString() ?? string.Empty, identity);
         var now = _clock();
         var entry = _entries.AddOrUpdate(
             key,
-            _ => Fetch(connection, now),
-            (_, existing) => existing.IsStale(now) && existing.Task.IsCompleted ? Fetch(connection, now) : existing);
+            _ => Fetch(connect, now, previous: null),
+            (_, existing) => existing.IsStale(now) && existing.Task.IsCompleted ? Fetch(connect, now, existing.Answer) : existing);
+
+        if (!entry.Task.IsCompleted && entry.Previous is { } previous)
+        {
+            return previous;
+        }
 
         // IArgumentCompleter is synchronous: this bounded wait is the one place the module blocks on a task.
         // It never deadlocks (the fetch runs on the thread pool with ConfigureAwait(false)) and never outlasts the budget.
@@ -48,18 +56,21 @@ internal sealed class EnvironmentNameCache
         }
         catch (AggregateException)
         {
-            // A failed lookup (no credentials, endpoint down) offers nothing; the next Tab after the TTL tries again.
+            // A failed lookup (no credentials, endpoint down) offers nothing; the next Tab tries again.
         }
 
-        return entry.Task.Status == TaskStatus.RanToCompletion ? entry.Task.GetAwaiter().GetResult() : Array.Empty<KnownStack>();
+        return entry.Answer ?? Array.Empty<KnownStack>();
     }
 
-    private Entry Fetch(AwsConnection connection, DateTime now)
+    /// <summary>The latest fetch for a key (for tests that must wait for a background refresh).</summary>
+    internal Task? FetchOf(string key) => _entries.TryGetValue(key, out var entry) ? entry.Task : null;
+
+    private Entry Fetch(Func<AwsConnection> connect, DateTime now, IReadOnlyList<KnownStack>? previous)
     {
         var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var task = Task.Run(() => _list(connection, cancellation.Token));
+        var task = Task.Run(() => _list(connect(), cancellation.Token));
         _ = task.ContinueWith(_ => cancellation.Dispose(), TaskScheduler.Default);
-        return new Entry(now, task);
+        return new Entry(now, task, previous);
     }
 
     private static async Task<IReadOnlyList<KnownStack>> ListStacksAsync(AwsConnection connection, CancellationToken cancellationToken)
@@ -71,15 +82,22 @@ internal sealed class EnvironmentNameCache
 
     private sealed class Entry
     {
-        public Entry(DateTime fetchedAt, Task<IReadOnlyList<KnownStack>> task)
+        public Entry(DateTime fetchedAt, Task<IReadOnlyList<KnownStack>> task, IReadOnlyList<KnownStack>? previous)
         {
             FetchedAt = fetchedAt;
             Task = task;
+            Previous = previous;
         }
 
         public DateTime FetchedAt { get; }
 
         public Task<IReadOnlyList<KnownStack>> Task { get; }
+
+        /// <summary>The names of the expired entry this one refreshes, offered until the refresh completes.</summary>
+        public IReadOnlyList<KnownStack>? Previous { get; }
+
+        /// <summary>The fetched names once the fetch succeeded, else the previous ones (if any).</summary>
+        public IReadOnlyList<KnownStack>? Answer => Task.Status == TaskStatus.RanToCompletion ? Task.GetAwaiter().GetResult() : Previous;
 
         public bool IsStale(DateTime now) => now - FetchedAt > TimeToLive || Task.IsFaulted || Task.IsCanceled;
     }
