@@ -92,6 +92,28 @@ public sealed class StackDeployerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_timeout_bounds_the_whole_deployment_not_each_step()
+    {
+        var start = _now;
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_IN_PROGRESS"); // stays in progress forever
+        _cloudFormation.ChangeSetStatus = "CREATE_PENDING";
+        var polls = 0;
+
+        // The change set takes 6 of the 10 s (fake clock); following the execution gets the 4 s left, not 10 more.
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(() => Deployer(onPoll: () =>
+        {
+            if (++polls == 3)
+            {
+                _cloudFormation.ChangeSetStatus = "CREATE_COMPLETE";
+            }
+        }).DeployAsync(Request(timeout: TimeSpan.FromSeconds(10)), _reporter, CancellationToken.None));
+
+        Assert.Equal("StackOperationTimedOut", error.ErrorId);
+        Assert.InRange(_now - start, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12));
+    }
+
+    [Fact]
     public async Task Events_are_paged_back_to_the_boundary_and_reported_oldest_first()
     {
         _cloudFormation.EventPageSize = 2;

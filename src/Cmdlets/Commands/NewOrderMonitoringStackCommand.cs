@@ -29,7 +29,7 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
     [ValidatePattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
     public string? ArtifactBucketName { get; set; }
 
-    /// <summary>How long to follow the deployment (default 1800 s); the operation continues in AWS after that.</summary>
+    /// <summary>How long the whole deployment may take (default 1800 s); the operation continues in AWS after that.</summary>
     [Parameter]
     [ValidateRange(1, 86400)]
     public int TimeoutSeconds { get; set; } = 1800;

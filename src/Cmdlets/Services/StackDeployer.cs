@@ -43,7 +43,11 @@ internal sealed class StackDeployer
 
     public async Task<DeployOutcome> DeployAsync(DeployRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var existing = await PrepareExistingAsync(request, reporter, cancellationToken).ConfigureAwait(false);
+        // -TimeoutSeconds bounds the whole deployment: replacing a failed stack, computing the change set and following
+        // the execution share one deadline.
+        var deadline = _timing.Now() + request.Timeout;
+        TimeSpan Left() => deadline > _timing.Now() ? deadline - _timing.Now() : TimeSpan.Zero;
+        var existing = await PrepareExistingAsync(request, Left(), reporter, cancellationToken).ConfigureAwait(false);
         var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
         await _artifacts.EnsureBucketAsync(bucket, reporter, cancellationToken).ConfigureAwait(false);
         var codeKey = await UploadAsync(bucket, "processor", request.ProcessorZipPath, reporter, cancellationToken).ConfigureAwait(false);
@@ -51,7 +55,7 @@ internal sealed class StackDeployer
 
         var changeSet = BuildChangeSet(request, existing, bucket, codeKey);
         changeSet.TemplateURL = TemplateUrl(_region, bucket, templateKey);
-        var prepared = await _changeSets.CreateAsync(changeSet, request.Timeout, reporter, cancellationToken).ConfigureAwait(false);
+        var prepared = await _changeSets.CreateAsync(changeSet, Left(), reporter, cancellationToken).ConfigureAwait(false);
         if (!prepared.HasChanges)
         {
             if (prepared.Id is not null)
@@ -82,7 +86,7 @@ internal sealed class StackDeployer
             cancellationToken).ConfigureAwait(false);
         reporter.Verbose($"Executing {changeSet.ChangeSetType} change set with {prepared.Changes.Count} resource changes.");
 
-        var result = await _watcher.WatchAsync(stackId, boundary, prepared.Changes.Count, $"Deploying {request.StackName}", request.Timeout,
+        var result = await _watcher.WatchAsync(stackId, boundary, prepared.Changes.Count, $"Deploying {request.StackName}", Left(),
             reporter, cancellationToken).ConfigureAwait(false);
         if (result.Stack is { } final && StackStatuses.IsSuccess(final.StackStatus))
         {
@@ -190,7 +194,7 @@ internal sealed class StackDeployer
         ResourceType = "AWS::CloudFormation::Stack",
     };
 
-    private async Task<CfnStack?> PrepareExistingAsync(DeployRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    private async Task<CfnStack?> PrepareExistingAsync(DeployRequest request, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var existing = await _reader.DescribeAsync(request.StackName, cancellationToken).ConfigureAwait(false);
         if (existing is null)
@@ -216,7 +220,7 @@ internal sealed class StackDeployer
         }
 
         reporter.Warning($"Stack {request.StackName} is in ROLLBACK_COMPLETE from an earlier failed create; deleting it to create it anew (-Force).");
-        await new StackRemover(_cloudFormation, _watcher).RemoveAsync(existing, request.Timeout, reporter, cancellationToken).ConfigureAwait(false);
+        await new StackRemover(_cloudFormation, _watcher).RemoveAsync(existing, timeout, reporter, cancellationToken).ConfigureAwait(false);
         return null;
     }
 
