@@ -40,6 +40,8 @@ public sealed class FunctionTests
     [Theory]
     [InlineData("""{"detail-type":"Scheduled Event"}""", "no \"Records\" array")]
     [InlineData("""{"Records":[{"eventSource":"aws:sqs","body":"x"}]}""", "eventSource 'aws:sqs'")]
+    [InlineData("""{"Records":{}}""", "no \"Records\" array")]
+    [InlineData("""{"Records":["x",{"eventName":"INSERT"}]}""", "record 0: the record is a JSON string")]
     [InlineData("""[1,2]""", "not a JSON object")]
     [InlineData("""not json""", "not a JSON object")]
     public async Task Anything_but_a_stream_event_fails_the_invocation_clearly(string eventJson, string expected)
