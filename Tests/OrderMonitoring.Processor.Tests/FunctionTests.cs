@@ -40,6 +40,8 @@ public sealed class FunctionTests
     [Theory]
     [InlineData("""{"detail-type":"Scheduled Event"}""", "no \"Records\" array")]
     [InlineData("""{"Records":[{"eventSource":"aws:sqs","body":"x"}]}""", "eventSource 'aws:sqs'")]
+    [InlineData("""{"Records":{}}""", "no \"Records\" array")]
+    [InlineData("""{"Records":["x",{"eventName":"INSERT"}]}""", "record 0: the record is a JSON string")]
     [InlineData("""[1,2]""", "not a JSON object")]
     [InlineData("""not json""", "not a JSON object")]
     public async Task Anything_but_a_stream_event_fails_the_invocation_clearly(string eventJson, string expected)
@@ -70,5 +72,43 @@ public sealed class FunctionTests
         variables["MAX_CONCURRENCY"] = null;
         variables["AUDIT_BUCKET_NAME"] = "";
         Assert.Contains("AUDIT_BUCKET_NAME", Assert.Throws<InvalidOperationException>(() => FunctionSettings.FromEnvironment(name => variables.GetValueOrDefault(name))).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(" 8", 8)]
+    [InlineData("8 ", 8)]
+    [InlineData("\t32\r\n", 32)]
+    [InlineData("   ", 16)]
+    public void Whitespace_around_MAX_CONCURRENCY_is_ignored_like_around_the_other_settings(string text, int expected)
+    {
+        var variables = new Dictionary<string, string?>
+        {
+            ["AUDIT_BUCKET_NAME"] = " audit-bucket\n",
+            ["SNS_TOPIC_ARN"] = "arn:aws:sns:us-east-1:123456789012:alerts",
+            ["ENVIRONMENT_SUFFIX"] = " prod\t",
+            ["LOG_LEVEL"] = " warn ",
+            ["MAX_CONCURRENCY"] = text,
+        };
+
+        var settings = FunctionSettings.FromEnvironment(name => variables.GetValueOrDefault(name));
+
+        Assert.Equal((expected, "audit-bucket", "prod", Observability.ProcessorLogLevel.Warn), (settings.MaxConcurrency, settings.AuditBucketName, settings.Environment, settings.LogLevel));
+    }
+
+    [Theory]
+    [InlineData("eight")]
+    [InlineData(" 4 4 ")]
+    [InlineData("+4")]
+    [InlineData("-1")]
+    [InlineData("0")]
+    [InlineData("2147483648")]
+    public void An_invalid_MAX_CONCURRENCY_fails_naming_the_variable_and_the_value(string text)
+    {
+        var variables = new Dictionary<string, string?> { ["AUDIT_BUCKET_NAME"] = "b", ["SNS_TOPIC_ARN"] = "t", ["MAX_CONCURRENCY"] = text };
+
+        var error = Assert.Throws<InvalidOperationException>(() => FunctionSettings.FromEnvironment(name => variables.GetValueOrDefault(name)));
+
+        Assert.Contains("MAX_CONCURRENCY", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{text}'", error.Message, StringComparison.Ordinal);
     }
 }

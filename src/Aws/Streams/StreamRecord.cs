@@ -48,6 +48,28 @@ public sealed class StreamRecord
     /// <summary>Members this type does not model, kept so a record can be stored whole (e.g. in quarantine).</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? AdditionalMembers { get; set; }
+
+    /// <summary>
+    /// Set when the record as received cannot be processed as a stream record (see <see cref="StreamRecordJson.Read"/>);
+    /// the other members then hold only what could still be read, for logs, keys and alerts.
+    /// </summary>
+    [JsonIgnore]
+    public StreamRecordDefect? Defect { get; set; }
+}
+
+/// <summary>Why a received record is not a usable stream record, with its text exactly as received.</summary>
+public sealed class StreamRecordDefect
+{
+    public StreamRecordDefect(string receivedJson, string reason)
+    {
+        ReceivedJson = receivedJson;
+        Reason = reason;
+    }
+
+    /// <summary>The record's JSON text as it came, so it can be stored whole.</summary>
+    public string ReceivedJson { get; }
+
+    public string Reason { get; }
 }
 
 /// <summary>The <c>dynamodb</c> part of a stream record.</summary>

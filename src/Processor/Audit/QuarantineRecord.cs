@@ -43,7 +43,8 @@ public sealed class QuarantineRecord
     public string? OrderId { get; }
 
     internal static QuarantineRecord Create(StreamRecord record, string reason, string environment, DateTimeOffset at, string? orderId) =>
-        new(record, reason, JsonSerializer.Serialize(record, RecordOptions), environment, at, orderId);
+        // A record with a defect is kept as it came: re-serializing would drop exactly what made it unreadable.
+        new(record, reason, record.Defect?.ReceivedJson ?? JsonSerializer.Serialize(record, RecordOptions), environment, at, orderId);
 
     /// <summary>The JSON document stored in S3.</summary>
     public string ToJson() => JsonOutput.Write(writer => Write(writer, includeRecord: true));

@@ -26,6 +26,12 @@ internal static class StreamRecordReader
     public static ReadOutcome Read(StreamRecord record, string environment, DateTimeOffset processedAt)
     {
         var orderId = TryReadOrderId(record);
+        if (record.Defect is { } defect)
+        {
+            // Retrying cannot change how the record was sent, so it is never reported for redelivery.
+            return new ReadOutcome { Quarantine = QuarantineRecord.Create(record, defect.Reason, environment, processedAt, orderId), OrderId = orderId };
+        }
+
         try
         {
             return new ReadOutcome { Audit = ReadAudit(record, environment, processedAt), OrderId = orderId };

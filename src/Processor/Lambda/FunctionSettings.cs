@@ -21,22 +21,28 @@ public sealed class FunctionSettings
     public static FunctionSettings FromEnvironment(Func<string, string?>? read = null)
     {
         read ??= System.Environment.GetEnvironmentVariable;
-        var concurrencyText = read("MAX_CONCURRENCY");
-        var concurrency = 16;
-        if (!string.IsNullOrWhiteSpace(concurrencyText)
-            && (!int.TryParse(concurrencyText, NumberStyles.None, CultureInfo.InvariantCulture, out concurrency) || concurrency < 1))
-        {
-            throw new InvalidOperationException($"MAX_CONCURRENCY must be a whole number of at least 1, not '{concurrencyText}'.");
-        }
-
+        // Every value is trimmed, as LOG_LEVEL always was: stray whitespace from a console or template edit must not
+        // stop a function that would otherwise run; an unset or blank optional value means its default.
         return new FunctionSettings
         {
             AuditBucketName = Required(read, "AUDIT_BUCKET_NAME"),
             AlertTopicArn = Required(read, "SNS_TOPIC_ARN"),
-            Environment = read("ENVIRONMENT_SUFFIX") is { Length: > 0 } environment ? environment : "unknown",
+            Environment = Optional(read, "ENVIRONMENT_SUFFIX") ?? "unknown",
             LogLevel = JsonLogger.ParseLevel(read("LOG_LEVEL")),
-            MaxConcurrency = concurrency,
+            MaxConcurrency = ReadConcurrency(read),
         };
+    }
+
+    private static int ReadConcurrency(Func<string, string?> read)
+    {
+        if (Optional(read, "MAX_CONCURRENCY") is not { } text)
+        {
+            return 16;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var concurrency) && concurrency >= 1
+            ? concurrency
+            : throw new InvalidOperationException($"The environment variable MAX_CONCURRENCY must be a whole number of at least 1, not '{read("MAX_CONCURRENCY")}'.");
     }
 
     /// <summary>The batch processor options these settings mean (logging to stdout).</summary>
@@ -48,7 +54,10 @@ public sealed class FunctionSettings
     };
 
     private static string Required(Func<string, string?> read, string name) =>
-        read(name) is { Length: > 0 } value && value.Trim().Length > 0
-            ? value.Trim()
-            : throw new InvalidOperationException($"The environment variable {name} is not set; the function cannot run without it.");
+        Optional(read, name)
+            ?? throw new InvalidOperationException($"The environment variable {name} is not set; the function cannot run without it.");
+
+    /// <summary>The trimmed value, or null when unset or blank.</summary>
+    private static string? Optional(Func<string, string?> read, string name) =>
+        read(name)?.Trim() is { Length: > 0 } value ? value : null;
 }
