@@ -155,6 +155,7 @@ public sealed class StreamEventFileTests
     [InlineData("""{"Foo":1}""", "no \"Records\"")]
     [InlineData("""{"Records":[{"eventSource":"aws:sqs"}]}""", "aws:sqs")]
     [InlineData("""{"Records":[null]}""", "record 0")]
+    [InlineData("""{"Records":[{"eventSource":"aws:dynamodb","eventName":"INSERT","dynamodb":{"SequenceNumber":"1"}},{"eventSource":"aws:dynamodb","eventName":"INSERT","dynamodb":{"SequenceNumber":"2","SizeBytes":"60"}}]}""", "Record 2 of 2")]
     public void Rejects_anything_else_before_processing(string json, string reason)
     {
         var error = Assert.Throws<OrderMonitoringException>(() => StreamEventFile.Parse("e.json", json));

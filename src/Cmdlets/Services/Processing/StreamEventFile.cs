@@ -23,6 +23,14 @@ internal static class StreamEventFile
             throw NotAStreamEvent(path, invalid.Message, invalid);
         }
 
+        // The Lambda quarantines a record it cannot read, because a live stream cannot be corrected; a file can, so a
+        // record no stream would send is refused before anything is written.
+        var defective = records.Select((record, index) => (record.Defect, Index: index)).FirstOrDefault(r => r.Defect is not null);
+        if (defective.Defect is { } defect)
+        {
+            throw NotAStreamEvent(path, $"Record {defective.Index + 1} of {records.Count} is not a DynamoDB stream record: {defect.Reason}.", null);
+        }
+
         // Two records with one sequence number would share one audit key, and the later would replace the earlier.
         var repeated = records
             .Select(record => record.Dynamodb?.SequenceNumber)
