@@ -167,6 +167,19 @@ Describe 'Bad input as a new user tries it' {
         $script:Bad = @{ Environment = 'ordersbad' } + $Aws
         $null = New-OrderMonitoringStack @Bad -ProcessorTrigger External
         $script:BadBucket = Get-StackResourceId -Factory $Factory -StackName 'order-monitoring-ordersbad' -LogicalId AuditLogsBucket
+        $script:BadTable = Get-StackResourceId -Factory $Factory -StackName 'order-monitoring-ordersbad' -LogicalId OrderEventsTable
+        # The order ids stored in the table (one scan; the table holds only this Describe's few orders).
+        function script:Get-StoredOrderId {
+            $dynamo = $Factory.CreateDynamoDB()
+            $request = [Amazon.DynamoDBv2.Model.ScanRequest]@{ TableName = $BadTable }
+            $ids = [System.Collections.Generic.List[string]]::new()
+            do {
+                $page = $dynamo.ScanAsync($request).GetAwaiter().GetResult()
+                foreach ($item in $page.Items) { $ids.Add($item['orderId'].S) }
+                $request.ExclusiveStartKey = $page.LastEvaluatedKey
+            } while ($page.LastEvaluatedKey -and $page.LastEvaluatedKey.Count -gt 0)
+            $ids
+        }
     }
 
     It 'names an unknown environment before writing' {
@@ -199,6 +212,60 @@ Describe 'Bad input as a new user tries it' {
         $out.OrderId | Should -Be @('ORD-CSV-1', 'ORD-CSV-2')
         $out[1].Timestamp | Should -Be 1767225600001
         $out[1].Status | Should -Be 'FAILED'
+    }
+
+    It 'refuses a blank status, a timestamp past 9999 and -Attribute values it cannot store as they are, before writing' {
+        $err = { Send-TestOrderEvent @Bad -OrderId 'ORD-BLANK' -Status ' ' -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+        $err.Exception.Message | Should -BeLike '*blank status*'
+        $err = { Send-TestOrderEvent @Bad -OrderId 'ORD-9999' -Timestamp 253402300800000 -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+        $err = { Send-TestOrderEvent @Bad -OrderId 'ORD-OWN' -Attribute @{ status = 'FAILED' } -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'AttributeInvalid,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -BeLike "*'status'*-Status*"
+        $err = { Send-TestOrderEvent @Bad -OrderId 'ORD-NAN' -Attribute @{ score = [double]::NaN } -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'AttributeInvalid,*'
+        $err.Exception.Message | Should -BeLike "*'score'*finite*"
+        $stored = @(Get-StoredOrderId)
+        foreach ($id in 'ORD-BLANK', 'ORD-9999', 'ORD-OWN', 'ORD-NAN') { $stored | Should -Not -Contain $id }
+    }
+
+    It 'outputs what a failed batch call did not prevent, then names the events it did not write' {
+        # Event 26 is larger than DynamoDB's 400 KB item limit, so the call carrying it fails with a ValidationException.
+        $rows = 1..60 | ForEach-Object {
+            $attribute = if ($_ -eq 26) { @{ blob = 'x' * 410000 } } else { @{ n = $_ } }
+            [pscustomobject]@{ OrderId = "ORD-PART-$_"; Timestamp = 1767225600000 + $_; Attribute = $attribute }
+        }
+        $all = @($rows | Send-TestOrderEvent @Bad -ErrorAction Continue -WarningVariable warns -WarningAction SilentlyContinue 2>&1)
+        $out = @($all | Where-Object { $_ -is [OrderMonitoring.OrderEventResult] })
+        $errors = @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $errors | Should -HaveCount 1
+        $all[-1] | Should -BeOfType ([System.Management.Automation.ErrorRecord]) # the written events come first
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'OrderWriteIncomplete,*'
+        $errors[0].Exception.Message | Should -BeLike "Wrote $($out.Count) of 60 order event(s)*$(60 - $out.Count) were not written (order 'ORD-PART-26'*ValidationException*"
+        $out.OrderId | Should -Not -Contain 'ORD-PART-26'
+        foreach ($i in 1..25) { $out.OrderId | Should -Contain "ORD-PART-$i" }
+        "$warns" | Should -BeLike "*$(60 - $out.Count) of 60*not written*"
+        # The output is exactly what the table holds of these events.
+        @(Get-StoredOrderId | Where-Object { $_ -like 'ORD-PART-*' } | Sort-Object) | Should -Be @($out.OrderId | Sort-Object)
+    }
+
+    It 'with -Wait outputs the audited events and names the ones whose audit object did not appear' {
+        $null = Send-TestOrderEvent @Bad -OrderId 'ORD-WAIT-1' -Timestamp 1767225600000
+        $null = Invoke-OrderEventProcessor @Bad -FromStream -WarningAction SilentlyContinue
+        $rows = @(
+            [pscustomobject]@{ OrderId = 'ORD-WAIT-1'; Timestamp = 1767225600000 } # already audited
+            [pscustomobject]@{ OrderId = 'ORD-WAIT-2'; Timestamp = 1767225600000 } # the processor does not run again
+        )
+        $all = @($rows | Send-TestOrderEvent @Bad -Wait -TimeoutSeconds 1 -ErrorAction Continue 2>&1)
+        $all | Should -HaveCount 2
+        $all[0].OrderId | Should -Be 'ORD-WAIT-1'
+        $all[0].AuditKey | Should -BeLike '*ORD-WAIT-1*'
+        $all[0].AuditLatency | Should -BeOfType ([TimeSpan])
+        $all[1].FullyQualifiedErrorId | Should -BeLike 'AuditTimeout,*'
+        $all[1].Exception.Message | Should -BeLike "2 event(s) were written, but for 1 of them*'ORD-WAIT-2'*"
+        $all[1].Exception.Message | Should -Not -BeLike "*'ORD-WAIT-1'*"
     }
 
     It 'rejects a negative count at binding' {

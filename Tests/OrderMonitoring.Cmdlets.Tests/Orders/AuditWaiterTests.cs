@@ -42,4 +42,41 @@ public sealed class AuditWaiterTests
 
         Assert.Null(Assert.Single(arrivals));
     }
+
+    [Fact]
+    public async Task Checks_several_orders_at_once_within_the_bound()
+    {
+        var store = new FakeAuditStore { ListDelay = TimeSpan.FromMilliseconds(5) };
+        var events = Enumerable.Range(0, 40).Select(i => new OrderEvent { OrderId = $"ORD-{i}", Timestamp = i, Status = "PENDING" }).ToList();
+        foreach (var e in events)
+        {
+            store.Objects[AuditKey.ForRecord(e.OrderId, "1")] = Audit(e.OrderId, e.Timestamp, e.Status);
+        }
+
+        var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1), maxParallelOrders: 8)
+            .WaitAsync("b", events, Stopwatch.StartNew(), TimeSpan.FromMinutes(1), NullOperationReporter.Instance, default);
+
+        Assert.All(arrivals, a => Assert.NotNull(a));
+        Assert.Equal(events.Select(e => AuditKey.ForRecord(e.OrderId, "1")), arrivals.Select(a => a!.Key));
+        Assert.Equal(40, store.ListCalls);
+        Assert.InRange(store.MaxListsInFlight, 2, 8);
+    }
+
+    [Fact]
+    public async Task Reports_the_events_that_arrived_and_leaves_the_others_null()
+    {
+        var store = new FakeAuditStore();
+        store.Objects[AuditKey.ForRecord("A", "5")] = Audit("A", 1, "PENDING");
+        var events = new[]
+        {
+            new OrderEvent { OrderId = "A", Timestamp = 1, Status = "PENDING" },
+            new OrderEvent { OrderId = "B", Timestamp = 2, Status = "PENDING" },
+        };
+
+        var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1))
+            .WaitAsync("b", events, Stopwatch.StartNew(), TimeSpan.FromMilliseconds(20), NullOperationReporter.Instance, default);
+
+        Assert.Equal(AuditKey.ForRecord("A", "5"), arrivals[0]!.Key);
+        Assert.Null(arrivals[1]);
+    }
 }

@@ -21,6 +21,24 @@ internal sealed class FakeOrderTable : IOrderTable
 
     public int MaxObservedInFlight { get; private set; }
 
+    /// <summary>Calls that have started and not yet ended (0 once the writer has finished every call).</summary>
+    public int InFlight
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inFlight;
+            }
+        }
+    }
+
+    /// <summary>Makes a call throw (as a service error would) when it returns an exception for the batch; nothing of that call is stored.</summary>
+    public Func<IReadOnlyList<OrderEvent>, Exception?>? FailWith { get; set; }
+
+    /// <summary>Awaited by every call that does not fail, before it stores anything (to hold calls in flight).</summary>
+    public Func<CancellationToken, Task>? Hold { get; set; }
+
     /// <summary>How many calls leave the last item of the batch unprocessed.</summary>
     public int RefuseLastItemTimes { get; set; }
 
@@ -39,10 +57,29 @@ internal sealed class FakeOrderTable : IOrderTable
             BatchSizes.Add(events.Count);
         }
 
-        await Task.Delay(5, cancellationToken);
+        try
+        {
+            await Task.Delay(5, cancellationToken);
+            if (FailWith?.Invoke(events) is { } failure)
+            {
+                throw failure;
+            }
+
+            if (Hold is not null)
+            {
+                await Hold(cancellationToken);
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _inFlight--;
+            }
+        }
+
         lock (_gate)
         {
-            _inFlight--;
             if (events.Select(e => e.ItemKey).Distinct().Count() != events.Count)
             {
                 throw new InvalidOperationException("Provided list of item keys contains duplicates");
@@ -77,21 +114,82 @@ internal sealed class FakeAuditStore : IAuditObjectStore
 
     public ConcurrentBag<string> Reads { get; } = new();
 
-    public int ListCalls { get; private set; }
+    private readonly object _listGate = new();
+    private int _listCalls;
+    private int _listsInFlight;
+    private int _maxListsInFlight;
 
-    public Task<KeyPage> ListAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken)
+    public int ListCalls
     {
-        ListCalls++;
-        var keys = Objects.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
+        get
+        {
+            lock (_listGate)
+            {
+                return _listCalls;
+            }
+        }
+    }
+
+    /// <summary>The most listings that ran at the same time.</summary>
+    public int MaxListsInFlight
+    {
+        get
+        {
+            lock (_listGate)
+            {
+                return _maxListsInFlight;
+            }
+        }
+    }
+
+    /// <summary>A pause inside each listing, so concurrent listings overlap.</summary>
+    public TimeSpan ListDelay { get; set; }
+
+    public async Task<KeyPage> ListAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken)
+    {
+        lock (_listGate)
+        {
+            _listCalls++;
+            _listsInFlight++;
+            _maxListsInFlight = Math.Max(_maxListsInFlight, _listsInFlight);
+        }
+
+        try
+        {
+            if (ListDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(ListDelay, cancellationToken);
+            }
+
+            return List(prefix, continuationToken);
+        }
+        finally
+        {
+            lock (_listGate)
+            {
+                _listsInFlight--;
+            }
+        }
+    }
+
+    private KeyPage List(string prefix, string? continuationToken)
+    {
+        lock (Objects)
+        {
+            var keys = Objects.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
             .Where(k => continuationToken is null || string.CompareOrdinal(k, continuationToken) > 0).Take(PageSize + 1).ToList();
-        var page = keys.Take(PageSize).ToList();
-        return Task.FromResult(new KeyPage(page, keys.Count > PageSize ? page[page.Count - 1] : null));
+            var page = keys.Take(PageSize).ToList();
+            return new KeyPage(page, keys.Count > PageSize ? page[page.Count - 1] : null);
+        }
     }
 
     public Task<string?> ReadAsync(string bucketName, string key, CancellationToken cancellationToken)
     {
         Reads.Add(key);
-        return Task.FromResult(Objects.TryGetValue(key, out var json) ? json : null);
+        lock (Objects)
+        {
+            return Task.FromResult(Objects.TryGetValue(key, out var json) ? json : null);
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+using Amazon.DynamoDBv2;
 using OrderMonitoring.Cmdlets.Infrastructure;
 using OrderMonitoring.Cmdlets.Services.Orders;
 
@@ -45,12 +46,110 @@ public sealed class OrderEventWriterTests
         var table = new FakeOrderTable { RefuseLastItemTimes = 100 };
         var events = new[] { Event("ORD-1"), Event("ORD-2") };
 
-        var error = await Assert.ThrowsAsync<OrderMonitoringException>(() =>
-            new OrderEventWriter(table, new OrderWriteOptions { MaxAttempts = 3 }, NoDelay).WriteAsync("t", events, NullOperationReporter.Instance, default));
+        var outcome = await new OrderEventWriter(table, new OrderWriteOptions { MaxAttempts = 3 }, NoDelay).WriteAsync("t", events, NullOperationReporter.Instance, default);
 
+        Assert.Equal(new[] { "ORD-1" }, outcome.Written.Select(e => e.OrderId));
+        Assert.Equal(new[] { "ORD-2" }, outcome.NotWritten.Select(e => e.OrderId));
+        var error = outcome.ToError("t");
         Assert.Equal("OrderWriteIncomplete", error.ErrorId);
-        Assert.Contains("ORD-2", error.Message);
-        Assert.Contains("other events were written", error.Message);
+        Assert.Contains("Wrote 1 of 2", error.Message);
+        Assert.Contains("'ORD-2'", error.Message);
+        Assert.Contains("unprocessed after 3 attempts", error.Message);
+        Assert.Contains("throttling", error.RecommendedAction);
+    }
+
+    [Fact]
+    public async Task Stops_at_the_first_failed_call_finishes_the_calls_in_flight_and_names_what_was_not_written()
+    {
+        var secondFailed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var table = new FakeOrderTable
+        {
+            FailWith = batch =>
+            {
+                if (batch[0].OrderId != "ORD-25")
+                {
+                    return null;
+                }
+
+                secondFailed.TrySetResult(true);
+                return new AmazonDynamoDBException("One or more parameter values were invalid") { ErrorCode = "ValidationException" };
+            },
+            // The first call is still running when the second fails; it ends only a while later, so a writer that
+            // does not wait for it returns before its items are stored.
+            Hold = async token =>
+            {
+                await secondFailed.Task;
+                await Task.Delay(50, token);
+            },
+        };
+        var events = Enumerable.Range(0, 200).Select(i => Event($"ORD-{i}")).ToList();
+
+        var outcome = await new OrderEventWriter(table, new OrderWriteOptions { MaxInFlight = 2 }, NoDelay)
+            .WriteAsync("orders", events, NullOperationReporter.Instance, default);
+
+        Assert.Equal(0, table.InFlight);
+        Assert.Equal(2, table.BatchSizes.Count); // no call started after the failure
+        Assert.Equal(events.Take(25).Select(e => e.OrderId), table.Items.Select(e => e.OrderId).OrderBy(id => int.Parse(id.Substring(4))));
+        Assert.Equal(events.Take(25), outcome.Written);
+        Assert.Equal(events.Skip(25), outcome.NotWritten);
+        var error = outcome.ToError("orders");
+        Assert.Equal("OrderWriteIncomplete", error.ErrorId);
+        Assert.Contains("Wrote 25 of 200 order event(s) to orders; 175 were not written (order 'ORD-25', 'ORD-26', 'ORD-27', 'ORD-28', 'ORD-29' and 170 more)", error.Message);
+        Assert.Contains("ValidationException", error.Message);
+        Assert.DoesNotContain("the other events were written", error.Message);
+        Assert.IsType<AmazonDynamoDBException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task An_error_on_a_retry_keeps_what_the_earlier_attempt_wrote()
+    {
+        var table = new FakeOrderTable { RefuseLastItemTimes = 1, FailWith = batch => batch.Count == 1 ? new HttpRequestException("connection reset") : null };
+        var events = Enumerable.Range(0, 25).Select(i => Event($"ORD-{i}")).ToList();
+
+        var outcome = await new OrderEventWriter(table, null, NoDelay).WriteAsync("t", events, NullOperationReporter.Instance, default);
+
+        Assert.Equal(events.Take(24), outcome.Written);
+        Assert.Equal(new[] { "ORD-24" }, outcome.NotWritten.Select(e => e.OrderId));
+        Assert.Contains("connection reset", outcome.ToError("t").Message);
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_promptly_and_leaves_no_call_running()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var holding = 0;
+        var table = new FakeOrderTable
+        {
+            Hold = async token =>
+            {
+                if (Interlocked.Increment(ref holding) == 4)
+                {
+                    cancellation.Cancel(); // Ctrl+C while four calls are in flight
+                }
+
+                await Task.Delay(Timeout.Infinite, token);
+            },
+        };
+        var events = Enumerable.Range(0, 500).Select(i => Event($"ORD-{i}")).ToList();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new OrderEventWriter(table, new OrderWriteOptions { MaxInFlight = 4 }, NoDelay).WriteAsync("t", events, NullOperationReporter.Instance, cancellation.Token));
+
+        Assert.Equal(0, table.InFlight);
+        Assert.Equal(4, table.BatchSizes.Count);
+        Assert.Empty(table.Items);
+    }
+
+    [Fact]
+    public async Task Writes_everything_and_reports_no_failure_when_all_calls_succeed()
+    {
+        var events = Enumerable.Range(0, 60).Select(i => Event($"ORD-{i}")).ToList();
+
+        var outcome = await new OrderEventWriter(new FakeOrderTable(), null, NoDelay).WriteAsync("t", events, NullOperationReporter.Instance, default);
+
+        Assert.True(outcome.IsComplete);
+        Assert.Equal(events, outcome.Written);
+        Assert.Null(outcome.Failure);
     }
 
     [Fact]
@@ -108,5 +207,43 @@ public sealed class OrderGeneratorTests
         Assert.Equal("a", item["tags"].L[0].S);
         Assert.True(item["none"].NULL);
         Assert.Throws<ArgumentException>(() => OrderItem.ToAttribute(new object()));
+    }
+
+    [Theory]
+    [InlineData("orderId", "-OrderId")]
+    [InlineData("timestamp", "-Timestamp")]
+    [InlineData("status", "-Status")]
+    [InlineData("amount", "-Amount")]
+    [InlineData("customerId", "-CustomerId")]
+    [InlineData("STATUS", "-Status")]
+    public void Refuses_an_extra_attribute_named_like_one_of_the_items_own(string name, string parameter)
+    {
+        var error = Assert.Throws<ArgumentException>(() => OrderItem.ValidateExtraAttribute(name, "x"));
+
+        Assert.Contains($"'{name}'", error.Message);
+        Assert.Contains(parameter, error.Message);
+    }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    [InlineData(1e200)]
+    [InlineData(-1e-200)]
+    public void Refuses_numbers_DynamoDB_cannot_store_and_names_the_attribute(double value)
+    {
+        Assert.Contains("'score'", Assert.Throws<ArgumentException>(() => OrderItem.ValidateExtraAttribute("score", value)).Message);
+        Assert.Contains("'nested'", Assert.Throws<ArgumentException>(() =>
+            OrderItem.ValidateExtraAttribute("nested", new List<object?> { 1, new Dictionary<string, object?> { ["x"] = value } })).Message);
+    }
+
+    [Fact]
+    public void Keeps_finite_numbers_exactly()
+    {
+        OrderItem.ValidateExtraAttribute("score", 0.1);
+        Assert.Equal("0.1", OrderItem.ToAttribute(0.1).N);
+        Assert.Equal("0.1", OrderItem.ToAttribute(0.1f).N);
+        Assert.Equal("-2.5E+100", OrderItem.ToAttribute(-2.5e100).N);
+        Assert.Equal("0", OrderItem.ToAttribute(0.0).N);
     }
 }

@@ -22,11 +22,15 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
     // Pipeline input is written in slices of this size, so a large CSV streams instead of being held in memory.
     private const int FlushThreshold = 1000;
 
+    // 9999-12-31T23:59:59.999Z, the last instant DateTimeOffset (and so OrderEventResult.Time) can hold.
+    private const long MaxTimestamp = 253_402_300_799_999;
+
     private readonly List<OrderEvent> _buffer = new();
     private readonly Dictionary<string, OrderStackResources> _stacks = new(StringComparer.Ordinal);
     private OrderStackResources? _bufferStack;
     private int _rejected;
     private int _received;
+    private int _notWritten;
 
     /// <summary>Order id; a new unique id when omitted (but required for pipeline input).</summary>
     [Parameter(ParameterSetName = EventSet, Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -37,12 +41,12 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
     [Parameter(ParameterSetName = EventSet, ValueFromPipelineByPropertyName = true)]
     [OrderStatusTransformation]
     [ArgumentCompleter(typeof(OrderStatusCompleter))]
-    [ValidateNotNullOrEmpty]
+    [ValidateOrderStatus]
     public string Status { get; set; } = "PENDING";
 
-    /// <summary>Epoch milliseconds (the table's sort key); default now.</summary>
+    /// <summary>Epoch milliseconds (the table's sort key), 0 to the end of year 9999; default now.</summary>
     [Parameter(ParameterSetName = EventSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0, long.MaxValue)]
+    [ValidateRange(0L, MaxTimestamp)]
     public long? Timestamp { get; set; }
 
     /// <summary>Order amount.</summary>
@@ -86,14 +90,8 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
             return;
         }
 
-        // The stack is resolved before the row is taken: nothing is written for an unknown environment.
-        var stack = CurrentStack();
-        if (_bufferStack is not null && !ReferenceEquals(stack, _bufferStack))
-        {
-            Flush();
-        }
-
-        _bufferStack = stack;
+        // The row is checked first (no AWS call for a row that is refused), then the stack is resolved before the row
+        // is taken: nothing is written for an unknown environment.
         _received++;
         if (MyInvocation.ExpectingInput && string.IsNullOrEmpty(OrderId))
         {
@@ -112,10 +110,19 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
         catch (ArgumentException invalid)
         {
             _rejected++;
-            WriteError(ErrorRecordFactory.Validation("AttributeInvalid", $"Order '{OrderId}': {invalid.Message} It was not written.", OrderId));
+            var order = string.IsNullOrEmpty(OrderId) ? "The order" : $"Order '{OrderId}'";
+            WriteError(ErrorRecordFactory.Validation("AttributeInvalid", $"{order}: {invalid.Message} It was not written.", OrderId,
+                "Correct -Attribute: use -Status, -Amount and -CustomerId for the item's own attributes, and finite numbers."));
             return;
         }
 
+        var stack = CurrentStack();
+        if (_bufferStack is not null && !ReferenceEquals(stack, _bufferStack))
+        {
+            Flush();
+        }
+
+        _bufferStack = stack;
         var now = DateTimeOffset.UtcNow;
         _buffer.Add(new OrderEvent
         {
@@ -142,9 +149,9 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
         }
 
         Flush();
-        if (_rejected > 0)
+        if (_rejected > 0 || (_notWritten > 0 && _received > 0))
         {
-            WriteWarning($"{_rejected} of {_received} input object(s) were not written (see the errors above); the others were.");
+            WriteWarning($"{_rejected + _notWritten} of {_received} input object(s) were not written (see the errors above); the others were.");
         }
     }
 
@@ -158,14 +165,20 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
         var events = _buffer.ToArray();
         _buffer.Clear();
         var stack = _bufferStack;
-        Guard(() =>
+        SendOutcome? outcome = null;
+        Guard(() => outcome = RunAsync((reporter, token) => WriteAsync(stack, events, reporter, token)));
+
+        // What was written is output before any error about the rest, so a script keeps the results it can trust.
+        foreach (var result in outcome!.Results)
         {
-            var results = RunAsync((reporter, token) => WriteAsync(stack, events, reporter, token));
-            foreach (var result in results)
-            {
-                WriteObject(result);
-            }
-        });
+            WriteObject(result);
+        }
+
+        _notWritten += outcome.NotWritten;
+        foreach (var error in outcome.Errors)
+        {
+            WriteError(ErrorRecordFactory.Create(error, ErrorTarget));
+        }
     }
 
     private OrderStackResources CurrentStack()
@@ -175,32 +188,50 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
         return stack!;
     }
 
-    private async Task<IReadOnlyList<OrderEventResult>> WriteAsync(OrderStackResources stack, IReadOnlyList<OrderEvent> events, IOperationReporter reporter,
+    private async Task<SendOutcome> WriteAsync(OrderStackResources stack, IReadOnlyList<OrderEvent> events, IOperationReporter reporter,
         CancellationToken cancellationToken)
     {
         using var dynamoDb = ClientFactory.CreateDynamoDB();
         var writer = new OrderEventWriter(new DynamoDbOrderTable(dynamoDb));
         var sinceWrite = Stopwatch.StartNew();
-        await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken).ConfigureAwait(false);
-        reporter.Verbose($"Wrote {events.Count} order event(s) to {stack.TableName}.");
-        if (!Wait)
+        var written = await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken).ConfigureAwait(false);
+        reporter.Verbose($"Wrote {written.Written.Count} of {events.Count} order event(s) to {stack.TableName}.");
+        var errors = new List<Exception>();
+        if (!written.IsComplete)
         {
-            return events.Select(e => OrderCmdletSupport.ToResult(e, stack, null)).ToList();
+            errors.Add(written.ToError(stack.TableName));
+        }
+
+        if (!Wait || written.Written.Count == 0)
+        {
+            return new SendOutcome(written.Written.Select(e => OrderCmdletSupport.ToResult(e, stack, null)).ToList(), errors, written.NotWritten.Count);
         }
 
         using var s3 = ClientFactory.CreateS3();
         var arrivals = await new AuditWaiter(new S3AuditObjectStore(s3))
-            .WaitAsync(stack.AuditBucketName, events, sinceWrite, TimeSpan.FromSeconds(TimeoutSeconds), reporter, cancellationToken).ConfigureAwait(false);
-        var missing = arrivals.Count(a => a is null);
-        if (missing > 0)
+            .WaitAsync(stack.AuditBucketName, written.Written, sinceWrite, TimeSpan.FromSeconds(TimeoutSeconds), reporter, cancellationToken).ConfigureAwait(false);
+        var results = written.Written.Select((e, i) => (Event: e, Arrival: arrivals[i])).Where(x => x.Arrival is not null)
+            .Select(x => OrderCmdletSupport.ToResult(x.Event, stack, x.Arrival)).ToList();
+        var missing = written.Written.Where((_, i) => arrivals[i] is null).ToList();
+        if (missing.Count > 0)
         {
-            throw new OrderMonitoringException("AuditTimeout", FailureKind.Timeout,
-                $"All {events.Count} event(s) were written, but {missing} audit object(s) did not appear within {TimeoutSeconds} s (first: order '{events[arrivals.ToList().IndexOf(null)].OrderId}').",
-                stack.Environment.Length > 0
-                    ? "Check that the processor runs: Get-OrderMonitoringStatus, or with -ProcessorTrigger External run Invoke-OrderEventProcessor -FromStream; or raise -TimeoutSeconds."
-                    : null);
+            errors.Add(AuditTimeout(written.Written.Count, missing));
         }
 
-        return events.Select((e, i) => OrderCmdletSupport.ToResult(e, stack, arrivals[i])).ToList();
+        return new SendOutcome(results, errors, written.NotWritten.Count);
     }
+
+    private OrderMonitoringException AuditTimeout(int writtenCount, IReadOnlyList<OrderEvent> missing)
+    {
+        const int named = 5;
+        var names = string.Join(", ", missing.Take(named).Select(e => $"'{e.OrderId}' (timestamp {e.Timestamp})"));
+        var more = missing.Count > named ? $" and {missing.Count - named} more" : "";
+        return new OrderMonitoringException("AuditTimeout", FailureKind.Timeout,
+            $"{writtenCount} event(s) were written, but for {missing.Count} of them the audit object did not appear within {TimeoutSeconds} s: order {names}{more}. "
+            + $"The {writtenCount - missing.Count} that were audited are in the output.",
+            "Check that the processor runs: Get-OrderMonitoringStatus, or with -ProcessorTrigger External run Invoke-OrderEventProcessor -FromStream; or raise -TimeoutSeconds.");
+    }
+
+    // The results to output (written, and with -Wait audited), the errors to report after them, and how many events were not written.
+    private sealed record SendOutcome(IReadOnlyList<OrderEventResult> Results, IReadOnlyList<Exception> Errors, int NotWritten);
 }

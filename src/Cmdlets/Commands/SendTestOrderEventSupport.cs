@@ -48,14 +48,9 @@ internal static class OrderCmdletSupport
                 throw new ArgumentException("An attribute name must not be empty.");
             }
 
-            if (name is "orderId" or "timestamp")
-            {
-                throw new ArgumentException($"-Attribute must not set the key attribute '{name}'; use -OrderId and -Timestamp.");
-            }
-
             var value = Unwrap(entry.Value);
-            // Validates the value now, so a bad one is reported for its row instead of failing a whole batch later.
-            _ = OrderItem.ToAttribute(value);
+            // Validates name and value now, so a bad one is reported for its row instead of failing a whole batch later.
+            OrderItem.ValidateExtraAttribute(name!, value);
             result[name!] = value;
         }
 

@@ -32,6 +32,36 @@ internal static class OrderItem
         return item;
     }
 
+    /// <summary>
+    /// The attributes the item sets from its own parameters. An extra attribute with one of these names (in any case)
+    /// would be overwritten or would shadow the real one, so it is refused.
+    /// </summary>
+    public static IReadOnlyList<string> OwnAttributeNames { get; } = new[] { "orderId", "timestamp", "status", "amount", "customerId" };
+
+    /// <summary>
+    /// Checks one extra attribute before anything is written: its name must not be one of <see cref="OwnAttributeNames"/>
+    /// and its value must be storable (<see cref="ToAttribute"/>). Throws <see cref="ArgumentException"/> naming the attribute.
+    /// </summary>
+    public static void ValidateExtraAttribute(string name, object? value)
+    {
+        var own = OwnAttributeNames.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+        if (own is not null)
+        {
+            var parameter = char.ToUpperInvariant(own[0]) + own.Substring(1);
+            throw new ArgumentException(
+                $"-Attribute must not set '{name}': the item's own attribute '{own}' comes from -{parameter}.");
+        }
+
+        try
+        {
+            _ = ToAttribute(value);
+        }
+        catch (ArgumentException invalid)
+        {
+            throw new ArgumentException($"Attribute '{name}': {invalid.Message}", invalid);
+        }
+    }
+
     /// <summary>The key of an item as <see cref="OrderEvent.ItemKey"/> builds it.</summary>
     public static string KeyOf(Dictionary<string, AttributeValue> item) => item["orderId"].S + "\u0000" + item["timestamp"].N;
 
@@ -51,7 +81,11 @@ internal static class OrderItem
                 return new AttributeValue { BOOL = flag };
             case DateTime or DateTimeOffset:
                 return new AttributeValue { S = string.Format(CultureInfo.InvariantCulture, "{0:o}", value) };
-            case byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal:
+            case double number:
+                return new AttributeValue { N = StorableNumber(number, number.ToString("R", CultureInfo.InvariantCulture)) };
+            case float single:
+                return new AttributeValue { N = StorableNumber(single, single.ToString("R", CultureInfo.InvariantCulture)) };
+            case byte or sbyte or short or ushort or int or uint or long or ulong or decimal:
                 return new AttributeValue { N = Convert.ToString(value, CultureInfo.InvariantCulture) };
             case IDictionary map:
                 var members = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
@@ -64,7 +98,24 @@ internal static class OrderItem
             case IEnumerable list:
                 return new AttributeValue { L = list.Cast<object?>().Select(ToAttribute).ToList() };
             default:
-                throw new ArgumentException($"An attribute value of type {value.GetType().Name} cannot be stored; use strings, numbers, booleans, lists or hashtables.");
+                throw new ArgumentException($"A value of type {value.GetType().Name} cannot be stored; use strings, numbers, booleans, lists or hashtables.");
         }
+    }
+
+    // DynamoDB refuses the whole BatchWriteItem call for one number it cannot store, so such a value is refused here.
+    private static string StorableNumber(double number, string text)
+    {
+        if (double.IsNaN(number) || double.IsInfinity(number))
+        {
+            throw new ArgumentException($"the number {text} cannot be stored; DynamoDB numbers must be finite.");
+        }
+
+        var magnitude = Math.Abs(number);
+        if (magnitude >= 1e126 || (magnitude > 0 && magnitude < 1e-130))
+        {
+            throw new ArgumentException($"the number {text} is out of DynamoDB's range (magnitude 1E-130 to 9.9E+125).");
+        }
+
+        return text;
     }
 }
