@@ -31,6 +31,15 @@ internal static class OrdersBenchmark
         return failures == 0 ? 0 : 1;
     }
 
+    /// <summary>A write that stopped early would make the batched time meaningless: the benchmark fails instead.</summary>
+    private static void Written(OrderWriteOutcome outcome)
+    {
+        if (!outcome.IsComplete)
+        {
+            throw new InvalidOperationException($"The benchmark's write stopped early: {outcome.NotWritten.Count} event(s) not written.");
+        }
+    }
+
     private static async Task<bool> SendAsync()
     {
         const int Count = 10_000;
@@ -39,11 +48,12 @@ internal static class OrdersBenchmark
         using var dynamoDb = new AmazonDynamoDBClient(Credentials, new AmazonDynamoDBConfig { ServiceURL = endpoint.Url, AuthenticationRegion = "us-east-1" });
         var events = new OrderGenerator(new Random(1)).Generate(Count, 10, DateTimeOffset.UtcNow);
         var writer = new OrderEventWriter(new DynamoDbOrderTable(dynamoDb));
-        await writer.WriteAsync("orders", events.Take(100).ToList(), NullOperationReporter.Instance, default); // warm-up
+        Written(await writer.WriteAsync("orders", events.Take(100).ToList(), NullOperationReporter.Instance, default)); // warm-up
 
         var batched = Stopwatch.StartNew();
-        await writer.WriteAsync("orders", events, NullOperationReporter.Instance, default);
+        var outcome = await writer.WriteAsync("orders", events, NullOperationReporter.Instance, default);
         batched.Stop();
+        Written(outcome);
 
         // A loop of single PutItem calls, as a script would write them; timed on a sample and scaled (10,000 would take long).
         var single = Stopwatch.StartNew();

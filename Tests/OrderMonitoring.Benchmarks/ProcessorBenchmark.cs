@@ -33,7 +33,7 @@ internal static class ProcessorBenchmark
 
         var failures = results.Count(ok => !ok);
         Console.WriteLine(failures == 0 ? "All processor scenarios met their goals." : $"{failures} scenario(s) missed their goal.");
-        return 0;
+        return failures == 0 ? 0 : 1;
     }
 
     private static async Task<bool> ScenarioAsync(string name, IReadOnlyList<StreamRecord> records, int runs, double goalMs, string goalText)
