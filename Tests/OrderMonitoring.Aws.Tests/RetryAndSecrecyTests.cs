@@ -48,6 +48,7 @@ public sealed class RetryAndSecrecyTests
         Assert.Equal((3, HttpStatusCode.InternalServerError, "InternalFailure"), (error.Attempts, error.StatusCode, error.ErrorCode));
         Assert.Equal("Something broke inside (gave up after 3 attempts)", error.Message);
         Assert.Contains("CloudFormation DescribeStacks failed", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(" at ", error.ToString(), StringComparison.Ordinal); // the stack trace, for whoever debugs it
     }
 
     [Fact]

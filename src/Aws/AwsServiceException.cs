@@ -33,11 +33,12 @@ public sealed class AwsServiceException : AmazonServiceException
     /// <summary>How many times the request was sent before this error was final.</summary>
     public int Attempts { get; }
 
-    /// <summary>Service, operation, code, status and request id next to the service's message.</summary>
+    /// <summary>Service, operation, code, status and request id next to the service's message, then the stack trace.</summary>
     public override string ToString() =>
         $"{GetType().FullName}: {ServiceName} {Operation} failed: {ErrorCode} (HTTP {(int)StatusCode}, request id {RequestId ?? "none"}"
         + (Attempts > 1 ? $", after {Attempts} attempts" : "") + $"): {Message}"
-        + (InnerException is null ? "" : $" ---> {InnerException.GetType().FullName}: {InnerException.Message}");
+        + (InnerException is null ? "" : $" ---> {InnerException.GetType().FullName}: {InnerException.Message}")
+        + (StackTrace is null ? "" : Environment.NewLine + StackTrace);
 
     /// <summary>A copy that also records how many attempts were made (the retry loop knows, the parser does not).</summary>
     internal AwsServiceException WithAttempts(int attempts) =>
