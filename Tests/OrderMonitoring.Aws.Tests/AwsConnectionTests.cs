@@ -60,6 +60,33 @@ public sealed class AwsConnectionTests
     }
 
     [Fact]
+    public void Deferred_credentials_are_found_on_first_use_while_region_and_profile_are_checked_at_once()
+    {
+        using var env = new EnvironmentScope().Set("AWS_REGION", "eu-west-1")
+            .Set("AWS_ACCESS_KEY_ID", "AKIAFROMENV00000000").Set("AWS_SECRET_ACCESS_KEY", "env-secret-key-0000000000");
+
+        var connection = Resolve(new() { }, deferCredentials: true);
+        Assert.IsType<DeferredCredentials>(connection.Credentials);
+        Assert.Equal("eu-west-1", connection.Region.SystemName);
+        Assert.Equal("AKIAFROMENV00000000", AccessKey(connection));
+
+        Assert.Same(Given, Resolve(new() { Credentials = Given }, deferCredentials: true).Credentials);
+        Assert.Throws<AwsConfigurationException>(() => Resolve(new() { ProfileName = "typo" }, deferCredentials: true));
+    }
+
+    [Fact]
+    public async Task Deferred_credentials_look_once_and_not_before_they_are_used()
+    {
+        var lookups = 0;
+        var deferred = new DeferredCredentials(() => { lookups++; return Given; });
+        Assert.Equal(0, lookups);
+
+        Assert.Equal("AKIAGIVEN0000000000", deferred.GetCredentials().AccessKey);
+        Assert.Equal("AKIAGIVEN0000000000", (await deferred.GetCredentialsAsync()).AccessKey);
+        Assert.Equal(1, lookups);
+    }
+
+    [Fact]
     public void Missing_named_profile_is_an_error_and_never_falls_back_to_default()
     {
         using var env = new EnvironmentScope().Set("AWS_REGION", "us-east-1");
@@ -162,7 +189,7 @@ public sealed class AwsConnectionTests
         Assert.Equal("eu-west-1", regional.Config.RegionEndpoint.SystemName);
     }
 
-    private static AwsConnection Resolve(AwsConnectionSettings settings) => AwsConnection.Resolve(settings);
+    private static AwsConnection Resolve(AwsConnectionSettings settings, bool deferCredentials = false) => AwsConnection.Resolve(settings, deferCredentials);
 
     private static string AccessKey(AwsConnection connection) => connection.Credentials.GetCredentials().AccessKey;
 }

@@ -63,8 +63,11 @@ public sealed class AwsConnection
     }
 
     /// <summary>Resolves region, credentials and endpoints from the settings, the environment and the shared files.</summary>
+    /// <param name="settings">What the caller asked for.</param>
+    /// <param name="deferCredentials">Find the credentials when the first request is signed, not now: region, endpoint
+    /// and a missing profile are still checked here (local files and variables only), but nothing calls out.</param>
     /// <exception cref="AwsConfigurationException">No region, a missing profile, no credentials or a malformed endpoint.</exception>
-    public static AwsConnection Resolve(AwsConnectionSettings settings)
+    public static AwsConnection Resolve(AwsConnectionSettings settings, bool deferCredentials = false)
     {
         if (settings is null)
         {
@@ -74,7 +77,9 @@ public sealed class AwsConnection
         var profile = FindProfile(settings);
         var profileName = settings.ProfileName ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_PROFILE")) ?? "default";
         var region = ResolveRegion(settings, profile?.Region?.SystemName ?? SharedConfigFile.Read(profileName, "region"), profileName);
-        var credentials = ResolveCredentials(settings, profile);
+        var credentials = deferCredentials && settings.Credentials is null
+            ? new DeferredCredentials(() => ResolveCredentials(settings, profile))
+            : ResolveCredentials(settings, profile);
         var explicitEndpoint = settings.EndpointUrl is null ? null : ValidateEndpoint(settings.EndpointUrl.OriginalString, "-EndpointUrl");
         var ignoreConfigured = IsTrue(Environment.GetEnvironmentVariable("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))
             || profile?.IgnoreConfiguredEndpointUrls == true;

@@ -22,36 +22,28 @@ public sealed class EnvironmentCompleter : IArgumentCompleter
         CommandAst commandAst,
         IDictionary fakeBoundParameters)
     {
-        AwsConnectionSettings settings;
+        AwsConnection connection;
+        string identity;
         try
         {
-            settings = ConnectionFrom(WithSessionDefaults(commandName, fakeBoundParameters)).ToSettings();
+            var settings = ConnectionFrom(WithSessionDefaults(commandName, fakeBoundParameters)).ToSettings();
+            // Region, endpoint and profile come from local files and variables; the credentials (SSO, instance
+            // endpoint...) are found when the cache's bounded fetch signs its first request.
+            connection = AwsConnection.Resolve(settings, deferCredentials: true);
+            identity = IdentityOf(settings);
         }
         catch (AwsConfigurationException)
         {
-            // Contradicting parameters: nothing to offer, and completion must never print errors.
+            // No region or a broken profile: nothing to offer, and completion must never print errors.
             return Array.Empty<CompletionResult>();
         }
 
-        // Resolving the connection (credentials may mean SSO or an instance endpoint) happens inside the cache's
-        // bounded fetch; a configuration error there (no region, a broken profile) simply offers nothing.
         var prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        return EnvironmentNameCache.Shared.Get(CacheKey(settings), () => AwsConnection.Resolve(settings))
+        return EnvironmentNameCache.Shared.Get(connection, identity)
             .Where(stack => stack.Environment.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             .Select(stack => new CompletionResult(stack.Environment, stack.Environment, CompletionResultType.ParameterValue, $"{stack.StackName} ({stack.Status})"))
             .ToList();
     }
-
-    /// <summary>
-    /// Names the connection without resolving it: region, endpoint and account as the command line and environment give
-    /// them (a profile's own region and endpoint are covered by the profile's name in the identity).
-    /// </summary>
-    private static string CacheKey(AwsConnectionSettings settings) => string.Join(
-        "|",
-        settings.Region ?? System.Environment.GetEnvironmentVariable("AWS_REGION") ?? System.Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? string.Empty,
-        settings.EndpointUrl?.OriginalString ?? System.Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_CLOUDFORMATION")
-            ?? System.Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL") ?? string.Empty,
-        IdentityOf(settings));
 
     /// <summary>
     /// Tells accounts apart for the cache without resolving credentials (which may call SSO or an instance endpoint):

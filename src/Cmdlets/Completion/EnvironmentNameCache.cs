@@ -28,17 +28,17 @@ internal sealed class EnvironmentNameCache
     public static EnvironmentNameCache Shared { get; } = new(ListStacksAsync);
 
     /// <summary>
-    /// The stacks for the connection <paramref name="key"/> names: cached, fetched within the budget, or none yet. The
-    /// connection is resolved inside the fetch, because resolving credentials may call SSO or an instance endpoint and
-    /// must not hold the prompt either. An expired entry is refreshed in the background while its names are offered.
+    /// The stacks for this connection: cached, fetched within the budget, or none yet. An expired entry is refreshed
+    /// in the background while its names are offered.
     /// </summary>
-    public IReadOnlyList<KnownStack> Get(string key, Func<AwsConnection> connect)
+    public IReadOnlyList<KnownStack> Get(AwsConnection connection, string identity)
     {
+        var key = KeyOf(connection, identity);
         var now = _clock();
         var entry = _entries.AddOrUpdate(
             key,
-            _ => Fetch(connect, now, previous: null),
-            (_, existing) => existing.IsStale(now) && existing.Task.IsCompleted ? Fetch(connect, now, existing.Answer) : existing);
+            _ => Fetch(connection, now, previous: null),
+            (_, existing) => existing.IsStale(now) && existing.Task.IsCompleted ? Fetch(connection, now, existing.Answer) : existing);
 
         if (!entry.Task.IsCompleted && entry.Previous is { } previous)
         {
@@ -62,13 +62,17 @@ internal sealed class EnvironmentNameCache
         return entry.Answer ?? Array.Empty<KnownStack>();
     }
 
-    /// <summary>The latest fetch for a key (for tests that must wait for a background refresh).</summary>
-    internal Task? FetchOf(string key) => _entries.TryGetValue(key, out var entry) ? entry.Task : null;
+    /// <summary>The latest fetch for a connection (for tests that must wait for a background refresh).</summary>
+    internal Task? FetchOf(AwsConnection connection, string identity) =>
+        _entries.TryGetValue(KeyOf(connection, identity), out var entry) ? entry.Task : null;
 
-    private Entry Fetch(Func<AwsConnection> connect, DateTime now, IReadOnlyList<KnownStack>? previous)
+    private static string KeyOf(AwsConnection connection, string identity) =>
+        string.Join("|", connection.Region.SystemName, connection.EndpointFor(AwsServiceIds.CloudFormation)?.ToString() ?? string.Empty, identity);
+
+    private Entry Fetch(AwsConnection connection, DateTime now, IReadOnlyList<KnownStack>? previous)
     {
         var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var task = Task.Run(() => _list(connect(), cancellation.Token));
+        var task = Task.Run(() => _list(connection, cancellation.Token));
         _ = task.ContinueWith(_ => cancellation.Dispose(), TaskScheduler.Default);
         return new Entry(now, task, previous);
     }
