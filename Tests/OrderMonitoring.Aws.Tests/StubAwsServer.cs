@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using OrderMonitoring.TestSupport;
 
 namespace OrderMonitoring.Aws.Tests;
 
@@ -18,7 +18,7 @@ internal sealed class StubAwsServer : IAsyncDisposable
     public StubAwsServer(params (int Status, string Body)[] script)
     {
         _script = new Queue<(int, string)>(script);
-        (_listener, Endpoint) = StartOnFreePort();
+        (_listener, Endpoint) = LoopbackHttpListener.Start();
         _loop = Task.Run(ServeAsync);
     }
 
@@ -31,9 +31,8 @@ internal sealed class StubAwsServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Close alone: Stop followed by Close unregisters the prefix twice, and the managed listener re-binds the
-        // port to unregister it the second time, which fails when the port is taken again by then.
-        _listener.Close();
+        _listener.Close(); // Close alone; see LoopbackHttpListener.Start
+
         await _loop.ConfigureAwait(false);
     }
 
@@ -72,43 +71,6 @@ internal sealed class StubAwsServer : IAsyncDisposable
             {
                 // The client went away (a cancelled test) or the stub is closing: nothing left to answer.
             }
-        }
-    }
-
-    /// <summary>
-    /// HttpListener cannot listen on port 0, so a free port is probed first. Another test may take that port before
-    /// the listener binds it; then a new listener tries the next free port (a listener that failed to start is closed).
-    /// </summary>
-    private static (HttpListener Listener, Uri Endpoint) StartOnFreePort()
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var endpoint = new Uri($"http://127.0.0.1:{FreePort()}/");
-            var listener = new HttpListener();
-            listener.Prefixes.Add(endpoint.ToString());
-            try
-            {
-                listener.Start();
-                return (listener, endpoint);
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                ((IDisposable)listener).Dispose();
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        try
-        {
-            return ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-        finally
-        {
-            probe.Stop();
         }
     }
 }

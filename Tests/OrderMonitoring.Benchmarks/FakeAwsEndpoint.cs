@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using OrderMonitoring.TestSupport;
 
 namespace OrderMonitoring.Benchmarks;
 
@@ -11,7 +12,7 @@ namespace OrderMonitoring.Benchmarks;
 /// </summary>
 internal sealed class FakeAwsEndpoint : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly TimeSpan _latency;
     private readonly SortedSet<string> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _bodies = new(StringComparer.Ordinal);
@@ -21,10 +22,8 @@ internal sealed class FakeAwsEndpoint : IDisposable
     public FakeAwsEndpoint(TimeSpan latency)
     {
         _latency = latency;
-        var port = FreePort();
-        Url = $"http://127.0.0.1:{port}/";
-        _listener.Prefixes.Add(Url);
-        _listener.Start();
+        (_listener, var endpoint) = LoopbackHttpListener.Start();
+        Url = endpoint.ToString();
         _ = Task.Run(AcceptLoopAsync);
     }
 
@@ -47,15 +46,6 @@ internal sealed class FakeAwsEndpoint : IDisposable
     {
         _stop.Cancel();
         _listener.Close();
-    }
-
-    private static int FreePort()
-    {
-        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     private async Task AcceptLoopAsync()
