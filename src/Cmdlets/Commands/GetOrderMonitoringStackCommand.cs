@@ -33,10 +33,13 @@ public sealed class GetOrderMonitoringStackCommand : OrderMonitoringCmdlet
     protected override void ProcessRecord() => Guard(() =>
     {
         using var services = new StackServices(ClientFactory);
-        var requested = ParameterSetName == ByStackName ? Array.Empty<string>() : Environment ?? Array.Empty<string>();
+        var environments = ParameterSetName == ByStackName ? Array.Empty<string>() : Environment ?? Array.Empty<string>();
+        var patterns = environments.Where(WildcardPattern.ContainsWildcardCharacters).Select(name => new WildcardPattern(name, WildcardOptions.IgnoreCase)).ToList();
         var exactNames = ParameterSetName == ByStackName
             ? StackName
-            : requested.Where(name => !WildcardPattern.ContainsWildcardCharacters(name)).Select(EnvironmentName.StackNameFor).ToArray();
+            : environments.Where(name => !WildcardPattern.ContainsWildcardCharacters(name)).Select(EnvironmentName.StackNameFor).ToArray();
+        // The region's stacks are listed for wildcards, or when no name at all was given.
+        var listRegion = patterns.Count > 0 || (ParameterSetName == ByEnvironment && environments.Length == 0);
         var written = new HashSet<string>(StringComparer.Ordinal);
         foreach (var stackName in exactNames.Distinct(StringComparer.Ordinal))
         {
@@ -52,8 +55,7 @@ public sealed class GetOrderMonitoringStackCommand : OrderMonitoringCmdlet
             }
         }
 
-        var patterns = requested.Where(WildcardPattern.ContainsWildcardCharacters).Select(name => new WildcardPattern(name, WildcardOptions.IgnoreCase)).ToList();
-        if (ParameterSetName == ByStackName || (requested.Length > 0 && patterns.Count == 0))
+        if (!listRegion)
         {
             return;
         }
