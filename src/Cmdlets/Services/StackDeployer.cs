@@ -130,14 +130,14 @@ internal sealed class StackDeployer
         // Only a stack this plan creates is deleted afterwards; an empty REVIEW_IN_PROGRESS stack that was already
         // there (someone else's change sets may be under review on it) is left alone.
         var createsStack = existing is null || replacing;
-        CreateChangeSetResponse? created = null;
         string? changeSetToDelete = null;
+        string? stackToDelete = null;
         try
         {
             var prepared = await _changeSets.CreateAsync(changeSet, request.Timeout, reporter, cancellationToken, response =>
             {
-                created = response;
                 changeSetToDelete = response.Id ?? changeSet.ChangeSetName;
+                stackToDelete = createsStack ? response.StackId : null;
             }).ConfigureAwait(false);
             changeSetToDelete = prepared.Id;
             var planned = prepared.Changes.Select(change => ToPlanned(request.StackName, change)).ToList();
@@ -150,7 +150,7 @@ internal sealed class StackDeployer
         }
         finally
         {
-            await CleanUpPlanAsync(changeSet.StackName, changeSetToDelete, createsStack ? created?.StackId : null, reporter).ConfigureAwait(false);
+            await CleanUpPlanAsync(changeSet.StackName, changeSetToDelete, stackToDelete, reporter).ConfigureAwait(false);
         }
     }
 
