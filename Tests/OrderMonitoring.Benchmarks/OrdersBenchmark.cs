@@ -4,9 +4,9 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Amazon.S3;
-using OrderMonitoring.Cmdlets.Infrastructure;
-using OrderMonitoring.Cmdlets.Services.Audit;
-using OrderMonitoring.Cmdlets.Services.Orders;
+using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.AuditLog;
+using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Processor.Audit;
 
 namespace OrderMonitoring.Benchmarks;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using OrderMonitoring.Cmdlets.Infrastructure;
-using OrderMonitoring.Cmdlets.Services.Orders;
+using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Processor.Audit;
+using OrderMonitoring.Cmdlets.Tests.AuditLog;
 
 namespace OrderMonitoring.Cmdlets.Tests.Orders;
 

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
-using OrderMonitoring.Cmdlets.Infrastructure;
-using OrderMonitoring.Cmdlets.Services.Orders;
+using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Cmdlets.Tests.Shell;
 
 namespace OrderMonitoring.Cmdlets.Tests.Orders;
 
@@ -171,7 +172,7 @@ public sealed class OrderEventWriterTests
         await new OrderEventWriter(new FakeOrderTable(), null, NoDelay)
             .WriteAsync("t", Enumerable.Range(0, 60).Select(i => Event($"O{i}")).ToList(), reporter, default);
 
-        var updates = reporter.ProgressUpdates.ToList();
+        var updates = reporter.Progress.ToList();
         Assert.Contains(updates, u => u.Status == "60 of 60 written" && u.PercentComplete == 100);
         Assert.True(updates[updates.Count - 1].Completed);
     }

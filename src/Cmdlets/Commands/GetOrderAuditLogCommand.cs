@@ -1,9 +1,8 @@
 using System.Management.Automation;
 using OrderMonitoring.Cmdlets.Completion;
-using OrderMonitoring.Cmdlets.Infrastructure;
-using OrderMonitoring.Cmdlets.Model.Orders;
-using OrderMonitoring.Cmdlets.Services.Audit;
-using OrderMonitoring.Cmdlets.Services.Orders;
+using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.AuditLog;
+using OrderMonitoring.Cmdlets.Orders;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using OrderMonitoring.Cmdlets.Completion;
-using OrderMonitoring.Cmdlets.Infrastructure;
-using OrderMonitoring.Cmdlets.Services;
+using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 

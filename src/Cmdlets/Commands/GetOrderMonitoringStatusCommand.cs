@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using OrderMonitoring.Cmdlets.Infrastructure;
-using OrderMonitoring.Cmdlets.Services;
+using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 

@@ -1,8 +1,8 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
-using OrderMonitoring.Cmdlets.Infrastructure;
-using OrderMonitoring.Cmdlets.Services.Orders;
-using OrderMonitoring.Cmdlets.Services.Processing;
+using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Processor.Observability;
 

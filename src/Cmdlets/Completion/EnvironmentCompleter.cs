@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using Amazon.Runtime;
 using OrderMonitoring.Aws;
-using OrderMonitoring.Cmdlets.Infrastructure;
+using OrderMonitoring.Cmdlets.Shell;
 
 namespace OrderMonitoring.Cmdlets.Completion;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using OrderMonitoring.Aws;
-using OrderMonitoring.Cmdlets.Services;
+using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Completion;
 

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using OrderMonitoring.Cmdlets.Services.Orders;
+using OrderMonitoring.Cmdlets.Orders;
 
 namespace OrderMonitoring.Cmdlets.Completion;
 

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using OrderMonitoring.Aws.Streams;
+using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.AuditLog;
+using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Cmdlets.Streams;
+using OrderMonitoring.Processor.Batch;
+
+namespace OrderMonitoring.Cmdlets.Tests.AuditLog;
+
+/// <summary>An audit bucket in memory with S3's byte-order listing and paging.</summary>
+internal sealed class FakeAuditStore : IAuditObjectStore
+{
+    public SortedDictionary<string, string> Objects { get; } = new(StringComparer.Ordinal);
+
+    public int PageSize { get; set; } = 1000;
+
+    public ConcurrentBag<string> Reads { get; } = new();
+
+    private readonly object _listGate = new();
+    private int _listCalls;
+    private int _listsInFlight;
+    private int _maxListsInFlight;
+
+    public int ListCalls
+    {
+        get
+        {
+            lock (_listGate)
+            {
+                return _listCalls;
+            }
+        }
+    }
+
+    /// <summary>The most listings that ran at the same time.</summary>
+    public int MaxListsInFlight
+    {
+        get
+        {
+            lock (_listGate)
+            {
+                return _maxListsInFlight;
+            }
+        }
+    }
+
+    /// <summary>A pause inside each listing, so concurrent listings overlap.</summary>
+    public TimeSpan ListDelay { get; set; }
+
+    public async Task<KeyPage> ListAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken)
+    {
+        lock (_listGate)
+        {
+            _listCalls++;
+            _listsInFlight++;
+            _maxListsInFlight = Math.Max(_maxListsInFlight, _listsInFlight);
+        }
+
+        try
+        {
+            if (ListDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(ListDelay, cancellationToken);
+            }
+
+            return List(prefix, continuationToken);
+        }
+        finally
+        {
+            lock (_listGate)
+            {
+                _listsInFlight--;
+            }
+        }
+    }
+
+    private KeyPage List(string prefix, string? continuationToken)
+    {
+        lock (Objects)
+        {
+            var keys = Objects.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
+            .Where(k => continuationToken is null || string.CompareOrdinal(k, continuationToken) > 0).Take(PageSize + 1).ToList();
+            var page = keys.Take(PageSize).ToList();
+            return new KeyPage(page, keys.Count > PageSize ? page[page.Count - 1] : null);
+        }
+    }
+
+    public Task<string?> ReadAsync(string bucketName, string key, CancellationToken cancellationToken)
+    {
+        Reads.Add(key);
+        lock (Objects)
+        {
+            return Task.FromResult(Objects.TryGetValue(key, out var json) ? json : null);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using OrderMonitoring.Cmdlets.Shell;
+
+namespace OrderMonitoring.Cmdlets.Tests.Shell;
+
+public sealed class EnvironmentNameTests
+{
+    [Theory]
+    [InlineData("dev", true)]
+    [InlineData("Prod2", true)]
+    [InlineData("", false)]
+    [InlineData("dev-1", false)]
+    [InlineData("dev_1", false)]
+    [InlineData("dév", false)]
+    public void Follows_the_template_pattern(string value, bool valid) => Assert.Equal(valid, EnvironmentName.IsValid(value));
+
+    [Fact]
+    public void Stack_names_round_trip()
+    {
+        Assert.Equal("order-monitoring-dev", EnvironmentName.StackNameFor("dev"));
+        Assert.Equal("dev", EnvironmentName.FromStackName("order-monitoring-dev"));
+        Assert.Null(EnvironmentName.FromStackName("other-stack"));
+        Assert.Null(EnvironmentName.FromStackName("order-monitoring-a-b"));
+    }
+
+    [Theory]
+    [InlineData("dev", "us-east-1")]
+    [InlineData("prod2", "ap-southeast-1")]
+    [InlineData("abcdefghijklmnopqr", "ap-southeast-1")] // 18: the longest that fits the longest region names
+    public void Short_lower_case_environments_are_deployable(string environment, string region) =>
+        Assert.Null(EnvironmentName.DeployProblem(environment, region));
+
+    [Fact]
+    public void Capitals_are_not_deployable_because_the_bucket_name_carries_the_environment()
+    {
+        var problem = EnvironmentName.DeployProblem("Dev", "us-east-1");
+        Assert.NotNull(problem);
+        Assert.Contains("'dev'", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_environment_that_makes_the_bucket_name_too_long_is_not_deployable()
+    {
+        // order-audit-logs- (17) + env + - + 12 digits + - + ap-southeast-1 (14) must stay within 63.
+        Assert.Null(EnvironmentName.DeployProblem(new string('a', 18), "ap-southeast-1"));
+        Assert.Contains("room for 18", EnvironmentName.DeployProblem(new string('a', 19), "ap-southeast-1"), StringComparison.Ordinal);
+    }
+}

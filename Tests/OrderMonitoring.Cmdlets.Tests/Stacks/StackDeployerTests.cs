@@ -1,0 +1,283 @@
+using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Stacks;
+using OrderMonitoring.Cmdlets.Tests.Shell;
+
+namespace OrderMonitoring.Cmdlets.Tests.Stacks;
+
+public sealed class StackDeployerTests : IDisposable
+{
+    private readonly FakeCloudFormation _cloudFormation = new();
+    private readonly FakeArtifacts _artifacts = new();
+    private readonly RecordingReporter _reporter = new();
+    private readonly string _folder = Directory.CreateTempSubdirectory("deployer-").FullName;
+    private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_rollback_names_the_first_failed_resource_and_its_reason()
+    {
+        _cloudFormation.Statuses.Enqueue(null); // no stack yet
+        _cloudFormation.AddEvent("e0", FakeCloudFormation.StackName, "REVIEW_IN_PROGRESS");
+        _cloudFormation.Statuses.Enqueue("ROLLBACK_IN_PROGRESS");
+        _cloudFormation.Statuses.Enqueue("ROLLBACK_COMPLETE");
+        _cloudFormation.OnExecute = () =>
+        {
+            _cloudFormation.AddEvent("e1", "OrderEventsTable", "CREATE_FAILED", "Table already exists");
+            _cloudFormation.AddEvent("e2", "AuditLogsBucket", "CREATE_FAILED", "Resource creation cancelled", "AWS::S3::Bucket");
+        };
+
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(() => Deployer().DeployAsync(Request(), _reporter, CancellationToken.None));
+
+        Assert.Equal("StackDeploymentFailed", error.ErrorId);
+        Assert.Contains("ROLLBACK_COMPLETE", error.Message, StringComparison.Ordinal);
+        Assert.Contains("OrderEventsTable (AWS::DynamoDB::Table) CREATE_FAILED: Table already exists", error.Message, StringComparison.Ordinal);
+        Assert.Contains("-Force", error.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Motos_no_updates_validation_error_returns_the_current_stack()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.CreateChangeSetSaysNoUpdates = true;
+
+        var outcome = await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.False(outcome.Changed);
+        Assert.Equal("CREATE_COMPLETE", outcome.Stack.Status);
+        Assert.Equal("order-events-dev", outcome.Stack.TableName);
+        Assert.DoesNotContain("ExecuteChangeSet", _cloudFormation.Calls);
+    }
+
+    [Fact]
+    public async Task No_changes_despite_different_parameters_is_a_warning_naming_them()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "ProcessorTrigger", ParameterValue = "External" });
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "EnvironmentSuffix", ParameterValue = "dev" });
+        _cloudFormation.CreateChangeSetSaysNoUpdates = true;
+
+        var outcome = await Deployer().DeployAsync(Request(trigger: "Lambda"), _reporter, CancellationToken.None);
+
+        Assert.False(outcome.Changed);
+        var warning = Assert.Single(_reporter.Verbose, line => line.StartsWith("WARNING:", StringComparison.Ordinal));
+        Assert.Contains("ProcessorTrigger (External -> Lambda)", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("EnvironmentSuffix", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failed_change_set_without_changes_is_deleted_and_not_an_error()
+    {
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
+        _cloudFormation.ChangeSetStatus = "FAILED";
+        _cloudFormation.ChangeSetReason = "The submitted information didn't contain changes. Submit different information to create a change set.";
+
+        var outcome = await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.False(outcome.Changed);
+        Assert.Contains("DeleteChangeSet", _cloudFormation.Calls);
+        Assert.DoesNotContain("ExecuteChangeSet", _cloudFormation.Calls);
+    }
+
+    [Fact]
+    public async Task A_deployment_that_does_not_finish_in_time_times_out()
+    {
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_IN_PROGRESS"); // stays in progress forever
+
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(
+            () => Deployer().DeployAsync(Request(timeout: TimeSpan.FromSeconds(10)), _reporter, CancellationToken.None));
+
+        Assert.Equal("StackOperationTimedOut", error.ErrorId);
+        Assert.Equal(FailureKind.Timeout, error.Kind);
+    }
+
+    [Fact]
+    public async Task The_timeout_bounds_the_whole_deployment_not_each_step()
+    {
+        var start = _now;
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_IN_PROGRESS"); // stays in progress forever
+        _cloudFormation.ChangeSetStatus = "CREATE_PENDING";
+        var polls = 0;
+
+        // The change set takes 6 of the 10 s (fake clock); following the execution gets the 4 s left, not 10 more.
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(() => Deployer(onPoll: () =>
+        {
+            if (++polls == 3)
+            {
+                _cloudFormation.ChangeSetStatus = "CREATE_COMPLETE";
+            }
+        }).DeployAsync(Request(timeout: TimeSpan.FromSeconds(10)), _reporter, CancellationToken.None));
+
+        Assert.Equal("StackOperationTimedOut", error.ErrorId);
+        Assert.InRange(_now - start, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12));
+    }
+
+    [Fact]
+    public async Task Events_are_paged_back_to_the_boundary_and_reported_oldest_first()
+    {
+        _cloudFormation.EventPageSize = 2;
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE"); // the existing stack
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE"); // after execution
+        _cloudFormation.AddEvent("old", FakeCloudFormation.StackName, "UPDATE_COMPLETE", "earlier deployment", "AWS::CloudFormation::Stack");
+        _cloudFormation.OnExecute = () =>
+        {
+            _cloudFormation.AddEvent("n1", FakeCloudFormation.StackName, "UPDATE_IN_PROGRESS", "step1", "AWS::CloudFormation::Stack");
+            _cloudFormation.AddEvent("n2", "OrderEventsTable", "UPDATE_IN_PROGRESS", "step2");
+            _cloudFormation.AddEvent("n3", "OrderEventsTable", "UPDATE_COMPLETE", "step3");
+            _cloudFormation.AddEvent("n4", "AuditLogsBucket", "UPDATE_COMPLETE", "step4", "AWS::S3::Bucket");
+            _cloudFormation.AddEvent("n5", FakeCloudFormation.StackName, "UPDATE_COMPLETE", "step5", "AWS::CloudFormation::Stack");
+        };
+
+        var outcome = await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.True(outcome.Changed);
+        var steps = _reporter.Verbose.Where(line => line.Contains(": step", StringComparison.Ordinal)).Select(line => line.Substring(line.Length - 5)).ToList();
+        Assert.Equal(new[] { "step1", "step2", "step3", "step4", "step5" }, steps);
+        Assert.DoesNotContain(_reporter.Verbose, line => line.Contains("earlier deployment", StringComparison.Ordinal));
+        Assert.Contains("DescribeStackEvents:4", _cloudFormation.Calls); // the third page was needed
+        Assert.Contains(_reporter.Progress, progress => progress.Status.Contains("1 of 1 resources done", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_parameter_change_updates_the_existing_stack_through_an_UPDATE_change_set()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE"); // the existing stack, deployed with External
+        _cloudFormation.Statuses.Enqueue("UPDATE_IN_PROGRESS");
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
+        _cloudFormation.Changes.Clear();
+        _cloudFormation.Changes.Add(new OrderMonitoring.Aws.CloudFormation.Change
+        {
+            ResourceChange = new OrderMonitoring.Aws.CloudFormation.ResourceChange
+            {
+                Action = "Add", LogicalResourceId = "LambdaEventSourceMapping", ResourceType = "AWS::Lambda::EventSourceMapping",
+            },
+        });
+        _cloudFormation.AddEvent("old", FakeCloudFormation.StackName, "CREATE_COMPLETE", "created", "AWS::CloudFormation::Stack");
+        _cloudFormation.OnExecute = () =>
+        {
+            _cloudFormation.AddEvent("u1", FakeCloudFormation.StackName, "UPDATE_IN_PROGRESS", "User Initiated", "AWS::CloudFormation::Stack");
+            _cloudFormation.AddEvent("u2", "LambdaEventSourceMapping", "CREATE_IN_PROGRESS", null, "AWS::Lambda::EventSourceMapping");
+            _cloudFormation.AddEvent("u3", "LambdaEventSourceMapping", "CREATE_COMPLETE", null, "AWS::Lambda::EventSourceMapping");
+            _cloudFormation.AddEvent("u4", FakeCloudFormation.StackName, "UPDATE_COMPLETE", null, "AWS::CloudFormation::Stack");
+        };
+
+        var outcome = await Deployer().DeployAsync(Request(trigger: "Lambda"), _reporter, CancellationToken.None);
+
+        Assert.True(outcome.Changed);
+        Assert.Equal("UPDATE_COMPLETE", outcome.Stack.Status);
+        Assert.Equal(new[] { "CreateChangeSet:UPDATE", "ExecuteChangeSet" }, _cloudFormation.Calls.Where(call => !call.StartsWith("Describe", StringComparison.Ordinal)
+            && !call.StartsWith("List", StringComparison.Ordinal)));
+        Assert.Equal("Lambda", _cloudFormation.LastChangeSet!.Parameters.Single(p => p.ParameterKey == "ProcessorTrigger").ParameterValue);
+        Assert.Contains(_reporter.Verbose, line => line.Contains("LambdaEventSourceMapping", StringComparison.Ordinal) && line.Contains("CREATE_COMPLETE", StringComparison.Ordinal));
+        Assert.DoesNotContain(_reporter.Verbose, line => line.Contains("created", StringComparison.Ordinal));
+        Assert.Contains(_reporter.Progress, progress => progress.Status.Contains("1 of 1 resources done", StringComparison.Ordinal));
+        Assert.True(_reporter.Progress[^1].Completed);
+        // Both calls carry idempotency tokens, so the client's retry after a timeout repeats the same request.
+        Assert.Equal(_cloudFormation.LastChangeSet.ChangeSetName, _cloudFormation.LastChangeSet.ClientToken);
+        Assert.Equal(_cloudFormation.LastChangeSet.ChangeSetName, _cloudFormation.LastExecute!.ClientRequestToken);
+    }
+
+    [Fact]
+    public async Task A_plan_whose_change_set_fails_deletes_the_change_set_and_the_empty_stack_it_parked()
+    {
+        _cloudFormation.Statuses.Enqueue(null); // a new environment
+        _cloudFormation.ChangeSetStatus = "FAILED";
+        _cloudFormation.ChangeSetReason = "Parameter validation failed";
+
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(() => Deployer().PlanAsync(Request(), _reporter, CancellationToken.None));
+
+        Assert.Equal("ChangeSetFailed", error.ErrorId);
+        Assert.Equal(new[] { "CreateChangeSet:CREATE", "DeleteChangeSet", "DeleteStack" }, Mutations());
+    }
+
+    [Fact]
+    public async Task A_plan_that_times_out_still_cleans_up()
+    {
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.ChangeSetStatus = "CREATE_PENDING"; // never computed
+
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(
+            () => Deployer().PlanAsync(Request(timeout: TimeSpan.FromSeconds(10)), _reporter, CancellationToken.None));
+
+        Assert.Equal("ChangeSetTimedOut", error.ErrorId);
+        Assert.Equal(new[] { "CreateChangeSet:CREATE", "DeleteChangeSet", "DeleteStack" }, Mutations());
+    }
+
+    [Fact]
+    public async Task A_plan_keeps_an_empty_stack_that_was_already_under_review()
+    {
+        _cloudFormation.Statuses.Enqueue("REVIEW_IN_PROGRESS");
+
+        var plan = await Deployer().PlanAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.Equal("OrderEventsTable", Assert.Single(plan).LogicalResourceId);
+        Assert.Equal(new[] { "CreateChangeSet:CREATE", "DeleteChangeSet" }, Mutations());
+    }
+
+    [Fact]
+    public async Task A_forced_plan_over_a_rolled_back_stack_plans_its_removal_and_a_new_stack_under_a_name_of_its_own()
+    {
+        _cloudFormation.Statuses.Enqueue("ROLLBACK_COMPLETE");
+
+        var plan = await Deployer().PlanAsync(Request(replaceFailedStack: true), _reporter, CancellationToken.None);
+
+        Assert.Equal(("Remove", FakeCloudFormation.StackName, "AWS::CloudFormation::Stack"), (plan[0].Action, plan[0].LogicalResourceId, plan[0].ResourceType));
+        Assert.Equal(("Add", "OrderEventsTable"), (plan[1].Action, plan[1].LogicalResourceId));
+        Assert.All(plan, change => Assert.Equal(FakeCloudFormation.StackName, change.StackName));
+        Assert.StartsWith(FakeCloudFormation.StackName + "-plan-", _cloudFormation.LastChangeSet!.StackName, StringComparison.Ordinal);
+        Assert.Equal(new[] { "CreateChangeSet:CREATE", "DeleteChangeSet", "DeleteStack" }, Mutations());
+        Assert.Contains(_reporter.Verbose, line => line.StartsWith("WARNING:", StringComparison.Ordinal) && line.Contains("ROLLBACK_COMPLETE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_plan_without_force_over_a_rolled_back_stack_explains_it_and_creates_nothing()
+    {
+        _cloudFormation.Statuses.Enqueue("ROLLBACK_COMPLETE");
+
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(() => Deployer().PlanAsync(Request(), _reporter, CancellationToken.None));
+
+        Assert.Equal("StackInRollbackComplete", error.ErrorId);
+        Assert.Empty(Mutations());
+    }
+
+    [Theory]
+    [InlineData("us-east-1", "https://s3.us-east-1.amazonaws.com/b/templates/x.json")]
+    [InlineData("cn-north-1", "https://s3.cn-north-1.amazonaws.com.cn/b/templates/x.json")]
+    public void The_template_url_uses_the_regions_partition(string region, string expected) =>
+        Assert.Equal(expected, StackDeployer.TemplateUrl(region, "b", "templates/x.json"));
+
+    /// <summary>The calls that change something, in order.</summary>
+    private IEnumerable<string> Mutations() =>
+        _cloudFormation.Calls.Where(call => !call.StartsWith("Describe", StringComparison.Ordinal) && !call.StartsWith("List", StringComparison.Ordinal));
+
+    private StackDeployer Deployer(Action? onPoll = null)
+    {
+        var timing = new PollTiming
+        {
+            Interval = TimeSpan.FromSeconds(2),
+            Now = () => _now,
+            Delay = (interval, _) =>
+            {
+                _now += interval;
+                onPoll?.Invoke();
+                return Task.CompletedTask;
+            },
+        };
+        return new StackDeployer(_cloudFormation, _artifacts, _artifacts, "us-east-1", timing);
+    }
+
+    private DeployRequest Request(TimeSpan? timeout = null, string trigger = "External", bool replaceFailedStack = false)
+    {
+        var template = Path.Combine(_folder, "order-monitoring.json");
+        var zip = Path.Combine(_folder, "order-processor-abc.zip");
+        File.WriteAllText(template, "{}");
+        File.WriteAllText(zip, "zip");
+        return new DeployRequest
+        {
+            StackName = FakeCloudFormation.StackName, Environment = "dev", TemplatePath = template, ProcessorZipPath = zip,
+            ProcessorTrigger = trigger, Timeout = timeout ?? TimeSpan.FromMinutes(5), ReplaceFailedStack = replaceFailedStack,
+        };
+    }
+}

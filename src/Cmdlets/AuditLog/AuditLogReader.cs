@@ -1,0 +1,131 @@
+using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Processor.Audit;
+
+namespace OrderMonitoring.Cmdlets.AuditLog;
+
+/// <summary>One stored audit object: its key, its JSON text and (unless raw) the parsed record.</summary>
+internal sealed record AuditEntry(string Key, string Json, OrderAuditRecord? Record);
+
+/// <summary>
+/// Reads audit histories back from the bucket. An order's history is one paged listing of its own prefix plus
+/// bounded parallel reads, so the cost follows the size of the history, never the size of the bucket.
+/// </summary>
+internal sealed class AuditLogReader
+{
+    private readonly IAuditObjectStore _store;
+    private readonly IOrderTable _table;
+    private readonly int _maxParallelReads;
+
+    public AuditLogReader(IAuditObjectStore store, IOrderTable table, int maxParallelReads = 16)
+    {
+        _store = store;
+        _table = table;
+        _maxParallelReads = maxParallelReads;
+    }
+
+    /// <summary>The order's audit objects in stream order (the key scheme makes S3's listing order stream order).</summary>
+    public async Task<IReadOnlyList<AuditEntry>> ReadOrderAsync(string bucketName, string orderId, bool parse, CancellationToken cancellationToken)
+    {
+        var keys = await ListAllAsync(bucketName, AuditKey.OrderPrefix(orderId), cancellationToken).ConfigureAwait(false);
+        return await ReadAllAsync(bucketName, keys, parse, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Quarantined records, optionally only those of the given orders. The quarantine area holds only records that could
+    /// not be audited, so it is small; it is listed whole because a record there may lack a usable order id.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditEntry>> ReadQuarantineAsync(string bucketName, ISet<string>? orderIds, CancellationToken cancellationToken)
+    {
+        var keys = await ListAllAsync(bucketName, AuditKey.QuarantinePrefix, cancellationToken).ConfigureAwait(false);
+        var entries = await ReadAllAsync(bucketName, keys, parse: true, cancellationToken).ConfigureAwait(false);
+        return orderIds is null
+            ? entries
+            : entries.Where(entry => entry.Record?.OrderId is { } id && orderIds.Contains(id)).ToList();
+    }
+
+    /// <summary>
+    /// Orders whose current status (the status of their latest item) is <paramref name="status"/> and that have an
+    /// item with that status between the bounds, through the table's status-timestamp-index; in first-seen order.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FindOrdersByStatusAsync(string tableName, string status, DateTimeOffset since, DateTimeOffset until,
+        CancellationToken cancellationToken)
+    {
+        var candidates = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        object? continuation = null;
+        do
+        {
+            var page = await _table.QueryStatusAsync(tableName, status, since.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds(), continuation, cancellationToken)
+                .ConfigureAwait(false);
+            candidates.AddRange(page.OrderIds.Where(seen.Add));
+            continuation = page.Continuation;
+        }
+        while (continuation is not null);
+
+        var current = await MapBoundedAsync(candidates, id => _table.GetCurrentStatusAsync(tableName, id, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return candidates.Where((_, i) => string.Equals(current[i], status, StringComparison.Ordinal)).ToList();
+    }
+
+    private async Task<IReadOnlyList<string>> ListAllAsync(string bucketName, string prefix, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await _store.ListAsync(bucketName, prefix, token, cancellationToken).ConfigureAwait(false);
+            keys.AddRange(page.Keys.Where(key => key.EndsWith(".json", StringComparison.Ordinal)));
+            token = page.NextToken;
+        }
+        while (token is not null);
+
+        return keys;
+    }
+
+    private async Task<IReadOnlyList<AuditEntry>> ReadAllAsync(string bucketName, IReadOnlyList<string> keys, bool parse, CancellationToken cancellationToken)
+    {
+        var texts = await MapBoundedAsync(keys, key => _store.ReadAsync(bucketName, key, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var entries = new List<AuditEntry>(keys.Count);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            // Listed then gone: deleted in between (e.g. a lifecycle rule); nothing to show.
+            if (texts[i] is { } json)
+            {
+                entries.Add(new AuditEntry(keys[i], json, parse ? Parse(bucketName, keys[i], json) : null));
+            }
+        }
+
+        return entries;
+    }
+
+    private static OrderAuditRecord Parse(string bucketName, string key, string json)
+    {
+        try
+        {
+            return AuditRecordParser.Parse(bucketName, key, json);
+        }
+        catch (InvalidDataException invalid)
+        {
+            throw new OrderMonitoringException("AuditRecordInvalid", FailureKind.OperationFailed, invalid.Message,
+                "Use -Raw to see the stored text; the object was not written by this module's processor.", invalid);
+        }
+    }
+
+    // Runs at most _maxParallelReads calls at once and keeps the results in input order.
+    private async Task<T[]> MapBoundedAsync<TIn, T>(IReadOnlyList<TIn> inputs, Func<TIn, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var results = new T[inputs.Count];
+        var next = -1;
+        var workers = Enumerable.Range(0, Math.Min(_maxParallelReads, inputs.Count)).Select(async _ =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < inputs.Count)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                results[index] = await call(inputs[index]).ConfigureAwait(false);
+            }
+        });
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        return results;
+    }
+}

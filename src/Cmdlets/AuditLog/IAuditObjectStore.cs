@@ -1,0 +1,14 @@
+namespace OrderMonitoring.Cmdlets.AuditLog;
+
+/// <summary>Reads the audit bucket: S3 in production, fakes in tests.</summary>
+internal interface IAuditObjectStore
+{
+    /// <summary>One page of keys under <paramref name="prefix"/> in S3's (byte) order; pass the returned token for the next page.</summary>
+    Task<KeyPage> ListAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken);
+
+    /// <summary>The object's content as UTF-8 text, or null when it does not exist.</summary>
+    Task<string?> ReadAsync(string bucketName, string key, CancellationToken cancellationToken);
+}
+
+/// <summary>A page of keys; <see cref="NextToken"/> is null on the last page.</summary>
+internal sealed record KeyPage(IReadOnlyList<string> Keys, string? NextToken);

@@ -1,0 +1,80 @@
+using System.Management.Automation;
+using System.Text.RegularExpressions;
+
+namespace OrderMonitoring.Cmdlets.Shell;
+
+/// <summary>The environment suffix rule of the template (<c>^[a-zA-Z0-9]+$</c>) and the stack name built from it.</summary>
+public static class EnvironmentName
+{
+    /// <summary>The template's AllowedPattern for EnvironmentSuffix.</summary>
+    public const string Pattern = "^[a-zA-Z0-9]+$";
+
+    /// <summary>Prefix of every stack the module deploys.</summary>
+    public const string StackNamePrefix = "order-monitoring-";
+
+    private static readonly Regex Rule = new(Pattern, RegexOptions.CultureInvariant);
+
+    /// <summary>True when <paramref name="value"/> is a valid environment suffix.</summary>
+    public static bool IsValid(string? value) => value is not null && Rule.IsMatch(value);
+
+    // The template names the audit bucket order-audit-logs-<environment>-<account id>-<region>.
+    private const string AuditBucketPrefix = "order-audit-logs-";
+    private const int AccountIdLength = 12;
+    private const int MaxBucketNameLength = 63;
+
+    /// <summary>
+    /// Why <paramref name="environment"/> cannot be deployed to <paramref name="region"/>, or null when it can. The
+    /// template's pattern (kept from the original design) allows capitals, but the audit bucket's name carries the
+    /// environment, and S3 accepts only lower-case names of at most 63 characters: a deploy would fail half-way.
+    /// </summary>
+    public static string? DeployProblem(string environment, string region)
+    {
+        var longest = MaxBucketNameLength - AuditBucketPrefix.Length - AccountIdLength - region.Length - 2;
+        if (environment.Any(char.IsUpper))
+        {
+            return $"The environment '{environment}' has capital letters, but it becomes part of the audit bucket's name and S3 bucket names are lower-case. Use '{environment.ToLowerInvariant()}'.";
+        }
+
+        return environment.Length > longest
+            ? $"The environment '{environment}' is {environment.Length} characters long; in {region} the audit bucket's name (at most {MaxBucketNameLength} characters) leaves room for {longest}."
+            : null;
+    }
+
+    /// <summary>The default stack name for an environment: <c>order-monitoring-&lt;environment&gt;</c>.</summary>
+    public static string StackNameFor(string environment) => StackNamePrefix + environment;
+
+    /// <summary>The environment a default-named stack belongs to, or null for other stack names.</summary>
+    public static string? FromStackName(string? stackName) =>
+        stackName is not null && stackName.StartsWith(StackNamePrefix, StringComparison.Ordinal)
+            && IsValid(stackName.Substring(StackNamePrefix.Length))
+            ? stackName.Substring(StackNamePrefix.Length)
+            : null;
+}
+
+/// <summary>
+/// Validates <c>-Environment</c> at parameter binding, before any AWS call, with a message that says what is allowed
+/// (ValidatePattern would only print the regular expression).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class ValidateEnvironmentNameAttribute : ValidateArgumentsAttribute
+{
+    /// <summary>True when wildcard characters (* ?) are accepted too (Get- cmdlets).</summary>
+    public bool AllowWildcards { get; set; }
+
+    /// <inheritdoc />
+    protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+    {
+        var values = arguments is string single ? new[] { single } : (arguments as System.Collections.IEnumerable)?.Cast<object?>() ?? Array.Empty<object?>();
+        foreach (var value in values)
+        {
+            var text = value?.ToString();
+            var checkedText = AllowWildcards ? text?.Replace("*", "a").Replace("?", "a") : text;
+            if (!EnvironmentName.IsValid(checkedText))
+            {
+                throw new ValidationMetadataException(
+                    $"'{text}' is not a valid environment name: use letters and digits only (pattern {EnvironmentName.Pattern}), for example 'dev' or 'prod2'"
+                    + (AllowWildcards ? ", optionally with the wildcards * and ?." : "."));
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+namespace OrderMonitoring.Cmdlets.Stacks;
+
+/// <summary>Everything one deployment needs; built by New-OrderMonitoringStack from its parameters.</summary>
+internal sealed class DeployRequest
+{
+    public string StackName { get; init; } = "";
+
+    public string Environment { get; init; } = "";
+
+    /// <summary>The template file shipped in the module.</summary>
+    public string TemplatePath { get; init; } = "";
+
+    /// <summary>The processor zip shipped in the module.</summary>
+    public string ProcessorZipPath { get; init; } = "";
+
+    /// <summary>Null: order-monitoring-artifacts-&lt;account&gt;-&lt;region&gt;.</summary>
+    public string? ArtifactBucketName { get; init; }
+
+    public string ProcessorTrigger { get; init; } = "Lambda";
+
+    public string AlertEmail { get; init; } = "";
+
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How long to follow the stack before giving up (the operation continues in AWS).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Delete a stack left in ROLLBACK_COMPLETE by a failed create and create it anew.</summary>
+    public bool ReplaceFailedStack { get; init; }
+}

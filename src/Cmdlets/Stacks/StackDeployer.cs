@@ -1,0 +1,323 @@
+using System.Globalization;
+using Amazon.Runtime;
+using System.Security.Cryptography;
+using OrderMonitoring.Aws.CloudFormation;
+using OrderMonitoring.Cmdlets.Shell;
+using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
+
+namespace OrderMonitoring.Cmdlets.Stacks;
+
+/// <summary>The stack after a deployment and whether anything changed.</summary>
+internal sealed record DeployOutcome(OrderMonitoring.Stack Stack, bool Changed);
+
+/// <summary>
+/// Creates or updates an order-monitoring stack the way <c>sam deploy</c> does: artifacts bucket, content-addressed
+/// uploads, a change set, execution followed through the stack events. Also plans (-WhatIf) without changing anything.
+/// </summary>
+internal sealed class StackDeployer
+{
+    /// <summary>CloudFormation's limit for an inline template body.</summary>
+    private const int MaxTemplateBodyBytes = 51_200;
+
+    private readonly IAmazonCloudFormation _cloudFormation;
+    private readonly IArtifactStore _artifacts;
+    private readonly IAccountIdProvider _account;
+    private readonly string _region;
+    private readonly PollTiming _timing;
+    private readonly StackReader _reader;
+    private readonly StackEventWatcher _watcher;
+    private readonly ChangeSetRunner _changeSets;
+
+    public StackDeployer(IAmazonCloudFormation cloudFormation, IArtifactStore artifacts, IAccountIdProvider account, string region, PollTiming timing,
+        StackReader? reader = null)
+    {
+        _cloudFormation = cloudFormation;
+        _artifacts = artifacts;
+        _account = account;
+        _region = region;
+        _timing = timing;
+        _reader = reader ?? new StackReader(cloudFormation, region);
+        _watcher = new StackEventWatcher(cloudFormation, _reader, timing);
+        _changeSets = new ChangeSetRunner(cloudFormation, timing);
+    }
+
+    public async Task<DeployOutcome> DeployAsync(DeployRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        // -TimeoutSeconds bounds the whole deployment: replacing a failed stack, computing the change set and following
+        // the execution share one deadline.
+        var deadline = _timing.Now() + request.Timeout;
+        TimeSpan Left() => deadline > _timing.Now() ? deadline - _timing.Now() : TimeSpan.Zero;
+        var existing = await PrepareExistingAsync(request, Left(), reporter, cancellationToken).ConfigureAwait(false);
+        var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
+        await _artifacts.EnsureBucketAsync(bucket, reporter, cancellationToken).ConfigureAwait(false);
+        var codeKey = await UploadAsync(bucket, "processor", request.ProcessorZipPath, reporter, cancellationToken).ConfigureAwait(false);
+        var templateKey = await UploadAsync(bucket, "templates", request.TemplatePath, reporter, cancellationToken).ConfigureAwait(false);
+
+        var changeSet = BuildChangeSet(request, existing, bucket, codeKey);
+        changeSet.TemplateURL = TemplateUrl(_region, bucket, templateKey);
+        var prepared = await _changeSets.CreateAsync(changeSet, Left(), reporter, cancellationToken).ConfigureAwait(false);
+        if (!prepared.HasChanges)
+        {
+            if (prepared.Id is not null)
+            {
+                await _changeSets.DeleteAsync(prepared.Id, request.StackName, cancellationToken).ConfigureAwait(false);
+            }
+
+            reporter.Verbose($"Stack {request.StackName} is up to date; nothing to deploy.");
+            if (ChangedParameters(existing, changeSet) is { Length: > 0 } changed)
+            {
+                // Some services (moto among them) answer a parameter-only update with "no changes"; say so rather than
+                // let the caller believe the new values were applied.
+                reporter.Warning($"CloudFormation reported no changes for {request.StackName} although these parameters differ from the stack's: {changed}. "
+                    + "The stack keeps its current values.");
+            }
+
+            var current = await _reader.GetAsync(request.StackName, cancellationToken).ConfigureAwait(false)
+                ?? throw new OrderMonitoringException(StackNotFound.ErrorId, FailureKind.NotFound, $"Stack {request.StackName} disappeared during the deployment.",
+                    "Someone deleted it meanwhile; run New-OrderMonitoringStack again to create it.");
+            return new DeployOutcome(current, Changed: false);
+        }
+
+        var stackId = prepared.StackId ?? existing?.StackId ?? request.StackName;
+        var boundary = await _watcher.LatestEventIdAsync(stackId, cancellationToken).ConfigureAwait(false);
+        // The token makes a retried execute (after a timeout) the same request instead of an InvalidChangeSetStatus error.
+        await _cloudFormation.ExecuteChangeSetAsync(
+            new ExecuteChangeSetRequest { ChangeSetName = prepared.Id!, StackName = request.StackName, ClientRequestToken = changeSet.ChangeSetName },
+            cancellationToken).ConfigureAwait(false);
+        reporter.Verbose($"Executing {changeSet.ChangeSetType} change set with {prepared.Changes.Count} resource changes.");
+
+        var result = await _watcher.WatchAsync(stackId, boundary, prepared.Changes.Count, $"Deploying {request.StackName}", Left(),
+            reporter, cancellationToken).ConfigureAwait(false);
+        if (result.Stack is { } final && StackStatuses.IsSuccess(final.StackStatus))
+        {
+            return new DeployOutcome(await _reader.ToModelAsync(final, cancellationToken).ConfigureAwait(false), Changed: true);
+        }
+
+        throw DeploymentFailed(request.StackName, result);
+    }
+
+    /// <summary>
+    /// What a deployment would change: a change set created from the template body, listed, then deleted together with
+    /// the empty stack a CREATE change set parks, even when computing it fails, times out or is cancelled.
+    /// </summary>
+    public async Task<IReadOnlyList<StackChange>> PlanAsync(DeployRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var existing = await _reader.DescribeAsync(request.StackName, cancellationToken).ConfigureAwait(false);
+        var replacing = existing?.StackStatus == StackStatuses.RollbackComplete;
+        if (replacing && !request.ReplaceFailedStack)
+        {
+            throw RollbackCompleteExplained(request.StackName, existing!);
+        }
+
+        var body = File.ReadAllText(request.TemplatePath);
+        if (System.Text.Encoding.UTF8.GetByteCount(body) > MaxTemplateBodyBytes)
+        {
+            throw new OrderMonitoringException("TemplateTooLargeToPlan", FailureKind.InvalidState,
+                $"The template is larger than {MaxTemplateBodyBytes} bytes and can only be planned after an upload.", "Deploy without -WhatIf.");
+        }
+
+        var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
+        var changeSet = BuildChangeSet(request, replacing ? null : existing, bucket, ContentKey("processor", request.ProcessorZipPath));
+        if (replacing)
+        {
+            // A ROLLBACK_COMPLETE stack takes no change set. -Force would delete it and create the stack anew, so the
+            // new stack is planned under a name of its own (resource names come from the environment, not the stack name).
+            changeSet.StackName = $"{request.StackName}-plan-{changeSet.ChangeSetName.Substring("order-monitoring-".Length)}";
+            reporter.Warning($"Stack {request.StackName} is in ROLLBACK_COMPLETE; with -Force it is deleted and created anew, as planned below.");
+        }
+
+        changeSet.TemplateBody = body;
+        // Only a stack this plan creates is deleted afterwards; an empty REVIEW_IN_PROGRESS stack that was already
+        // there (someone else's change sets may be under review on it) is left alone.
+        var createsStack = existing is null || replacing;
+        string? changeSetToDelete = null;
+        string? stackToDelete = null;
+        try
+        {
+            var prepared = await _changeSets.CreateAsync(changeSet, request.Timeout, reporter, cancellationToken, response =>
+            {
+                changeSetToDelete = response.Id ?? changeSet.ChangeSetName;
+                stackToDelete = createsStack ? response.StackId : null;
+            }).ConfigureAwait(false);
+            changeSetToDelete = prepared.Id;
+            var planned = prepared.Changes.Select(change => ToPlanned(request.StackName, change)).ToList();
+            if (replacing)
+            {
+                planned.Insert(0, RemovalOf(request.StackName, existing!));
+            }
+
+            return planned;
+        }
+        finally
+        {
+            await CleanUpPlanAsync(changeSet.StackName, changeSetToDelete, stackToDelete, reporter).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CleanUpPlanAsync(string stackName, string? changeSetId, string? stackIdToDelete, IOperationReporter reporter)
+    {
+        // Not cancellable on purpose: a Ctrl+C must not leave the planning change set (or its empty stack) behind. A
+        // failed clean-up is reported, not thrown, so it never hides the error that ended the plan.
+        try
+        {
+            if (changeSetId is not null)
+            {
+                await _changeSets.DeleteAsync(changeSetId, stackName, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (stackIdToDelete is not null)
+            {
+                // A CREATE change set parks an empty REVIEW_IN_PROGRESS stack; planning must leave nothing behind.
+                await _cloudFormation.DeleteStackAsync(new DeleteStackRequest { StackName = stackIdToDelete }, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (changeSetId is not null || stackIdToDelete is not null)
+            {
+                reporter.Verbose($"Deleted the planning change set for {stackName}.");
+            }
+        }
+        catch (Exception error) when (error is AmazonServiceException or HttpRequestException or TimeoutException)
+        {
+            reporter.Warning($"Could not delete the planning change set {changeSetId} of stack {stackName} ({error.Message}). "
+                + (stackIdToDelete is null
+                    ? "Delete it with 'aws cloudformation delete-change-set'."
+                    : $"Delete the empty stack with 'aws cloudformation delete-stack --stack-name {stackIdToDelete}'."));
+        }
+    }
+
+    private static StackChange RemovalOf(string stackName, CfnStack failed) => new()
+    {
+        StackName = stackName,
+        Action = "Remove",
+        LogicalResourceId = stackName,
+        PhysicalResourceId = failed.StackId,
+        ResourceType = "AWS::CloudFormation::Stack",
+    };
+
+    private async Task<CfnStack?> PrepareExistingAsync(DeployRequest request, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var existing = await _reader.DescribeAsync(request.StackName, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        if (StackStatuses.IsInProgress(existing.StackStatus))
+        {
+            throw new OrderMonitoringException("StackBusy", FailureKind.InvalidState,
+                $"Stack {request.StackName} is {existing.StackStatus}; another operation is running on it.",
+                "Wait until it finishes (Get-OrderMonitoringStack shows the status), then run again.");
+        }
+
+        if (existing.StackStatus != StackStatuses.RollbackComplete)
+        {
+            return existing;
+        }
+
+        if (!request.ReplaceFailedStack)
+        {
+            throw RollbackCompleteExplained(request.StackName, existing);
+        }
+
+        reporter.Warning($"Stack {request.StackName} is in ROLLBACK_COMPLETE from an earlier failed create; deleting it to create it anew (-Force).");
+        await new StackRemover(_cloudFormation, _watcher).RemoveAsync(existing, timeout, reporter, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey)
+    {
+        var name = "order-monitoring-" + _timing.Now().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+        return BuildChangeSet(request, existing, bucket, codeKey, name);
+    }
+
+    private static CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey, string name) => new()
+    {
+        StackName = request.StackName,
+        ChangeSetName = name,
+        // A retry of a request that timed out must find its own change set, not fail with AlreadyExists.
+        ClientToken = name,
+        ChangeSetType = existing is null || existing.StackStatus == StackStatuses.ReviewInProgress ? ChangeSetType.CREATE : ChangeSetType.UPDATE,
+        Capabilities = new List<string> { Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM },
+        Parameters = new List<Parameter>
+        {
+            new() { ParameterKey = "EnvironmentSuffix", ParameterValue = request.Environment },
+            new() { ParameterKey = "ProcessorCodeBucket", ParameterValue = bucket },
+            new() { ParameterKey = "ProcessorCodeKey", ParameterValue = codeKey },
+            new() { ParameterKey = "ProcessorTrigger", ParameterValue = request.ProcessorTrigger },
+            new() { ParameterKey = "AlertEmail", ParameterValue = request.AlertEmail },
+        },
+        Tags = request.Tags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value }).ToList(),
+        Description = "Deployed by the OrderMonitoring PowerShell module",
+    };
+
+    private async Task<string> ArtifactBucketAsync(DeployRequest request, CancellationToken cancellationToken) =>
+        request.ArtifactBucketName
+        ?? $"order-monitoring-artifacts-{await _account.GetAccountIdAsync(cancellationToken).ConfigureAwait(false)}-{_region}";
+
+    private async Task<string> UploadAsync(string bucket, string prefix, string path, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var key = ContentKey(prefix, path);
+        var uploaded = await _artifacts.UploadIfMissingAsync(bucket, key, path, cancellationToken).ConfigureAwait(false);
+        reporter.Verbose(uploaded ? $"Uploaded s3://{bucket}/{key}." : $"s3://{bucket}/{key} is already there; not uploaded again.");
+        return key;
+    }
+
+    /// <summary>
+    /// <c>prefix/&lt;sha256 first 12 hex&gt;/&lt;file name&gt;</c>: new content gets a new key, so CloudFormation notices a
+    /// changed processor and unchanged content is never uploaded twice.
+    /// </summary>
+    internal static string ContentKey(string prefix, string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var sha = SHA256.Create();
+        var hash = BitConverter.ToString(sha.ComputeHash(stream)).Replace("-", "").Substring(0, 12).ToLowerInvariant();
+        return $"{prefix}/{hash}/{Path.GetFileName(path)}";
+    }
+
+    /// <summary>"ProcessorTrigger (External -> Lambda), ..." for each requested parameter whose value the stack does not have.</summary>
+    internal static string ChangedParameters(CfnStack? existing, CreateChangeSetRequest changeSet)
+    {
+        if (existing is null)
+        {
+            return string.Empty;
+        }
+
+        var current = existing.Parameters.Where(p => p.ParameterKey is not null).ToDictionary(p => p.ParameterKey!, p => p.ParameterValue ?? "", StringComparer.Ordinal);
+        return string.Join(", ", changeSet.Parameters
+            .Where(p => p.ParameterKey is not null && current.TryGetValue(p.ParameterKey, out var value) && value != (p.ParameterValue ?? ""))
+            .Select(p => $"{p.ParameterKey} ({current[p.ParameterKey!]} -> {p.ParameterValue})"));
+    }
+
+    /// <summary>The uploaded template's S3 URL in the region's partition (amazonaws.com, amazonaws.com.cn, ...).</summary>
+    internal static string TemplateUrl(string region, string bucket, string key) =>
+        $"https://s3.{region}.{Amazon.RegionEndpoint.GetBySystemName(region).PartitionDnsSuffix}/{bucket}/{key}";
+
+    private static StackChange ToPlanned(string stackName, Change change) => new()
+    {
+        StackName = stackName,
+        Action = change.ResourceChange?.Action ?? change.Type ?? "",
+        LogicalResourceId = change.ResourceChange?.LogicalResourceId ?? "",
+        PhysicalResourceId = change.ResourceChange?.PhysicalResourceId,
+        ResourceType = change.ResourceChange?.ResourceType ?? "",
+        Replacement = change.ResourceChange?.Replacement,
+    };
+
+    private static OrderMonitoringException RollbackCompleteExplained(string stackName, CfnStack stack) =>
+        new("StackInRollbackComplete", FailureKind.InvalidState,
+            $"Stack {stackName} is in ROLLBACK_COMPLETE: an earlier create failed ({stack.StackStatusReason ?? "see its events"}) and "
+            + "CloudFormation cannot update such a stack; it can only be deleted.",
+            "Run New-OrderMonitoringStack again with -Force to delete it and create it anew, or remove it with Remove-OrderMonitoringStack.");
+
+    private static OrderMonitoringException DeploymentFailed(string stackName, WatchResult result)
+    {
+        var status = result.Stack?.StackStatus ?? "deleted";
+        var failure = StackEventWatcher.FirstFailure(result.Events);
+        var cause = failure is null
+            ? result.Stack?.StackStatusReason ?? "CloudFormation reported no failed resource."
+            : $"First failure: {failure.LogicalResourceId} ({failure.ResourceType}) {failure.ResourceStatus}: {failure.ResourceStatusReason}";
+        var advice = status == StackStatuses.RollbackComplete
+            ? "Fix the cause, then run New-OrderMonitoringStack with -Force: the failed stack is in ROLLBACK_COMPLETE and must be replaced."
+            : "Fix the cause named above and run New-OrderMonitoringStack again; the stack was rolled back to its previous state.";
+        return new OrderMonitoringException("StackDeploymentFailed", FailureKind.OperationFailed, $"Deploying stack {stackName} ended in {status}. {cause}", advice);
+    }
+}

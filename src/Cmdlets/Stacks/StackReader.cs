@@ -1,0 +1,191 @@
+using Amazon.Runtime;
+using OrderMonitoring.Aws.CloudFormation;
+using OrderMonitoring.Cmdlets.Shell;
+using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
+
+namespace OrderMonitoring.Cmdlets.Stacks;
+
+/// <summary>Reads order-monitoring stacks and turns them into <see cref="OrderMonitoring.Stack"/> objects.</summary>
+internal sealed class StackReader
+{
+    private readonly IAmazonCloudFormation _cloudFormation;
+    private readonly string _region;
+    private readonly IStreamArnLookup? _streams;
+
+    /// <param name="cloudFormation">The CloudFormation client.</param>
+    /// <param name="region">The region, for the module objects.</param>
+    /// <param name="streams">Finds a table's stream ARN when the output is missing; null: leave it empty.</param>
+    public StackReader(IAmazonCloudFormation cloudFormation, string region, IStreamArnLookup? streams = null)
+    {
+        _cloudFormation = cloudFormation;
+        _region = region;
+        _streams = streams;
+    }
+
+    /// <summary>The region the stacks are read from.</summary>
+    public string Region => _region;
+
+    /// <summary>The stack as CloudFormation describes it, or null when it does not exist.</summary>
+    public async Task<CfnStack?> DescribeAsync(string stackNameOrId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _cloudFormation.DescribeStacksAsync(new DescribeStacksRequest { StackName = stackNameOrId }, cancellationToken)
+                .ConfigureAwait(false);
+            return response.Stacks.FirstOrDefault();
+        }
+        catch (AmazonServiceException error) when (StackNotFound.Is(error))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The stack as a module object, or null when it does not exist.</summary>
+    public async Task<OrderMonitoring.Stack?> GetAsync(string stackName, CancellationToken cancellationToken) =>
+        await DescribeAsync(stackName, cancellationToken).ConfigureAwait(false) is { } stack
+            ? await ToModelAsync(stack, cancellationToken).ConfigureAwait(false)
+            : null;
+
+    /// <summary>Every resource of the stack (all pages).</summary>
+    public async Task<IReadOnlyList<StackResourceSummary>> ListResourcesAsync(string stackNameOrId, CancellationToken cancellationToken)
+    {
+        var resources = new List<StackResourceSummary>();
+        string? next = null;
+        do
+        {
+            var page = await _cloudFormation.ListStackResourcesAsync(new ListStackResourcesRequest { StackName = stackNameOrId, NextToken = next },
+                cancellationToken).ConfigureAwait(false);
+            resources.AddRange(page.StackResourceSummaries);
+            next = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(next));
+
+        return resources;
+    }
+
+    /// <summary>Every live stack named order-monitoring-&lt;environment&gt; in the region (all pages).</summary>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <param name="fillMissingNames">False: skip the per-stack resource lookups for missing outputs (tab completion needs only names).</param>
+    public async Task<IReadOnlyList<OrderMonitoring.Stack>> ListAsync(CancellationToken cancellationToken, bool fillMissingNames = true)
+    {
+        var found = new List<OrderMonitoring.Stack>();
+        string? next = null;
+        do
+        {
+            var page = await _cloudFormation.DescribeStacksAsync(new DescribeStacksRequest { NextToken = next }, cancellationToken).ConfigureAwait(false);
+            foreach (var stack in page.Stacks.Where(stack => EnvironmentName.FromStackName(stack.StackName) is not null
+                && stack.StackStatus != StackStatuses.DeleteComplete))
+            {
+                found.Add(fillMissingNames ? await ToModelAsync(stack, cancellationToken).ConfigureAwait(false) : ToModel(stack));
+            }
+
+            next = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(next));
+
+        return found.OrderBy(stack => stack.StackName, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The module object, with every name it carries: an output that is missing (a stack whose update failed, a
+    /// create that has not published its outputs, an emulator that drops them) is filled from the physical id of the
+    /// resource behind it, and the stream ARN from the table itself.
+    /// </summary>
+    public async Task<OrderMonitoring.Stack> ToModelAsync(CfnStack stack, CancellationToken cancellationToken)
+    {
+        var model = ToModel(stack);
+        if (!MissesNames(model) || stack.StackStatus == StackStatuses.DeleteComplete)
+        {
+            return model;
+        }
+
+        var resources = await ListResourcesAsync(stack.StackId ?? stack.StackName ?? "", cancellationToken).ConfigureAwait(false);
+        var fallback = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in StackOutputs.ResourceBehind)
+        {
+            if (resources.FirstOrDefault(r => r.LogicalResourceId == pair.Value && !string.IsNullOrEmpty(r.PhysicalResourceId)) is { } resource)
+            {
+                fallback[pair.Key] = resource.PhysicalResourceId!;
+            }
+        }
+
+        var table = model.TableName ?? (fallback.TryGetValue(StackOutputs.TableName, out var name) ? name : null);
+        if (model.StreamArn is null && table is not null && _streams is not null
+            && await _streams.FindAsync(table, cancellationToken).ConfigureAwait(false) is { Length: > 0 } streamArn)
+        {
+            fallback[StackOutputs.StreamArn] = streamArn;
+        }
+
+        return ToModel(stack, fallback);
+    }
+
+    /// <summary>Maps CloudFormation's description (outputs, parameters) to the module's stack object.</summary>
+    /// <param name="stack">The description.</param>
+    /// <param name="fallback">Values for outputs the description lacks, by output key.</param>
+    public OrderMonitoring.Stack ToModel(CfnStack stack, IReadOnlyDictionary<string, string>? fallback = null)
+    {
+        var outputs = stack.Outputs
+            .Where(output => output.OutputKey is not null)
+            .GroupBy(output => output.OutputKey!, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.First().OutputValue ?? "", StringComparer.Ordinal);
+        string? Output(string key) => outputs.TryGetValue(key, out var value) && value.Length > 0
+            ? value
+            : fallback is not null && fallback.TryGetValue(key, out var filled) ? filled : null;
+        string? Parameter(string key) => stack.Parameters.FirstOrDefault(p => p.ParameterKey == key)?.ParameterValue;
+
+        return new OrderMonitoring.Stack
+        {
+            StackName = stack.StackName ?? "",
+            StackId = stack.StackId ?? "",
+            Status = stack.StackStatus ?? "",
+            StatusReason = stack.StackStatusReason,
+            Environment = Output(StackOutputs.EnvironmentSuffix) ?? Parameter("EnvironmentSuffix") ?? EnvironmentName.FromStackName(stack.StackName) ?? "",
+            Region = _region,
+            TableName = Output(StackOutputs.TableName),
+            StreamArn = Output(StackOutputs.StreamArn),
+            AuditBucketName = Output(StackOutputs.AuditBucketName),
+            TopicArn = Output(StackOutputs.TopicArn),
+            FunctionName = Output(StackOutputs.FunctionName),
+            FailureQueueUrl = Output(StackOutputs.FailureQueueUrl),
+            DashboardName = Output(StackOutputs.DashboardName),
+            ProcessorTrigger = Output(StackOutputs.ProcessorTrigger) ?? Parameter("ProcessorTrigger"),
+            CreationTime = stack.CreationTime,
+            LastUpdatedTime = stack.LastUpdatedTime ?? stack.CreationTime,
+            Outputs = outputs,
+        };
+    }
+
+    private static bool MissesNames(OrderMonitoring.Stack stack) =>
+        stack.TableName is null || stack.StreamArn is null || stack.AuditBucketName is null || stack.TopicArn is null
+        || stack.FunctionName is null || stack.FailureQueueUrl is null || stack.DashboardName is null;
+}
+
+/// <summary>The template's output keys the module reads (fixed by the template contract).</summary>
+internal static class StackOutputs
+{
+    public const string TableName = "OrderEventsTableName";
+    public const string StreamArn = "OrderEventsTableStreamArn";
+    public const string AuditBucketName = "AuditLogsBucketName";
+    public const string TopicArn = "OrderAlertsTopicArn";
+    public const string FunctionName = "OrderProcessorLambdaName";
+    public const string FailureQueueUrl = "FailureQueueUrl";
+    public const string DashboardName = "DashboardName";
+    public const string ProcessorTrigger = "ProcessorTrigger";
+    public const string EnvironmentSuffix = "EnvironmentSuffix";
+    public const string AlarmName = "LambdaErrorAlarmName";
+
+    /// <summary>
+    /// The resource whose physical id equals an output's value (CloudFormation's physical id is the Ref value:
+    /// table name, bucket name, topic ARN, function name, queue URL, dashboard name).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ResourceBehind = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [TableName] = "OrderEventsTable",
+        [AuditBucketName] = "AuditLogsBucket",
+        [TopicArn] = "OrderAlertsTopic",
+        [FunctionName] = "OrderProcessorLambda",
+        [FailureQueueUrl] = "FailureQueue",
+        [DashboardName] = "MonitoringDashboard",
+        [AlarmName] = "LambdaErrorAlarm",
+    };
+}

@@ -1,0 +1,66 @@
+using Amazon.S3;
+using OrderMonitoring.Aws;
+using OrderMonitoring.Aws.CloudFormation;
+using OrderMonitoring.Cmdlets.Status;
+
+namespace OrderMonitoring.Cmdlets.Stacks;
+
+/// <summary>The clients one stack cmdlet invocation uses, built from the connection and disposed together.</summary>
+internal sealed class StackServices : IDisposable
+{
+    private readonly AwsClientFactory _factory;
+    private readonly Lazy<IAmazonS3> _s3;
+    private readonly List<IDisposable> _others = new();
+
+    public StackServices(AwsClientFactory factory, PollTiming? timing = null)
+    {
+        _factory = factory;
+        Timing = timing ?? PollTiming.Default;
+        CloudFormation = factory.CreateCloudFormation();
+        _s3 = new Lazy<IAmazonS3>(factory.CreateS3);
+    }
+
+    public IAmazonCloudFormation CloudFormation { get; }
+
+    public PollTiming Timing { get; }
+
+    public string Region => _factory.Connection.Region.SystemName;
+
+    public StackReader Reader => new(CloudFormation, Region, new DynamoDbStreamArnLookup(_factory.CreateDynamoDB));
+
+    public StackDeployer Deployer() =>
+        new(CloudFormation, new S3ArtifactStore(_s3.Value, Region), new StsAccountIdProvider(_factory.Connection), Region, Timing, Reader);
+
+    public StackRemover Remover() => new(CloudFormation, new StackEventWatcher(CloudFormation, Reader, Timing));
+
+    public AuditBucketEraser Eraser() => new(_s3.Value);
+
+    /// <summary>The health check; its CloudWatch and SQS clients live as long as this object.</summary>
+    public HealthChecker HealthChecker()
+    {
+        var cloudWatch = Track(_factory.CreateCloudWatch());
+        return new HealthChecker(Reader, new CloudWatchAlarmSource(cloudWatch), new CloudWatchMetricSource(cloudWatch),
+            new SqsQueueDepthSource(Track(_factory.CreateSqs())));
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _others)
+        {
+            client.Dispose();
+        }
+
+        CloudFormation.Dispose();
+        if (_s3.IsValueCreated)
+        {
+            _s3.Value.Dispose();
+        }
+    }
+
+    private T Track<T>(T client)
+        where T : IDisposable
+    {
+        _others.Add(client);
+        return client;
+    }
+}

@@ -1,0 +1,163 @@
+using OrderMonitoring.Cmdlets.Stacks;
+using System.Globalization;
+using OrderMonitoring.Cmdlets.Shell;
+
+namespace OrderMonitoring.Cmdlets.Status;
+
+/// <summary>
+/// The runbook's health check for one environment: alarm states, failure-queue depth and the processor's metrics,
+/// judged into <see cref="MonitoringStatus.Healthy"/> with the reasons. Thresholds follow the template's alarms.
+/// </summary>
+internal sealed class HealthChecker
+{
+    /// <summary>The iterator-age alarm's threshold: a processor five minutes behind the stream needs attention.</summary>
+    public const double MaxHealthyIteratorAgeMs = 300_000;
+
+    /// <summary>The error alarm's threshold: more than 5% of invocations failing.</summary>
+    public const double MaxHealthyErrorRate = 0.05;
+
+    private const string UpdateRolledBack = "UPDATE_ROLLBACK_COMPLETE";
+    private const string AlarmResourceType = "AWS::CloudWatch::Alarm";
+    private const string AlarmNamePrefix = "order-processor-";
+
+    private readonly StackReader _reader;
+    private readonly IAlarmSource _alarms;
+    private readonly IMetricSource _metrics;
+    private readonly IQueueDepthSource _queues;
+
+    public HealthChecker(StackReader reader, IAlarmSource alarms, IMetricSource metrics, IQueueDepthSource queues)
+    {
+        _reader = reader;
+        _alarms = alarms;
+        _metrics = metrics;
+        _queues = queues;
+    }
+
+    /// <summary>Checks the stack; throws <see cref="OrderMonitoringException"/> (StackNotFound) when it does not exist.</summary>
+    public async Task<MonitoringStatus> CheckAsync(string stackName, DateTime since, DateTime until, IOperationReporter reporter,
+        CancellationToken cancellationToken)
+    {
+        var stack = await _reader.GetAsync(stackName, cancellationToken).ConfigureAwait(false)
+            ?? throw StackNotFound.Error(stackName, _reader.Region);
+        var reasons = new List<string>();
+        var warnings = new List<string>();
+        if (stack.Status == UpdateRolledBack)
+        {
+            warnings.Add("The last update of the stack failed and was rolled back; the previous version is running.");
+        }
+        else if (!StackStatuses.IsSuccess(stack.Status))
+        {
+            reasons.Add($"The stack is {stack.Status}{(string.IsNullOrEmpty(stack.StatusReason) ? "" : ": " + stack.StatusReason)}.");
+        }
+
+        reporter.Verbose($"Reading the alarms of {stack.StackName}.");
+        var alarms = await AlarmsAsync(stack, warnings, cancellationToken).ConfigureAwait(false);
+        reasons.AddRange(alarms.Where(alarm => alarm.State == "ALARM").Select(alarm => $"Alarm {alarm.Name} is in ALARM: {alarm.Reason}"));
+
+        var depth = await QueueDepthAsync(stack, warnings, cancellationToken).ConfigureAwait(false);
+        if (depth.Visible + depth.InFlight > 0)
+        {
+            reasons.Add($"{Count(depth.Visible + depth.InFlight)} message(s) in the failure queue: stream batches the processor could not handle "
+                + "(read them from the queue, fix the cause and replay the orders).");
+        }
+
+        reporter.Verbose($"Reading the processor's metrics from {since:u} to {until:u}.");
+        var metrics = await _metrics.GetAsync(new MetricScope(stack.FunctionName, stack.Environment), since, until, cancellationToken).ConfigureAwait(false);
+        warnings.AddRange(metrics.Problems);
+        reasons.AddRange(MetricReasons(metrics, warnings));
+        foreach (var warning in warnings)
+        {
+            reporter.Warning(warning);
+        }
+
+        return new MonitoringStatus
+        {
+            Environment = stack.Environment, StackName = stack.StackName, StackStatus = stack.Status, Region = stack.Region,
+            Healthy = reasons.Count == 0, Reasons = reasons, Warnings = warnings, Alarms = alarms,
+            FailureQueueDepth = depth.Visible, FailureQueueInFlight = depth.InFlight, Since = since, Until = until,
+            Invocations = metrics.Invocations, Errors = metrics.Errors, RecordsFailed = metrics.RecordsFailed,
+            RecordsQuarantined = metrics.RecordsQuarantined, MaxIteratorAgeMs = metrics.MaxIteratorAgeMs,
+        };
+    }
+
+    /// <summary>
+    /// The stack's own alarms (its AWS::CloudWatch::Alarm resources); when the stack lists none (an emulator that
+    /// skips alarms), the alarms named order-processor-*-&lt;environment&gt;. Missing alarms are a warning: they
+    /// say nothing about the orders, but nobody is being alerted.
+    /// </summary>
+    private async Task<IReadOnlyList<AlarmStatus>> AlarmsAsync(OrderMonitoring.Stack stack, List<string> warnings, CancellationToken cancellationToken)
+    {
+        var declared = (await _reader.ListResourcesAsync(stack.StackId.Length > 0 ? stack.StackId : stack.StackName, cancellationToken).ConfigureAwait(false))
+            .Where(resource => resource.ResourceType == AlarmResourceType && !string.IsNullOrEmpty(resource.PhysicalResourceId))
+            .Select(resource => resource.PhysicalResourceId!)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        if (declared.Count == 0)
+        {
+            var suffix = "-" + stack.Environment;
+            var byName = (await _alarms.GetByPrefixAsync(AlarmNamePrefix, cancellationToken).ConfigureAwait(false))
+                .Where(alarm => alarm.Name.EndsWith(suffix, StringComparison.Ordinal)).OrderBy(alarm => alarm.Name, StringComparer.Ordinal).ToList();
+            if (byName.Count == 0)
+            {
+                warnings.Add($"No CloudWatch alarms found for {stack.StackName}: nobody is alerted when the processor fails.");
+            }
+
+            return byName;
+        }
+
+        var found = (await _alarms.GetByNameAsync(declared, cancellationToken).ConfigureAwait(false)).OrderBy(alarm => alarm.Name, StringComparer.Ordinal).ToList();
+        var missing = declared.Where(name => found.All(alarm => alarm.Name != name)).ToList();
+        if (missing.Count > 0)
+        {
+            warnings.Add($"The stack declares alarms that CloudWatch does not have: {string.Join(", ", missing)}.");
+        }
+
+        return found;
+    }
+
+    private async Task<QueueDepth> QueueDepthAsync(OrderMonitoring.Stack stack, List<string> warnings, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(stack.FailureQueueUrl))
+        {
+            warnings.Add($"The stack {stack.StackName} names no failure queue; its depth was not checked.");
+            return new QueueDepth(0, 0);
+        }
+
+        return await _queues.GetAsync(stack.FailureQueueUrl!, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static IEnumerable<string> MetricReasons(ProcessorMetrics metrics, List<string> warnings)
+    {
+        if (metrics.RecordsFailed > 0)
+        {
+            yield return $"The processor failed {Count(metrics.RecordsFailed)} record(s).";
+        }
+
+        if (metrics.RecordsQuarantined > 0)
+        {
+            yield return $"The processor quarantined {Count(metrics.RecordsQuarantined)} record(s) it could not audit (see quarantine/ in the audit bucket).";
+        }
+
+        if (metrics.MaxIteratorAgeMs > MaxHealthyIteratorAgeMs)
+        {
+            yield return $"The processor lagged the order stream by up to {TimeSpan.FromMilliseconds(metrics.MaxIteratorAgeMs):g} (iterator age).";
+        }
+
+        if (metrics.Errors > 0)
+        {
+            var rate = metrics.Invocations > 0 ? metrics.Errors / metrics.Invocations : 1;
+            var text = $"{Count(metrics.Errors)} of {Count(metrics.Invocations)} processor invocation(s) failed";
+            if (rate > MaxHealthyErrorRate)
+            {
+                yield return text + ".";
+            }
+            else
+            {
+                // Below the alarm's rate the batches were retried; worth knowing, not worth paging anyone.
+                warnings.Add(text + " (below the 5% error-rate alarm).");
+            }
+        }
+    }
+
+    private static string Count(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}

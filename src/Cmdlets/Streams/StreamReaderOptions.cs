@@ -1,0 +1,33 @@
+namespace OrderMonitoring.Cmdlets.Streams;
+
+/// <summary>Settings of <see cref="StreamEventProcessor"/>; the defaults follow the template's event source mapping.</summary>
+internal sealed class StreamReaderOptions
+{
+    /// <summary>Records per processor call (the mapping's BatchSize).</summary>
+    public int BatchSize { get; init; } = 10;
+
+    /// <summary>Retries of a failed batch (from its first failed record) before the range goes to the failure queue.</summary>
+    public int MaxRetries { get; init; } = 2;
+
+    /// <summary>First delay before a retry; doubles each time.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Records per GetRecords call (split into batches of <see cref="BatchSize"/>).</summary>
+    public int PageSize { get; init; } = 1000;
+
+    /// <summary>With follow: pause between passes over a stream that had nothing new.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Consecutive empty GetRecords pages after which an open shard counts as drained for this run. DynamoDB Streams can
+    /// answer empty pages before later records, so one empty page is not the end. With <see cref="Follow"/> one empty page
+    /// ends a pass, because the next pass reads on from the same iterator.
+    /// </summary>
+    public int EmptyPagesToDrainOpenShard { get; init; } = 3;
+
+    /// <summary>Where a shard without a usable checkpoint starts.</summary>
+    public StreamStartingPosition StartingPosition { get; init; } = StreamStartingPosition.Checkpoint;
+
+    /// <summary>Keep polling until cancelled instead of returning once the stream is drained.</summary>
+    public bool Follow { get; init; }
+}
