@@ -40,6 +40,13 @@ public static class EnvironmentName
             : null;
     }
 
+    /// <summary>
+    /// The audit bucket's name, as the template builds it: fixed per environment, account and region, so a bucket kept
+    /// (Retain) after the stack was removed is found again by the next deployment.
+    /// </summary>
+    public static string AuditBucketName(string environment, string accountId, string region) =>
+        $"{AuditBucketPrefix}{environment}-{accountId}-{region}";
+
     /// <summary>The default stack name for an environment: <c>order-monitoring-&lt;environment&gt;</c>.</summary>
     public static string StackNameFor(string environment) => StackNamePrefix + environment;
 

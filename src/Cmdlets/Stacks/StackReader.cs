@@ -109,6 +109,11 @@ internal sealed class StackReader
             }
         }
 
+        if (model.AuditBucketName is null && KeptAuditBucket(stack, model.Environment) is { } kept)
+        {
+            fallback[StackOutputs.AuditBucketName] = kept;
+        }
+
         var table = model.TableName ?? (fallback.TryGetValue(StackOutputs.TableName, out var name) ? name : null);
         if (model.StreamArn is null && table is not null && _streams is not null
             && await _streams.FindAsync(table, cancellationToken).ConfigureAwait(false) is { Length: > 0 } streamArn)
@@ -153,6 +158,19 @@ internal sealed class StackReader
             LastUpdatedTime = stack.LastUpdatedTime ?? stack.CreationTime,
             Outputs = outputs,
         };
+    }
+
+    /// <summary>
+    /// The bucket a stack deployed with AuditBucketSource=Existing writes to: not a resource of the stack, so named by
+    /// the template's rule from the environment and the account in the stack's ARN.
+    /// </summary>
+    private string? KeptAuditBucket(CfnStack stack, string environment)
+    {
+        var source = stack.Parameters.FirstOrDefault(p => p.ParameterKey == AuditBucketSource.ParameterKey)?.ParameterValue;
+        var arnParts = (stack.StackId ?? "").Split(':');
+        return source == AuditBucketSource.Existing && arnParts.Length > 4 && arnParts[4].Length > 0 && environment.Length > 0
+            ? EnvironmentName.AuditBucketName(environment, arnParts[4], _region)
+            : null;
     }
 
     private static bool MissesNames(OrderMonitoring.Stack stack) =>

@@ -1,0 +1,67 @@
+# Redeploying after removal, wiping a kept bucket, listing beside a broken stack: the lifecycle a user goes through,
+# as they run it, against moto on 127.0.0.1.
+BeforeAll {
+    $script:ManifestPath = $env:ORDERMONITORING_MODULE
+    if (-not $script:ManifestPath) { throw 'Run through build.ps1 test (ORDERMONITORING_MODULE names the staged manifest).' }
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
+    Import-Module $ManifestPath -Force
+    Import-Module (Join-Path $PSScriptRoot 'OrdersTestSupport.psm1') -Force
+    $script:Server = Start-MotoServer
+    $script:Aws = @{ EndpointUrl = $Server.Endpoint; Region = 'us-east-1'; AccessKey = 'test'; SecretKey = 'test' }
+    $script:Factory = New-TestClientFactory -EndpointUrl $Server.Endpoint
+    $script:SavedCheckpointDir = $env:ORDERMONITORING_CHECKPOINT_DIR
+    $env:ORDERMONITORING_CHECKPOINT_DIR = Join-Path $TestDrive 'checkpoints'
+
+    function Test-Bucket([string] $Name) {
+        $s3 = $Factory.CreateS3()
+        try { $null = $s3.ListObjectsV2Async([Amazon.S3.Model.ListObjectsV2Request]@{ BucketName = $Name; MaxKeys = 1 }).GetAwaiter().GetResult(); $true }
+        catch [Amazon.S3.AmazonS3Exception] { if ($_.Exception.StatusCode -eq 'NotFound') { $false } else { throw } }
+        finally { $s3.Dispose() }
+    }
+}
+
+AfterAll {
+    if ($script:Server) { Stop-MotoServer $script:Server }
+    $env:ORDERMONITORING_CHECKPOINT_DIR = $script:SavedCheckpointDir
+}
+
+Describe 'Deploy, remove, deploy again: the kept audit bucket is adopted' {
+    BeforeAll {
+        $script:Env = @{ Environment = 'lcycle' } + $Aws
+        $script:Bucket = 'order-audit-logs-lcycle-123456789012-us-east-1'
+        $null = New-OrderMonitoringStack @Env -ProcessorTrigger External
+        $script:First = @(Send-TestOrderEvent @Env -Count 3 -FailedPercent 0)
+        $null = Invoke-OrderEventProcessor @Env -FromStream
+        Remove-OrderMonitoringStack @Env -Force
+    }
+
+    It 'kept the audit bucket when the stack went' {
+        Test-Bucket $Bucket | Should -BeTrue
+        Get-OrderMonitoringStack @Env -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'deploys the same environment again, writing to the kept bucket' {
+        $stack = New-OrderMonitoringStack @Env -ProcessorTrigger External -WarningVariable warnings -WarningAction SilentlyContinue
+        $stack.Status | Should -Be 'CREATE_COMPLETE'
+        $stack.AuditBucketName | Should -Be $Bucket
+        ($warnings -join "`n") | Should -BeLike "*$Bucket was kept*"
+        $script:Second = $stack
+    }
+
+    It 'shows the records of the first deployment and audits new ones into the same history' {
+        $old = @(Get-OrderAuditLog @Env -OrderId $First[0].OrderId)
+        $old | Should -HaveCount 1
+        $new = @(Send-TestOrderEvent @Env -Count 1 -FailedPercent 0)
+        $run = Invoke-OrderEventProcessor @Env -FromStream
+        $run.Audited | Should -Be 1
+        @(Get-OrderAuditLog @Env -OrderId $new[0].OrderId) | Should -HaveCount 1
+        @(Get-OrderAuditLog @Env -OrderId $First[1].OrderId) | Should -HaveCount 1
+    }
+
+    It 'keeps the bucket on a second removal and deletes it with -DeleteAuditData when no stack is left' {
+        Remove-OrderMonitoringStack @Env -Force
+        Test-Bucket $Bucket | Should -BeTrue
+        Remove-OrderMonitoringStack @Env -Force -DeleteAuditData
+        Test-Bucket $Bucket | Should -BeFalse
+    }
+}

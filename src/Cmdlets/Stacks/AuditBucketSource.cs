@@ -1,0 +1,47 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace OrderMonitoring.Cmdlets.Stacks;
+
+/// <summary>
+/// Whether a new stack creates its audit bucket or writes to the one an earlier deployment of the environment kept.
+/// The bucket has a fixed name and <c>DeletionPolicy: Retain</c>, so after Remove-OrderMonitoringStack it is still
+/// there and a plain create would fail with BucketAlreadyExists. Instead of a resource import (which moto lacks), the
+/// template's <c>AuditBucketSource</c> parameter leaves the bucket (and its policy) out of the stack and points every
+/// reference at the kept bucket by name: one code path on AWS and on moto, and the bucket keeps its history and its
+/// settings because nothing rewrites them.
+/// </summary>
+internal static class AuditBucketSource
+{
+    public const string ParameterKey = "AuditBucketSource";
+    public const string New = "New";
+    public const string Existing = "Existing";
+}
+
+/// <summary>Tells whether a bucket exists in the caller's account.</summary>
+internal interface IBucketProbe
+{
+    Task<bool> ExistsAsync(string bucket, CancellationToken cancellationToken);
+}
+
+/// <summary><see cref="IBucketProbe"/> with S3 ListObjectsV2 (one key; needs only s3:ListBucket, which deploying needs anyway).</summary>
+internal sealed class S3BucketProbe : IBucketProbe
+{
+    private readonly IAmazonS3 _s3;
+
+    public S3BucketProbe(IAmazonS3 s3) => _s3 = s3;
+
+    public async Task<bool> ExistsAsync(string bucket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 1 }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AmazonS3Exception error) when (error.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+}

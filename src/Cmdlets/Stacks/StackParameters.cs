@@ -1,0 +1,59 @@
+using OrderMonitoring.Aws.CloudFormation;
+using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
+
+namespace OrderMonitoring.Cmdlets.Stacks;
+
+/// <summary>One template parameter whose value a deployment changes.</summary>
+internal sealed record ParameterChange(string Key, string Current, string Requested)
+{
+    public override string ToString() => $"{Key} ({Current} -> {Requested})";
+}
+
+/// <summary>
+/// The template parameters of one deployment. A value the user did not pass keeps what the stack has (a plain
+/// redeploy of an External stack stays External), the way <c>sam deploy</c> keeps its saved parameters.
+/// </summary>
+internal static class StackParameters
+{
+    public const string EnvironmentSuffix = "EnvironmentSuffix";
+    public const string ProcessorCodeBucket = "ProcessorCodeBucket";
+    public const string ProcessorCodeKey = "ProcessorCodeKey";
+    public const string ProcessorTrigger = "ProcessorTrigger";
+    public const string AlertEmail = "AlertEmail";
+
+    /// <param name="request">What the user asked for; null values keep the stack's.</param>
+    /// <param name="updating">The stack being updated, or null for a create.</param>
+    /// <param name="codeBucket">The artifacts bucket.</param>
+    /// <param name="codeKey">The processor zip's key.</param>
+    /// <param name="auditBucketSource">New or Existing (<see cref="AuditBucketSource"/>).</param>
+    public static List<Parameter> For(DeployRequest request, CfnStack? updating, string codeBucket, string codeKey, string auditBucketSource)
+    {
+        string? Current(string key) => updating?.Parameters.FirstOrDefault(p => p.ParameterKey == key)?.ParameterValue;
+        return new List<Parameter>
+        {
+            new() { ParameterKey = EnvironmentSuffix, ParameterValue = request.Environment },
+            new() { ParameterKey = ProcessorCodeBucket, ParameterValue = codeBucket },
+            new() { ParameterKey = ProcessorCodeKey, ParameterValue = codeKey },
+            new() { ParameterKey = ProcessorTrigger, ParameterValue = request.ProcessorTrigger ?? Current(ProcessorTrigger) ?? "Lambda" },
+            new() { ParameterKey = AlertEmail, ParameterValue = request.AlertEmail ?? Current(AlertEmail) ?? "" },
+            new() { ParameterKey = AuditBucketSource.ParameterKey, ParameterValue = auditBucketSource },
+        };
+    }
+
+    /// <summary>Every requested value that differs from the stack's (none for a create).</summary>
+    public static IReadOnlyList<ParameterChange> Changes(CfnStack? existing, IEnumerable<Parameter> requested)
+    {
+        if (existing is null)
+        {
+            return Array.Empty<ParameterChange>();
+        }
+
+        var current = existing.Parameters.Where(p => p.ParameterKey is not null)
+            .GroupBy(p => p.ParameterKey!, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.First().ParameterValue ?? "", StringComparer.Ordinal);
+        return requested
+            .Where(p => p.ParameterKey is not null && current.TryGetValue(p.ParameterKey, out var value) && value != (p.ParameterValue ?? ""))
+            .Select(p => new ParameterChange(p.ParameterKey!, current[p.ParameterKey!], p.ParameterValue ?? ""))
+            .ToList();
+    }
+}
