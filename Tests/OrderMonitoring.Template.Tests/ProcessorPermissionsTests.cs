@@ -16,7 +16,7 @@ public sealed class ProcessorPermissionsTests
         { "dynamodb:GetShardIterator", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
         // ListStreams has no resource-level permissions (Service Authorization Reference): a stream ARN grants nothing.
         { "dynamodb:ListStreams", "\"*\"" },
-        { "s3:PutObject", """{"Fn::Sub":"${AuditLogsBucket.Arn}/*"}""" },
+        { "s3:PutObject", AuditBucketTests.ObjectsArnJson },
         { "sns:Publish", """{"Ref":"OrderAlertsTopic"}""" },
         { "kms:Decrypt", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
         { "kms:GenerateDataKey*", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
@@ -41,6 +41,18 @@ public sealed class ProcessorPermissionsTests
         var granted = Grants().Select(g => (g.Action, g.Resource)).Order().ToList();
         var expected = ExpectedGrants.Select(row => ((string)row[0], JsonNode.Parse((string)row[1])!.ToJsonString())).Order().ToList();
         Assert.Equal(expected, granted);
+    }
+
+    [Fact]
+    public void The_processor_uses_the_alerts_key_only_through_sns()
+    {
+        const string ViaSns = """{"Fn::Sub":"sns.${AWS::Region}.${AWS::URLSuffix}"}""";
+        var policy = _template.Properties("OrderProcessorPolicy")["PolicyDocument"]!["Statement"]!.AsArray();
+        var keyPolicy = _template.Properties("AlertsKey")["KeyPolicy"]!["Statement"]!.AsArray();
+        var grants = policy.Concat(keyPolicy).Where(st => OneOrMany(st!["Action"]).Any(a => ((string?)a)!.StartsWith("kms:Decrypt", StringComparison.Ordinal))
+            && st!["Principal"]?["Service"] is null).ToList();
+        Assert.Equal(2, grants.Count);
+        Assert.All(grants, st => Assert.Equal(JsonNode.Parse(ViaSns)!.ToJsonString(), st!["Condition"]?["StringEquals"]?["kms:ViaService"]?.ToJsonString()));
     }
 
     /// <summary>Actions IAM authorizes only on "*"; scoping them to an ARN silently grants nothing.</summary>

@@ -31,7 +31,7 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
         var stack = RunAsync((_, token) => reader.DescribeAsync(stackName, token));
         if (stack is null)
         {
-            WriteFailure(StackNotFound.Error(stackName, services.Region), stackName);
+            RemoveKeptAuditData(services, stackName);
             return;
         }
 
@@ -55,8 +55,7 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
             return;
         }
 
-        eraseAuditData = eraseAuditData
-            && Confirmed(auditBucket!, $"Delete every version of every audit object in {auditBucket} and the bucket itself (cannot be undone)", out _);
+        eraseAuditData = eraseAuditData && ConfirmedDataDeletion(auditBucket!);
         if (!removeStack)
         {
             return;
@@ -75,6 +74,28 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
         }
     });
 
+    /// <summary>
+    /// No stack: with -DeleteAuditData the bucket an earlier deployment kept (or a wipe that stopped half-way left) is
+    /// deleted, after its own question; otherwise, or when there is no such bucket either, the stack is reported missing.
+    /// </summary>
+    private void RemoveKeptAuditData(StackServices services, string stackName)
+    {
+        var kept = services.KeptAuditBucket();
+        var bucket = DeleteAuditData ? RunAsync((_, token) => kept.FindAsync(Environment, token)) : null;
+        if (bucket is null)
+        {
+            WriteFailure(StackNotFound.Error(stackName, services.Region), stackName);
+            return;
+        }
+
+        WriteVerbose($"There is no stack {stackName}, but its environment's audit bucket {bucket} was kept.");
+        if (ConfirmedDataDeletion(bucket))
+        {
+            var eraser = services.Eraser();
+            RunAsync((reporter, token) => eraser.EraseAsync(bucket, reporter, token));
+        }
+    }
+
     private bool Confirmed(string target, string action, out bool whatIf)
     {
         whatIf = false;
@@ -86,10 +107,28 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
         }
 
         // The reason tells -WhatIf (or $WhatIfPreference) apart from a "No" at the prompt.
-        var confirmed = ShouldProcess($"Performing the operation \"{action}\" on target \"{target}\".",
-            $"Are you sure you want to perform this action?\n{action} on target \"{target}\".", "Confirm", out var reason);
+        var confirmed = Confirmation.ShouldProcess(this, target, action, out var reason);
         whatIf = reason == ShouldProcessReason.WhatIf;
         return confirmed;
+    }
+
+    /// <summary>
+    /// Deleting audit data gets an answer of its own, for each bucket: ShouldProcess would take a "Yes to All" given to
+    /// the stack question (PowerShell remembers it for every later ShouldProcess call), so the question is
+    /// ShouldContinue. ShouldProcess only writes the -WhatIf line. -Force or -Confirm:$false skip the question.
+    /// </summary>
+    private bool ConfirmedDataDeletion(string bucket)
+    {
+        var action = $"Delete every version of every audit object in {bucket} and the bucket itself (cannot be undone)";
+        if (WhatIfInEffect())
+        {
+            _ = Confirmation.ShouldProcess(this, bucket, action, out _);
+            return false;
+        }
+
+        var confirmExplicitlyOff = MyInvocation.BoundParameters.ContainsKey("Confirm") && !Switch("Confirm");
+        return (Force && !Switch("Confirm")) || confirmExplicitlyOff
+            || Confirmation.ShouldContinue(this, bucket, $"{action}?", $"Delete the audit data in {bucket}");
     }
 
     private bool WhatIfInEffect() =>

@@ -45,3 +45,26 @@ internal sealed class S3BucketProbe : IBucketProbe
         }
     }
 }
+
+/// <summary>Finds the audit bucket an environment's earlier deployment kept (its name is fixed per environment, account and region).</summary>
+internal sealed class KeptAuditBucket
+{
+    private readonly IAccountIdProvider _account;
+    private readonly IBucketProbe _buckets;
+    private readonly string _region;
+
+    public KeptAuditBucket(IAccountIdProvider account, IBucketProbe buckets, string region)
+    {
+        _account = account;
+        _buckets = buckets;
+        _region = region;
+    }
+
+    /// <summary>The bucket's name when it exists, else null.</summary>
+    public async Task<string?> FindAsync(string environment, CancellationToken cancellationToken)
+    {
+        var account = await _account.GetAccountIdAsync(cancellationToken).ConfigureAwait(false);
+        var name = Shell.EnvironmentName.AuditBucketName(environment, account, _region);
+        return await _buckets.ExistsAsync(name, cancellationToken).ConfigureAwait(false) ? name : null;
+    }
+}
