@@ -65,3 +65,34 @@ Describe 'Deploy, remove, deploy again: the kept audit bucket is adopted' {
         Test-Bucket $Bucket | Should -BeFalse
     }
 }
+
+Describe 'Deletes and writes that ask' {
+    BeforeAll {
+        $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+        $script:Ask = @{ Environment = 'lcask' } + $Aws
+        $null = New-OrderMonitoringStack @Ask -ProcessorTrigger External
+    }
+
+    It 'fails with its own error, not the host''s, when a prompt cannot be shown (pwsh -NonInteractive)' {
+        $script = "Import-Module '$ManifestPath'; try { Remove-OrderMonitoringStack -Environment lcask -DeleteAuditData " +
+            "-EndpointUrl '$($Server.Endpoint)' -Region us-east-1 -AccessKey test -SecretKey test -ErrorAction Stop } " +
+            "catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category.ToString(); `$_.ErrorDetails.RecommendedAction; `$_.Exception.Message }"
+        $lines = @(& $Pwsh -NoProfile -NonInteractive -Command $script 2>&1 | ForEach-Object ToString)
+        $lines[0] | Should -BeLike 'ConfirmationNotPossible,*'
+        $lines[1] | Should -Be 'InvalidOperation'
+        ($lines -join "`n") | Should -BeLike '*-Force*-Confirm:$false*'
+        (Get-OrderMonitoringStack @Ask).Status | Should -Be 'CREATE_COMPLETE'
+    }
+
+    It 'writes no order with Send-TestOrderEvent -WhatIf and processes nothing with Invoke-OrderEventProcessor -WhatIf' {
+        @(Send-TestOrderEvent @Ask -Count 2 -WhatIf) | Should -HaveCount 0
+        @(Invoke-OrderEventProcessor @Ask -FromStream -WhatIf) | Should -HaveCount 0
+        $run = Invoke-OrderEventProcessor @Ask -FromStream
+        $run.Records | Should -Be 0
+    }
+
+    It 'deletes the stack and the data with -Force' {
+        Remove-OrderMonitoringStack @Ask -Force -DeleteAuditData
+        Test-Bucket 'order-audit-logs-lcask-123456789012-us-east-1' | Should -BeFalse
+    }
+}

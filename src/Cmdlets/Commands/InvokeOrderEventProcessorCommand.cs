@@ -11,7 +11,7 @@ namespace OrderMonitoring.Cmdlets.Commands;
 /// <summary>
 /// <para type="synopsis">Runs the order processor in-process against a stack's bucket and topic: on Lambda event files, or on the table's stream.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "OrderEventProcessor", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "OrderEventProcessor", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OrderProcessorResult))]
 public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
 {
@@ -123,6 +123,12 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
 
     private void ProcessStream(OrderStackResources stack, ProcessorServices services)
     {
+        if (!Confirmation.ShouldProcess(this, stack.StreamArn ?? stack.TableName,
+                $"Process the stream's records: write audit objects to {stack.AuditBucketName} and publish alerts to {stack.TopicArn}", out _))
+        {
+            return;
+        }
+
         Guard(() => WriteObject(RunAsync(async (reporter, token) =>
         {
             Volatile.Write(ref _reporter, reporter);
@@ -145,6 +151,11 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
     {
         try
         {
+            if (!Confirmation.ShouldProcess(this, file, "Process the event file's records: write audit objects and publish alerts", out _))
+            {
+                return;
+            }
+
             string json;
             try
             {
