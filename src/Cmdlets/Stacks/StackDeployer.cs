@@ -240,11 +240,11 @@ internal sealed class StackDeployer
         Capabilities = new List<string> { Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM },
         Parameters = new List<Parameter>
         {
-            new() { ParameterKey = "EnvironmentSuffix", ParameterValue = request.Environment },
-            new() { ParameterKey = "ProcessorCodeBucket", ParameterValue = bucket },
-            new() { ParameterKey = "ProcessorCodeKey", ParameterValue = codeKey },
-            new() { ParameterKey = "ProcessorTrigger", ParameterValue = request.ProcessorTrigger },
-            new() { ParameterKey = "AlertEmail", ParameterValue = request.AlertEmail },
+            new() { ParameterKey = TemplateContract.Parameters.EnvironmentSuffix, ParameterValue = request.Environment },
+            new() { ParameterKey = TemplateContract.Parameters.ProcessorCodeBucket, ParameterValue = bucket },
+            new() { ParameterKey = TemplateContract.Parameters.ProcessorCodeKey, ParameterValue = codeKey },
+            new() { ParameterKey = TemplateContract.Parameters.ProcessorTrigger, ParameterValue = request.ProcessorTrigger },
+            new() { ParameterKey = TemplateContract.Parameters.AlertEmail, ParameterValue = request.AlertEmail },
         },
         Tags = request.Tags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value }).ToList(),
         Description = "Deployed by the OrderMonitoring PowerShell module",

@@ -1,13 +1,12 @@
 using OrderMonitoring.Aws.CloudWatch;
+using Lambda = OrderMonitoring.Processor.Template.TemplateContract.LambdaMetrics;
+using Emf = OrderMonitoring.Processor.Template.TemplateContract.ProcessorMetrics;
 
 namespace OrderMonitoring.Cmdlets.Status;
 
 /// <summary>The processor's metrics from one GetMetricData call (every page): AWS/Lambda plus the processor's EMF metrics.</summary>
 internal sealed class CloudWatchMetricSource : IMetricSource
 {
-    /// <summary>The processor's EMF namespace and dimension (the processor contract).</summary>
-    public const string ProcessorNamespace = "OrderMonitoring";
-
     /// <summary>Keeps a query under CloudWatch's 1,440-datapoints-per-metric guidance at any window length.</summary>
     private const int MaxDatapointsPerMetric = 1440;
 
@@ -58,18 +57,24 @@ internal sealed class CloudWatchMetricSource : IMetricSource
     {
         var queries = new List<MetricDataQuery>
         {
-            Query("recordsFailed", ProcessorNamespace, "RecordsFailed", "Environment", scope.Environment, "Sum", period),
-            Query("recordsQuarantined", ProcessorNamespace, "RecordsQuarantined", "Environment", scope.Environment, "Sum", period),
+            ProcessorQuery("recordsFailed", Emf.RecordsFailed, scope.Environment, period),
+            ProcessorQuery("recordsQuarantined", Emf.RecordsQuarantined, scope.Environment, period),
         };
         if (!string.IsNullOrEmpty(scope.FunctionName))
         {
-            queries.Add(Query("invocations", "AWS/Lambda", "Invocations", "FunctionName", scope.FunctionName!, "Sum", period));
-            queries.Add(Query("errors", "AWS/Lambda", "Errors", "FunctionName", scope.FunctionName!, "Sum", period));
-            queries.Add(Query("iteratorAge", "AWS/Lambda", "IteratorAge", "FunctionName", scope.FunctionName!, "Maximum", period));
+            queries.Add(LambdaQuery("invocations", Lambda.Invocations, scope.FunctionName!, "Sum", period));
+            queries.Add(LambdaQuery("errors", Lambda.Errors, scope.FunctionName!, "Sum", period));
+            queries.Add(LambdaQuery("iteratorAge", Lambda.IteratorAge, scope.FunctionName!, "Maximum", period));
         }
 
         return queries;
     }
+
+    private static MetricDataQuery ProcessorQuery(string id, string name, string environment, int period) =>
+        Query(id, Emf.Namespace, name, Emf.EnvironmentDimension, environment, "Sum", period);
+
+    private static MetricDataQuery LambdaQuery(string id, string name, string functionName, string stat, int period) =>
+        Query(id, Lambda.Namespace, name, Lambda.FunctionNameDimension, functionName, stat, period);
 
     private static MetricDataQuery Query(string id, string metricNamespace, string name, string dimension, string value, string stat, int period) => new()
     {
