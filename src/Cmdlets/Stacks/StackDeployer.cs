@@ -7,9 +7,6 @@ using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
 
-/// <summary>The stack after a deployment and whether anything changed.</summary>
-internal sealed record DeployOutcome(OrderMonitoring.Stack Stack, bool Changed);
-
 /// <summary>
 /// Creates or updates an order-monitoring stack the way <c>sam deploy</c> does: artifacts bucket, content-addressed
 /// uploads, a change set, execution followed through the stack events. Also plans (-WhatIf) without changing anything.
@@ -41,7 +38,7 @@ internal sealed class StackDeployer
         _changeSets = new ChangeSetRunner(cloudFormation, timing);
     }
 
-    public async Task<DeployOutcome> DeployAsync(DeployRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<OrderMonitoring.Stack> DeployAsync(DeployRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         // -TimeoutSeconds bounds the whole deployment: replacing a failed stack, computing the change set and following
         // the execution share one deadline.
@@ -75,7 +72,7 @@ internal sealed class StackDeployer
             var current = await _reader.GetAsync(request.StackName, cancellationToken).ConfigureAwait(false)
                 ?? throw new OrderMonitoringException(StackNotFound.ErrorId, FailureKind.NotFound, $"Stack {request.StackName} disappeared during the deployment.",
                     "Someone deleted it meanwhile; run New-OrderMonitoringStack again to create it.");
-            return new DeployOutcome(current, Changed: false);
+            return current;
         }
 
         var stackId = prepared.StackId ?? existing?.StackId ?? request.StackName;
@@ -90,7 +87,7 @@ internal sealed class StackDeployer
             reporter, cancellationToken).ConfigureAwait(false);
         if (result.Stack is { } final && StackStatuses.IsSuccess(final.StackStatus))
         {
-            return new DeployOutcome(await _reader.ToModelAsync(final, cancellationToken).ConfigureAwait(false), Changed: true);
+            return await _reader.ToModelAsync(final, cancellationToken).ConfigureAwait(false);
         }
 
         throw DeploymentFailed(request.StackName, result);
