@@ -1,6 +1,6 @@
-using OrderMonitoring.Aws;
 using System.Diagnostics;
 using System.Globalization;
+using OrderMonitoring.Aws;
 using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.AuditLog;
 using OrderMonitoring.Processor.Audit;

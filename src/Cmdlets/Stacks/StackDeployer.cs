@@ -1,6 +1,6 @@
 using System.Globalization;
 using Amazon.Runtime;
-using System.Security.Cryptography;
+using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
 using OrderMonitoring.Cmdlets.Shell;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
@@ -266,8 +266,7 @@ internal sealed class StackDeployer
     internal static string ContentKey(string prefix, string path)
     {
         using var stream = File.OpenRead(path);
-        using var sha = SHA256.Create();
-        var hash = BitConverter.ToString(sha.ComputeHash(stream)).Replace("-", "").Substring(0, 12).ToLowerInvariant();
+        var hash = Sha256Hex.Of(stream).Substring(0, 12);
         return $"{prefix}/{hash}/{Path.GetFileName(path)}";
     }
 

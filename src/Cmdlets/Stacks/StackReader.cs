@@ -1,5 +1,5 @@
-using OrderMonitoring.Aws;
 using Amazon.Runtime;
+using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
 using OrderMonitoring.Cmdlets.Shell;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
