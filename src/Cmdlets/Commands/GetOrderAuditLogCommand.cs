@@ -2,7 +2,6 @@ using System.Management.Automation;
 using OrderMonitoring.Cmdlets.Completion;
 using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.AuditLog;
-using OrderMonitoring.Cmdlets.Orders;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 

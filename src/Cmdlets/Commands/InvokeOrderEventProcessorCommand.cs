@@ -4,7 +4,6 @@ using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Processor.Batch;
-using OrderMonitoring.Processor.Observability;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 

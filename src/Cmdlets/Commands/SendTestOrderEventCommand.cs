@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Management.Automation;
 using OrderMonitoring.Cmdlets.Completion;
 using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.AuditLog;
 using OrderMonitoring.Cmdlets.Orders;
 
 namespace OrderMonitoring.Cmdlets.Commands;
