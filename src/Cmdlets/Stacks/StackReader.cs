@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
 using OrderMonitoring.Cmdlets.Shell;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
@@ -47,21 +48,8 @@ internal sealed class StackReader
             : null;
 
     /// <summary>Every resource of the stack (all pages).</summary>
-    public async Task<IReadOnlyList<StackResourceSummary>> ListResourcesAsync(string stackNameOrId, CancellationToken cancellationToken)
-    {
-        var resources = new List<StackResourceSummary>();
-        string? next = null;
-        do
-        {
-            var page = await _cloudFormation.ListStackResourcesAsync(new ListStackResourcesRequest { StackName = stackNameOrId, NextToken = next },
-                cancellationToken).ConfigureAwait(false);
-            resources.AddRange(page.StackResourceSummaries);
-            next = page.NextToken;
-        }
-        while (!string.IsNullOrEmpty(next));
-
-        return resources;
-    }
+    public async Task<IReadOnlyList<StackResourceSummary>> ListResourcesAsync(string stackNameOrId, CancellationToken cancellationToken) =>
+        await _cloudFormation.ListAllStackResourcesAsync(stackNameOrId, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Every live stack named order-monitoring-&lt;environment&gt; in the region (all pages).</summary>
     /// <param name="cancellationToken">Cancels the listing.</param>
@@ -69,19 +57,18 @@ internal sealed class StackReader
     public async Task<IReadOnlyList<OrderMonitoring.Stack>> ListAsync(CancellationToken cancellationToken, bool fillMissingNames = true)
     {
         var found = new List<OrderMonitoring.Stack>();
-        string? next = null;
-        do
-        {
-            var page = await _cloudFormation.DescribeStacksAsync(new DescribeStacksRequest { NextToken = next }, cancellationToken).ConfigureAwait(false);
-            foreach (var stack in page.Stacks.Where(stack => EnvironmentName.FromStackName(stack.StackName) is not null
-                && stack.StackStatus != StackStatuses.DeleteComplete))
+        await Paging.ForEachPageAsync(
+            (next, token) => _cloudFormation.DescribeStacksAsync(new DescribeStacksRequest { NextToken = next }, token),
+            page => page.NextToken,
+            async page =>
             {
-                found.Add(fillMissingNames ? await ToModelAsync(stack, cancellationToken).ConfigureAwait(false) : ToModel(stack));
-            }
-
-            next = page.NextToken;
-        }
-        while (!string.IsNullOrEmpty(next));
+                foreach (var stack in page.Stacks.Where(stack => EnvironmentName.FromStackName(stack.StackName) is not null
+                    && stack.StackStatus != StackStatuses.DeleteComplete))
+                {
+                    found.Add(fillMissingNames ? await ToModelAsync(stack, cancellationToken).ConfigureAwait(false) : ToModel(stack));
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
 
         return found.OrderBy(stack => stack.StackName, StringComparer.Ordinal).ToList();
     }

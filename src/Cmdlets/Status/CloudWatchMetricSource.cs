@@ -1,3 +1,4 @@
+using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudWatch;
 using Lambda = OrderMonitoring.Processor.Template.TemplateContract.LambdaMetrics;
 using Emf = OrderMonitoring.Processor.Template.TemplateContract.ProcessorMetrics;
@@ -20,25 +21,20 @@ internal sealed class CloudWatchMetricSource : IMetricSource
         var queries = Queries(scope, period);
         var values = queries.ToDictionary(query => query.Id, _ => new List<double>(), StringComparer.Ordinal);
         var problems = new List<string>();
-        string? next = null;
-        do
-        {
-            var page = await _cloudWatch.GetMetricDataAsync(new GetMetricDataRequest
+        var results = await Paging.ReadAllAsync(
+            (next, token) => _cloudWatch.GetMetricDataAsync(new GetMetricDataRequest
             {
                 MetricDataQueries = queries, StartTime = since, EndTime = until, NextToken = next,
-            }, cancellationToken).ConfigureAwait(false);
-            foreach (var result in page.MetricDataResults.Where(result => result.Id is not null && values.ContainsKey(result.Id)))
+            }, token),
+            page => page.NextToken, page => page.MetricDataResults, cancellationToken).ConfigureAwait(false);
+        foreach (var result in results.Where(result => result.Id is not null && values.ContainsKey(result.Id)))
+        {
+            values[result.Id!].AddRange(result.Values);
+            if (result.StatusCode is "Forbidden" or "InternalError")
             {
-                values[result.Id!].AddRange(result.Values);
-                if (result.StatusCode is "Forbidden" or "InternalError")
-                {
-                    problems.Add($"CloudWatch answered {result.StatusCode} for {result.Label ?? result.Id}.");
-                }
+                problems.Add($"CloudWatch answered {result.StatusCode} for {result.Label ?? result.Id}.");
             }
-
-            next = page.NextToken;
         }
-        while (!string.IsNullOrEmpty(next));
 
         // No datapoints means nothing happened (CloudWatch stores no zeros), so it counts as zero.
         double Sum(string id) => values.TryGetValue(id, out var list) ? list.Sum() : 0;
