@@ -35,6 +35,11 @@ public sealed class BatchProcessor
             throw new ArgumentOutOfRangeException(nameof(options), _options.MaxConcurrency, "MaxConcurrency must be at least 1.");
         }
 
+        if (_options.AttemptTimeout <= TimeSpan.Zero || _options.Deadline <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "AttemptTimeout and Deadline must be positive.");
+        }
+
         _log = new JsonLogger(_options.LogSink ?? Console.Out.WriteLine, _options.LogLevel);
         _retry = BuildRetry(_options);
         _clock = _options.Clock ?? (() => DateTimeOffset.UtcNow);
@@ -52,6 +57,7 @@ public sealed class BatchProcessor
         }
 
         var stopwatch = Stopwatch.StartNew();
+        using var deadline = new RunDeadline(_options.Deadline, _options.AttemptTimeout, cancellationToken);
         var processedAt = _clock();
         var run = new BatchRun(records.Count);
         var groups = GroupByOrder(records, processedAt);
@@ -62,13 +68,22 @@ public sealed class BatchProcessor
             int index;
             while ((index = Interlocked.Increment(ref next)) < groups.Count)
             {
-                await ProcessOrderAsync(groups[index], records, run, cancellationToken).ConfigureAwait(false);
+                await ProcessOrderAsync(groups[index], records, run, deadline, cancellationToken).ConfigureAwait(false);
             }
         });
-        await Task.WhenAll(workers).ConfigureAwait(false);
 
-        var result = run.ToResult(records, stopwatch.Elapsed);
-        Report(result, ProcessingLagMs(records, processedAt));
+        BatchResult? result = null;
+        try
+        {
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Written even when the caller cancels: the batch's log and metrics line always exist.
+            result = run.ToResult(records, stopwatch.Elapsed);
+            Report(result, ProcessingLagMs(records, processedAt), deadline);
+        }
+
         return result;
     }
 
@@ -96,7 +111,8 @@ public sealed class BatchProcessor
         return groups;
     }
 
-    private async Task ProcessOrderAsync(List<(int Index, ReadOutcome Outcome)> order, IReadOnlyList<StreamRecord> records, BatchRun run, CancellationToken cancellationToken)
+    private async Task ProcessOrderAsync(List<(int Index, ReadOutcome Outcome)> order, IReadOnlyList<StreamRecord> records, BatchRun run, RunDeadline deadline,
+        CancellationToken cancellationToken)
     {
         string? failedAt = null;
         foreach (var (index, outcome) in order)
@@ -109,9 +125,18 @@ public sealed class BatchProcessor
                 continue;
             }
 
+            if (deadline.IsShort)
+            {
+                run.States[index] = RecordState.Failed;
+                failedAt = record.Dynamodb?.SequenceNumber ?? string.Empty;
+                deadline.CountNotStarted();
+                _log.Log(ProcessorLogLevel.Debug, "Record not started: too little time is left before the deadline; reported for retry", Fields(record));
+                continue;
+            }
+
             try
             {
-                run.States[index] = await ProcessRecordAsync(record, outcome, run, cancellationToken).ConfigureAwait(false);
+                run.States[index] = await ProcessRecordAsync(record, outcome, run, deadline.Token).ConfigureAwait(false);
             }
             catch (Exception error) when (!(error is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
@@ -156,10 +181,15 @@ public sealed class BatchProcessor
     }
 
     private async Task WithRetryAsync(Func<CancellationToken, Task> action, CancellationToken cancellationToken) =>
-        await _retry.ExecuteAsync(ct => new ValueTask(action(ct)), cancellationToken).ConfigureAwait(false);
+        await _retry.ExecuteAsync(ct => new ValueTask(BoundedCall.RunAsync(action, _options.AttemptTimeout, ct)), cancellationToken).ConfigureAwait(false);
 
-    private void Report(BatchResult result, long? lagMs)
+    private void Report(BatchResult result, long? lagMs, RunDeadline deadline)
     {
+        if (deadline.NotStarted > 0)
+        {
+            _log.Log(ProcessorLogLevel.Warn, "Deadline near: records were not started and are reported for retry", ("notStarted", deadline.NotStarted));
+        }
+
         _log.Log(ProcessorLogLevel.Info, "Batch processed",
             ("records", result.Records), ("audited", result.Audited), ("alerts", result.Alerts), ("quarantined", result.Quarantined),
             ("failed", result.Failed), ("durationMs", result.Duration.TotalMilliseconds), ("processingLagMs", lagMs));
