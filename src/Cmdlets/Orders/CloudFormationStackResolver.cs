@@ -43,6 +43,7 @@ internal sealed class CloudFormationStackResolver : IOrderStackResolver
 
         return new OrderStackResources(stack.StackName, environment,
             Required(stack.TableName, StackOutputs.TableName), stack.StreamArn,
-            Required(stack.AuditBucketName, StackOutputs.AuditBucketName), Required(stack.TopicArn, StackOutputs.TopicArn), stack.FailureQueueUrl);
+            Required(stack.AuditBucketName, StackOutputs.AuditBucketName), Required(stack.TopicArn, StackOutputs.TopicArn), stack.FailureQueueUrl,
+            stack.FailedBatchesBucketName);
     }
 }

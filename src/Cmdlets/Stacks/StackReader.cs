@@ -147,6 +147,7 @@ internal sealed class StackReader
             TopicArn = Output(StackOutputs.TopicArn),
             FunctionName = Output(StackOutputs.FunctionName),
             FailureQueueUrl = Output(StackOutputs.FailureQueueUrl),
+            FailedBatchesBucketName = Output(StackOutputs.FailedBatchesBucketName),
             DashboardName = Output(StackOutputs.DashboardName),
             ProcessorTrigger = Output(StackOutputs.ProcessorTrigger) ?? Parameter("ProcessorTrigger"),
             CreationTime = stack.CreationTime,
@@ -169,6 +170,7 @@ internal static class StackOutputs
     public const string TopicArn = "OrderAlertsTopicArn";
     public const string FunctionName = "OrderProcessorLambdaName";
     public const string FailureQueueUrl = "FailureQueueUrl";
+    public const string FailedBatchesBucketName = "FailedBatchesBucketName";
     public const string DashboardName = "DashboardName";
     public const string ProcessorTrigger = "ProcessorTrigger";
     public const string EnvironmentSuffix = "EnvironmentSuffix";
@@ -185,6 +187,7 @@ internal static class StackOutputs
         [TopicArn] = "OrderAlertsTopic",
         [FunctionName] = "OrderProcessorLambda",
         [FailureQueueUrl] = "FailureQueue",
+        [FailedBatchesBucketName] = "FailedBatchesBucket",
         [DashboardName] = "MonitoringDashboard",
         [AlarmName] = "LambdaErrorAlarm",
     };
