@@ -84,7 +84,8 @@ public sealed class StreamEventProcessorTests
         Assert.Equal(7, result.SentToFailureQueue);
         Assert.Equal(7, result.Failed);
         Assert.Equal("12", checkpoints.Saved["s"].SequenceNumber);
-        Assert.Contains(reporter.Warnings, w => w.Contains("failure queue"));
+        Assert.Contains(reporter.Warnings, w => w.Contains("-FailedBatches"));
+        Assert.Equal(["4", "5", "6", "7", "8", "9", "10"], range.Records!.Select(r => r.Dynamodb!.SequenceNumber));
         Assert.Contains("\"condition\":\"RetryAttemptsExhausted\"", SqsFailureQueue.ToJson(range, DateTimeOffset.UnixEpoch));
     }
 

@@ -188,7 +188,7 @@ internal sealed class StreamEventProcessor
         CancellationToken cancellationToken)
     {
         var range = new FailedRange(streamArn, shardId, Sequence(remaining[0]), Sequence(remaining[remaining.Count - 1]), remaining.Count, retries,
-            ArrivalOf(remaining[0]), ArrivalOf(remaining[remaining.Count - 1]));
+            ArrivalOf(remaining[0]), ArrivalOf(remaining[remaining.Count - 1]), remaining);
         if (_failureQueue is null)
         {
             throw new OrderMonitoringException("FailureQueueMissing", FailureKind.InvalidState,
@@ -198,7 +198,7 @@ internal sealed class StreamEventProcessor
 
         await _failureQueue.SendAsync(range, cancellationToken).ConfigureAwait(false);
         totals.SentToFailureQueue += remaining.Count;
-        reporter.Warning($"Shard {shardId}: records {range.StartSequenceNumber} to {range.EndSequenceNumber} ({remaining.Count}) still failed after {retries} retries; their range was sent to the failure queue.");
+        reporter.Warning($"Shard {shardId}: records {range.StartSequenceNumber} to {range.EndSequenceNumber} ({remaining.Count}) still failed after {retries} retries; the failed batch was kept for replay with Invoke-OrderEventProcessor -FailedBatches.");
     }
 
     private static int FirstFailedIndex(List<StreamRecord> records, BatchResult result)
