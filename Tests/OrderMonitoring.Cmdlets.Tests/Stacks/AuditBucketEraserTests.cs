@@ -17,9 +17,9 @@ public sealed class AuditBucketEraserTests
         _bucket.Add(5);
         _bucket.EmptyTruncatedPageFirst = true;
 
-        var deleted = await new AuditBucketEraser(_bucket).EraseAsync("b", _reporter, CancellationToken.None);
+        await new AuditBucketEraser(_bucket).EraseAsync("b", _reporter, CancellationToken.None);
 
-        Assert.Equal(5, deleted);
+        Assert.Equal(5, _bucket.VersionsDeleted);
         Assert.Empty(_bucket.Versions);
         Assert.True(_bucket.Deleted);
     }
@@ -38,8 +38,8 @@ public sealed class AuditBucketEraserTests
         Assert.Contains("again", error.RecommendedAction, StringComparison.Ordinal);
         Assert.Equal(3, _bucket.Versions.Count);
 
-        var deleted = await eraser.EraseAsync("b", _reporter, CancellationToken.None);
-        Assert.Equal(3, deleted);
+        await eraser.EraseAsync("b", _reporter, CancellationToken.None);
+        Assert.Equal(5, _bucket.VersionsDeleted);
         Assert.True(_bucket.Deleted);
     }
 
@@ -49,17 +49,22 @@ public sealed class AuditBucketEraserTests
         _bucket.Add(2);
         _bucket.VersionsArrivingBeforeFirstDeleteBucket = 3;
 
-        var deleted = await new AuditBucketEraser(_bucket).EraseAsync("b", _reporter, CancellationToken.None);
+        await new AuditBucketEraser(_bucket).EraseAsync("b", _reporter, CancellationToken.None);
 
-        Assert.Equal(5, deleted);
+        Assert.Equal(5, _bucket.VersionsDeleted);
         Assert.True(_bucket.Deleted);
     }
 
     [Fact]
-    public async Task A_missing_bucket_is_reported_as_minus_one()
+    public async Task A_missing_bucket_is_already_erased()
     {
         _bucket.Exists = false;
-        Assert.Equal(-1, await new AuditBucketEraser(_bucket).EraseAsync("b", _reporter, CancellationToken.None));
+
+        await new AuditBucketEraser(_bucket).EraseAsync("b", _reporter, CancellationToken.None);
+
+        Assert.Equal(0, _bucket.VersionsDeleted);
+        Assert.False(_bucket.Deleted);
+        Assert.Contains(_reporter.Verbose, m => m.Contains("does not exist", StringComparison.Ordinal));
     }
 
     private sealed class FakeVersionedBucket : IVersionedBucketClient
@@ -74,6 +79,7 @@ public sealed class AuditBucketEraserTests
         public int VersionsArrivingBeforeFirstDeleteBucket { get; set; }
         public bool Exists { get; set; } = true;
         public bool Deleted { get; private set; }
+        public int VersionsDeleted { get; private set; }
 
         public void Add(int count)
         {
@@ -109,7 +115,7 @@ public sealed class AuditBucketEraserTests
                 throw new AmazonS3Exception("Service unavailable", Amazon.Runtime.ErrorType.Receiver, "ServiceUnavailable", "r", HttpStatusCode.ServiceUnavailable);
             }
 
-            Versions.RemoveAll(versions.Contains);
+            VersionsDeleted += Versions.RemoveAll(versions.Contains);
             return Task.FromResult<IReadOnlyList<string>>(Array.Empty<string>());
         }
 

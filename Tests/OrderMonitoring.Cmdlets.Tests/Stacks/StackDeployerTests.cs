@@ -1,3 +1,4 @@
+using OrderMonitoring.TestSupport;
 using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.Cmdlets.Tests.Shell;
@@ -10,7 +11,7 @@ public sealed class StackDeployerTests : IDisposable
     private readonly FakeArtifacts _artifacts = new();
     private readonly RecordingReporter _reporter = new();
     private readonly string _folder = Directory.CreateTempSubdirectory("deployer-").FullName;
-    private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly SteppingTime _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
@@ -41,11 +42,11 @@ public sealed class StackDeployerTests : IDisposable
         _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
         _cloudFormation.CreateChangeSetSaysNoUpdates = true;
 
-        var outcome = await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
+        var deployed = await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
 
-        Assert.False(outcome.Changed);
-        Assert.Equal("CREATE_COMPLETE", outcome.Stack.Status);
-        Assert.Equal("order-events-dev", outcome.Stack.TableName);
+        Assert.DoesNotContain("ExecuteChangeSet", _cloudFormation.Calls); // nothing changed
+        Assert.Equal("CREATE_COMPLETE", deployed.Status);
+        Assert.Equal("order-events-dev", deployed.TableName);
         Assert.DoesNotContain("ExecuteChangeSet", _cloudFormation.Calls);
     }
 
@@ -57,9 +58,9 @@ public sealed class StackDeployerTests : IDisposable
         _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "EnvironmentSuffix", ParameterValue = "dev" });
         _cloudFormation.CreateChangeSetSaysNoUpdates = true;
 
-        var outcome = await Deployer().DeployAsync(Request(trigger: "Lambda"), _reporter, CancellationToken.None);
+        await Deployer().DeployAsync(Request(trigger: "Lambda"), _reporter, CancellationToken.None);
 
-        Assert.False(outcome.Changed);
+        Assert.DoesNotContain("ExecuteChangeSet", _cloudFormation.Calls); // nothing changed
         var warning = Assert.Single(_reporter.Verbose, line => line.StartsWith("WARNING:", StringComparison.Ordinal));
         Assert.Contains("ProcessorTrigger (External -> Lambda)", warning, StringComparison.Ordinal);
         Assert.DoesNotContain("EnvironmentSuffix", warning, StringComparison.Ordinal);
@@ -72,9 +73,9 @@ public sealed class StackDeployerTests : IDisposable
         _cloudFormation.ChangeSetStatus = "FAILED";
         _cloudFormation.ChangeSetReason = "The submitted information didn't contain changes. Submit different information to create a change set.";
 
-        var outcome = await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
+        await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
 
-        Assert.False(outcome.Changed);
+        Assert.DoesNotContain("ExecuteChangeSet", _cloudFormation.Calls); // nothing changed
         Assert.Contains("DeleteChangeSet", _cloudFormation.Calls);
         Assert.DoesNotContain("ExecuteChangeSet", _cloudFormation.Calls);
     }
@@ -95,7 +96,7 @@ public sealed class StackDeployerTests : IDisposable
     [Fact]
     public async Task The_timeout_bounds_the_whole_deployment_not_each_step()
     {
-        var start = _now;
+        var start = _time.GetUtcNow();
         _cloudFormation.Statuses.Enqueue(null);
         _cloudFormation.Statuses.Enqueue("CREATE_IN_PROGRESS"); // stays in progress forever
         _cloudFormation.ChangeSetStatus = "CREATE_PENDING";
@@ -111,7 +112,7 @@ public sealed class StackDeployerTests : IDisposable
         }).DeployAsync(Request(timeout: TimeSpan.FromSeconds(10)), _reporter, CancellationToken.None));
 
         Assert.Equal("StackOperationTimedOut", error.ErrorId);
-        Assert.InRange(_now - start, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12));
+        Assert.InRange(_time.GetUtcNow() - start, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12));
     }
 
     [Fact]
@@ -130,9 +131,9 @@ public sealed class StackDeployerTests : IDisposable
             _cloudFormation.AddEvent("n5", FakeCloudFormation.StackName, "UPDATE_COMPLETE", "step5", "AWS::CloudFormation::Stack");
         };
 
-        var outcome = await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
+        await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
 
-        Assert.True(outcome.Changed);
+        Assert.Contains("ExecuteChangeSet", _cloudFormation.Calls); // the change set was executed
         var steps = _reporter.Verbose.Where(line => line.Contains(": step", StringComparison.Ordinal)).Select(line => line.Substring(line.Length - 5)).ToList();
         Assert.Equal(new[] { "step1", "step2", "step3", "step4", "step5" }, steps);
         Assert.DoesNotContain(_reporter.Verbose, line => line.Contains("earlier deployment", StringComparison.Ordinal));
@@ -163,10 +164,10 @@ public sealed class StackDeployerTests : IDisposable
             _cloudFormation.AddEvent("u4", FakeCloudFormation.StackName, "UPDATE_COMPLETE", null, "AWS::CloudFormation::Stack");
         };
 
-        var outcome = await Deployer().DeployAsync(Request(trigger: "Lambda"), _reporter, CancellationToken.None);
+        var deployed = await Deployer().DeployAsync(Request(trigger: "Lambda"), _reporter, CancellationToken.None);
 
-        Assert.True(outcome.Changed);
-        Assert.Equal("UPDATE_COMPLETE", outcome.Stack.Status);
+        Assert.Contains("ExecuteChangeSet", _cloudFormation.Calls); // the change set was executed
+        Assert.Equal("UPDATE_COMPLETE", deployed.Status);
         Assert.Equal(new[] { "CreateChangeSet:UPDATE", "ExecuteChangeSet" }, _cloudFormation.Calls.Where(call => !call.StartsWith("Describe", StringComparison.Ordinal)
             && !call.StartsWith("List", StringComparison.Ordinal)));
         Assert.Equal("Lambda", _cloudFormation.LastChangeSet!.Parameters.Single(p => p.ParameterKey == "ProcessorTrigger").ParameterValue);
@@ -316,17 +317,8 @@ public sealed class StackDeployerTests : IDisposable
 
     private StackDeployer Deployer(Action? onPoll = null, IBucketProbe? buckets = null)
     {
-        var timing = new PollTiming
-        {
-            Interval = TimeSpan.FromSeconds(2),
-            Now = () => _now,
-            Delay = (interval, _) =>
-            {
-                _now += interval;
-                onPoll?.Invoke();
-                return Task.CompletedTask;
-            },
-        };
+        var timing = new PollTiming { Interval = TimeSpan.FromSeconds(2), Time = _time };
+        _time.Stepped = onPoll;
         return new StackDeployer(_cloudFormation, _artifacts, _artifacts, "us-east-1", timing, buckets: buckets);
     }
 

@@ -4,23 +4,22 @@ using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Processor.Batch;
-using OrderMonitoring.Processor.Observability;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 
 /// <summary>
-/// <para type="synopsis">Runs the order processor in-process against a stack's bucket and topic: on Lambda event files, or on the table's stream.</para>
+/// <para type="synopsis">Runs the order processor in-process against a stack's bucket and topic: on Lambda event files, on the table's stream, or on the failed batches kept in S3.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "OrderEventProcessor", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OrderProcessorResult))]
-public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
+public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
 {
     private const string PathSet = "Path";
     private const string StreamSet = "FromStream";
+    private const string FailedBatchesSet = "FailedBatches";
 
-    private readonly Dictionary<string, OrderStackResources> _stacks = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ProcessorServices> _services = new(StringComparer.Ordinal);
-    private IOperationReporter? _reporter;
+    // The processor logs from worker threads; each run's reporter moves the entries onto the pipeline thread.
+    private readonly ProcessorLogReporter _log = new();
 
     /// <summary>Lambda DynamoDB stream event files (wildcards allowed).</summary>
     [Parameter(Mandatory = true, ParameterSetName = PathSet, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -45,42 +44,17 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
     [ValidateRange(0, 10)]
     public int MaxRetries { get; set; } = 2;
 
+    /// <summary>Replays the failed batches kept in the stack's failed-batches bucket, then marks each one replayed.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FailedBatchesSet)]
+    public SwitchParameter FailedBatches { get; set; }
+
     /// <summary>The processor over the current stack's bucket and topic, built once per stack.</summary>
     private (OrderStackResources Stack, ProcessorServices Services) CurrentProcessor()
     {
-        OrderStackResources? stack = null;
+        var stack = CurrentStack();
         ProcessorServices? services = null;
-        Guard(() =>
-        {
-            stack = OrderCmdletSupport.StackFor(_stacks, ResolvedStackName, Environment, RunAsync, ClientFactory);
-            if (!_services.TryGetValue(stack.StackName, out services))
-            {
-                services = ProcessorServices.Create(ClientFactory, stack.AuditBucketName, stack.TopicArn, new BatchProcessorOptions
-                {
-                    Environment = stack.Environment,
-                    // The processor logs from worker threads; the bridge moves each line onto the pipeline thread.
-                    LogSink = ReportProcessorLine,
-                    LogLevel = ProcessorLogLevel.Info,
-                    EmitMetrics = false,
-                });
-                _services[stack.StackName] = services;
-            }
-        });
-        return (stack!, services!);
-    }
-
-    private void ReportProcessorLine(string line)
-    {
-        var reporter = Volatile.Read(ref _reporter);
-        var read = ProcessorLogLine.Parse(line);
-        if (read.IsWarning)
-        {
-            reporter?.Warning(read.Text);
-        }
-        else
-        {
-            reporter?.Verbose(read.Text);
-        }
+        Guard(() => services = Orders.ProcessorFor(stack, _log));
+        return (stack, services!);
     }
 
     /// <summary>Processes each event file as one invocation.</summary>
@@ -104,20 +78,15 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
     /// <summary>-FromStream: drains (or follows) the stream and writes the summary.</summary>
     protected override void EndProcessing()
     {
-        try
+        if (ParameterSetName == StreamSet)
         {
-            if (ParameterSetName == StreamSet)
-            {
-                var (stack, services) = CurrentProcessor();
-                ProcessStream(stack, services);
-            }
+            var (stack, services) = CurrentProcessor();
+            ProcessStream(stack, services);
         }
-        finally
+        else if (ParameterSetName == FailedBatchesSet)
         {
-            foreach (var services in _services.Values)
-            {
-                services.Dispose();
-            }
+            var (stack, services) = CurrentProcessor();
+            ReplayFailedBatches(stack, services);
         }
     }
 
@@ -131,14 +100,18 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
 
         Guard(() => WriteObject(RunAsync(async (reporter, token) =>
         {
-            Volatile.Write(ref _reporter, reporter);
+            _log.Reporter = reporter;
             using var streams = ClientFactory.CreateDynamoDBStreams();
             using var sqs = ClientFactory.CreateSqs();
             // The stack reader already looked for the stream on the table when the output was missing.
             var streamArn = stack.StreamArn
                 ?? throw new OrderMonitoringException("StreamNotFound", FailureKind.InvalidState, $"The table '{stack.TableName}' has no stream.",
                     "Redeploy the stack with New-OrderMonitoringStack (the template enables the stream).");
-            var queue = stack.FailureQueueUrl is { } url ? new SqsFailureQueue(sqs, url) : null;
+            using var s3 = ClientFactory.CreateS3();
+            // Whole records into the failed-batches bucket, like Lambda's S3 destination; only a stack older than that
+            // bucket falls back to the range-only failure queue.
+            IFailureQueue? queue = stack.FailedBatchesBucketName is { } bucket ? new FailedBatchSink(new S3FailedBatchStore(s3, bucket))
+                : stack.FailureQueueUrl is { } url ? new SqsFailureQueue(sqs, url) : null;
             var checkpoints = new FileCheckpointStore();
             reporter.Verbose($"Checkpoints: {checkpoints.FileFor(streamArn)}");
             var processor = new StreamEventProcessor(streams, new InProcessRecordProcessor(services.Processor), checkpoints, queue,
@@ -146,6 +119,51 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
             return await processor.RunAsync(streamArn, reporter, token).ConfigureAwait(false);
         })));
     }
+
+    /// <summary>-FailedBatches: reads the pending batches, asks ShouldProcess for each (so -WhatIf lists them), replays the confirmed ones.</summary>
+    private void ReplayFailedBatches(OrderStackResources stack, ProcessorServices services) => Guard(() =>
+    {
+        var bucket = stack.FailedBatchesBucketName
+            ?? throw new OrderMonitoringException("FailedBatchesBucketMissing", FailureKind.InvalidState,
+                $"The stack '{stack.StackName}' has no failed-batches bucket; it was deployed before failed batches were kept in S3.",
+                "Update the stack with New-OrderMonitoringStack. Ranges already in its failure queue are listed by Get-OrderMonitoringStatus.");
+        using var s3 = ClientFactory.CreateS3();
+        using var streams = ClientFactory.CreateDynamoDBStreams();
+        var replayer = new FailedBatchReplayer(new S3FailedBatchStore(s3, bucket), new InProcessRecordProcessor(services.Processor), new StreamRangeReader(streams));
+        var pending = RunAsync((_, token) => replayer.PlanAsync(token));
+        WriteVerbose($"{pending.Count} failed batch(es) not yet replayed in s3://{bucket}.");
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var batch = pending[i];
+            WriteProgress(new ProgressRecord(2, $"Replaying the failed batches of {stack.StackName}", $"batch {i + 1} of {pending.Count}")
+                { PercentComplete = i * 100 / pending.Count, CurrentOperation = batch.Key });
+            if (batch.Problem is { } unreadable)
+            {
+                WriteFailure(unreadable, batch.Source);
+                continue;
+            }
+
+            if (!Confirmation.ShouldProcess(this, batch.Source, $"Replay {batch.Description} and mark the batch replayed", out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                WriteObject(RunAsync(async (reporter, token) =>
+                {
+                    _log.Reporter = reporter;
+                    return await replayer.ReplayAsync(batch, reporter, token).ConfigureAwait(false);
+                }));
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException and not RuntimeException)
+            {
+                WriteFailure(ex, batch.Source);
+            }
+        }
+
+        WriteProgress(new ProgressRecord(2, $"Replaying the failed batches of {stack.StackName}", "done") { RecordType = ProgressRecordType.Completed });
+    });
 
     private void ProcessFile(ProcessorServices services, string file)
     {
@@ -170,7 +188,7 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
             var records = StreamEventFile.Parse(file, json);
             var result = RunAsync(async (reporter, token) =>
             {
-                Volatile.Write(ref _reporter, reporter);
+                _log.Reporter = reporter;
                 return await services.Processor.ProcessAsync(records, token).ConfigureAwait(false);
             });
             WriteObject(new OrderProcessorResult

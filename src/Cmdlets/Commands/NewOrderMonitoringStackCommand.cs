@@ -15,7 +15,7 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
     /// Omitted: Lambda for a new stack, the stack's current value on an update.
     /// </summary>
     [Parameter]
-    [ValidateSet("Lambda", "External")]
+    [ValidateSet(TemplateContract.ProcessorTriggers.Lambda, TemplateContract.ProcessorTriggers.External)]
     public string? ProcessorTrigger { get; set; }
 
     /// <summary>An e-mail address subscribed to the alerts topic ('' for none). Omitted: the stack's current value on an update.</summary>
@@ -67,7 +67,7 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
         var deployer = services.Deployer();
         if (ShouldProcess($"Deploy stack {request.StackName} (environment {Environment}, trigger {ProcessorTrigger ?? "Lambda, or the stack's current one"})", null, "Deploy", out var reason))
         {
-            WriteObject(RunAsync((reporter, token) => deployer.DeployAsync(request, reporter, token)).Stack);
+            WriteObject(RunAsync((reporter, token) => deployer.DeployAsync(request, reporter, token)));
         }
         else if (reason == ShouldProcessReason.WhatIf)
         {

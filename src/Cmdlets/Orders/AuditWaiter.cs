@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using OrderMonitoring.Aws;
 using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.AuditLog;
 using OrderMonitoring.Processor.Audit;
@@ -22,16 +22,25 @@ internal sealed class AuditWaiter
     private readonly IAuditObjectStore _store;
     private readonly TimeSpan _pollInterval;
     private readonly int _maxParallelOrders;
+    private readonly TimeProvider _time;
 
-    public AuditWaiter(IAuditObjectStore store, TimeSpan? pollInterval = null, int maxParallelOrders = DefaultMaxParallelOrders)
+    public AuditWaiter(IAuditObjectStore store, TimeSpan? pollInterval = null, int maxParallelOrders = DefaultMaxParallelOrders,
+        TimeProvider? time = null)
     {
         _store = store;
         _pollInterval = pollInterval ?? TimeSpan.FromMilliseconds(500);
         _maxParallelOrders = Math.Max(1, maxParallelOrders);
+        _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>Per event (same order as given): its arrival, or null when none appeared within <paramref name="timeout"/>.</summary>
-    public async Task<IReadOnlyList<AuditArrival?>> WaitAsync(string bucketName, IReadOnlyList<OrderEvent> events, Stopwatch sinceWrite, TimeSpan timeout,
+    /// <summary>The clock latencies and the timeout are measured on.</summary>
+    public TimeProvider Time => _time;
+
+    /// <summary>
+    /// Per event (same order as given): its arrival, or null when none appeared within <paramref name="timeout"/>.
+    /// <paramref name="writeStarted"/> is a timestamp of this waiter's clock (<see cref="Time"/>) taken before the write.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditArrival?>> WaitAsync(string bucketName, IReadOnlyList<OrderEvent> events, long writeStarted, TimeSpan timeout,
         IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var results = new AuditArrival?[events.Count];
@@ -42,22 +51,22 @@ internal sealed class AuditWaiter
         {
             // One listing per order, however many of its events are still pending.
             var groups = Enumerable.Range(0, events.Count).Where(i => results[i] is null).GroupBy(i => events[i].OrderId).ToList();
-            await ForEachBoundedAsync(groups, async group =>
+            await BoundedConcurrency.ForEachAsync(groups, _maxParallelOrders, async (group, _) =>
             {
                 var found = await FindAsync(bucketName, group.Key, seenKeys[group.Key], cancellationToken).ConfigureAwait(false);
-                Match(events, group, found, results, sinceWrite.Elapsed);
+                Match(events, group, found, results, _time.GetElapsedTime(writeStarted));
             }, cancellationToken).ConfigureAwait(false);
 
             var arrived = results.Count(r => r is not null);
             reporter.Progress(new OperationProgress(2, "Waiting for audit objects", $"{arrived} of {events.Count} audited",
                 events.Count == 0 ? 100 : arrived * 100 / events.Count));
-            if (arrived == events.Count || sinceWrite.Elapsed >= timeout)
+            if (arrived == events.Count || _time.GetElapsedTime(writeStarted) >= timeout)
             {
                 reporter.Progress(new OperationProgress(2, "Waiting for audit objects", "done", Completed: true));
                 return results;
             }
 
-            await Task.Delay(_pollInterval, cancellationToken).ConfigureAwait(false);
+            await _time.Delay(_pollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -75,42 +84,23 @@ internal sealed class AuditWaiter
         }
     }
 
-    // Runs the action for every item with at most _maxParallelOrders running at once.
-    private async Task ForEachBoundedAsync<T>(IReadOnlyList<T> items, Func<T, Task> action, CancellationToken cancellationToken)
-    {
-        var next = -1;
-        var workers = Enumerable.Range(0, Math.Min(_maxParallelOrders, items.Count)).Select(async _ =>
-        {
-            int index;
-            while ((index = Interlocked.Increment(ref next)) < items.Count)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                await action(items[index]).ConfigureAwait(false);
-            }
-        }).ToList();
-        await Task.WhenAll(workers).ConfigureAwait(false);
-    }
-
     private async Task<List<OrderAuditRecord>> FindAsync(string bucketName, string orderId, HashSet<string> seenKeys, CancellationToken cancellationToken)
     {
         var found = new List<OrderAuditRecord>();
-        string? token = null;
-        do
-        {
-            var page = await _store.ListAsync(bucketName, AuditKey.OrderPrefix(orderId), token, cancellationToken).ConfigureAwait(false);
-            foreach (var key in page.Keys)
+        await Paging.ForEachPageAsync(
+            (next, token) => _store.ListAsync(bucketName, AuditKey.OrderPrefix(orderId), next, token),
+            page => page.NextToken,
+            async page =>
             {
-                if (seenKeys.Contains(key) || await _store.ReadAsync(bucketName, key, cancellationToken).ConfigureAwait(false) is not { } json)
+                foreach (var key in page.Keys)
                 {
-                    continue;
+                    if (!seenKeys.Contains(key) && await _store.ReadAsync(bucketName, key, cancellationToken).ConfigureAwait(false) is { } json)
+                    {
+                        found.Add(AuditRecordParser.Parse(bucketName, key, json));
+                    }
                 }
-
-                found.Add(AuditRecordParser.Parse(bucketName, key, json));
-            }
-
-            token = page.NextToken;
-        }
-        while (token is not null);
+            },
+            cancellationToken).ConfigureAwait(false);
 
         foreach (var record in found)
         {

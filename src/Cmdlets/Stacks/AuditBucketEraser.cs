@@ -18,8 +18,8 @@ internal sealed class AuditBucketEraser
 
     public AuditBucketEraser(IVersionedBucketClient bucket) => _bucket = bucket;
 
-    /// <summary>Erases <paramref name="bucket"/>; returns the number of versions and markers deleted, or -1 when the bucket did not exist.</summary>
-    public async Task<long> EraseAsync(string bucket, IOperationReporter reporter, CancellationToken cancellationToken)
+    /// <summary>Erases <paramref name="bucket"/>; a bucket that does not exist is already erased.</summary>
+    public async Task EraseAsync(string bucket, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         long deleted = 0;
         for (var pass = 1; pass <= MaxPasses; pass++)
@@ -28,7 +28,7 @@ internal sealed class AuditBucketEraser
             if (emptied is null)
             {
                 reporter.Verbose($"The audit bucket {bucket} does not exist; nothing to delete.");
-                return -1;
+                return;
             }
 
             deleted = emptied.Value;
@@ -36,7 +36,7 @@ internal sealed class AuditBucketEraser
             {
                 reporter.Progress(new OperationProgress(2, $"Deleting audit data in {bucket}", "done", Completed: true));
                 reporter.Verbose($"Deleted {deleted} object versions and delete markers and the bucket {bucket}.");
-                return deleted;
+                return;
             }
 
             reporter.Verbose($"S3 says {bucket} is not empty yet (versions written meanwhile); listing it again.");

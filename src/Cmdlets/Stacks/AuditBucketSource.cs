@@ -4,21 +4,6 @@ using Amazon.S3.Model;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
 
-/// <summary>
-/// Whether a new stack creates its audit bucket or writes to the one an earlier deployment of the environment kept.
-/// The bucket has a fixed name and <c>DeletionPolicy: Retain</c>, so after Remove-OrderMonitoringStack it is still
-/// there and a plain create would fail with BucketAlreadyExists. Instead of a resource import (which moto lacks), the
-/// template's <c>AuditBucketSource</c> parameter leaves the bucket (and its policy) out of the stack and points every
-/// reference at the kept bucket by name: one code path on AWS and on moto, and the bucket keeps its history and its
-/// settings because nothing rewrites them.
-/// </summary>
-internal static class AuditBucketSource
-{
-    public const string ParameterKey = "AuditBucketSource";
-    public const string New = "New";
-    public const string Existing = "Existing";
-}
-
 /// <summary>Tells whether a bucket exists in the caller's account.</summary>
 internal interface IBucketProbe
 {
@@ -46,7 +31,14 @@ internal sealed class S3BucketProbe : IBucketProbe
     }
 }
 
-/// <summary>Finds the audit bucket an environment's earlier deployment kept (its name is fixed per environment, account and region).</summary>
+/// <summary>
+/// Finds the audit bucket an environment's earlier deployment kept (its name is fixed per environment, account and
+/// region). The bucket is <c>Retain</c>, so after Remove-OrderMonitoringStack it is still there and a plain create
+/// would fail with BucketAlreadyExists. Instead of a resource import (which moto lacks), the template's
+/// <c>AuditBucketSource=Existing</c> leaves the bucket (and its policy) out of the stack and points every reference at
+/// the kept bucket by name: one code path on AWS and on moto, and the bucket keeps its history and its settings
+/// because nothing rewrites them.
+/// </summary>
 internal sealed class KeptAuditBucket
 {
     private readonly IAccountIdProvider _account;

@@ -1,14 +1,11 @@
 using System.Globalization;
 using Amazon.Runtime;
-using System.Security.Cryptography;
+using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
 using OrderMonitoring.Cmdlets.Shell;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
-
-/// <summary>The stack after a deployment and whether anything changed.</summary>
-internal sealed record DeployOutcome(OrderMonitoring.Stack Stack, bool Changed);
 
 /// <summary>
 /// Creates or updates an order-monitoring stack the way <c>sam deploy</c> does: artifacts bucket, content-addressed
@@ -44,7 +41,7 @@ internal sealed class StackDeployer
         _changeSets = new ChangeSetRunner(cloudFormation, timing);
     }
 
-    public async Task<DeployOutcome> DeployAsync(DeployRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<OrderMonitoring.Stack> DeployAsync(DeployRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         // -TimeoutSeconds bounds the whole deployment: replacing a failed stack, computing the change set and following
         // the execution share one deadline.
@@ -80,7 +77,7 @@ internal sealed class StackDeployer
             var current = await _reader.GetAsync(request.StackName, cancellationToken).ConfigureAwait(false)
                 ?? throw new OrderMonitoringException(StackNotFound.ErrorId, FailureKind.NotFound, $"Stack {request.StackName} disappeared during the deployment.",
                     "Someone deleted it meanwhile; run New-OrderMonitoringStack again to create it.");
-            return new DeployOutcome(current, Changed: false);
+            return current;
         }
 
         var stackId = prepared.StackId ?? existing?.StackId ?? request.StackName;
@@ -95,7 +92,7 @@ internal sealed class StackDeployer
             reporter, cancellationToken).ConfigureAwait(false);
         if (result.Stack is { } final && StackStatuses.IsSuccess(final.StackStatus))
         {
-            return new DeployOutcome(await _reader.ToModelAsync(final, cancellationToken).ConfigureAwait(false), Changed: true);
+            return await _reader.ToModelAsync(final, cancellationToken).ConfigureAwait(false);
         }
 
         throw DeploymentFailed(request.StackName, result);
@@ -255,30 +252,30 @@ internal sealed class StackDeployer
 
     /// <summary>
     /// An update keeps the stack's choice (a stack from before the parameter existed owns its bucket: New). A create
-    /// writes to the environment's kept bucket when there is one (see <see cref="AuditBucketSource"/>).
+    /// writes to the environment's kept bucket when there is one (see <see cref="KeptAuditBucket"/>).
     /// </summary>
     private async Task<string> AuditBucketSourceAsync(DeployRequest request, CfnStack? existing, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         if (!IsCreate(existing))
         {
-            return existing!.Parameters.FirstOrDefault(p => p.ParameterKey == AuditBucketSource.ParameterKey)?.ParameterValue ?? AuditBucketSource.New;
+            return existing!.Parameters.FirstOrDefault(p => p.ParameterKey == TemplateContract.Parameters.AuditBucketSource)?.ParameterValue ?? TemplateContract.AuditBucketSources.New;
         }
 
         if (_buckets is null)
         {
-            return AuditBucketSource.New;
+            return TemplateContract.AuditBucketSources.New;
         }
 
         var account = await _account.GetAccountIdAsync(cancellationToken).ConfigureAwait(false);
         var name = EnvironmentName.AuditBucketName(request.Environment, account, _region);
         if (!await _buckets.ExistsAsync(name, cancellationToken).ConfigureAwait(false))
         {
-            return AuditBucketSource.New;
+            return TemplateContract.AuditBucketSources.New;
         }
 
         reporter.Warning($"The audit bucket {name} was kept from an earlier deployment of {request.Environment}; the stack writes to it and its history continues "
             + "(the bucket stays outside the stack, with its own settings and policy; Remove-OrderMonitoringStack -DeleteAuditData still deletes it).");
-        return AuditBucketSource.Existing;
+        return TemplateContract.AuditBucketSources.Existing;
     }
 
     private async Task<string> ArtifactBucketAsync(DeployRequest request, CancellationToken cancellationToken) =>
@@ -300,8 +297,7 @@ internal sealed class StackDeployer
     internal static string ContentKey(string prefix, string path)
     {
         using var stream = File.OpenRead(path);
-        using var sha = SHA256.Create();
-        var hash = BitConverter.ToString(sha.ComputeHash(stream)).Replace("-", "").Substring(0, 12).ToLowerInvariant();
+        var hash = Sha256Hex.Of(stream).Substring(0, 12);
         return $"{prefix}/{hash}/{Path.GetFileName(path)}";
     }
 

@@ -1,5 +1,6 @@
 using OrderMonitoring.Aws.CloudFormation;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
+using Names = OrderMonitoring.Processor.Template.TemplateContract.Parameters;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
 
@@ -15,12 +16,6 @@ internal sealed record ParameterChange(string Key, string Current, string Reques
 /// </summary>
 internal static class StackParameters
 {
-    public const string EnvironmentSuffix = "EnvironmentSuffix";
-    public const string ProcessorCodeBucket = "ProcessorCodeBucket";
-    public const string ProcessorCodeKey = "ProcessorCodeKey";
-    public const string ProcessorTrigger = "ProcessorTrigger";
-    public const string AlertEmail = "AlertEmail";
-
     /// <param name="request">What the user asked for; null values keep the stack's.</param>
     /// <param name="updating">The stack being updated, or null for a create.</param>
     /// <param name="codeBucket">The artifacts bucket.</param>
@@ -31,12 +26,12 @@ internal static class StackParameters
         string? Current(string key) => updating?.Parameters.FirstOrDefault(p => p.ParameterKey == key)?.ParameterValue;
         return new List<Parameter>
         {
-            new() { ParameterKey = EnvironmentSuffix, ParameterValue = request.Environment },
-            new() { ParameterKey = ProcessorCodeBucket, ParameterValue = codeBucket },
-            new() { ParameterKey = ProcessorCodeKey, ParameterValue = codeKey },
-            new() { ParameterKey = ProcessorTrigger, ParameterValue = request.ProcessorTrigger ?? Current(ProcessorTrigger) ?? "Lambda" },
-            new() { ParameterKey = AlertEmail, ParameterValue = request.AlertEmail ?? Current(AlertEmail) ?? "" },
-            new() { ParameterKey = AuditBucketSource.ParameterKey, ParameterValue = auditBucketSource },
+            new() { ParameterKey = Names.EnvironmentSuffix, ParameterValue = request.Environment },
+            new() { ParameterKey = Names.ProcessorCodeBucket, ParameterValue = codeBucket },
+            new() { ParameterKey = Names.ProcessorCodeKey, ParameterValue = codeKey },
+            new() { ParameterKey = Names.ProcessorTrigger, ParameterValue = request.ProcessorTrigger ?? Current(Names.ProcessorTrigger) ?? TemplateContract.ProcessorTriggers.Lambda },
+            new() { ParameterKey = Names.AlertEmail, ParameterValue = request.AlertEmail ?? Current(Names.AlertEmail) ?? "" },
+            new() { ParameterKey = Names.AuditBucketSource, ParameterValue = auditBucketSource },
         };
     }
 

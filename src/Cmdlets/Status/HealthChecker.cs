@@ -11,22 +11,23 @@ namespace OrderMonitoring.Cmdlets.Status;
 internal sealed class HealthChecker
 {
     /// <summary>The iterator-age alarm's threshold: a processor five minutes behind the stream needs attention.</summary>
-    public const double MaxHealthyIteratorAgeMs = 300_000;
+    public static readonly double MaxHealthyIteratorAgeMs = TemplateContract.Alarms.IteratorAge.Threshold;
 
-    /// <summary>The error alarm's threshold: more than 5% of invocations failing.</summary>
-    public const double MaxHealthyErrorRate = 0.05;
+    /// <summary>The error alarm's threshold as a fraction: more than 5% of invocations failing.</summary>
+    public static readonly double MaxHealthyErrorRate = TemplateContract.Alarms.ErrorRate.Threshold / 100;
 
     private const string UpdateRolledBack = "UPDATE_ROLLBACK_COMPLETE";
     private const string AlarmResourceType = "AWS::CloudWatch::Alarm";
-    private const string AlarmNamePrefix = "order-processor-";
 
     private readonly StackReader _reader;
     private readonly IAlarmSource _alarms;
     private readonly IMetricSource _metrics;
     private readonly IQueueDepthSource _queues;
+    private readonly IFailedBatchCounter? _failedBatches;
 
-    public HealthChecker(StackReader reader, IAlarmSource alarms, IMetricSource metrics, IQueueDepthSource queues)
+    public HealthChecker(StackReader reader, IAlarmSource alarms, IMetricSource metrics, IQueueDepthSource queues, IFailedBatchCounter? failedBatches = null)
     {
+        _failedBatches = failedBatches;
         _reader = reader;
         _alarms = alarms;
         _metrics = metrics;
@@ -55,10 +56,17 @@ internal sealed class HealthChecker
         reasons.AddRange(alarms.Where(alarm => alarm.State == "ALARM").Select(alarm => $"Alarm {alarm.Name} is in ALARM: {alarm.Reason}"));
 
         var depth = await QueueDepthAsync(stack, warnings, cancellationToken).ConfigureAwait(false);
-        if (depth.Visible + depth.InFlight > 0)
+        if (depth.Visible + depth.InFlight > TemplateContract.Alarms.FailureQueue.Threshold)
         {
             reasons.Add($"{Count(depth.Visible + depth.InFlight)} message(s) in the failure queue: stream batches the processor could not handle "
                 + "(read them from the queue, fix the cause and replay the orders).");
+        }
+
+        var failedBatches = await FailedBatchesAsync(stack, warnings, cancellationToken).ConfigureAwait(false);
+        if (failedBatches > 0)
+        {
+            reasons.Add($"{failedBatches} failed batch(es) in s3://{stack.FailedBatchesBucketName} not yet replayed: stream records the processor gave up on "
+                + "(fix the cause, then replay them with Invoke-OrderEventProcessor -FailedBatches).");
         }
 
         reporter.Verbose($"Reading the processor's metrics from {since:u} to {until:u}.");
@@ -74,7 +82,7 @@ internal sealed class HealthChecker
         {
             Environment = stack.Environment, StackName = stack.StackName, StackStatus = stack.Status, Region = stack.Region,
             Healthy = reasons.Count == 0, Reasons = reasons, Warnings = warnings, Alarms = alarms,
-            FailureQueueDepth = depth.Visible, FailureQueueInFlight = depth.InFlight, Since = since, Until = until,
+            FailureQueueDepth = depth.Visible, FailureQueueInFlight = depth.InFlight, FailedBatchesPending = failedBatches, Since = since, Until = until,
             Invocations = metrics.Invocations, Errors = metrics.Errors, RecordsFailed = metrics.RecordsFailed,
             RecordsQuarantined = metrics.RecordsQuarantined, MaxIteratorAgeMs = metrics.MaxIteratorAgeMs,
         };
@@ -95,7 +103,7 @@ internal sealed class HealthChecker
         if (declared.Count == 0)
         {
             var suffix = "-" + stack.Environment;
-            var byName = (await _alarms.GetByPrefixAsync(AlarmNamePrefix, cancellationToken).ConfigureAwait(false))
+            var byName = (await _alarms.GetByPrefixAsync(TemplateContract.Alarms.NamePrefix, cancellationToken).ConfigureAwait(false))
                 .Where(alarm => alarm.Name.EndsWith(suffix, StringComparison.Ordinal)).OrderBy(alarm => alarm.Name, StringComparer.Ordinal).ToList();
             if (byName.Count == 0)
             {
@@ -126,14 +134,36 @@ internal sealed class HealthChecker
         return await _queues.GetAsync(stack.FailureQueueUrl!, cancellationToken).ConfigureAwait(false);
     }
 
+    private async Task<int> FailedBatchesAsync(OrderMonitoring.Stack stack, List<string> warnings, CancellationToken cancellationToken)
+    {
+        if (_failedBatches is null)
+        {
+            return 0;
+        }
+
+        if (string.IsNullOrEmpty(stack.FailedBatchesBucketName))
+        {
+            warnings.Add($"The stack {stack.StackName} names no failed-batches bucket (deployed before failed batches were kept in S3); update it with New-OrderMonitoringStack.");
+            return 0;
+        }
+
+        if (await _failedBatches.CountPendingAsync(stack.FailedBatchesBucketName!, cancellationToken).ConfigureAwait(false) is { } count)
+        {
+            return count;
+        }
+
+        warnings.Add($"The failed-batches bucket {stack.FailedBatchesBucketName} does not exist; failed batches were not counted.");
+        return 0;
+    }
+
     private static IEnumerable<string> MetricReasons(ProcessorMetrics metrics, List<string> warnings)
     {
-        if (metrics.RecordsFailed > 0)
+        if (metrics.RecordsFailed > TemplateContract.Alarms.RecordsFailed.Threshold)
         {
             yield return $"The processor failed {Count(metrics.RecordsFailed)} record(s).";
         }
 
-        if (metrics.RecordsQuarantined > 0)
+        if (metrics.RecordsQuarantined > TemplateContract.Alarms.RecordsQuarantined.Threshold)
         {
             yield return $"The processor quarantined {Count(metrics.RecordsQuarantined)} record(s) it could not audit (see quarantine/ in the audit bucket).";
         }
@@ -154,7 +184,7 @@ internal sealed class HealthChecker
             else
             {
                 // Below the alarm's rate the batches were retried; worth knowing, not worth paging anyone.
-                warnings.Add(text + " (below the 5% error-rate alarm).");
+                warnings.Add(text + $" (below the {Count(TemplateContract.Alarms.ErrorRate.Threshold)}% error-rate alarm).");
             }
         }
     }
