@@ -22,7 +22,7 @@ public sealed class OutputsTests
         { "EnvironmentSuffix", """{"Ref":"EnvironmentSuffix"}""" },
         { "FailureQueueUrl", """{"Ref":"FailureQueue"}""" },
         { "FailureQueueArn", """{"Fn::GetAtt":["FailureQueue","Arn"]}""" },
-        { "FailedBatchesBucketName", """{"Ref":"FailedBatchesBucket"}""" },
+        { "FailedBatchesBucketName", """{"Fn::If":["CreatesFailedBatchesBucket",{"Ref":"FailedBatchesBucket"},{"Fn::Sub":"order-failed-batches-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}"}]}""" },
         { "AlertsKeyArn", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
         { "DashboardName", """{"Ref":"MonitoringDashboard"}""" },
         { "ProcessorTrigger", """{"Ref":"ProcessorTrigger"}""" },

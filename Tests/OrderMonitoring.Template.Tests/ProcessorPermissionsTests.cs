@@ -22,8 +22,8 @@ public sealed class ProcessorPermissionsTests
         { "kms:GenerateDataKey*", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
         // The event source mapping's S3 on-failure destination writes with the function's role: PutObject where Lambda
         // puts failure records (aws/lambda/...) and ListBucket, the two the Lambda developer guide names.
-        { "s3:PutObject", """{"Fn::Sub":"${FailedBatchesBucket.Arn}/aws/lambda/*"}""" },
-        { "s3:ListBucket", """{"Fn::GetAtt":["FailedBatchesBucket","Arn"]}""" },
+        { "s3:PutObject", """{"Fn::If":["CreatesFailedBatchesBucket",{"Fn::Sub":"${FailedBatchesBucket.Arn}/aws/lambda/*"},{"Fn::Sub":"arn:${AWS::Partition}:s3:::order-failed-batches-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}/aws/lambda/*"}]}""" },
+        { "s3:ListBucket", """{"Fn::If":["CreatesFailedBatchesBucket",{"Fn::GetAtt":["FailedBatchesBucket","Arn"]},{"Fn::Sub":"arn:${AWS::Partition}:s3:::order-failed-batches-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}"}]}""" },
         { "logs:CreateLogStream", """{"Fn::GetAtt":["LambdaLogGroup","Arn"]}""" },
         { "logs:PutLogEvents", """{"Fn::GetAtt":["LambdaLogGroup","Arn"]}""" },
     };

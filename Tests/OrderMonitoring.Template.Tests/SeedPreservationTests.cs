@@ -63,10 +63,10 @@ public sealed class SeedPreservationTests
         var suffix = _template.Parameters["EnvironmentSuffix"]!;
         Assert.Equal("String", (string?)suffix["Type"]);
         Assert.Equal("dev", (string?)suffix["Default"]);
-        // S3 bucket names are lower-case; order-audit-logs-<suffix>-<12-digit account>-<region> must fit 63 characters
-        // in the region with the longest name (14 characters, e.g. ap-southeast-1).
+        // S3 bucket names are lower-case; the longest retained bucket name, order-failed-batches-<suffix>-<12-digit
+        // account>-<region>, must fit 63 characters in the region with the longest name (14 characters, e.g. ap-southeast-1).
         Assert.Equal("^[a-z0-9]+$", (string?)suffix["AllowedPattern"]);
-        Assert.Equal(63 - "order-audit-logs-".Length - 12 - "ap-southeast-1".Length - 2, (int?)suffix["MaxLength"]);
+        Assert.Equal(63 - "order-failed-batches-".Length - 12 - "ap-southeast-1".Length - 2, (int?)suffix["MaxLength"]);
     }
 
     [Theory]

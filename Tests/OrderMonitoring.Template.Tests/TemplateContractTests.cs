@@ -61,6 +61,22 @@ public sealed class TemplateContractTests
     }
 
     [Fact]
+    public void Each_retained_bucket_has_a_source_parameter_with_the_bucket_sources_New_by_default()
+    {
+        foreach (var name in new[] { TemplateContract.Parameters.AuditBucketSource, TemplateContract.Parameters.FailedBatchesBucketSource })
+        {
+            var source = _template.Parameters[name]!;
+            AssertSameNames(Constants(typeof(TemplateContract.BucketSources)), source["AllowedValues"]!.AsArray().Select(v => (string)v!), name + " value");
+            Assert.Equal(TemplateContract.BucketSources.New, (string?)source["Default"]);
+        }
+    }
+
+    [Fact]
+    public void The_failed_batches_bucket_name_is_the_prefix_then_environment_account_and_region() =>
+        Assert.Equal(TemplateContract.FailedBatchesBucket.NamePrefix + "${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}",
+            SubText(_template.Properties(TemplateContract.Resources.FailedBatchesBucket)["BucketName"]));
+
+    [Fact]
     public void The_table_has_the_key_and_the_status_index_the_module_queries()
     {
         var table = _template.Properties(TemplateContract.Resources.Table);

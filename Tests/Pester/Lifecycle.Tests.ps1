@@ -25,18 +25,20 @@ AfterAll {
     $env:ORDERMONITORING_CHECKPOINT_DIR = $script:SavedCheckpointDir
 }
 
-Describe 'Deploy, remove, deploy again: the kept audit bucket is adopted' {
+Describe 'Deploy, remove, deploy again: the kept audit and failed-batches buckets are adopted' {
     BeforeAll {
         $script:Env = @{ Environment = 'lcycle' } + $Aws
         $script:Bucket = 'order-audit-logs-lcycle-123456789012-us-east-1'
+        $script:FailedBatches = 'order-failed-batches-lcycle-123456789012-us-east-1'
         $null = New-OrderMonitoringStack @Env -ProcessorTrigger External
         $script:First = @(Send-TestOrderEvent @Env -Count 3 -FailedPercent 0)
         $null = Invoke-OrderEventProcessor @Env -FromStream
         Remove-OrderMonitoringStack @Env -Force
     }
 
-    It 'kept the audit bucket when the stack went' {
+    It 'kept the audit and failed-batches buckets when the stack went' {
         Test-Bucket $Bucket | Should -BeTrue
+        Test-Bucket $FailedBatches | Should -BeTrue
         Get-OrderMonitoringStack @Env -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
@@ -44,7 +46,9 @@ Describe 'Deploy, remove, deploy again: the kept audit bucket is adopted' {
         $stack = New-OrderMonitoringStack @Env -ProcessorTrigger External -WarningVariable warnings -WarningAction SilentlyContinue
         $stack.Status | Should -Be 'CREATE_COMPLETE'
         $stack.AuditBucketName | Should -Be $Bucket
+        $stack.FailedBatchesBucketName | Should -Be $FailedBatches
         ($warnings -join "`n") | Should -BeLike "*$Bucket was kept*"
+        ($warnings -join "`n") | Should -BeLike "*failed-batches bucket $FailedBatches was kept*"
         $script:Second = $stack
     }
 
@@ -58,11 +62,13 @@ Describe 'Deploy, remove, deploy again: the kept audit bucket is adopted' {
         @(Get-OrderAuditLog @Env -OrderId $First[1].OrderId) | Should -HaveCount 1
     }
 
-    It 'keeps the bucket on a second removal and deletes it with -DeleteAuditData when no stack is left' {
+    It 'keeps the buckets on a second removal and deletes both with -DeleteAuditData when no stack is left' {
         Remove-OrderMonitoringStack @Env -Force
         Test-Bucket $Bucket | Should -BeTrue
+        Test-Bucket $FailedBatches | Should -BeTrue
         Remove-OrderMonitoringStack @Env -Force -DeleteAuditData
         Test-Bucket $Bucket | Should -BeFalse
+        Test-Bucket $FailedBatches | Should -BeFalse
     }
 }
 
@@ -94,5 +100,6 @@ Describe 'Deletes and writes that ask' {
     It 'deletes the stack and the data with -Force' {
         Remove-OrderMonitoringStack @Ask -Force -DeleteAuditData
         Test-Bucket 'order-audit-logs-lcask-123456789012-us-east-1' | Should -BeFalse
+        Test-Bucket 'order-failed-batches-lcask-123456789012-us-east-1' | Should -BeFalse
     }
 }

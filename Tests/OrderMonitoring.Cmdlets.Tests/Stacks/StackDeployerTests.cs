@@ -260,7 +260,21 @@ public sealed class StackDeployerTests : IDisposable
 
         Assert.Equal("CREATE", _cloudFormation.LastChangeSet!.ChangeSetType);
         Assert.Equal("Existing", ParameterSent("AuditBucketSource"));
+        Assert.Equal("New", ParameterSent("FailedBatchesBucketSource"));
         Assert.Contains(_reporter.Warnings, w => w.Contains("order-audit-logs-dev-123456789012-us-east-1 was kept", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_create_adopts_the_failed_batches_bucket_an_earlier_deployment_kept_through_the_same_path()
+    {
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        var probe = new FakeBucketProbe("order-audit-logs-dev-123456789012-us-east-1", "order-failed-batches-dev-123456789012-us-east-1");
+
+        await Deployer(buckets: probe).DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.Equal(("Existing", "Existing"), (ParameterSent("AuditBucketSource"), ParameterSent("FailedBatchesBucketSource")));
+        Assert.Contains(_reporter.Warnings, w => w.Contains("failed-batches bucket order-failed-batches-dev-123456789012-us-east-1 was kept", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -272,6 +286,7 @@ public sealed class StackDeployerTests : IDisposable
         await Deployer(buckets: new FakeBucketProbe()).DeployAsync(Request(), _reporter, CancellationToken.None);
 
         Assert.Equal("New", ParameterSent("AuditBucketSource"));
+        Assert.Equal("New", ParameterSent("FailedBatchesBucketSource"));
     }
 
     [Fact]

@@ -19,8 +19,8 @@ public static class EnvironmentName
     /// <summary>True when <paramref name="value"/> is letters and digits (the template's pattern, ignoring case).</summary>
     public static bool IsValid(string? value) => value is not null && Rule.IsMatch(value);
 
-    // The template names the audit bucket order-audit-logs-<environment>-<account id>-<region>.
-    private const string AuditBucketPrefix = TemplateContract.AuditBucket.NamePrefix;
+    // The longest retained bucket name: order-failed-batches-<environment>-<account id>-<region>.
+    private const string LongestBucketPrefix = TemplateContract.FailedBatchesBucket.NamePrefix;
     private const int AccountIdLength = 12;
     private const int MaxBucketNameLength = 63;
 
@@ -31,23 +31,16 @@ public static class EnvironmentName
     /// </summary>
     public static string? DeployProblem(string environment, string region)
     {
-        var longest = MaxBucketNameLength - AuditBucketPrefix.Length - AccountIdLength - region.Length - 2;
+        var longest = MaxBucketNameLength - LongestBucketPrefix.Length - AccountIdLength - region.Length - 2;
         if (environment.Any(char.IsUpper))
         {
             return $"The environment '{environment}' has capital letters, but it becomes part of the audit bucket's name and S3 bucket names are lower-case. Use '{environment.ToLowerInvariant()}'.";
         }
 
         return environment.Length > longest
-            ? $"The environment '{environment}' is {environment.Length} characters long; in {region} the audit bucket's name (at most {MaxBucketNameLength} characters) leaves room for {longest}."
+            ? $"The environment '{environment}' is {environment.Length} characters long; in {region} the failed-batches bucket's name ({LongestBucketPrefix}<environment>-<account>-{region}, at most {MaxBucketNameLength} characters) leaves room for {longest}."
             : null;
     }
-
-    /// <summary>
-    /// The audit bucket's name, as the template builds it: fixed per environment, account and region, so a bucket kept
-    /// (Retain) after the stack was removed is found again by the next deployment.
-    /// </summary>
-    public static string AuditBucketName(string environment, string accountId, string region) =>
-        $"{AuditBucketPrefix}{environment}-{accountId}-{region}";
 
     /// <summary>The default stack name for an environment: <c>order-monitoring-&lt;environment&gt;</c>.</summary>
     public static string StackNameFor(string environment) => StackNamePrefix + environment;

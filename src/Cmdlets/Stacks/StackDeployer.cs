@@ -53,8 +53,8 @@ internal sealed class StackDeployer
         var codeKey = await UploadAsync(bucket, "processor", request.ProcessorZipPath, reporter, cancellationToken).ConfigureAwait(false);
         var templateKey = await UploadAsync(bucket, "templates", request.TemplatePath, reporter, cancellationToken).ConfigureAwait(false);
 
-        var auditSource = await AuditBucketSourceAsync(request, existing, reporter, cancellationToken).ConfigureAwait(false);
-        var changeSet = BuildChangeSet(request, existing, bucket, codeKey, auditSource);
+        var bucketSources = await BucketSourcesAsync(request, existing, reporter, cancellationToken).ConfigureAwait(false);
+        var changeSet = BuildChangeSet(request, existing, bucket, codeKey, bucketSources);
         changeSet.TemplateURL = TemplateUrl(_region, bucket, templateKey);
         var prepared = await _changeSets.CreateAsync(changeSet, Left(), reporter, cancellationToken).ConfigureAwait(false);
         if (!prepared.HasChanges)
@@ -120,8 +120,8 @@ internal sealed class StackDeployer
 
         var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
         var updating = replacing ? null : existing;
-        var auditSource = await AuditBucketSourceAsync(request, updating, reporter, cancellationToken).ConfigureAwait(false);
-        var changeSet = BuildChangeSet(request, updating, bucket, ContentKey("processor", request.ProcessorZipPath), auditSource);
+        var bucketSources = await BucketSourcesAsync(request, updating, reporter, cancellationToken).ConfigureAwait(false);
+        var changeSet = BuildChangeSet(request, updating, bucket, ContentKey("processor", request.ProcessorZipPath), bucketSources);
         if (replacing)
         {
             // A ROLLBACK_COMPLETE stack takes no change set. -Force would delete it and create the stack anew, so the
@@ -230,7 +230,7 @@ internal sealed class StackDeployer
         return null;
     }
 
-    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey, string auditSource)
+    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey, IReadOnlyDictionary<string, string> bucketSources)
     {
         var name = "order-monitoring-" + _timing.Now().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
         var creating = IsCreate(existing);
@@ -242,7 +242,7 @@ internal sealed class StackDeployer
             ClientToken = name,
             ChangeSetType = creating ? ChangeSetType.CREATE : ChangeSetType.UPDATE,
             Capabilities = new List<string> { Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM },
-            Parameters = StackParameters.For(request, creating ? null : existing, bucket, codeKey, auditSource),
+            Parameters = StackParameters.For(request, creating ? null : existing, bucket, codeKey, bucketSources),
             Tags = request.Tags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value }).ToList(),
             Description = "Deployed by the OrderMonitoring PowerShell module",
         };
@@ -251,31 +251,37 @@ internal sealed class StackDeployer
     private static bool IsCreate(CfnStack? existing) => existing is null || existing.StackStatus == StackStatuses.ReviewInProgress;
 
     /// <summary>
-    /// An update keeps the stack's choice (a stack from before the parameter existed owns its bucket: New). A create
-    /// writes to the environment's kept bucket when there is one (see <see cref="KeptAuditBucket"/>).
+    /// New or Existing for each retained bucket. An update keeps the stack's choice (a stack from before a parameter
+    /// existed owns its bucket: New). A create writes to each bucket an earlier deployment of the environment kept
+    /// (see <see cref="RetainedBucket"/>).
     /// </summary>
-    private async Task<string> AuditBucketSourceAsync(DeployRequest request, CfnStack? existing, IOperationReporter reporter, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, string>> BucketSourcesAsync(DeployRequest request, CfnStack? existing, IOperationReporter reporter,
+        CancellationToken cancellationToken)
     {
+        var sources = RetainedBucket.All.ToDictionary(bucket => bucket.SourceParameter, _ => TemplateContract.BucketSources.New, StringComparer.Ordinal);
         if (!IsCreate(existing))
         {
-            return existing!.Parameters.FirstOrDefault(p => p.ParameterKey == TemplateContract.Parameters.AuditBucketSource)?.ParameterValue ?? TemplateContract.AuditBucketSources.New;
+            foreach (var parameter in existing!.Parameters.Where(p => p.ParameterKey is not null && sources.ContainsKey(p.ParameterKey)))
+            {
+                sources[parameter.ParameterKey!] = parameter.ParameterValue ?? TemplateContract.BucketSources.New;
+            }
+
+            return sources;
         }
 
         if (_buckets is null)
         {
-            return TemplateContract.AuditBucketSources.New;
+            return sources;
         }
 
-        var account = await _account.GetAccountIdAsync(cancellationToken).ConfigureAwait(false);
-        var name = EnvironmentName.AuditBucketName(request.Environment, account, _region);
-        if (!await _buckets.ExistsAsync(name, cancellationToken).ConfigureAwait(false))
+        foreach (var (bucket, name) in await new KeptBuckets(_account, _buckets, _region).FindAsync(request.Environment, cancellationToken).ConfigureAwait(false))
         {
-            return TemplateContract.AuditBucketSources.New;
+            sources[bucket.SourceParameter] = TemplateContract.BucketSources.Existing;
+            reporter.Warning($"The {bucket.Description} bucket {name} was kept from an earlier deployment of {request.Environment}; the stack writes to it and its history continues "
+                + "(the bucket stays outside the stack, with its own settings; Remove-OrderMonitoringStack -DeleteAuditData still deletes it).");
         }
 
-        reporter.Warning($"The audit bucket {name} was kept from an earlier deployment of {request.Environment}; the stack writes to it and its history continues "
-            + "(the bucket stays outside the stack, with its own settings and policy; Remove-OrderMonitoringStack -DeleteAuditData still deletes it).");
-        return TemplateContract.AuditBucketSources.Existing;
+        return sources;
     }
 
     private async Task<string> ArtifactBucketAsync(DeployRequest request, CancellationToken cancellationToken) =>

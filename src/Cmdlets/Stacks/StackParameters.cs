@@ -20,19 +20,20 @@ internal static class StackParameters
     /// <param name="updating">The stack being updated, or null for a create.</param>
     /// <param name="codeBucket">The artifacts bucket.</param>
     /// <param name="codeKey">The processor zip's key.</param>
-    /// <param name="auditBucketSource">New or Existing (<see cref="AuditBucketSource"/>).</param>
-    public static List<Parameter> For(DeployRequest request, CfnStack? updating, string codeBucket, string codeKey, string auditBucketSource)
+    /// <param name="bucketSources">New or Existing for each <see cref="RetainedBucket.SourceParameter"/>.</param>
+    public static List<Parameter> For(DeployRequest request, CfnStack? updating, string codeBucket, string codeKey, IReadOnlyDictionary<string, string> bucketSources)
     {
         string? Current(string key) => updating?.Parameters.FirstOrDefault(p => p.ParameterKey == key)?.ParameterValue;
-        return new List<Parameter>
+        var parameters = new List<Parameter>
         {
             new() { ParameterKey = Names.EnvironmentSuffix, ParameterValue = request.Environment },
             new() { ParameterKey = Names.ProcessorCodeBucket, ParameterValue = codeBucket },
             new() { ParameterKey = Names.ProcessorCodeKey, ParameterValue = codeKey },
             new() { ParameterKey = Names.ProcessorTrigger, ParameterValue = request.ProcessorTrigger ?? Current(Names.ProcessorTrigger) ?? TemplateContract.ProcessorTriggers.Lambda },
             new() { ParameterKey = Names.AlertEmail, ParameterValue = request.AlertEmail ?? Current(Names.AlertEmail) ?? "" },
-            new() { ParameterKey = Names.AuditBucketSource, ParameterValue = auditBucketSource },
         };
+        parameters.AddRange(bucketSources.Select(source => new Parameter { ParameterKey = source.Key, ParameterValue = source.Value }));
+        return parameters;
     }
 
     /// <summary>Every requested value that differs from the stack's (none for a create).</summary>

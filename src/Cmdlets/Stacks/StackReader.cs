@@ -96,9 +96,9 @@ internal sealed class StackReader
             }
         }
 
-        if (model.AuditBucketName is null && KeptAuditBucket(stack, model.Environment) is { } kept)
+        foreach (var (output, kept) in KeptBucketNames(stack, model.Environment))
         {
-            fallback[TemplateContract.Outputs.AuditBucketName] = kept;
+            fallback[output] = kept;
         }
 
         var table = model.TableName ?? (fallback.TryGetValue(TemplateContract.Outputs.TableName, out var name) ? name : null);
@@ -149,16 +149,24 @@ internal sealed class StackReader
     }
 
     /// <summary>
-    /// The bucket a stack deployed with AuditBucketSource=Existing writes to: not a resource of the stack, so named by
-    /// the template's rule from the environment and the account in the stack's ARN.
+    /// The buckets a stack deployed with a bucket source of Existing writes to: not resources of the stack, so named by
+    /// the template's rule from the environment and the account in the stack's ARN; by output key.
     /// </summary>
-    private string? KeptAuditBucket(CfnStack stack, string environment)
+    private IEnumerable<(string Output, string Name)> KeptBucketNames(CfnStack stack, string environment)
     {
-        var source = stack.Parameters.FirstOrDefault(p => p.ParameterKey == TemplateContract.Parameters.AuditBucketSource)?.ParameterValue;
         var arnParts = (stack.StackId ?? "").Split(':');
-        return source == TemplateContract.AuditBucketSources.Existing && arnParts.Length > 4 && arnParts[4].Length > 0 && environment.Length > 0
-            ? EnvironmentName.AuditBucketName(environment, arnParts[4], _region)
-            : null;
+        if (arnParts.Length <= 4 || arnParts[4].Length == 0 || environment.Length == 0)
+        {
+            yield break;
+        }
+
+        foreach (var bucket in RetainedBucket.All)
+        {
+            if (stack.Parameters.FirstOrDefault(p => p.ParameterKey == bucket.SourceParameter)?.ParameterValue == TemplateContract.BucketSources.Existing)
+            {
+                yield return (bucket.OutputKey, bucket.NameFor(environment, arnParts[4], _region));
+            }
+        }
     }
 
     private static bool MissesNames(OrderMonitoring.Stack stack) =>

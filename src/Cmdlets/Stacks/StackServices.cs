@@ -36,8 +36,8 @@ internal sealed class StackServices : IDisposable
 
     public AuditBucketEraser Eraser() => new(new S3VersionedBucketClient(_s3.Value));
 
-    /// <summary>The audit bucket an earlier deployment of the environment kept, when it is still there.</summary>
-    public KeptAuditBucket KeptAuditBucket() => new(new StsAccountIdProvider(_factory.Connection), new S3BucketProbe(_s3.Value), Region);
+    /// <summary>The retained buckets an earlier deployment of the environment kept, when they are still there.</summary>
+    public KeptBuckets KeptBuckets() => new(new StsAccountIdProvider(_factory.Connection), new S3BucketProbe(_s3.Value), Region);
 
     /// <summary>The health check; its CloudWatch and SQS clients live as long as this object.</summary>
     public HealthChecker HealthChecker()

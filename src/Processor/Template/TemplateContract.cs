@@ -15,16 +15,18 @@ public static class TemplateContract
         public const string ProcessorTrigger = "ProcessorTrigger";
         public const string AlertEmail = "AlertEmail";
         public const string AuditBucketSource = "AuditBucketSource";
+        public const string FailedBatchesBucketSource = "FailedBatchesBucketSource";
 
         /// <summary>EnvironmentSuffix's AllowedPattern (lower-case: the environment is part of bucket names).</summary>
         public const string EnvironmentSuffixPattern = "^[a-z0-9]+$";
     }
 
     /// <summary>
-    /// AuditBucketSource's AllowedValues: whether the stack creates the retained buckets or writes to the ones an
-    /// earlier deployment of the environment kept (condition <c>CreatesAuditBucket</c>).
+    /// The AllowedValues of AuditBucketSource and FailedBatchesBucketSource: whether the stack creates a retained
+    /// bucket or writes to the one an earlier deployment of the environment kept (conditions <c>CreatesAuditBucket</c>,
+    /// <c>CreatesFailedBatchesBucket</c>).
     /// </summary>
-    public static class AuditBucketSources
+    public static class BucketSources
     {
         /// <summary>The stack creates its buckets (the default).</summary>
         public const string New = "New";
@@ -111,6 +113,15 @@ public static class TemplateContract
     public static class AuditBucket
     {
         public const string NamePrefix = "order-audit-logs-";
+    }
+
+    /// <summary>
+    /// The failed-batches bucket's name is <c>order-failed-batches-&lt;environment&gt;-&lt;account id&gt;-&lt;region&gt;</c>:
+    /// the longest retained bucket name, so it is the one that bounds the environment's length.
+    /// </summary>
+    public static class FailedBatchesBucket
+    {
+        public const string NamePrefix = "order-failed-batches-";
     }
 
     /// <summary>The environment variables the template gives the processor function.</summary>
