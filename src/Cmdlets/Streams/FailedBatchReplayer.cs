@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -67,7 +66,7 @@ internal sealed class FailedBatchReplayer
     public async Task<OrderProcessorResult> ReplayAsync(PendingFailedBatch pending, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var batch = pending.Batch ?? throw pending.Problem!;
-        var stopwatch = Stopwatch.StartNew();
+        var started = _time.GetTimestamp();
         var records = batch.Records;
         if (records is null)
         {
@@ -89,7 +88,7 @@ internal sealed class FailedBatchReplayer
         return new OrderProcessorResult
         {
             Source = pending.Source, Batches = 1, Records = result.Records, Audited = result.Audited, Alerts = result.Alerts,
-            Quarantined = result.Quarantined, Failed = result.Failed, Duration = stopwatch.Elapsed,
+            Quarantined = result.Quarantined, Failed = result.Failed, Duration = _time.GetElapsedTime(started),
             BatchItemFailures = result.BatchItemFailures.Select(f => f.ItemIdentifier).ToList(),
         };
     }
