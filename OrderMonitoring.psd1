@@ -1,6 +1,7 @@
 @{
-    # The module is the binary cmdlet library; its dependencies are staged beside it by build.ps1.
-    RootModule           = 'OrderMonitoring.Cmdlets.dll'
+    # The root script loads the binary cmdlet library: on PowerShell 7 into the module's own AssemblyLoadContext (with
+    # AWSSDK.*, Polly, ... staged beside it by build.ps1), so other modules' builds of those assemblies never clash.
+    RootModule           = 'OrderMonitoring.psm1'
     ModuleVersion        = '0.1.0'
     GUID                 = '24520932-45e4-4b4d-831f-f5363d6e74a4'
     Author               = 'OrderMonitoring contributors'

@@ -55,7 +55,9 @@ function Invoke-BuildTask {
     $publish = Join-Path $OutDir "publish/Cmdlets"
     Remove-Item $publish -Recurse -Force -ErrorAction Ignore
     Invoke-Native dotnet publish (Join-Path $RepoRoot 'src/Cmdlets/OrderMonitoring.Cmdlets.csproj') -c $Configuration --no-build -o $publish --nologo -v quiet
-    Copy-ModuleStage -PublishDirectory $publish -Destination $ModuleStage
+    # The loader (PowerShell 7 only) has no dependencies: its build output is all it needs.
+    $loader = Join-Path $RepoRoot "src/Loader/bin/$Configuration/net10.0/OrderMonitoring.Loader.dll"
+    Copy-ModuleStage -PublishDirectory $publish -LoaderAssembly $loader -Destination $ModuleStage
 
     Write-Step 'Packaging the processor Lambda'
     # The module carries the zip, so deploying a stack needs no .NET SDK.

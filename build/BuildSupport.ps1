@@ -20,12 +20,18 @@ function Invoke-NativeAllowFailure {
 }
 
 function Copy-ModuleStage {
-    <# Lays the module out as users install it: manifest, assemblies, format and help files, template, processor zip. #>
-    param([string] $PublishDirectory, [string] $Destination)
+    <#
+    Lays the module out as users install it: manifest, root script, loader, assemblies, format and help files, template,
+    processor zip. One folder: PowerShell's default load context never probes it (only the loader is loaded from it
+    by path), and the module's own load context resolves the dependencies from it.
+    #>
+    param([string] $PublishDirectory, [string] $LoaderAssembly, [string] $Destination)
 
     Remove-Item $Destination -Recurse -Force -ErrorAction Ignore
     $null = New-Item -ItemType Directory -Path $Destination
     Copy-Item (Join-Path $RepoRoot 'OrderMonitoring.psd1') $Destination
+    Copy-Item (Join-Path $RepoRoot 'OrderMonitoring.psm1') $Destination
+    Copy-Item $LoaderAssembly $Destination
     Copy-Item (Join-Path $RepoRoot 'LICENSE') $Destination
 
     # PowerShell itself provides System.Management.Automation; shipping a copy would shadow the host's.

@@ -10,7 +10,7 @@ Describe 'OrderMonitoring manifest' {
     It 'passes Test-ModuleManifest' {
         $manifest = Test-ModuleManifest -Path $ManifestPath -ErrorAction Stop
         $manifest.Name | Should -Be 'OrderMonitoring'
-        $manifest.RootModule | Should -Be 'OrderMonitoring.Cmdlets.dll'
+        $manifest.RootModule | Should -Be 'OrderMonitoring.psm1'
     }
 
     It 'declares both editions, PowerShell 5.1 and PSData' {
