@@ -87,6 +87,9 @@ function Invoke-TestTask {
     $projects = Invoke-XunitProject -ResultDirectory $xunitDir
     $xunit = Get-TrxSummary -Directory $xunitDir -Project $projects
 
+    Write-Step 'Stand-in modules (older AWSSDK.Core builds, for the isolation tests)'
+    $env:ORDERMONITORING_STANDIN_DIR = Publish-StandInModule -Destination (Join-Path $OutDir 'standin')
+
     Write-Step 'Pester (fresh pwsh, staged module)'
     $pester = Invoke-PesterSuite -ModuleManifest (Join-Path $ModuleStage 'OrderMonitoring.psd1') -ResultDirectory $results
 

@@ -49,6 +49,19 @@ function Copy-ModuleStage {
     }
 }
 
+function Publish-StandInModule {
+    <#
+    Publishes the stand-ins for AWS.Tools (Tests/StandInModules: binary modules pinned to AWSSDK.Core 4.0.x and 3.7.x)
+    to <Destination>/<Name>, and returns Destination. Test-only: never part of the module or the solution.
+    #>
+    param([string] $Destination)
+    Remove-Item $Destination -Recurse -Force -ErrorAction Ignore
+    foreach ($project in Get-ChildItem (Join-Path $RepoRoot 'Tests/StandInModules') -Filter 'StandIn.*.csproj' -Recurse) {
+        Invoke-Native dotnet publish $project.FullName -c $Configuration -o (Join-Path $Destination $project.BaseName) --nologo -v quiet '-clp:NoSummary;ErrorsOnly'
+    }
+    return $Destination
+}
+
 function Get-ChildPwsh {
     <# The pwsh beside the running one (inside the local tool, the process path is the dotnet host). #>
     return Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
