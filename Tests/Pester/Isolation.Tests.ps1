@@ -45,6 +45,10 @@ BeforeAll {
         Get-OrderAuditLog @connection -Environment iso -OrderId no-such-order -Credential $theirCredential -ErrorAction SilentlyContinue -ErrorVariable auditErrors
         $askedByUs = $theirCredential.Calls - $asked
 
+        # What an AWS.Tools user types: the type literal finds the other module's build (ours is out of reach).
+        $literal = [Amazon.Runtime.BasicAWSCredentials]::new('test', 'test')
+        $fromLiteral = @(Get-OrderMonitoringStack @connection -Environment iso -Credential $literal)
+
         $sessionCredential = New-StandInCredential -AccessKey test -SecretKey test
         Set-StandInSessionCredential -Credential $sessionCredential
         $fromSession = @(Get-OrderMonitoringStack @connection -Environment iso)
@@ -62,6 +66,8 @@ BeforeAll {
             OurAuditError    = @($auditErrors | ForEach-Object { $_.FullyQualifiedErrorId -replace ',.*$' })
             AskedByUs        = $askedByUs
             FromSession      = @($fromSession.StackName)
+            FromLiteral      = @($fromLiteral.StackName)
+            LiteralSdk       = [Diagnostics.FileVersionInfo]::GetVersionInfo($literal.GetType().Assembly.Location).FileVersion
             SessionAsked     = $sessionCredential.Calls
             CmdletContext    = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([OrderMonitoring.Stack].Assembly).Name
             Cores            = @($cores)
@@ -106,6 +112,11 @@ Describe 'OrderMonitoring beside <StandIn> (<Order>)' -ForEach $Cases {
 
     It "signs with the stand-in's credential object passed to -Credential, asking it at every use" {
         $Result.AskedByUs | Should -BeGreaterOrEqual 2 -Because 'two cmdlets ran with it, and it is asked each time, never copied once'
+    }
+
+    It "takes [Amazon.Runtime.BasicAWSCredentials]::new(...), which finds the stand-in's build, for -Credential" {
+        $Result.LiteralSdk | Should -Be $Result.TheirSdk
+        $Result.FromLiteral | Should -Be @('order-monitoring-iso')
     }
 
     It 'uses $StoredAWSCredentials as the stand-in of Set-AWSCredential leaves it' {

@@ -88,6 +88,8 @@ internal static class CredentialChain
 
     private static AWSCredentials FromSessionProfile(string name, string? location)
     {
+        // As for -ProfileName: AWS_SHARED_CREDENTIALS_FILE is read per call, so a changed environment is honoured.
+        location = string.IsNullOrWhiteSpace(location) ? Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE") : location;
         var chain = string.IsNullOrWhiteSpace(location) ? new CredentialProfileStoreChain() : new CredentialProfileStoreChain(location);
         return chain.TryGetProfile(name, out var profile)
             ? FromProfile(profile)
