@@ -22,8 +22,8 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('AWS', 'CloudFormation', 'DynamoDB', 'Lambda', 'S3', 'SNS', 'CloudWatch', 'Monitoring', 'Audit', 'Orders', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
-            ProjectUri   = 'https://example.com/OrderMonitoring'
-            LicenseUri   = 'https://example.com/OrderMonitoring/LICENSE'
+            # No ProjectUri/LicenseUri: the project has no public address yet, and a placeholder would send users
+            # nowhere. The licence (MIT) ships as LICENSE in the module folder.
             ReleaseNotes = 'First version.'
         }
     }
