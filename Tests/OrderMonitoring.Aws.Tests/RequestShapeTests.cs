@@ -70,7 +70,6 @@ public sealed class RequestShapeTests
         ["cloudformation:DescribeStackEvents"] = (CloudFormationModel, CloudFormationRequests.DescribeStackEvents(new DescribeStackEventsRequest { StackName = "s", NextToken = "n" })),
         ["cloudformation:ListStackResources"] = (CloudFormationModel, CloudFormationRequests.ListStackResources(new ListStackResourcesRequest { StackName = "s", NextToken = "n" })),
         ["cloudformation:DeleteStack"] = (CloudFormationModel, CloudFormationRequests.DeleteStack(new DeleteStackRequest { StackName = "s", RetainResources = ["Bucket"], RoleARN = "arn:aws:iam::1:role/r", ClientRequestToken = "t" })),
-        ["cloudformation:ValidateTemplate"] = (CloudFormationModel, CloudFormationRequests.ValidateTemplate(new ValidateTemplateRequest { TemplateBody = "{}", TemplateURL = "https://b.s3.amazonaws.com/t.json" })),
         ["sns:Publish"] = (SnsModel, SnsRequests.Publish(new PublishRequest
         {
             TopicArn = "arn:aws:sns:us-east-1:1:t", Message = "m", Subject = "s",

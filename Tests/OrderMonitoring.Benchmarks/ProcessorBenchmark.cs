@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Processor.Observability;
 
 namespace OrderMonitoring.Benchmarks;
 
@@ -57,7 +58,7 @@ internal static class ProcessorBenchmark
             {
                 Environment = "bench",
                 MaxConcurrency = Concurrency,
-                LogSink = static _ => { },
+                LogSink = new JsonLogger(static _ => { }),
             });
             var stopwatch = Stopwatch.StartNew();
             var result = await processor.ProcessAsync(records).ConfigureAwait(false);

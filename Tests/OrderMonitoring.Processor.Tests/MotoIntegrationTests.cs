@@ -8,6 +8,7 @@ using Amazon.SQS.Model;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.Sns;
 using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Processor.Observability;
 using OrderMonitoring.Processor.Tests.Fakes;
 using OrderMonitoring.TestSupport;
 
@@ -32,7 +33,7 @@ public sealed class MotoIntegrationTests(MotoFixture moto)
         });
 
         using var services = ProcessorServices.Create(Clients, bucket, $"arn:aws:sns:{moto.Region}:{MotoServer.AccountId}:unused",
-            new BatchProcessorOptions { Environment = "moto", LogSink = _ => { } });
+            new BatchProcessorOptions { Environment = "moto", LogSink = new JsonLogger(_ => { }) });
         var insert = Events.Insert("ORD/1 é", "PENDING");
         var ship = Events.Modify("ORD/1 é", "PENDING", "SHIPPED");
         var first = await services.Processor.ProcessAsync([insert, ship]);
@@ -70,7 +71,7 @@ public sealed class MotoIntegrationTests(MotoFixture moto)
         using var sns = Clients.CreateSns();
         await sns.SubscribeAsync(new SubscribeRequest { TopicArn = topicArn, Protocol = "sqs", Endpoint = queueArn });
 
-        using var services = ProcessorServices.Create(Clients, bucket, topicArn, new BatchProcessorOptions { Environment = "moto", LogSink = _ => { } });
+        using var services = ProcessorServices.Create(Clients, bucket, topicArn, new BatchProcessorOptions { Environment = "moto", LogSink = new JsonLogger(_ => { }) });
         var failed = Events.Modify("ORD-42", "PENDING", "FAILED");
         var result = await services.Processor.ProcessAsync([failed]);
         Assert.Equal((1, 1, 0), (result.Audited, result.Alerts, result.Failed));

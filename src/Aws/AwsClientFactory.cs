@@ -13,7 +13,7 @@ namespace OrderMonitoring.Aws;
 /// Builds every client (the SDK's for S3, DynamoDB and SQS, ours for the rest) from one resolved connection,
 /// so all of them use the same region, credentials and endpoints.
 /// </summary>
-public sealed partial class AwsClientFactory
+public sealed class AwsClientFactory
 {
     private readonly AwsRetryOptions _retry;
 

@@ -103,9 +103,6 @@ internal sealed class FakeCloudFormation : IAmazonCloudFormation
         return Task.FromResult(new DeleteStackResponse());
     }
 
-    public Task<ValidateTemplateResponse> ValidateTemplateAsync(ValidateTemplateRequest request, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new ValidateTemplateResponse());
-
     /// <summary>Adds an event as the newest one.</summary>
     public void AddEvent(string id, string logicalId, string status, string? reason = null, string type = "AWS::DynamoDB::Table") =>
         Events.Insert(0, new StackEvent { EventId = id, StackName = StackName, LogicalResourceId = logicalId, ResourceStatus = status, ResourceStatusReason = reason, ResourceType = type });

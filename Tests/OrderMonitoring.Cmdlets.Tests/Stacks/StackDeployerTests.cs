@@ -41,11 +41,11 @@ public sealed class StackDeployerTests : IDisposable
         _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
         _cloudFormation.CreateChangeSetSaysNoUpdates = true;
 
-        var outcome = await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
+        var deployed = await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
 
-        Assert.False(outcome.Changed);
-        Assert.Equal("CREATE_COMPLETE", outcome.Stack.Status);
-        Assert.Equal("order-events-dev", outcome.Stack.TableName);
+        Assert.DoesNotContain("ExecuteChangeSet", _cloudFormation.Calls); // nothing changed
+        Assert.Equal("CREATE_COMPLETE", deployed.Status);
+        Assert.Equal("order-events-dev", deployed.TableName);
         Assert.DoesNotContain("ExecuteChangeSet", _cloudFormation.Calls);
     }
 
@@ -57,9 +57,9 @@ public sealed class StackDeployerTests : IDisposable
         _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "EnvironmentSuffix", ParameterValue = "dev" });
         _cloudFormation.CreateChangeSetSaysNoUpdates = true;
 
-        var outcome = await Deployer().DeployAsync(Request(trigger: "Lambda"), _reporter, CancellationToken.None);
+        await Deployer().DeployAsync(Request(trigger: "Lambda"), _reporter, CancellationToken.None);
 
-        Assert.False(outcome.Changed);
+        Assert.DoesNotContain("ExecuteChangeSet", _cloudFormation.Calls); // nothing changed
         var warning = Assert.Single(_reporter.Verbose, line => line.StartsWith("WARNING:", StringComparison.Ordinal));
         Assert.Contains("ProcessorTrigger (External -> Lambda)", warning, StringComparison.Ordinal);
         Assert.DoesNotContain("EnvironmentSuffix", warning, StringComparison.Ordinal);
@@ -72,9 +72,9 @@ public sealed class StackDeployerTests : IDisposable
         _cloudFormation.ChangeSetStatus = "FAILED";
         _cloudFormation.ChangeSetReason = "The submitted information didn't contain changes. Submit different information to create a change set.";
 
-        var outcome = await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
+        await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
 
-        Assert.False(outcome.Changed);
+        Assert.DoesNotContain("ExecuteChangeSet", _cloudFormation.Calls); // nothing changed
         Assert.Contains("DeleteChangeSet", _cloudFormation.Calls);
         Assert.DoesNotContain("ExecuteChangeSet", _cloudFormation.Calls);
     }
@@ -130,9 +130,9 @@ public sealed class StackDeployerTests : IDisposable
             _cloudFormation.AddEvent("n5", FakeCloudFormation.StackName, "UPDATE_COMPLETE", "step5", "AWS::CloudFormation::Stack");
         };
 
-        var outcome = await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
+        await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
 
-        Assert.True(outcome.Changed);
+        Assert.Contains("ExecuteChangeSet", _cloudFormation.Calls); // the change set was executed
         var steps = _reporter.Verbose.Where(line => line.Contains(": step", StringComparison.Ordinal)).Select(line => line.Substring(line.Length - 5)).ToList();
         Assert.Equal(new[] { "step1", "step2", "step3", "step4", "step5" }, steps);
         Assert.DoesNotContain(_reporter.Verbose, line => line.Contains("earlier deployment", StringComparison.Ordinal));
@@ -163,10 +163,10 @@ public sealed class StackDeployerTests : IDisposable
             _cloudFormation.AddEvent("u4", FakeCloudFormation.StackName, "UPDATE_COMPLETE", null, "AWS::CloudFormation::Stack");
         };
 
-        var outcome = await Deployer().DeployAsync(Request(trigger: "Lambda"), _reporter, CancellationToken.None);
+        var deployed = await Deployer().DeployAsync(Request(trigger: "Lambda"), _reporter, CancellationToken.None);
 
-        Assert.True(outcome.Changed);
-        Assert.Equal("UPDATE_COMPLETE", outcome.Stack.Status);
+        Assert.Contains("ExecuteChangeSet", _cloudFormation.Calls); // the change set was executed
+        Assert.Equal("UPDATE_COMPLETE", deployed.Status);
         Assert.Equal(new[] { "CreateChangeSet:UPDATE", "ExecuteChangeSet" }, _cloudFormation.Calls.Where(call => !call.StartsWith("Describe", StringComparison.Ordinal)
             && !call.StartsWith("List", StringComparison.Ordinal)));
         Assert.Equal("Lambda", _cloudFormation.LastChangeSet!.Parameters.Single(p => p.ParameterKey == "ProcessorTrigger").ParameterValue);

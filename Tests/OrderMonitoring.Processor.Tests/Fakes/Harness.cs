@@ -22,8 +22,8 @@ internal sealed class Harness
             RetryAttempts = retryAttempts,
             RetryBaseDelay = TimeSpan.Zero,
             LogLevel = level,
-            LogSink = _lines.Enqueue,
-            Clock = () => Now,
+            LogSink = new JsonLogger(_lines.Enqueue),
+            Time = new FixedTime(Now),
         });
     }
 

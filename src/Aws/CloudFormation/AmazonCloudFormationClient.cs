@@ -80,13 +80,6 @@ public sealed class AmazonCloudFormationClient : IAmazonCloudFormation
         return new DeleteStackResponse();
     }
 
-    /// <inheritdoc />
-    public async Task<ValidateTemplateResponse> ValidateTemplateAsync(ValidateTemplateRequest request, CancellationToken cancellationToken = default)
-    {
-        var r = await _protocol.InvokeAsync(CloudFormationRequests.ValidateTemplate(request), cancellationToken).ConfigureAwait(false);
-        return CloudFormationResults.Validation(r);
-    }
-
     /// <summary>Nothing to release: the HTTP connection pool is shared by the process.</summary>
     public void Dispose()
     {

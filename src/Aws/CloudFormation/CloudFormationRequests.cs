@@ -51,9 +51,6 @@ internal static class CloudFormationRequests
             .Add("StackName", r.StackName).AddList("RetainResources", r.RetainResources)
             .Add("RoleARN", r.RoleARN).Add("ClientRequestToken", r.ClientRequestToken);
 
-    public static QueryParameters ValidateTemplate(ValidateTemplateRequest r) =>
-        new QueryParameters("ValidateTemplate", Version).Add("TemplateBody", r.TemplateBody).Add("TemplateURL", r.TemplateURL);
-
     private static void AddParameter(QueryParameters q, string prefix, Parameter parameter) =>
         q.Add($"{prefix}.ParameterKey", parameter.ParameterKey)
             .Add($"{prefix}.ParameterValue", parameter.ParameterValue)

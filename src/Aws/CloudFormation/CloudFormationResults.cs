@@ -86,21 +86,6 @@ internal static class CloudFormationResults
         ResourceStatusReason = s.Text("ResourceStatusReason"),
     };
 
-    public static ValidateTemplateResponse Validation(XElement r) => new()
-    {
-        Parameters = r.Members("Parameters").Select(static p => new TemplateParameter
-        {
-            ParameterKey = p.Text("ParameterKey"),
-            DefaultValue = p.Text("DefaultValue"),
-            NoEcho = p.Bool("NoEcho"),
-            Description = p.Text("Description"),
-        }).ToList(),
-        Description = r.Text("Description"),
-        Capabilities = r.Strings("Capabilities"),
-        CapabilitiesReason = r.Text("CapabilitiesReason"),
-        DeclaredTransforms = r.Strings("DeclaredTransforms"),
-    };
-
     private static ResourceChange ResourceChange(XElement rc) => new()
     {
         Action = rc.Text("Action"),

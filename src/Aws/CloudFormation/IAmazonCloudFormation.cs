@@ -26,7 +26,4 @@ public interface IAmazonCloudFormation : IDisposable
 
     /// <summary>Starts deleting a stack.</summary>
     Task<DeleteStackResponse> DeleteStackAsync(DeleteStackRequest request, CancellationToken cancellationToken = default);
-
-    /// <summary>Checks a template's syntax and returns its parameters and required capabilities.</summary>
-    Task<ValidateTemplateResponse> ValidateTemplateAsync(ValidateTemplateRequest request, CancellationToken cancellationToken = default);
 }

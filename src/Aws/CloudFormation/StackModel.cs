@@ -169,37 +169,3 @@ public sealed class DeleteStackRequest
 public sealed class DeleteStackResponse
 {
 }
-
-/// <summary>Input of ValidateTemplate.</summary>
-public sealed class ValidateTemplateRequest
-{
-    public string? TemplateBody { get; set; }
-
-    public string? TemplateURL { get; set; }
-}
-
-/// <summary>Output of ValidateTemplate.</summary>
-public sealed class ValidateTemplateResponse
-{
-    public List<TemplateParameter> Parameters { get; set; } = new();
-
-    public string? Description { get; set; }
-
-    public List<string> Capabilities { get; set; } = new();
-
-    public string? CapabilitiesReason { get; set; }
-
-    public List<string> DeclaredTransforms { get; set; } = new();
-}
-
-/// <summary>A parameter a template declares.</summary>
-public sealed class TemplateParameter
-{
-    public string? ParameterKey { get; set; }
-
-    public string? DefaultValue { get; set; }
-
-    public bool? NoEcho { get; set; }
-
-    public string? Description { get; set; }
-}

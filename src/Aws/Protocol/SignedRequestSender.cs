@@ -94,7 +94,7 @@ internal sealed class SignedRequestSender
         var error = _parseError(response.StatusCode, body, response.Headers);
         var secrets = await SecretsAsync(message).ConfigureAwait(false);
         throw new AwsServiceException(_service.ServiceId, request.Operation, error.Code, SecretScrubber.Scrub(error.Message, secrets),
-            error.RequestId, response.StatusCode, RetryClassifier.IsRetryable(response.StatusCode, error.Code));
+            error.RequestId, response.StatusCode, TransientErrors.IsTransient(response.StatusCode, error.Code));
     }
 
     private async Task<HttpRequestMessage> BuildSignedMessageAsync(OutgoingRequest request, CancellationToken cancellationToken)

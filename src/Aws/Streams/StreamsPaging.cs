@@ -7,18 +7,11 @@ public static class StreamsPaging
     public static async Task<StreamDescription> DescribeStreamAllShardsAsync(this IAmazonDynamoDBStreams client, string streamArn,
         CancellationToken cancellationToken = default)
     {
-        var first = (await client.DescribeStreamAsync(new DescribeStreamRequest { StreamArn = streamArn }, cancellationToken).ConfigureAwait(false))
-            .StreamDescription;
-        var next = first.LastEvaluatedShardId;
-        while (!string.IsNullOrEmpty(next))
-        {
-            var page = (await client.DescribeStreamAsync(new DescribeStreamRequest { StreamArn = streamArn, ExclusiveStartShardId = next }, cancellationToken)
-                .ConfigureAwait(false)).StreamDescription;
-            first.Shards.AddRange(page.Shards);
-            next = page.LastEvaluatedShardId;
-        }
-
-        first.LastEvaluatedShardId = null;
-        return first;
+        var all = await Paging.MergeAllAsync(
+            async (next, token) => (await client.DescribeStreamAsync(new DescribeStreamRequest { StreamArn = streamArn, ExclusiveStartShardId = next }, token)
+                .ConfigureAwait(false)).StreamDescription,
+            page => page.LastEvaluatedShardId, page => page.Shards, cancellationToken).ConfigureAwait(false);
+        all.LastEvaluatedShardId = null;
+        return all;
     }
 }

@@ -1,3 +1,4 @@
+using OrderMonitoring.Aws;
 using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Processor.Audit;
@@ -63,28 +64,17 @@ internal sealed class AuditLogReader
         }
         while (continuation is not null);
 
-        var current = await MapBoundedAsync(candidates, id => _table.GetCurrentStatusAsync(tableName, id, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var current = await BoundedConcurrency.MapAsync(candidates, _maxParallelReads, id => _table.GetCurrentStatusAsync(tableName, id, cancellationToken), cancellationToken).ConfigureAwait(false);
         return candidates.Where((_, i) => string.Equals(current[i], status, StringComparison.Ordinal)).ToList();
     }
 
-    private async Task<IReadOnlyList<string>> ListAllAsync(string bucketName, string prefix, CancellationToken cancellationToken)
-    {
-        var keys = new List<string>();
-        string? token = null;
-        do
-        {
-            var page = await _store.ListAsync(bucketName, prefix, token, cancellationToken).ConfigureAwait(false);
-            keys.AddRange(page.Keys.Where(key => key.EndsWith(".json", StringComparison.Ordinal)));
-            token = page.NextToken;
-        }
-        while (token is not null);
-
-        return keys;
-    }
+    private async Task<IReadOnlyList<string>> ListAllAsync(string bucketName, string prefix, CancellationToken cancellationToken) =>
+        await Paging.ReadAllAsync((next, token) => _store.ListAsync(bucketName, prefix, next, token), page => page.NextToken,
+            page => page.Keys.Where(key => key.EndsWith(".json", StringComparison.Ordinal)), cancellationToken).ConfigureAwait(false);
 
     private async Task<IReadOnlyList<AuditEntry>> ReadAllAsync(string bucketName, IReadOnlyList<string> keys, bool parse, CancellationToken cancellationToken)
     {
-        var texts = await MapBoundedAsync(keys, key => _store.ReadAsync(bucketName, key, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var texts = await BoundedConcurrency.MapAsync(keys, _maxParallelReads, key => _store.ReadAsync(bucketName, key, cancellationToken), cancellationToken).ConfigureAwait(false);
         var entries = new List<AuditEntry>(keys.Count);
         for (var i = 0; i < keys.Count; i++)
         {
@@ -109,23 +99,5 @@ internal sealed class AuditLogReader
             throw new OrderMonitoringException("AuditRecordInvalid", FailureKind.OperationFailed, invalid.Message,
                 "Use -Raw to see the stored text; the object was not written by this module's processor.", invalid);
         }
-    }
-
-    // Runs at most _maxParallelReads calls at once and keeps the results in input order.
-    private async Task<T[]> MapBoundedAsync<TIn, T>(IReadOnlyList<TIn> inputs, Func<TIn, Task<T>> call, CancellationToken cancellationToken)
-    {
-        var results = new T[inputs.Count];
-        var next = -1;
-        var workers = Enumerable.Range(0, Math.Min(_maxParallelReads, inputs.Count)).Select(async _ =>
-        {
-            int index;
-            while ((index = Interlocked.Increment(ref next)) < inputs.Count)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                results[index] = await call(inputs[index]).ConfigureAwait(false);
-            }
-        });
-        await Task.WhenAll(workers).ConfigureAwait(false);
-        return results;
     }
 }

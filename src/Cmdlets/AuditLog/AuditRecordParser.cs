@@ -1,61 +1,43 @@
 using System.Collections.Specialized;
 using System.Globalization;
 using System.Text.Json;
+using OrderMonitoring.Processor.Audit;
 
 namespace OrderMonitoring.Cmdlets.AuditLog;
 
 /// <summary>
-/// Reads the processor's audit (and quarantine) JSON into <see cref="OrderAuditRecord"/>. Numbers are read from their
-/// raw text so no digit is lost; images become ordered hashtables.
+/// Reads the processor's audit (and quarantine) documents, through <see cref="AuditDocument"/>, into
+/// <see cref="OrderAuditRecord"/>. Numbers are read from their raw text so no digit is lost; images become ordered hashtables.
 /// </summary>
 internal static class AuditRecordParser
 {
     /// <summary>Parses one stored object; throws <see cref="InvalidDataException"/> when it is not an audit document.</summary>
     public static OrderAuditRecord Parse(string bucketName, string key, string json)
     {
-        JsonDocument document;
-        try
+        var quarantined = key.StartsWith(AuditKey.QuarantinePrefix, StringComparison.Ordinal);
+        var document = AuditDocument.Parse(json, quarantined ? AuditDocumentKind.Quarantine : AuditDocumentKind.Audit, $"s3://{bucketName}/{key}");
+        return new OrderAuditRecord
         {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException invalid)
-        {
-            throw new InvalidDataException($"s3://{bucketName}/{key} is not valid JSON: {invalid.Message}", invalid);
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new InvalidDataException($"s3://{bucketName}/{key} is not an audit record (not a JSON object).");
-            }
-
-            var quarantined = key.StartsWith(Processor.Audit.AuditKey.QuarantinePrefix, StringComparison.Ordinal);
-            var timestamp = Raw(root, "timestamp");
-            return new OrderAuditRecord
-            {
-                OrderId = Text(root, "orderId"),
-                Timestamp = timestamp,
-                EventTime = FromEpochMilliseconds(timestamp),
-                Status = Text(root, "status"),
-                PreviousStatus = Text(root, "previousStatus"),
-                EventType = Text(root, "eventType"),
-                EventId = Text(root, "eventId"),
-                SequenceNumber = Text(root, "sequenceNumber"),
-                ApproximateCreationTime = Time(root, "approximateCreationTime"),
-                ProcessedAt = Time(root, quarantined ? "quarantinedAt" : "processedAt"),
-                Environment = Text(root, "environment"),
-                DeletedBy = Text(root, "deletedBy"),
-                NewImage = Image(root, "newImage"),
-                OldImage = Image(root, "oldImage"),
-                Quarantined = quarantined,
-                QuarantineReason = Text(root, "reason"),
-                SchemaVersion = root.TryGetProperty("schemaVersion", out var version) && version.TryGetInt32(out var v) ? v : null,
-                BucketName = bucketName,
-                Key = key,
-            };
-        }
+            OrderId = document.OrderId,
+            Timestamp = document.Timestamp,
+            EventTime = FromEpochMilliseconds(document.Timestamp),
+            Status = document.Status,
+            PreviousStatus = document.PreviousStatus,
+            EventType = document.EventType,
+            EventId = document.EventId,
+            SequenceNumber = document.SequenceNumber,
+            ApproximateCreationTime = document.ApproximateCreationTime,
+            ProcessedAt = document.WrittenAt,
+            Environment = document.Environment,
+            DeletedBy = document.DeletedBy,
+            NewImage = Image(document.NewImageJson),
+            OldImage = Image(document.OldImageJson),
+            Quarantined = quarantined,
+            QuarantineReason = document.Reason,
+            SchemaVersion = document.SchemaVersion,
+            BucketName = bucketName,
+            Key = key,
+        };
     }
 
     /// <summary>A JSON value as PowerShell likes it: objects as ordered hashtables, arrays as object[], numbers exact.</summary>
@@ -119,33 +101,18 @@ internal static class AuditRecordParser
 
     private static string Trim(string number) => number.IndexOf('.') >= 0 && number.IndexOfAny(new[] { 'e', 'E' }) < 0 ? number.TrimEnd('0').TrimEnd('.') : number;
 
-    private static OrderedDictionary? Image(JsonElement root, string name)
+    // An image that is not a JSON object (never written by the processor) shows as nothing, as it always has.
+    private static OrderedDictionary? Image(string? json)
     {
-        if (!root.TryGetProperty(name, out var image) || image.ValueKind != JsonValueKind.Object)
+        if (json is null)
         {
             return null;
         }
 
-        return Fill(new AuditImage(image.GetRawText(), caseSensitiveKeys: HasNamesDifferingOnlyByCase(image)), image);
+        using var image = JsonDocument.Parse(json);
+        var root = image.RootElement;
+        return root.ValueKind == JsonValueKind.Object ? Fill(new AuditImage(json, caseSensitiveKeys: HasNamesDifferingOnlyByCase(root)), root) : null;
     }
-
-    private static string? Text(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) ? value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Null or JsonValueKind.Undefined => null,
-            _ => value.GetRawText(),
-        } : null;
-
-    private static string? Raw(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
-            ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
-            : null;
-
-    private static DateTimeOffset? Time(JsonElement root, string name) =>
-        Text(root, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-            ? time
-            : null;
 
     private static DateTimeOffset? FromEpochMilliseconds(string? text)
     {

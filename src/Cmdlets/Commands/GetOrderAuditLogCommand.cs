@@ -2,7 +2,6 @@ using System.Management.Automation;
 using OrderMonitoring.Cmdlets.Completion;
 using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.AuditLog;
-using OrderMonitoring.Cmdlets.Orders;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 
@@ -12,13 +11,12 @@ namespace OrderMonitoring.Cmdlets.Commands;
 [Cmdlet(VerbsCommon.Get, "OrderAuditLog", DefaultParameterSetName = OrderIdSet)]
 [OutputType(typeof(OrderAuditRecord), ParameterSetName = new[] { OrderIdSet, StatusSet })]
 [OutputType(typeof(string))]
-public sealed class GetOrderAuditLogCommand : EnvironmentCmdlet
+public sealed class GetOrderAuditLogCommand : OrderCmdlet
 {
     private const string OrderIdSet = "OrderId";
     private const string StatusSet = "Status";
 
-    private readonly Dictionary<string, OrderStackResources> _stacks = new(StringComparer.Ordinal);
-    private readonly QuarantineCache _quarantine = new();
+    private OrderHistory? _history;
     private DateTimeOffset _since;
     private DateTimeOffset _until;
 
@@ -82,7 +80,8 @@ public sealed class GetOrderAuditLogCommand : EnvironmentCmdlet
         {
             try
             {
-                var entries = RunAsync((reporter, token) => ReadOrderAsync(stack, orderId, token));
+                var history = History;
+                var entries = RunAsync((reporter, token) => history.ReadAsync(stack.AuditBucketName, orderId, !Raw, IncludeQuarantined, token));
                 if (entries.Count == 0)
                 {
                     WriteFailure(new OrderMonitoringException("AuditLogNotFound", FailureKind.NotFound,
@@ -111,19 +110,14 @@ public sealed class GetOrderAuditLogCommand : EnvironmentCmdlet
         var (since, until) = (_since, _until);
         Guard(() => RunAsync(async (reporter, token) =>
         {
-            using var dynamoDb = ClientFactory.CreateDynamoDB();
-            using var s3 = ClientFactory.CreateS3();
-            var reader = new AuditLogReader(new S3AuditObjectStore(s3), new DynamoDbOrderTable(dynamoDb));
-            var orders = await reader.FindOrdersByStatusAsync(stack.TableName, Status, since, until, token).ConfigureAwait(false);
+            var history = History;
+            var orders = await history.Reader.FindOrdersByStatusAsync(stack.TableName, Status, since, until, token).ConfigureAwait(false);
             reporter.Verbose($"{orders.Count} order(s) are currently {Status} with an event between {since:o} and {until:o}.");
             for (var i = 0; i < orders.Count; i++)
             {
                 reporter.Progress(new OperationProgress(1, $"Reading audit logs of {Status} orders", $"{i} of {orders.Count} orders", i * 100 / orders.Count, orders[i]));
-                var entries = await reader.ReadOrderAsync(stack.AuditBucketName, orders[i], !Raw, token).ConfigureAwait(false);
-                var quarantined = IncludeQuarantined
-                    ? await _quarantine.ForOrderAsync(reader, stack.AuditBucketName, orders[i], token).ConfigureAwait(false)
-                    : Array.Empty<AuditEntry>();
-                foreach (var entry in entries.Concat(quarantined))
+                var entries = await history.ReadAsync(stack.AuditBucketName, orders[i], !Raw, IncludeQuarantined, token).ConfigureAwait(false);
+                foreach (var entry in entries)
                 {
                     reporter.Output(Raw ? entry.Json : entry.Record!);
                 }
@@ -133,27 +127,8 @@ public sealed class GetOrderAuditLogCommand : EnvironmentCmdlet
         }));
     }
 
-    private OrderStackResources CurrentStack()
-    {
-        OrderStackResources? stack = null;
-        Guard(() => stack = OrderCmdletSupport.StackFor(_stacks, ResolvedStackName, Environment, RunAsync, ClientFactory));
-        return stack!;
-    }
-
-    private async Task<IReadOnlyList<AuditEntry>> ReadOrderAsync(OrderStackResources stack, string orderId, CancellationToken token)
-    {
-        using var dynamoDb = ClientFactory.CreateDynamoDB();
-        using var s3 = ClientFactory.CreateS3();
-        var reader = new AuditLogReader(new S3AuditObjectStore(s3), new DynamoDbOrderTable(dynamoDb));
-        var entries = await reader.ReadOrderAsync(stack.AuditBucketName, orderId, !Raw, token).ConfigureAwait(false);
-        if (!IncludeQuarantined)
-        {
-            return entries;
-        }
-
-        var quarantined = await _quarantine.ForOrderAsync(reader, stack.AuditBucketName, orderId, token).ConfigureAwait(false);
-        return entries.Concat(quarantined).ToList();
-    }
+    // Lives for the invocation, so the quarantine area is read once however many orders are asked for.
+    private OrderHistory History => _history ??= new OrderHistory(Orders.AuditLog());
 
     private void Write(IEnumerable<AuditEntry> entries)
     {

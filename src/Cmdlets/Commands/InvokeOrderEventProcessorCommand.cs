@@ -4,7 +4,6 @@ using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Processor.Batch;
-using OrderMonitoring.Processor.Observability;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 
@@ -13,14 +12,13 @@ namespace OrderMonitoring.Cmdlets.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "OrderEventProcessor", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(OrderProcessorResult))]
-public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
+public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
 {
     private const string PathSet = "Path";
     private const string StreamSet = "FromStream";
 
-    private readonly Dictionary<string, OrderStackResources> _stacks = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ProcessorServices> _services = new(StringComparer.Ordinal);
-    private IOperationReporter? _reporter;
+    // The processor logs from worker threads; each run's reporter moves the entries onto the pipeline thread.
+    private readonly ProcessorLogReporter _log = new();
 
     /// <summary>Lambda DynamoDB stream event files (wildcards allowed).</summary>
     [Parameter(Mandatory = true, ParameterSetName = PathSet, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -48,39 +46,10 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
     /// <summary>The processor over the current stack's bucket and topic, built once per stack.</summary>
     private (OrderStackResources Stack, ProcessorServices Services) CurrentProcessor()
     {
-        OrderStackResources? stack = null;
+        var stack = CurrentStack();
         ProcessorServices? services = null;
-        Guard(() =>
-        {
-            stack = OrderCmdletSupport.StackFor(_stacks, ResolvedStackName, Environment, RunAsync, ClientFactory);
-            if (!_services.TryGetValue(stack.StackName, out services))
-            {
-                services = ProcessorServices.Create(ClientFactory, stack.AuditBucketName, stack.TopicArn, new BatchProcessorOptions
-                {
-                    Environment = stack.Environment,
-                    // The processor logs from worker threads; the bridge moves each line onto the pipeline thread.
-                    LogSink = ReportProcessorLine,
-                    LogLevel = ProcessorLogLevel.Info,
-                    EmitMetrics = false,
-                });
-                _services[stack.StackName] = services;
-            }
-        });
-        return (stack!, services!);
-    }
-
-    private void ReportProcessorLine(string line)
-    {
-        var reporter = Volatile.Read(ref _reporter);
-        var read = ProcessorLogLine.Parse(line);
-        if (read.IsWarning)
-        {
-            reporter?.Warning(read.Text);
-        }
-        else
-        {
-            reporter?.Verbose(read.Text);
-        }
+        Guard(() => services = Orders.ProcessorFor(stack, _log));
+        return (stack, services!);
     }
 
     /// <summary>Processes each event file as one invocation.</summary>
@@ -104,20 +73,10 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
     /// <summary>-FromStream: drains (or follows) the stream and writes the summary.</summary>
     protected override void EndProcessing()
     {
-        try
+        if (ParameterSetName == StreamSet)
         {
-            if (ParameterSetName == StreamSet)
-            {
-                var (stack, services) = CurrentProcessor();
-                ProcessStream(stack, services);
-            }
-        }
-        finally
-        {
-            foreach (var services in _services.Values)
-            {
-                services.Dispose();
-            }
+            var (stack, services) = CurrentProcessor();
+            ProcessStream(stack, services);
         }
     }
 
@@ -125,7 +84,7 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
     {
         Guard(() => WriteObject(RunAsync(async (reporter, token) =>
         {
-            Volatile.Write(ref _reporter, reporter);
+            _log.Reporter = reporter;
             using var streams = ClientFactory.CreateDynamoDBStreams();
             using var sqs = ClientFactory.CreateSqs();
             // The stack reader already looked for the stream on the table when the output was missing.
@@ -159,7 +118,7 @@ public sealed class InvokeOrderEventProcessorCommand : EnvironmentCmdlet
             var records = StreamEventFile.Parse(file, json);
             var result = RunAsync(async (reporter, token) =>
             {
-                Volatile.Write(ref _reporter, reporter);
+                _log.Reporter = reporter;
                 return await services.Processor.ProcessAsync(records, token).ConfigureAwait(false);
             });
             WriteObject(new OrderProcessorResult

@@ -64,7 +64,7 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
         var deployer = services.Deployer();
         if (ShouldProcess($"Deploy stack {request.StackName} (environment {Environment}, trigger {ProcessorTrigger})", null, "Deploy", out var reason))
         {
-            WriteObject(RunAsync((reporter, token) => deployer.DeployAsync(request, reporter, token)).Stack);
+            WriteObject(RunAsync((reporter, token) => deployer.DeployAsync(request, reporter, token)));
         }
         else if (reason == ShouldProcessReason.WhatIf)
         {

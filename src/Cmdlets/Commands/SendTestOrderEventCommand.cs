@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Management.Automation;
 using OrderMonitoring.Cmdlets.Completion;
 using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.AuditLog;
 using OrderMonitoring.Cmdlets.Orders;
 
 namespace OrderMonitoring.Cmdlets.Commands;
@@ -13,7 +12,7 @@ namespace OrderMonitoring.Cmdlets.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "TestOrderEvent", DefaultParameterSetName = EventSet)]
 [OutputType(typeof(OrderEventResult))]
-public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
+public sealed class SendTestOrderEventCommand : OrderCmdlet
 {
     private const string EventSet = "Event";
     private const string CountSet = "Count";
@@ -25,7 +24,6 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
     private const long MaxTimestamp = 253_402_300_799_999;
 
     private readonly List<OrderEvent> _buffer = new();
-    private readonly Dictionary<string, OrderStackResources> _stacks = new(StringComparer.Ordinal);
     private OrderStackResources? _bufferStack;
     private int _rejected;
     private int _received;
@@ -104,7 +102,7 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
         Dictionary<string, object?> attributes;
         try
         {
-            attributes = OrderCmdletSupport.ToAttributes(Attribute);
+            attributes = ToAttributes(Attribute);
         }
         catch (ArgumentException invalid)
         {
@@ -180,18 +178,10 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
         }
     }
 
-    private OrderStackResources CurrentStack()
-    {
-        OrderStackResources? stack = null;
-        Guard(() => stack = OrderCmdletSupport.StackFor(_stacks, ResolvedStackName, Environment, RunAsync, ClientFactory));
-        return stack!;
-    }
-
     private async Task<SendOutcome> WriteAsync(OrderStackResources stack, IReadOnlyList<OrderEvent> events, IOperationReporter reporter,
         CancellationToken cancellationToken)
     {
-        using var dynamoDb = ClientFactory.CreateDynamoDB();
-        var writer = new OrderEventWriter(new DynamoDbOrderTable(dynamoDb));
+        var writer = Orders.Writer();
         var sinceWrite = Stopwatch.StartNew();
         var written = await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken).ConfigureAwait(false);
         reporter.Verbose($"Wrote {written.Written.Count} of {events.Count} order event(s) to {stack.TableName}.");
@@ -203,14 +193,13 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
 
         if (!Wait || written.Written.Count == 0)
         {
-            return new SendOutcome(written.Written.Select(e => OrderCmdletSupport.ToResult(e, stack, null)).ToList(), errors, written.NotWritten.Count);
+            return new SendOutcome(written.Written.Select(e => ToResult(e, stack, null)).ToList(), errors, written.NotWritten.Count);
         }
 
-        using var s3 = ClientFactory.CreateS3();
-        var arrivals = await new AuditWaiter(new S3AuditObjectStore(s3))
+        var arrivals = await Orders.Waiter()
             .WaitAsync(stack.AuditBucketName, written.Written, sinceWrite, TimeSpan.FromSeconds(TimeoutSeconds), reporter, cancellationToken).ConfigureAwait(false);
         var results = written.Written.Select((e, i) => (Event: e, Arrival: arrivals[i])).Where(x => x.Arrival is not null)
-            .Select(x => OrderCmdletSupport.ToResult(x.Event, stack, x.Arrival)).ToList();
+            .Select(x => ToResult(x.Event, stack, x.Arrival)).ToList();
         var missing = written.Written.Where((_, i) => arrivals[i] is null).ToList();
         if (missing.Count > 0)
         {
@@ -229,6 +218,56 @@ public sealed class SendTestOrderEventCommand : EnvironmentCmdlet
             $"{writtenCount} event(s) were written, but for {missing.Count} of them the audit object did not appear within {TimeoutSeconds} s: order {names}{more}. "
             + $"The {writtenCount - missing.Count} that were audited are in the output.",
             "Check that the processor runs: Get-OrderMonitoringStatus, or with -ProcessorTrigger External run Invoke-OrderEventProcessor -FromStream; or raise -TimeoutSeconds.");
+    }
+
+    /// <summary>The -Attribute hashtable with PowerShell wrappers removed (nested hashtables and lists too).</summary>
+    private static Dictionary<string, object?> ToAttributes(Hashtable? attributes)
+    {
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (attributes is null)
+        {
+            return result;
+        }
+
+        foreach (DictionaryEntry entry in attributes)
+        {
+            var name = entry.Key?.ToString();
+            if (string.IsNullOrEmpty(name))
+            {
+                throw new ArgumentException("An attribute name must not be empty.");
+            }
+
+            var value = Unwrap(entry.Value);
+            // Validates name and value now, so a bad one is reported for its row instead of failing a whole batch later.
+            OrderItem.ValidateExtraAttribute(name!, value);
+            result[name!] = value;
+        }
+
+        return result;
+    }
+
+    /// <summary>The output object for a written event.</summary>
+    private static OrderEventResult ToResult(OrderEvent orderEvent, OrderStackResources stack, AuditArrival? arrival) => new()
+    {
+        OrderId = orderEvent.OrderId,
+        Timestamp = orderEvent.Timestamp,
+        Status = orderEvent.Status,
+        TableName = stack.TableName,
+        Environment = stack.Environment,
+        AuditKey = arrival?.Key,
+        AuditLatency = arrival?.Latency,
+    };
+
+    private static object? Unwrap(object? value)
+    {
+        value = value is PSObject wrapped ? wrapped.BaseObject : value;
+        return value switch
+        {
+            IDictionary map => map.Cast<DictionaryEntry>().ToDictionary(e => e.Key?.ToString() ?? "", e => Unwrap(e.Value)),
+            string text => text,
+            IEnumerable list => list.Cast<object?>().Select(Unwrap).ToList(),
+            _ => value,
+        };
     }
 
     // The results to output (written, and with -Wait audited), the errors to report after them, and how many events were not written.

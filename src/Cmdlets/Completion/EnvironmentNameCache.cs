@@ -16,12 +16,12 @@ internal sealed class EnvironmentNameCache
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Func<AwsConnection, CancellationToken, Task<IReadOnlyList<KnownStack>>> _list;
-    private readonly Func<DateTime> _clock;
+    private readonly TimeProvider _time;
 
-    public EnvironmentNameCache(Func<AwsConnection, CancellationToken, Task<IReadOnlyList<KnownStack>>> list, Func<DateTime>? clock = null)
+    public EnvironmentNameCache(Func<AwsConnection, CancellationToken, Task<IReadOnlyList<KnownStack>>> list, TimeProvider? time = null)
     {
         _list = list;
-        _clock = clock ?? (() => DateTime.UtcNow);
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The cache the completer uses: stacks listed through CloudFormation.</summary>
@@ -34,7 +34,7 @@ internal sealed class EnvironmentNameCache
     public IReadOnlyList<KnownStack> Get(AwsConnection connection, string identity)
     {
         var key = KeyOf(connection, identity);
-        var now = _clock();
+        var now = _time.GetUtcNow().UtcDateTime;
         var entry = _entries.AddOrUpdate(
             key,
             _ => Fetch(connection, now, previous: null),

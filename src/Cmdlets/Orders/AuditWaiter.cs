@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using OrderMonitoring.Aws;
 using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.AuditLog;
 using OrderMonitoring.Processor.Audit;
@@ -42,7 +43,7 @@ internal sealed class AuditWaiter
         {
             // One listing per order, however many of its events are still pending.
             var groups = Enumerable.Range(0, events.Count).Where(i => results[i] is null).GroupBy(i => events[i].OrderId).ToList();
-            await ForEachBoundedAsync(groups, async group =>
+            await BoundedConcurrency.ForEachAsync(groups, _maxParallelOrders, async (group, _) =>
             {
                 var found = await FindAsync(bucketName, group.Key, seenKeys[group.Key], cancellationToken).ConfigureAwait(false);
                 Match(events, group, found, results, sinceWrite.Elapsed);
@@ -75,42 +76,23 @@ internal sealed class AuditWaiter
         }
     }
 
-    // Runs the action for every item with at most _maxParallelOrders running at once.
-    private async Task ForEachBoundedAsync<T>(IReadOnlyList<T> items, Func<T, Task> action, CancellationToken cancellationToken)
-    {
-        var next = -1;
-        var workers = Enumerable.Range(0, Math.Min(_maxParallelOrders, items.Count)).Select(async _ =>
-        {
-            int index;
-            while ((index = Interlocked.Increment(ref next)) < items.Count)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                await action(items[index]).ConfigureAwait(false);
-            }
-        }).ToList();
-        await Task.WhenAll(workers).ConfigureAwait(false);
-    }
-
     private async Task<List<OrderAuditRecord>> FindAsync(string bucketName, string orderId, HashSet<string> seenKeys, CancellationToken cancellationToken)
     {
         var found = new List<OrderAuditRecord>();
-        string? token = null;
-        do
-        {
-            var page = await _store.ListAsync(bucketName, AuditKey.OrderPrefix(orderId), token, cancellationToken).ConfigureAwait(false);
-            foreach (var key in page.Keys)
+        await Paging.ForEachPageAsync(
+            (next, token) => _store.ListAsync(bucketName, AuditKey.OrderPrefix(orderId), next, token),
+            page => page.NextToken,
+            async page =>
             {
-                if (seenKeys.Contains(key) || await _store.ReadAsync(bucketName, key, cancellationToken).ConfigureAwait(false) is not { } json)
+                foreach (var key in page.Keys)
                 {
-                    continue;
+                    if (!seenKeys.Contains(key) && await _store.ReadAsync(bucketName, key, cancellationToken).ConfigureAwait(false) is { } json)
+                    {
+                        found.Add(AuditRecordParser.Parse(bucketName, key, json));
+                    }
                 }
-
-                found.Add(AuditRecordParser.Parse(bucketName, key, json));
-            }
-
-            token = page.NextToken;
-        }
-        while (token is not null);
+            },
+            cancellationToken).ConfigureAwait(false);
 
         foreach (var record in found)
         {

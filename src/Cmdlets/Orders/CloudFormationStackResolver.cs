@@ -42,7 +42,7 @@ internal sealed class CloudFormationStackResolver : IOrderStackResolver
                 "Redeploy it with New-OrderMonitoringStack.");
 
         return new OrderStackResources(stack.StackName, environment,
-            Required(stack.TableName, StackOutputs.TableName), stack.StreamArn,
-            Required(stack.AuditBucketName, StackOutputs.AuditBucketName), Required(stack.TopicArn, StackOutputs.TopicArn), stack.FailureQueueUrl);
+            Required(stack.TableName, TemplateContract.Outputs.TableName), stack.StreamArn,
+            Required(stack.AuditBucketName, TemplateContract.Outputs.AuditBucketName), Required(stack.TopicArn, TemplateContract.Outputs.TopicArn), stack.FailureQueueUrl);
     }
 }

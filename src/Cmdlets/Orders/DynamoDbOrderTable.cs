@@ -8,7 +8,11 @@ namespace OrderMonitoring.Cmdlets.Orders;
 internal sealed class DynamoDbOrderTable : IOrderTable
 {
     /// <summary>The template's global secondary index on (status, timestamp).</summary>
-    public const string StatusIndexName = "status-timestamp-index";
+    public const string StatusIndexName = TemplateContract.Table.StatusIndexName;
+
+    private const string OrderIdAttribute = TemplateContract.Table.OrderIdAttribute;
+    private const string TimestampAttribute = TemplateContract.Table.TimestampAttribute;
+    private const string StatusAttribute = TemplateContract.Table.StatusAttribute;
 
     private readonly IAmazonDynamoDB _dynamoDb;
 
@@ -44,7 +48,7 @@ internal sealed class DynamoDbOrderTable : IOrderTable
             TableName = tableName,
             IndexName = StatusIndexName,
             KeyConditionExpression = "#s = :status AND #t BETWEEN :since AND :until",
-            ExpressionAttributeNames = new Dictionary<string, string> { ["#s"] = "status", ["#t"] = "timestamp", ["#o"] = "orderId" },
+            ExpressionAttributeNames = new Dictionary<string, string> { ["#s"] = StatusAttribute, ["#t"] = TimestampAttribute, ["#o"] = OrderIdAttribute },
             ExpressionAttributeValues = new Dictionary<string, AttributeValue>
             {
                 [":status"] = new() { S = status },
@@ -56,7 +60,7 @@ internal sealed class DynamoDbOrderTable : IOrderTable
         };
         var response = await _dynamoDb.QueryAsync(request, cancellationToken).ConfigureAwait(false);
         var ids = (response.Items ?? new List<Dictionary<string, AttributeValue>>())
-            .Select(item => item.TryGetValue("orderId", out var id) ? id.S : null)
+            .Select(item => item.TryGetValue(OrderIdAttribute, out var id) ? id.S : null)
             .Where(id => !string.IsNullOrEmpty(id))
             .Select(id => id!)
             .ToList();
@@ -70,7 +74,7 @@ internal sealed class DynamoDbOrderTable : IOrderTable
         {
             TableName = tableName,
             KeyConditionExpression = "#o = :id",
-            ExpressionAttributeNames = new Dictionary<string, string> { ["#o"] = "orderId" },
+            ExpressionAttributeNames = new Dictionary<string, string> { ["#o"] = OrderIdAttribute },
             ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":id"] = new() { S = orderId } },
             ScanIndexForward = false,
             Limit = 1,
@@ -78,6 +82,6 @@ internal sealed class DynamoDbOrderTable : IOrderTable
         };
         var response = await _dynamoDb.QueryAsync(request, cancellationToken).ConfigureAwait(false);
         var latest = response.Items?.FirstOrDefault();
-        return latest is not null && latest.TryGetValue("status", out var status) ? status.S : null;
+        return latest is not null && latest.TryGetValue(StatusAttribute, out var status) ? status.S : null;
     }
 }

@@ -7,6 +7,10 @@ namespace OrderMonitoring.Cmdlets.Orders;
 /// <summary>Turns an <see cref="OrderEvent"/> into a DynamoDB item (attribute names as the seed uses them).</summary>
 internal static class OrderItem
 {
+    private const string OrderIdAttribute = TemplateContract.Table.OrderIdAttribute;
+    private const string TimestampAttribute = TemplateContract.Table.TimestampAttribute;
+    private const string StatusAttribute = TemplateContract.Table.StatusAttribute;
+
     /// <summary>The item: orderId (S), timestamp (N), status (S), amount (N), customerId (S), then the extra attributes.</summary>
     public static Dictionary<string, AttributeValue> ToItem(OrderEvent orderEvent)
     {
@@ -16,9 +20,9 @@ internal static class OrderItem
             item[extra.Key] = ToAttribute(extra.Value);
         }
 
-        item["orderId"] = new AttributeValue { S = orderEvent.OrderId };
-        item["timestamp"] = new AttributeValue { N = orderEvent.Timestamp.ToString(CultureInfo.InvariantCulture) };
-        item["status"] = new AttributeValue { S = orderEvent.Status };
+        item[OrderIdAttribute] = new AttributeValue { S = orderEvent.OrderId };
+        item[TimestampAttribute] = new AttributeValue { N = orderEvent.Timestamp.ToString(CultureInfo.InvariantCulture) };
+        item[StatusAttribute] = new AttributeValue { S = orderEvent.Status };
         if (orderEvent.Amount is { } amount)
         {
             item["amount"] = new AttributeValue { N = amount.ToString(CultureInfo.InvariantCulture) };
@@ -36,7 +40,7 @@ internal static class OrderItem
     /// The attributes the item sets from its own parameters. An extra attribute with one of these names (in any case)
     /// would be overwritten or would shadow the real one, so it is refused.
     /// </summary>
-    public static IReadOnlyList<string> OwnAttributeNames { get; } = new[] { "orderId", "timestamp", "status", "amount", "customerId" };
+    public static IReadOnlyList<string> OwnAttributeNames { get; } = new[] { OrderIdAttribute, TimestampAttribute, StatusAttribute, "amount", "customerId" };
 
     /// <summary>
     /// Checks one extra attribute before anything is written: its name must not be one of <see cref="OwnAttributeNames"/>
@@ -63,7 +67,7 @@ internal static class OrderItem
     }
 
     /// <summary>The key of an item as <see cref="OrderEvent.ItemKey"/> builds it.</summary>
-    public static string KeyOf(Dictionary<string, AttributeValue> item) => item["orderId"].S + "\u0000" + item["timestamp"].N;
+    public static string KeyOf(Dictionary<string, AttributeValue> item) => item[OrderIdAttribute].S + "\u0000" + item[TimestampAttribute].N;
 
     /// <summary>
     /// One attribute value: strings as S, numbers as N (invariant culture), booleans as BOOL, null as NULL, lists as L

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Amazon.Runtime;
+using OrderMonitoring.Aws;
 using OrderMonitoring.Cmdlets.Shell;
 
 namespace OrderMonitoring.Cmdlets.Orders;
@@ -78,10 +79,8 @@ internal sealed class OrderWriteFailure
     {
         if (exception is AmazonServiceException service && !string.IsNullOrEmpty(service.ErrorCode))
         {
-            var throttled = service.ErrorCode.IndexOf("Throttl", StringComparison.OrdinalIgnoreCase) >= 0
-                || service.ErrorCode.IndexOf("LimitExceeded", StringComparison.OrdinalIgnoreCase) >= 0
-                || service.ErrorCode.IndexOf("ThroughputExceeded", StringComparison.OrdinalIgnoreCase) >= 0;
-            return new($"A BatchWriteItem call failed: {service.ErrorCode}: {service.Message}", throttled, exception);
+            return new($"A BatchWriteItem call failed: {service.ErrorCode}: {service.Message}", TransientErrors.IsThrottling(service.StatusCode, service.ErrorCode),
+                exception);
         }
 
         return new($"A BatchWriteItem call failed: {exception.Message}", throttled: false, exception);

@@ -7,7 +7,7 @@ namespace OrderMonitoring.Cmdlets.Shell;
 public static class EnvironmentName
 {
     /// <summary>The template's AllowedPattern for EnvironmentSuffix.</summary>
-    public const string Pattern = "^[a-zA-Z0-9]+$";
+    public const string Pattern = TemplateContract.Parameters.EnvironmentSuffixPattern;
 
     /// <summary>Prefix of every stack the module deploys.</summary>
     public const string StackNamePrefix = "order-monitoring-";
@@ -18,7 +18,7 @@ public static class EnvironmentName
     public static bool IsValid(string? value) => value is not null && Rule.IsMatch(value);
 
     // The template names the audit bucket order-audit-logs-<environment>-<account id>-<region>.
-    private const string AuditBucketPrefix = "order-audit-logs-";
+    private const string AuditBucketPrefix = TemplateContract.AuditBucket.NamePrefix;
     private const int AccountIdLength = 12;
     private const int MaxBucketNameLength = 63;
 

@@ -94,13 +94,12 @@ public static class ErrorRecordFactory
             return (ErrorCategory.ObjectNotFound, "Check the name, the -Environment and the -Region.");
         }
 
-        if (code.IndexOf("Throttl", StringComparison.OrdinalIgnoreCase) >= 0 || code.IndexOf("LimitExceeded", StringComparison.OrdinalIgnoreCase) >= 0
-            || (int)status == 429)
+        if (TransientErrors.IsThrottling(status, code))
         {
             return (ErrorCategory.LimitsExceeded, "The service is throttling requests; wait and retry.");
         }
 
-        if ((int)status >= 500)
+        if (TransientErrors.IsTransient(status, code))
         {
             return (ErrorCategory.ResourceUnavailable, "The service had an internal problem; retry later.");
         }

@@ -72,11 +72,20 @@ public abstract class OrderMonitoringCmdlet : PSCmdlet, IDisposable
     /// <summary>The object an ErrorRecord names as its target (the stack name, usually).</summary>
     protected virtual object? ErrorTarget => null;
 
-    /// <summary>Releases the cancellation source.</summary>
+    /// <summary>Releases the cancellation source (and what a derived cmdlet holds).</summary>
     public void Dispose()
     {
-        _stopping.Dispose();
+        Dispose(true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what this cmdlet holds; PowerShell disposes a cmdlet when its pipeline ends.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stopping.Dispose();
+        }
     }
 
     /// <summary>Resolves the connection first, so a bad region, profile or endpoint fails before anything is done.</summary>

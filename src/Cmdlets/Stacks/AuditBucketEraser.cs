@@ -12,8 +12,8 @@ internal sealed class AuditBucketEraser
 
     public AuditBucketEraser(IAmazonS3 s3) => _s3 = s3;
 
-    /// <summary>Erases <paramref name="bucket"/>; returns the number of versions and markers deleted, or -1 when the bucket did not exist.</summary>
-    public async Task<long> EraseAsync(string bucket, IOperationReporter reporter, CancellationToken cancellationToken)
+    /// <summary>Erases <paramref name="bucket"/>; a bucket that does not exist is already erased.</summary>
+    public async Task EraseAsync(string bucket, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         long deleted = 0;
         try
@@ -55,11 +55,10 @@ internal sealed class AuditBucketEraser
         catch (AmazonS3Exception error) when (error.StatusCode == HttpStatusCode.NotFound && error.ErrorCode == "NoSuchBucket")
         {
             reporter.Verbose($"The audit bucket {bucket} does not exist; nothing to delete.");
-            return -1;
+            return;
         }
 
         reporter.Progress(new OperationProgress(2, $"Deleting audit data in {bucket}", "done", Completed: true));
         reporter.Verbose($"Deleted {deleted} object versions and delete markers and the bucket {bucket}.");
-        return deleted;
     }
 }

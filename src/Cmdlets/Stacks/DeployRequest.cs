@@ -16,7 +16,7 @@ internal sealed class DeployRequest
     /// <summary>Null: order-monitoring-artifacts-&lt;account&gt;-&lt;region&gt;.</summary>
     public string? ArtifactBucketName { get; init; }
 
-    public string ProcessorTrigger { get; init; } = "Lambda";
+    public string ProcessorTrigger { get; init; } = TemplateContract.ProcessorTriggers.Lambda;
 
     public string AlertEmail { get; init; } = "";
 

@@ -1,14 +1,11 @@
 using System.Globalization;
 using Amazon.Runtime;
-using System.Security.Cryptography;
+using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
 using OrderMonitoring.Cmdlets.Shell;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
-
-/// <summary>The stack after a deployment and whether anything changed.</summary>
-internal sealed record DeployOutcome(OrderMonitoring.Stack Stack, bool Changed);
 
 /// <summary>
 /// Creates or updates an order-monitoring stack the way <c>sam deploy</c> does: artifacts bucket, content-addressed
@@ -41,7 +38,7 @@ internal sealed class StackDeployer
         _changeSets = new ChangeSetRunner(cloudFormation, timing);
     }
 
-    public async Task<DeployOutcome> DeployAsync(DeployRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<OrderMonitoring.Stack> DeployAsync(DeployRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         // -TimeoutSeconds bounds the whole deployment: replacing a failed stack, computing the change set and following
         // the execution share one deadline.
@@ -75,7 +72,7 @@ internal sealed class StackDeployer
             var current = await _reader.GetAsync(request.StackName, cancellationToken).ConfigureAwait(false)
                 ?? throw new OrderMonitoringException(StackNotFound.ErrorId, FailureKind.NotFound, $"Stack {request.StackName} disappeared during the deployment.",
                     "Someone deleted it meanwhile; run New-OrderMonitoringStack again to create it.");
-            return new DeployOutcome(current, Changed: false);
+            return current;
         }
 
         var stackId = prepared.StackId ?? existing?.StackId ?? request.StackName;
@@ -90,7 +87,7 @@ internal sealed class StackDeployer
             reporter, cancellationToken).ConfigureAwait(false);
         if (result.Stack is { } final && StackStatuses.IsSuccess(final.StackStatus))
         {
-            return new DeployOutcome(await _reader.ToModelAsync(final, cancellationToken).ConfigureAwait(false), Changed: true);
+            return await _reader.ToModelAsync(final, cancellationToken).ConfigureAwait(false);
         }
 
         throw DeploymentFailed(request.StackName, result);
@@ -240,11 +237,11 @@ internal sealed class StackDeployer
         Capabilities = new List<string> { Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM },
         Parameters = new List<Parameter>
         {
-            new() { ParameterKey = "EnvironmentSuffix", ParameterValue = request.Environment },
-            new() { ParameterKey = "ProcessorCodeBucket", ParameterValue = bucket },
-            new() { ParameterKey = "ProcessorCodeKey", ParameterValue = codeKey },
-            new() { ParameterKey = "ProcessorTrigger", ParameterValue = request.ProcessorTrigger },
-            new() { ParameterKey = "AlertEmail", ParameterValue = request.AlertEmail },
+            new() { ParameterKey = TemplateContract.Parameters.EnvironmentSuffix, ParameterValue = request.Environment },
+            new() { ParameterKey = TemplateContract.Parameters.ProcessorCodeBucket, ParameterValue = bucket },
+            new() { ParameterKey = TemplateContract.Parameters.ProcessorCodeKey, ParameterValue = codeKey },
+            new() { ParameterKey = TemplateContract.Parameters.ProcessorTrigger, ParameterValue = request.ProcessorTrigger },
+            new() { ParameterKey = TemplateContract.Parameters.AlertEmail, ParameterValue = request.AlertEmail },
         },
         Tags = request.Tags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value }).ToList(),
         Description = "Deployed by the OrderMonitoring PowerShell module",
@@ -269,8 +266,7 @@ internal sealed class StackDeployer
     internal static string ContentKey(string prefix, string path)
     {
         using var stream = File.OpenRead(path);
-        using var sha = SHA256.Create();
-        var hash = BitConverter.ToString(sha.ComputeHash(stream)).Replace("-", "").Substring(0, 12).ToLowerInvariant();
+        var hash = Sha256Hex.Of(stream).Substring(0, 12);
         return $"{prefix}/{hash}/{Path.GetFileName(path)}";
     }
 

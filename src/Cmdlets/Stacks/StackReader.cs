@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
 using OrderMonitoring.Cmdlets.Shell;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
@@ -47,21 +48,8 @@ internal sealed class StackReader
             : null;
 
     /// <summary>Every resource of the stack (all pages).</summary>
-    public async Task<IReadOnlyList<StackResourceSummary>> ListResourcesAsync(string stackNameOrId, CancellationToken cancellationToken)
-    {
-        var resources = new List<StackResourceSummary>();
-        string? next = null;
-        do
-        {
-            var page = await _cloudFormation.ListStackResourcesAsync(new ListStackResourcesRequest { StackName = stackNameOrId, NextToken = next },
-                cancellationToken).ConfigureAwait(false);
-            resources.AddRange(page.StackResourceSummaries);
-            next = page.NextToken;
-        }
-        while (!string.IsNullOrEmpty(next));
-
-        return resources;
-    }
+    public async Task<IReadOnlyList<StackResourceSummary>> ListResourcesAsync(string stackNameOrId, CancellationToken cancellationToken) =>
+        await _cloudFormation.ListAllStackResourcesAsync(stackNameOrId, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Every live stack named order-monitoring-&lt;environment&gt; in the region (all pages).</summary>
     /// <param name="cancellationToken">Cancels the listing.</param>
@@ -69,19 +57,18 @@ internal sealed class StackReader
     public async Task<IReadOnlyList<OrderMonitoring.Stack>> ListAsync(CancellationToken cancellationToken, bool fillMissingNames = true)
     {
         var found = new List<OrderMonitoring.Stack>();
-        string? next = null;
-        do
-        {
-            var page = await _cloudFormation.DescribeStacksAsync(new DescribeStacksRequest { NextToken = next }, cancellationToken).ConfigureAwait(false);
-            foreach (var stack in page.Stacks.Where(stack => EnvironmentName.FromStackName(stack.StackName) is not null
-                && stack.StackStatus != StackStatuses.DeleteComplete))
+        await Paging.ForEachPageAsync(
+            (next, token) => _cloudFormation.DescribeStacksAsync(new DescribeStacksRequest { NextToken = next }, token),
+            page => page.NextToken,
+            async page =>
             {
-                found.Add(fillMissingNames ? await ToModelAsync(stack, cancellationToken).ConfigureAwait(false) : ToModel(stack));
-            }
-
-            next = page.NextToken;
-        }
-        while (!string.IsNullOrEmpty(next));
+                foreach (var stack in page.Stacks.Where(stack => EnvironmentName.FromStackName(stack.StackName) is not null
+                    && stack.StackStatus != StackStatuses.DeleteComplete))
+                {
+                    found.Add(fillMissingNames ? await ToModelAsync(stack, cancellationToken).ConfigureAwait(false) : ToModel(stack));
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
 
         return found.OrderBy(stack => stack.StackName, StringComparer.Ordinal).ToList();
     }
@@ -101,7 +88,7 @@ internal sealed class StackReader
 
         var resources = await ListResourcesAsync(stack.StackId ?? stack.StackName ?? "", cancellationToken).ConfigureAwait(false);
         var fallback = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in StackOutputs.ResourceBehind)
+        foreach (var pair in TemplateContract.Outputs.ResourceBehind)
         {
             if (resources.FirstOrDefault(r => r.LogicalResourceId == pair.Value && !string.IsNullOrEmpty(r.PhysicalResourceId)) is { } resource)
             {
@@ -109,11 +96,11 @@ internal sealed class StackReader
             }
         }
 
-        var table = model.TableName ?? (fallback.TryGetValue(StackOutputs.TableName, out var name) ? name : null);
+        var table = model.TableName ?? (fallback.TryGetValue(TemplateContract.Outputs.TableName, out var name) ? name : null);
         if (model.StreamArn is null && table is not null && _streams is not null
             && await _streams.FindAsync(table, cancellationToken).ConfigureAwait(false) is { Length: > 0 } streamArn)
         {
-            fallback[StackOutputs.StreamArn] = streamArn;
+            fallback[TemplateContract.Outputs.StreamArn] = streamArn;
         }
 
         return ToModel(stack, fallback);
@@ -139,16 +126,16 @@ internal sealed class StackReader
             StackId = stack.StackId ?? "",
             Status = stack.StackStatus ?? "",
             StatusReason = stack.StackStatusReason,
-            Environment = Output(StackOutputs.EnvironmentSuffix) ?? Parameter("EnvironmentSuffix") ?? EnvironmentName.FromStackName(stack.StackName) ?? "",
+            Environment = Output(TemplateContract.Outputs.EnvironmentSuffix) ?? Parameter(TemplateContract.Parameters.EnvironmentSuffix) ?? EnvironmentName.FromStackName(stack.StackName) ?? "",
             Region = _region,
-            TableName = Output(StackOutputs.TableName),
-            StreamArn = Output(StackOutputs.StreamArn),
-            AuditBucketName = Output(StackOutputs.AuditBucketName),
-            TopicArn = Output(StackOutputs.TopicArn),
-            FunctionName = Output(StackOutputs.FunctionName),
-            FailureQueueUrl = Output(StackOutputs.FailureQueueUrl),
-            DashboardName = Output(StackOutputs.DashboardName),
-            ProcessorTrigger = Output(StackOutputs.ProcessorTrigger) ?? Parameter("ProcessorTrigger"),
+            TableName = Output(TemplateContract.Outputs.TableName),
+            StreamArn = Output(TemplateContract.Outputs.StreamArn),
+            AuditBucketName = Output(TemplateContract.Outputs.AuditBucketName),
+            TopicArn = Output(TemplateContract.Outputs.TopicArn),
+            FunctionName = Output(TemplateContract.Outputs.FunctionName),
+            FailureQueueUrl = Output(TemplateContract.Outputs.FailureQueueUrl),
+            DashboardName = Output(TemplateContract.Outputs.DashboardName),
+            ProcessorTrigger = Output(TemplateContract.Outputs.ProcessorTrigger) ?? Parameter(TemplateContract.Parameters.ProcessorTrigger),
             CreationTime = stack.CreationTime,
             LastUpdatedTime = stack.LastUpdatedTime ?? stack.CreationTime,
             Outputs = outputs,
@@ -158,34 +145,4 @@ internal sealed class StackReader
     private static bool MissesNames(OrderMonitoring.Stack stack) =>
         stack.TableName is null || stack.StreamArn is null || stack.AuditBucketName is null || stack.TopicArn is null
         || stack.FunctionName is null || stack.FailureQueueUrl is null || stack.DashboardName is null;
-}
-
-/// <summary>The template's output keys the module reads (fixed by the template contract).</summary>
-internal static class StackOutputs
-{
-    public const string TableName = "OrderEventsTableName";
-    public const string StreamArn = "OrderEventsTableStreamArn";
-    public const string AuditBucketName = "AuditLogsBucketName";
-    public const string TopicArn = "OrderAlertsTopicArn";
-    public const string FunctionName = "OrderProcessorLambdaName";
-    public const string FailureQueueUrl = "FailureQueueUrl";
-    public const string DashboardName = "DashboardName";
-    public const string ProcessorTrigger = "ProcessorTrigger";
-    public const string EnvironmentSuffix = "EnvironmentSuffix";
-    public const string AlarmName = "LambdaErrorAlarmName";
-
-    /// <summary>
-    /// The resource whose physical id equals an output's value (CloudFormation's physical id is the Ref value:
-    /// table name, bucket name, topic ARN, function name, queue URL, dashboard name).
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> ResourceBehind = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        [TableName] = "OrderEventsTable",
-        [AuditBucketName] = "AuditLogsBucket",
-        [TopicArn] = "OrderAlertsTopic",
-        [FunctionName] = "OrderProcessorLambda",
-        [FailureQueueUrl] = "FailureQueue",
-        [DashboardName] = "MonitoringDashboard",
-        [AlarmName] = "LambdaErrorAlarm",
-    };
 }

@@ -1,3 +1,4 @@
+using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
 using OrderMonitoring.Cmdlets.Shell;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
@@ -38,20 +39,6 @@ internal sealed class StackRemover
         }
     }
 
-    private async Task<int> CountResourcesAsync(string stackId, CancellationToken cancellationToken)
-    {
-        // Paged by hand: IAsyncEnumerable would load Microsoft.Bcl.AsyncInterfaces, whose version differs from the host's.
-        var count = 0;
-        string? next = null;
-        do
-        {
-            var page = await _cloudFormation.ListStackResourcesAsync(new ListStackResourcesRequest { StackName = stackId, NextToken = next }, cancellationToken)
-                .ConfigureAwait(false);
-            count += page.StackResourceSummaries.Count;
-            next = page.NextToken;
-        }
-        while (!string.IsNullOrEmpty(next));
-
-        return count;
-    }
+    private async Task<int> CountResourcesAsync(string stackId, CancellationToken cancellationToken) =>
+        (await _cloudFormation.ListAllStackResourcesAsync(stackId, cancellationToken).ConfigureAwait(false)).Count;
 }

@@ -1,3 +1,4 @@
+using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudWatch;
 
 namespace OrderMonitoring.Cmdlets.Status;
@@ -27,26 +28,21 @@ internal sealed class CloudWatchAlarmSource : IAlarmSource
     public Task<IReadOnlyList<AlarmStatus>> GetByPrefixAsync(string prefix, CancellationToken cancellationToken) =>
         DescribeAllAsync(() => new DescribeAlarmsRequest { AlarmNamePrefix = prefix }, cancellationToken);
 
-    private async Task<IReadOnlyList<AlarmStatus>> DescribeAllAsync(Func<DescribeAlarmsRequest> newRequest, CancellationToken cancellationToken)
-    {
-        var found = new List<AlarmStatus>();
-        string? next = null;
-        do
-        {
-            var request = newRequest();
-            request.NextToken = next;
-            var page = await _cloudWatch.DescribeAlarmsAsync(request, cancellationToken).ConfigureAwait(false);
-            found.AddRange(page.MetricAlarms.Where(alarm => !string.IsNullOrEmpty(alarm.AlarmName)).Select(alarm => new AlarmStatus
+    private async Task<IReadOnlyList<AlarmStatus>> DescribeAllAsync(Func<DescribeAlarmsRequest> newRequest, CancellationToken cancellationToken) =>
+        await Paging.ReadAllAsync(
+            (next, token) =>
+            {
+                var request = newRequest();
+                request.NextToken = next;
+                return _cloudWatch.DescribeAlarmsAsync(request, token);
+            },
+            page => page.NextToken,
+            page => page.MetricAlarms.Where(alarm => !string.IsNullOrEmpty(alarm.AlarmName)).Select(alarm => new AlarmStatus
             {
                 Name = alarm.AlarmName!,
                 State = alarm.StateValue ?? "",
                 Reason = alarm.StateReason,
                 Since = alarm.StateUpdatedTimestamp,
-            }));
-            next = page.NextToken;
-        }
-        while (!string.IsNullOrEmpty(next));
-
-        return found;
-    }
+            }),
+            cancellationToken).ConfigureAwait(false);
 }

@@ -1,13 +1,13 @@
+using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudWatch;
+using Lambda = OrderMonitoring.Processor.Template.TemplateContract.LambdaMetrics;
+using Emf = OrderMonitoring.Processor.Template.TemplateContract.ProcessorMetrics;
 
 namespace OrderMonitoring.Cmdlets.Status;
 
 /// <summary>The processor's metrics from one GetMetricData call (every page): AWS/Lambda plus the processor's EMF metrics.</summary>
 internal sealed class CloudWatchMetricSource : IMetricSource
 {
-    /// <summary>The processor's EMF namespace and dimension (the processor contract).</summary>
-    public const string ProcessorNamespace = "OrderMonitoring";
-
     /// <summary>Keeps a query under CloudWatch's 1,440-datapoints-per-metric guidance at any window length.</summary>
     private const int MaxDatapointsPerMetric = 1440;
 
@@ -21,25 +21,20 @@ internal sealed class CloudWatchMetricSource : IMetricSource
         var queries = Queries(scope, period);
         var values = queries.ToDictionary(query => query.Id, _ => new List<double>(), StringComparer.Ordinal);
         var problems = new List<string>();
-        string? next = null;
-        do
-        {
-            var page = await _cloudWatch.GetMetricDataAsync(new GetMetricDataRequest
+        var results = await Paging.ReadAllAsync(
+            (next, token) => _cloudWatch.GetMetricDataAsync(new GetMetricDataRequest
             {
                 MetricDataQueries = queries, StartTime = since, EndTime = until, NextToken = next,
-            }, cancellationToken).ConfigureAwait(false);
-            foreach (var result in page.MetricDataResults.Where(result => result.Id is not null && values.ContainsKey(result.Id)))
+            }, token),
+            page => page.NextToken, page => page.MetricDataResults, cancellationToken).ConfigureAwait(false);
+        foreach (var result in results.Where(result => result.Id is not null && values.ContainsKey(result.Id)))
+        {
+            values[result.Id!].AddRange(result.Values);
+            if (result.StatusCode is "Forbidden" or "InternalError")
             {
-                values[result.Id!].AddRange(result.Values);
-                if (result.StatusCode is "Forbidden" or "InternalError")
-                {
-                    problems.Add($"CloudWatch answered {result.StatusCode} for {result.Label ?? result.Id}.");
-                }
+                problems.Add($"CloudWatch answered {result.StatusCode} for {result.Label ?? result.Id}.");
             }
-
-            next = page.NextToken;
         }
-        while (!string.IsNullOrEmpty(next));
 
         // No datapoints means nothing happened (CloudWatch stores no zeros), so it counts as zero.
         double Sum(string id) => values.TryGetValue(id, out var list) ? list.Sum() : 0;
@@ -58,18 +53,24 @@ internal sealed class CloudWatchMetricSource : IMetricSource
     {
         var queries = new List<MetricDataQuery>
         {
-            Query("recordsFailed", ProcessorNamespace, "RecordsFailed", "Environment", scope.Environment, "Sum", period),
-            Query("recordsQuarantined", ProcessorNamespace, "RecordsQuarantined", "Environment", scope.Environment, "Sum", period),
+            ProcessorQuery("recordsFailed", Emf.RecordsFailed, scope.Environment, period),
+            ProcessorQuery("recordsQuarantined", Emf.RecordsQuarantined, scope.Environment, period),
         };
         if (!string.IsNullOrEmpty(scope.FunctionName))
         {
-            queries.Add(Query("invocations", "AWS/Lambda", "Invocations", "FunctionName", scope.FunctionName!, "Sum", period));
-            queries.Add(Query("errors", "AWS/Lambda", "Errors", "FunctionName", scope.FunctionName!, "Sum", period));
-            queries.Add(Query("iteratorAge", "AWS/Lambda", "IteratorAge", "FunctionName", scope.FunctionName!, "Maximum", period));
+            queries.Add(LambdaQuery("invocations", Lambda.Invocations, scope.FunctionName!, "Sum", period));
+            queries.Add(LambdaQuery("errors", Lambda.Errors, scope.FunctionName!, "Sum", period));
+            queries.Add(LambdaQuery("iteratorAge", Lambda.IteratorAge, scope.FunctionName!, "Maximum", period));
         }
 
         return queries;
     }
+
+    private static MetricDataQuery ProcessorQuery(string id, string name, string environment, int period) =>
+        Query(id, Emf.Namespace, name, Emf.EnvironmentDimension, environment, "Sum", period);
+
+    private static MetricDataQuery LambdaQuery(string id, string name, string functionName, string stat, int period) =>
+        Query(id, Lambda.Namespace, name, Lambda.FunctionNameDimension, functionName, stat, period);
 
     private static MetricDataQuery Query(string id, string metricNamespace, string name, string dimension, string value, string stat, int period) => new()
     {

@@ -11,14 +11,13 @@ namespace OrderMonitoring.Cmdlets.Status;
 internal sealed class HealthChecker
 {
     /// <summary>The iterator-age alarm's threshold: a processor five minutes behind the stream needs attention.</summary>
-    public const double MaxHealthyIteratorAgeMs = 300_000;
+    public static readonly double MaxHealthyIteratorAgeMs = TemplateContract.Alarms.IteratorAge.Threshold;
 
-    /// <summary>The error alarm's threshold: more than 5% of invocations failing.</summary>
-    public const double MaxHealthyErrorRate = 0.05;
+    /// <summary>The error alarm's threshold as a fraction: more than 5% of invocations failing.</summary>
+    public static readonly double MaxHealthyErrorRate = TemplateContract.Alarms.ErrorRate.Threshold / 100;
 
     private const string UpdateRolledBack = "UPDATE_ROLLBACK_COMPLETE";
     private const string AlarmResourceType = "AWS::CloudWatch::Alarm";
-    private const string AlarmNamePrefix = "order-processor-";
 
     private readonly StackReader _reader;
     private readonly IAlarmSource _alarms;
@@ -55,7 +54,7 @@ internal sealed class HealthChecker
         reasons.AddRange(alarms.Where(alarm => alarm.State == "ALARM").Select(alarm => $"Alarm {alarm.Name} is in ALARM: {alarm.Reason}"));
 
         var depth = await QueueDepthAsync(stack, warnings, cancellationToken).ConfigureAwait(false);
-        if (depth.Visible + depth.InFlight > 0)
+        if (depth.Visible + depth.InFlight > TemplateContract.Alarms.FailureQueue.Threshold)
         {
             reasons.Add($"{Count(depth.Visible + depth.InFlight)} message(s) in the failure queue: stream batches the processor could not handle "
                 + "(read them from the queue, fix the cause and replay the orders).");
@@ -95,7 +94,7 @@ internal sealed class HealthChecker
         if (declared.Count == 0)
         {
             var suffix = "-" + stack.Environment;
-            var byName = (await _alarms.GetByPrefixAsync(AlarmNamePrefix, cancellationToken).ConfigureAwait(false))
+            var byName = (await _alarms.GetByPrefixAsync(TemplateContract.Alarms.NamePrefix, cancellationToken).ConfigureAwait(false))
                 .Where(alarm => alarm.Name.EndsWith(suffix, StringComparison.Ordinal)).OrderBy(alarm => alarm.Name, StringComparer.Ordinal).ToList();
             if (byName.Count == 0)
             {
@@ -128,12 +127,12 @@ internal sealed class HealthChecker
 
     private static IEnumerable<string> MetricReasons(ProcessorMetrics metrics, List<string> warnings)
     {
-        if (metrics.RecordsFailed > 0)
+        if (metrics.RecordsFailed > TemplateContract.Alarms.RecordsFailed.Threshold)
         {
             yield return $"The processor failed {Count(metrics.RecordsFailed)} record(s).";
         }
 
-        if (metrics.RecordsQuarantined > 0)
+        if (metrics.RecordsQuarantined > TemplateContract.Alarms.RecordsQuarantined.Threshold)
         {
             yield return $"The processor quarantined {Count(metrics.RecordsQuarantined)} record(s) it could not audit (see quarantine/ in the audit bucket).";
         }
@@ -154,7 +153,7 @@ internal sealed class HealthChecker
             else
             {
                 // Below the alarm's rate the batches were retried; worth knowing, not worth paging anyone.
-                warnings.Add(text + " (below the 5% error-rate alarm).");
+                warnings.Add(text + $" (below the {Count(TemplateContract.Alarms.ErrorRate.Threshold)}% error-rate alarm).");
             }
         }
     }

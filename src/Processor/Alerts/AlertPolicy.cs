@@ -1,4 +1,5 @@
 using System.Text;
+using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Processor.Audit;
 
 namespace OrderMonitoring.Processor.Alerts;
@@ -28,6 +29,22 @@ public static class AlertPolicy
         !string.Equals(eventType, "REMOVE", StringComparison.Ordinal)
         && IsFailed(newStatus)
         && (string.Equals(eventType, "INSERT", StringComparison.Ordinal) || !IsFailed(previousStatus));
+
+    /// <summary>The alert an audited change raises, or null when it raises none.</summary>
+    public static Alert? AlertFor(AuditRecord record) =>
+        ShouldAlert(record.EventType, record.Status, record.PreviousStatus) ? For(record) : null;
+
+    /// <summary>
+    /// The alert a quarantined record raises, or null: its images are read leniently, so a change that still says
+    /// FAILED alerts even when the record cannot be audited.
+    /// </summary>
+    internal static Alert? AlertFor(QuarantineRecord quarantine, StreamRecord record)
+    {
+        var data = record.Dynamodb;
+        var newStatus = StreamRecordReader.Image(data?.NewImage) is { } newImage ? StreamRecordReader.ReadStatusLeniently(newImage) : null;
+        var oldStatus = StreamRecordReader.Image(data?.OldImage) is { } oldImage ? StreamRecordReader.ReadStatusLeniently(oldImage) : null;
+        return ShouldAlert(record.EventName, newStatus, oldStatus) ? ForMalformed(quarantine, newStatus!) : null;
+    }
 
     /// <summary>FAILED compared trimmed and case-insensitively.</summary>
     public static bool IsFailed(string? status) =>

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Text;
+using OrderMonitoring.Aws;
 
 namespace OrderMonitoring.Processor.Audit;
 
@@ -39,7 +39,7 @@ public static class AuditKey
     public static string ForQuarantine(string? sequenceNumber, string recordJson) =>
         IsValidSequenceNumber(sequenceNumber)
             ? QuarantinePrefix + SortableSequence(sequenceNumber!) + ".json"
-            : QuarantinePrefix + "unsequenced/" + Sha256Hex(StrictUtf8.GetBytes(recordJson)) + ".json";
+            : QuarantinePrefix + "unsequenced/" + Sha256Hex.Of(StrictUtf8.GetBytes(recordJson)) + ".json";
 
     /// <summary>True for a sequence number the key scheme accepts: 1 to 40 decimal digits.</summary>
     public static bool IsValidSequenceNumber(string? sequenceNumber)
@@ -101,7 +101,7 @@ public static class AuditKey
             head = head.Substring(0, lastEscape);
         }
 
-        return head + "~" + Sha256Hex(bytes);
+        return head + "~" + Sha256Hex.Of(bytes);
     }
 
     private static bool IsUnreserved(byte b) =>
@@ -117,18 +117,5 @@ public static class AuditKey
 
         var digits = sequenceNumber.TrimStart('0');
         return digits.PadLeft(SequenceWidth, '0');
-    }
-
-    private static string Sha256Hex(byte[] bytes)
-    {
-        using var sha = SHA256.Create();
-        var hash = sha.ComputeHash(bytes);
-        var hex = new StringBuilder(hash.Length * 2);
-        foreach (var b in hash)
-        {
-            hex.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        return hex.ToString();
     }
 }

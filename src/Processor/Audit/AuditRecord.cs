@@ -1,14 +1,8 @@
-using System.Globalization;
-using System.Text.Json;
-
 namespace OrderMonitoring.Processor.Audit;
 
-/// <summary>The audit object written for one stream record of an order (schema version 1).</summary>
+/// <summary>The audit object written for one stream record of an order (written as an <see cref="AuditDocument"/>).</summary>
 public sealed class AuditRecord
 {
-    /// <summary>Bumped whenever a field changes meaning.</summary>
-    public const int CurrentSchemaVersion = 1;
-
     /// <summary>How much of a status the size-limited document keeps (a status can be most of a 400 KB item).</summary>
     internal const int MaxStatusBytesWithoutImages = 1024;
 
@@ -48,61 +42,38 @@ public sealed class AuditRecord
     public string Key { get; init; } = string.Empty;
 
     /// <summary>The JSON document stored in S3 (and sent as the alert message).</summary>
-    public string ToJson() => JsonOutput.Write(writer => Write(writer, includeImages: true, note: null));
+    public string ToJson() => ToDocument().ToJson();
 
     /// <summary>The document without images and with statuses cut to 1 KB, with a note saying why (for size-limited channels).</summary>
-    public string ToJsonWithoutImages(string note) => JsonOutput.Write(writer => Write(writer, includeImages: false, note));
-
-    private void Write(Utf8JsonWriter writer, bool includeImages, string? note)
+    public string ToJsonWithoutImages(string note) => (ToDocument() with
     {
-        writer.WriteStartObject();
-        writer.WriteNumber("schemaVersion", CurrentSchemaVersion);
-        writer.WriteString("orderId", OrderId);
-        writer.WritePropertyName("timestamp");
-        if (DynamoNumber.IsJsonNumber(Timestamp))
-        {
-            writer.WriteRawValue(Timestamp, skipInputValidation: true);
-        }
-        else
-        {
-            writer.WriteStringValue(Timestamp);
-        }
+        Status = Utf8Text.Truncate(Status, MaxStatusBytesWithoutImages),
+        PreviousStatus = PreviousStatus is null ? null : Utf8Text.Truncate(PreviousStatus, MaxStatusBytesWithoutImages),
+        NewImageJson = null,
+        OldImageJson = null,
+        ImagesOmitted = note,
+    }).ToJson();
 
-        writer.WriteString("status", includeImages ? Status : Utf8Text.Truncate(Status, MaxStatusBytesWithoutImages));
-        writer.WriteString("previousStatus", includeImages || PreviousStatus is null ? PreviousStatus : Utf8Text.Truncate(PreviousStatus, MaxStatusBytesWithoutImages));
-        writer.WriteString("eventType", EventType);
-        writer.WriteString("eventId", EventId);
-        writer.WriteString("sequenceNumber", SequenceNumber);
-        writer.WriteString("approximateCreationTime", ApproximateCreationTime is { } created ? Iso(created) : null);
-        writer.WriteString("processedAt", Iso(ProcessedAt));
-        writer.WriteString("environment", Environment);
-        writer.WriteString("deletedBy", DeletedBy);
-        if (includeImages)
-        {
-            WriteRawOrNull(writer, "newImage", NewImageJson);
-            WriteRawOrNull(writer, "oldImage", OldImageJson);
-        }
-        else
-        {
-            writer.WriteString("imagesOmitted", note);
-        }
-
-        writer.WriteEndObject();
-    }
-
-    internal static string Iso(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    private static void WriteRawOrNull(Utf8JsonWriter writer, string name, string? json)
+    /// <summary>This record as the stored document.</summary>
+    public AuditDocument ToDocument() => new()
     {
-        writer.WritePropertyName(name);
-        if (json is null)
-        {
-            writer.WriteNullValue();
-        }
-        else
-        {
-            writer.WriteRawValue(json, skipInputValidation: true);
-        }
-    }
+        Kind = AuditDocumentKind.Audit,
+        SchemaVersion = AuditDocument.CurrentSchemaVersion,
+        OrderId = OrderId,
+        Timestamp = Timestamp,
+        Status = Status,
+        PreviousStatus = PreviousStatus,
+        EventType = EventType,
+        EventId = EventId,
+        SequenceNumber = SequenceNumber,
+        ApproximateCreationTime = ApproximateCreationTime,
+        ProcessedAt = ProcessedAt,
+        Environment = Environment,
+        DeletedBy = DeletedBy,
+        NewImageJson = NewImageJson,
+        OldImageJson = OldImageJson,
+    };
+
+    // The processor's log lines use the documents' time format.
+    internal static string Iso(DateTimeOffset value) => AuditDocument.Iso(value);
 }

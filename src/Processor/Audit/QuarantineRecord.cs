@@ -47,33 +47,29 @@ public sealed class QuarantineRecord
         new(record, reason, record.Defect?.ReceivedJson ?? JsonSerializer.Serialize(record, RecordOptions), environment, at, orderId);
 
     /// <summary>The JSON document stored in S3.</summary>
-    public string ToJson() => JsonOutput.Write(writer => Write(writer, includeRecord: true));
+    public string ToJson() => ToDocument().ToJson();
 
     /// <summary>The document without the record body, for size-limited channels; the S3 object keeps it.</summary>
-    public string ToJsonWithoutRecord() => JsonOutput.Write(writer => Write(writer, includeRecord: false));
-
-    private void Write(Utf8JsonWriter writer, bool includeRecord)
+    public string ToJsonWithoutRecord() => (ToDocument() with
     {
-        writer.WriteStartObject();
-        writer.WriteNumber("schemaVersion", AuditRecord.CurrentSchemaVersion);
         // A reason can quote the offending value; the size-limited document keeps its first kilobyte.
-        writer.WriteString("reason", includeRecord ? Reason : Utf8Text.Truncate(Reason, 1024));
-        writer.WriteString("orderId", OrderId);
-        writer.WriteString("eventType", Record.EventName);
-        writer.WriteString("eventId", Record.EventId);
-        writer.WriteString("sequenceNumber", Record.Dynamodb?.SequenceNumber);
-        writer.WriteString("quarantinedAt", AuditRecord.Iso(QuarantinedAt));
-        writer.WriteString("environment", Environment);
-        writer.WritePropertyName("record");
-        if (includeRecord)
-        {
-            writer.WriteRawValue(RecordJson, skipInputValidation: true);
-        }
-        else
-        {
-            writer.WriteStringValue($"omitted: too large for an alert; the full record is in S3 at {Key}");
-        }
+        Reason = Utf8Text.Truncate(Reason, 1024),
+        RecordJson = null,
+        RecordOmitted = $"omitted: too large for an alert; the full record is in S3 at {Key}",
+    }).ToJson();
 
-        writer.WriteEndObject();
-    }
+    /// <summary>This record as the stored document.</summary>
+    public AuditDocument ToDocument() => new()
+    {
+        Kind = AuditDocumentKind.Quarantine,
+        SchemaVersion = AuditDocument.CurrentSchemaVersion,
+        Reason = Reason,
+        OrderId = OrderId,
+        EventType = Record.EventName,
+        EventId = Record.EventId,
+        SequenceNumber = Record.Dynamodb?.SequenceNumber,
+        QuarantinedAt = QuarantinedAt,
+        Environment = Environment,
+        RecordJson = RecordJson,
+    };
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using OrderMonitoring.Aws.Streams;
+using OrderMonitoring.Processor.Template;
 
 namespace OrderMonitoring.Processor.Audit;
 
@@ -18,9 +19,9 @@ internal sealed class ReadOutcome
 /// <summary>Reads a stream record into an <see cref="AuditRecord"/>, or explains why it cannot be one.</summary>
 internal static class StreamRecordReader
 {
-    private const string OrderIdAttribute = "orderId";
-    private const string TimestampAttribute = "timestamp";
-    private const string StatusAttribute = "status";
+    private const string OrderIdAttribute = TemplateContract.Table.OrderIdAttribute;
+    private const string TimestampAttribute = TemplateContract.Table.TimestampAttribute;
+    private const string StatusAttribute = TemplateContract.Table.StatusAttribute;
     private const string DynamoDbPrincipal = "dynamodb.amazonaws.com";
 
     public static ReadOutcome Read(StreamRecord record, string environment, DateTimeOffset processedAt)

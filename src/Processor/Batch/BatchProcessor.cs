@@ -1,47 +1,46 @@
-using System.Diagnostics;
+using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Processor.Alerts;
 using OrderMonitoring.Processor.Audit;
 using OrderMonitoring.Processor.Observability;
+using OrderMonitoring.Processor.Orders;
 using OrderMonitoring.Processor.Storage;
-using Polly;
-using Polly.Retry;
 
 namespace OrderMonitoring.Processor.Batch;
 
 /// <summary>
-/// Processes a batch of stream records: each becomes an audit object (or a quarantine object) and, when
-/// <see cref="AlertPolicy"/> says so, an alert published after the object is written. Orders run concurrently
-/// up to <see cref="BatchProcessorOptions.MaxConcurrency"/>; one order's records run in stream order, and after a
-/// record of an order fails, it and the rest of that order are reported for redelivery.
-/// Used by the Lambda <see cref="Function"/> and in-process by the module.
+/// The batch mechanics: reads each stream record, groups the batch by order, runs orders concurrently up to
+/// <see cref="BatchProcessorOptions.MaxConcurrency"/> and one order's records in stream order, and after a record of
+/// an order fails, reports it and the rest of that order for redelivery. What a record becomes (audit object, then
+/// alert) is <see cref="OrderRecordHandler"/>'s business. Used by the Lambda <see cref="Function"/> and in-process by the module.
 /// </summary>
 public sealed class BatchProcessor
 {
-    private readonly IAuditStore _store;
-    private readonly IAlertPublisher _publisher;
     private readonly BatchProcessorOptions _options;
-    private readonly JsonLogger _log;
-    private readonly ResiliencePipeline _retry;
-    private readonly Func<DateTimeOffset> _clock;
+    private readonly ProcessorLog _log;
+    private readonly TimeProvider _time;
+    private readonly IRecordHandler _handler;
 
     public BatchProcessor(IAuditStore store, IAlertPublisher publisher, BatchProcessorOptions? options = null)
     {
-        _store = store ?? throw new ArgumentNullException(nameof(store));
-        _publisher = publisher ?? throw new ArgumentNullException(nameof(publisher));
+        if (store is null || publisher is null)
+        {
+            throw new ArgumentNullException(store is null ? nameof(store) : nameof(publisher));
+        }
+
         _options = options ?? new BatchProcessorOptions();
         if (_options.MaxConcurrency < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), _options.MaxConcurrency, "MaxConcurrency must be at least 1.");
         }
 
-        _log = new JsonLogger(_options.LogSink ?? Console.Out.WriteLine, _options.LogLevel);
-        _retry = BuildRetry(_options);
-        _clock = _options.Clock ?? (() => DateTimeOffset.UtcNow);
+        _time = _options.Time ?? TimeProvider.System;
+        _log = new ProcessorLog(_options.LogSink ?? new JsonLogger(Console.Out.WriteLine, _time), _options.LogLevel);
+        _handler = new OrderRecordHandler(store, publisher, _log, _options);
     }
 
-    /// <summary>The logger this processor writes to (the Function logs through it too).</summary>
-    public JsonLogger Log => _log;
+    /// <summary>The log this processor writes to (the Function logs through it too).</summary>
+    public ProcessorLog Log => _log;
 
     /// <summary>Processes the records; never throws for a record's failure (see <see cref="BatchResult.BatchItemFailures"/>).</summary>
     public async Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> records, CancellationToken cancellationToken = default)
@@ -51,23 +50,14 @@ public sealed class BatchProcessor
             throw new ArgumentNullException(nameof(records));
         }
 
-        var stopwatch = Stopwatch.StartNew();
-        var processedAt = _clock();
+        var started = _time.GetTimestamp();
+        var processedAt = _time.GetUtcNow();
         var run = new BatchRun(records.Count);
         var groups = GroupByOrder(records, processedAt);
+        await BoundedConcurrency.ForEachAsync(groups, _options.MaxConcurrency, (order, _) => ProcessOrderAsync(order, records, run, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
 
-        var next = -1;
-        var workers = Enumerable.Range(0, Math.Min(_options.MaxConcurrency, groups.Count)).Select(async _ =>
-        {
-            int index;
-            while ((index = Interlocked.Increment(ref next)) < groups.Count)
-            {
-                await ProcessOrderAsync(groups[index], records, run, cancellationToken).ConfigureAwait(false);
-            }
-        });
-        await Task.WhenAll(workers).ConfigureAwait(false);
-
-        var result = run.ToResult(records, stopwatch.Elapsed);
+        var result = run.ToResult(records, _time.GetElapsedTime(started));
         Report(result, ProcessingLagMs(records, processedAt));
         return result;
     }
@@ -105,58 +95,29 @@ public sealed class BatchProcessor
             if (failedAt is not null)
             {
                 run.States[index] = RecordState.Failed;
-                _log.Log(ProcessorLogLevel.Debug, "Record held back: an earlier record of its order failed", Fields(record, ("failedSequenceNumber", failedAt)));
+                _log.Log(ProcessorLogLevel.Debug, "Record held back: an earlier record of its order failed", LogFields.Of(record, ("failedSequenceNumber", failedAt)));
                 continue;
             }
 
             try
             {
-                run.States[index] = await ProcessRecordAsync(record, outcome, run, cancellationToken).ConfigureAwait(false);
+                var handled = await _handler.HandleAsync(record, outcome, cancellationToken).ConfigureAwait(false);
+                if (handled.Alerted)
+                {
+                    run.CountAlert();
+                }
+
+                run.States[index] = handled.State;
             }
             catch (Exception error) when (!(error is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 run.States[index] = RecordState.Failed;
                 failedAt = record.Dynamodb?.SequenceNumber ?? string.Empty;
                 _log.Log(ProcessorLogLevel.Error, "Record failed; it and later records of its order will be retried",
-                    Fields(record, ("errorType", error.GetType().Name), ("error", error.Message)));
+                    LogFields.Of(record, ("errorType", error.GetType().Name), ("error", error.Message)));
             }
         }
     }
-
-    private async Task<RecordState> ProcessRecordAsync(StreamRecord record, ReadOutcome outcome, BatchRun run, CancellationToken cancellationToken)
-    {
-        if (outcome.Audit is { } audit)
-        {
-            // Written before the alert: an alert always points at an audit object that exists.
-            await WithRetryAsync(ct => _store.PutAsync(audit.Key, audit.ToJson(), ct), cancellationToken).ConfigureAwait(false);
-            if (AlertPolicy.ShouldAlert(audit.EventType, audit.Status, audit.PreviousStatus))
-            {
-                await WithRetryAsync(ct => _publisher.PublishAsync(AlertPolicy.For(audit), ct), cancellationToken).ConfigureAwait(false);
-                run.CountAlert();
-            }
-
-            _log.Log(ProcessorLogLevel.Debug, "Audit object written", Fields(record, ("orderId", audit.OrderId), ("key", audit.Key), ("status", audit.Status)));
-            return RecordState.Audited;
-        }
-
-        var quarantine = outcome.Quarantine!;
-        await WithRetryAsync(ct => _store.PutAsync(quarantine.Key, quarantine.ToJson(), ct), cancellationToken).ConfigureAwait(false);
-        _log.Log(ProcessorLogLevel.Warn, "Record quarantined: it cannot be audited as an order", Fields(record, ("reason", quarantine.Reason), ("key", quarantine.Key)));
-
-        var data = record.Dynamodb;
-        var newStatus = StreamRecordReader.Image(data?.NewImage) is { } newImage ? StreamRecordReader.ReadStatusLeniently(newImage) : null;
-        var oldStatus = StreamRecordReader.Image(data?.OldImage) is { } oldImage ? StreamRecordReader.ReadStatusLeniently(oldImage) : null;
-        if (AlertPolicy.ShouldAlert(record.EventName, newStatus, oldStatus))
-        {
-            await WithRetryAsync(ct => _publisher.PublishAsync(AlertPolicy.ForMalformed(quarantine, newStatus!), ct), cancellationToken).ConfigureAwait(false);
-            run.CountAlert();
-        }
-
-        return RecordState.Quarantined;
-    }
-
-    private async Task WithRetryAsync(Func<CancellationToken, Task> action, CancellationToken cancellationToken) =>
-        await _retry.ExecuteAsync(ct => new ValueTask(action(ct)), cancellationToken).ConfigureAwait(false);
 
     private void Report(BatchResult result, long? lagMs)
     {
@@ -165,7 +126,7 @@ public sealed class BatchProcessor
             ("failed", result.Failed), ("durationMs", result.Duration.TotalMilliseconds), ("processingLagMs", lagMs));
         if (_options.EmitMetrics)
         {
-            _log.WriteRaw(EmfMetrics.Format(_options.Environment, result, lagMs, _clock()));
+            _log.Metrics(EmfMetrics.Format(_options.Environment, result, lagMs, _time.GetUtcNow()));
         }
     }
 
@@ -183,20 +144,4 @@ public sealed class BatchProcessor
 
         return lag;
     }
-
-    private static (string, object?)[] Fields(StreamRecord record, params (string, object?)[] extra) =>
-        [("eventId", record.EventId), ("sequenceNumber", record.Dynamodb?.SequenceNumber), .. extra];
-
-    private static ResiliencePipeline BuildRetry(BatchProcessorOptions options) =>
-        options.RetryAttempts <= 0
-            ? ResiliencePipeline.Empty
-            : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = options.RetryAttempts,
-                Delay = options.RetryBaseDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = args => new ValueTask<bool>(
-                    args.Outcome.Exception is { } error && RetryWorthiness.IsWorthRetrying(error, args.Context.CancellationToken)),
-            }).Build();
 }

@@ -22,12 +22,12 @@ public sealed class BatchProcessorOptions
 
     public ProcessorLogLevel LogLevel { get; init; } = ProcessorLogLevel.Info;
 
-    /// <summary>Receives each JSON log line (and EMF line); stdout when null.</summary>
-    public Action<string>? LogSink { get; init; }
+    /// <summary>Receives each log entry at or above <see cref="LogLevel"/> (and the EMF line); JSON lines on stdout when null.</summary>
+    public IProcessorLogSink? LogSink { get; init; }
 
     /// <summary>Whether to write the per-batch EMF metrics line to the log sink.</summary>
     public bool EmitMetrics { get; init; } = true;
 
-    /// <summary>The clock for processedAt and the lag metric; the system clock when null.</summary>
-    public Func<DateTimeOffset>? Clock { get; init; }
+    /// <summary>The clock for processedAt, durations, log timestamps and the lag metric; the system clock when null.</summary>
+    public TimeProvider? Time { get; init; }
 }

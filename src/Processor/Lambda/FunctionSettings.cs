@@ -1,6 +1,7 @@
 using System.Globalization;
 using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Processor.Observability;
+using Variables = OrderMonitoring.Processor.Template.TemplateContract.FunctionVariables;
 
 namespace OrderMonitoring.Processor.Lambda;
 
@@ -25,24 +26,24 @@ public sealed class FunctionSettings
         // stop a function that would otherwise run; an unset or blank optional value means its default.
         return new FunctionSettings
         {
-            AuditBucketName = Required(read, "AUDIT_BUCKET_NAME"),
-            AlertTopicArn = Required(read, "SNS_TOPIC_ARN"),
-            Environment = Optional(read, "ENVIRONMENT_SUFFIX") ?? "unknown",
-            LogLevel = JsonLogger.ParseLevel(read("LOG_LEVEL")),
+            AuditBucketName = Required(read, Variables.AuditBucketName),
+            AlertTopicArn = Required(read, Variables.TopicArn),
+            Environment = Optional(read, Variables.EnvironmentSuffix) ?? "unknown",
+            LogLevel = JsonLogger.ParseLevel(read(Variables.LogLevel)),
             MaxConcurrency = ReadConcurrency(read),
         };
     }
 
     private static int ReadConcurrency(Func<string, string?> read)
     {
-        if (Optional(read, "MAX_CONCURRENCY") is not { } text)
+        if (Optional(read, Variables.MaxConcurrency) is not { } text)
         {
             return 16;
         }
 
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var concurrency) && concurrency >= 1
             ? concurrency
-            : throw new InvalidOperationException($"The environment variable MAX_CONCURRENCY must be a whole number of at least 1, not '{read("MAX_CONCURRENCY")}'.");
+            : throw new InvalidOperationException($"The environment variable {Variables.MaxConcurrency} must be a whole number of at least 1, not '{read(Variables.MaxConcurrency)}'.");
     }
 
     /// <summary>The batch processor options these settings mean (logging to stdout).</summary>

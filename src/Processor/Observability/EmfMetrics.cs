@@ -1,13 +1,14 @@
 using System.Text.Json;
 using OrderMonitoring.Processor.Audit;
 using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Processor.Template;
 
 namespace OrderMonitoring.Processor.Observability;
 
 /// <summary>The per-batch CloudWatch Embedded Metric Format line (namespace OrderMonitoring, dimension Environment).</summary>
 public static class EmfMetrics
 {
-    public const string Namespace = "OrderMonitoring";
+    public const string Namespace = TemplateContract.ProcessorMetrics.Namespace;
 
     /// <summary>One EMF JSON line holding the batch's counts and its processing lag.</summary>
     public static string Format(string environment, BatchResult counts, long? processingLagMs, DateTimeOffset at) =>
@@ -15,20 +16,20 @@ public static class EmfMetrics
         {
             var metrics = new List<(string Name, string Unit, long Value)>
             {
-                ("RecordsProcessed", "Count", counts.Records),
-                ("AuditObjectsWritten", "Count", counts.Audited),
-                ("AlertsPublished", "Count", counts.Alerts),
-                ("RecordsQuarantined", "Count", counts.Quarantined),
-                ("RecordsFailed", "Count", counts.Failed),
+                (TemplateContract.ProcessorMetrics.RecordsProcessed, "Count", counts.Records),
+                (TemplateContract.ProcessorMetrics.AuditObjectsWritten, "Count", counts.Audited),
+                (TemplateContract.ProcessorMetrics.AlertsPublished, "Count", counts.Alerts),
+                (TemplateContract.ProcessorMetrics.RecordsQuarantined, "Count", counts.Quarantined),
+                (TemplateContract.ProcessorMetrics.RecordsFailed, "Count", counts.Failed),
             };
             if (processingLagMs is { } lag)
             {
-                metrics.Add(("ProcessingLagMs", "Milliseconds", lag));
+                metrics.Add((TemplateContract.ProcessorMetrics.ProcessingLagMs, "Milliseconds", lag));
             }
 
             writer.WriteStartObject();
             WriteMetadata(writer, metrics, at);
-            writer.WriteString("Environment", environment);
+            writer.WriteString(TemplateContract.ProcessorMetrics.EnvironmentDimension, environment);
             foreach (var (name, _, value) in metrics)
             {
                 writer.WriteNumber(name, value);
@@ -46,7 +47,7 @@ public static class EmfMetrics
         writer.WriteString("Namespace", Namespace);
         writer.WriteStartArray("Dimensions");
         writer.WriteStartArray();
-        writer.WriteStringValue("Environment");
+        writer.WriteStringValue(TemplateContract.ProcessorMetrics.EnvironmentDimension);
         writer.WriteEndArray();
         writer.WriteEndArray();
         writer.WriteStartArray("Metrics");

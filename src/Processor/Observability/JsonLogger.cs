@@ -4,18 +4,17 @@ using OrderMonitoring.Processor.Audit;
 
 namespace OrderMonitoring.Processor.Observability;
 
-/// <summary>Writes one JSON object per line to a sink (stdout in Lambda, anything the module chooses in-process).</summary>
-public sealed class JsonLogger
+/// <summary>The Lambda's log sink: one JSON object per line (stdout in Lambda), EMF lines unchanged.</summary>
+public sealed class JsonLogger : IProcessorLogSink
 {
-    private readonly Action<string> _sink;
+    private readonly Action<string> _writeLine;
+    private readonly TimeProvider _time;
 
-    public JsonLogger(Action<string> sink, ProcessorLogLevel minimumLevel)
+    public JsonLogger(Action<string> writeLine, TimeProvider? time = null)
     {
-        _sink = sink ?? throw new ArgumentNullException(nameof(sink));
-        MinimumLevel = minimumLevel;
+        _writeLine = writeLine ?? throw new ArgumentNullException(nameof(writeLine));
+        _time = time ?? TimeProvider.System;
     }
-
-    public ProcessorLogLevel MinimumLevel { get; }
 
     /// <summary>Reads a level name (DEBUG, INFO, WARN/WARNING, ERROR, any case); INFO when empty or unknown.</summary>
     public static ProcessorLogLevel ParseLevel(string? name) => name?.Trim().ToUpperInvariant() switch
@@ -26,19 +25,17 @@ public sealed class JsonLogger
         _ => ProcessorLogLevel.Info,
     };
 
-    public bool IsEnabled(ProcessorLogLevel level) => level >= MinimumLevel;
-
-    public void Log(ProcessorLogLevel level, string message, params (string Name, object? Value)[] fields)
+    public void Write(ProcessorLogLevel level, string message, IReadOnlyList<(string Name, object? Value)> fields)
     {
-        if (!IsEnabled(level))
+        if (fields is null)
         {
-            return;
+            throw new ArgumentNullException(nameof(fields));
         }
 
-        _sink(JsonOutput.Write(writer =>
+        _writeLine(JsonOutput.Write(writer =>
         {
             writer.WriteStartObject();
-            writer.WriteString("timestamp", AuditRecord.Iso(DateTimeOffset.UtcNow));
+            writer.WriteString("timestamp", AuditRecord.Iso(_time.GetUtcNow()));
             writer.WriteString("level", level.ToString().ToUpperInvariant());
             writer.WriteString("message", message);
             foreach (var (name, value) in fields)
@@ -50,8 +47,8 @@ public sealed class JsonLogger
         }));
     }
 
-    /// <summary>Writes a line as is (EMF metric lines must not be wrapped).</summary>
-    public void WriteRaw(string line) => _sink(line);
+    /// <summary>Writes the line as is (EMF metric lines must not be wrapped).</summary>
+    public void WriteMetrics(string emfLine) => _writeLine(emfLine);
 
     private static void WriteField(Utf8JsonWriter writer, string name, object? value)
     {

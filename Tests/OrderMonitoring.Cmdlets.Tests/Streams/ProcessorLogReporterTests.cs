@@ -1,0 +1,77 @@
+using OrderMonitoring.Aws.Streams;
+using OrderMonitoring.Cmdlets.Streams;
+using OrderMonitoring.Cmdlets.Tests.Shell;
+using OrderMonitoring.Processor.Alerts;
+using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Processor.Observability;
+using OrderMonitoring.Processor.Storage;
+
+namespace OrderMonitoring.Cmdlets.Tests.Streams;
+
+public sealed class ProcessorLogReporterTests
+{
+    private readonly RecordingReporter _reporter = new();
+    private readonly ProcessorLogReporter _sink;
+
+    public ProcessorLogReporterTests() => _sink = new ProcessorLogReporter { Reporter = _reporter };
+
+    [Fact]
+    public void A_quarantine_warning_becomes_a_readable_warning()
+    {
+        _sink.Write(ProcessorLogLevel.Warn, "Record quarantined", [("eventId", "e-1"), ("sequenceNumber", "42"), ("reason", "no order id")]);
+
+        Assert.Equal("Record quarantined (eventId=e-1, sequenceNumber=42, reason=no order id)", Assert.Single(_reporter.Warnings));
+    }
+
+    [Fact]
+    public void An_error_is_a_warning_too()
+    {
+        _sink.Write(ProcessorLogLevel.Error, "Record failed", [("errorType", "IOException")]);
+
+        Assert.Equal("Record failed (errorType=IOException)", Assert.Single(_reporter.Warnings));
+    }
+
+    [Fact]
+    public void An_info_line_stays_verbose_with_its_numbers()
+    {
+        _sink.Write(ProcessorLogLevel.Info, "Batch processed", [("records", 10), ("audited", 9), ("durationMs", 12.34567), ("processingLagMs", null), ("ok", true)]);
+
+        Assert.Empty(_reporter.Warnings);
+        Assert.Equal("Batch processed (records=10, audited=9, durationMs=12.346, processingLagMs=null, ok=true)", Assert.Single(_reporter.Verbose));
+    }
+
+    [Fact]
+    public void A_metrics_line_stays_verbatim_and_verbose()
+    {
+        const string emf = """{"_aws":{"Timestamp":1},"RecordsProcessed":1}""";
+
+        _sink.WriteMetrics(emf);
+
+        Assert.Empty(_reporter.Warnings);
+        Assert.Equal(emf, Assert.Single(_reporter.Verbose));
+    }
+
+    [Fact]
+    public async Task The_processor_reports_a_quarantined_record_as_a_warning_without_any_json_in_between()
+    {
+        var processor = new BatchProcessor(new NullStore(), new NullPublisher(), new BatchProcessorOptions { LogSink = _sink, EmitMetrics = false });
+        var notAnOrder = new StreamRecord { EventId = "e-9", EventName = "INSERT", Dynamodb = new StreamRecordData { SequenceNumber = "900" } };
+
+        var result = await processor.ProcessAsync([notAnOrder]);
+
+        Assert.Equal(1, result.Quarantined);
+        var warning = Assert.Single(_reporter.Warnings);
+        Assert.StartsWith("Record quarantined: it cannot be audited as an order (eventId=e-9, sequenceNumber=900, reason=", warning, StringComparison.Ordinal);
+        Assert.Contains(_reporter.Verbose, line => line.StartsWith("Batch processed (records=1, audited=0, alerts=0, quarantined=1, failed=0", StringComparison.Ordinal));
+    }
+
+    private sealed class NullStore : IAuditStore
+    {
+        public Task PutAsync(string key, string json, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class NullPublisher : IAlertPublisher
+    {
+        public Task PublishAsync(Alert alert, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

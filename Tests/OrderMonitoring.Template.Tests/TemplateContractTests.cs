@@ -1,0 +1,190 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Processor.Observability;
+using OrderMonitoring.Processor.Template;
+using static OrderMonitoring.Template.Tests.OrderMonitoringTemplate;
+
+namespace OrderMonitoring.Template.Tests;
+
+/// <summary>
+/// <see cref="TemplateContract"/> and templates/order-monitoring.json agree, in both directions: a name the C# reads
+/// must be in the template, and an output, parameter, alarm or processor metric the template gains must get its constant.
+/// </summary>
+public sealed class TemplateContractTests
+{
+    private const string AlarmType = "AWS::CloudWatch::Alarm";
+
+    private readonly OrderMonitoringTemplate _template = Load();
+
+    [Fact]
+    public void Every_output_has_its_constant_and_every_constant_its_output() =>
+        AssertSameNames(Constants(typeof(TemplateContract.Outputs)), _template.Outputs.Select(o => o.Key), "output");
+
+    [Fact]
+    public void Each_output_filled_from_a_resource_is_a_Ref_to_that_resource()
+    {
+        foreach (var (output, resource) in TemplateContract.Outputs.ResourceBehind)
+        {
+            Assert.True(IsRef(_template.Outputs[output]?["Value"], resource), $"Output {output} is not {{\"Ref\": \"{resource}\"}}.");
+        }
+    }
+
+    [Fact]
+    public void Every_logical_id_constant_names_a_resource_of_the_template()
+    {
+        foreach (var logicalId in Constants(typeof(TemplateContract.Resources)))
+        {
+            Assert.True(_template.Resources.ContainsKey(logicalId), $"The template has no resource '{logicalId}'.");
+        }
+    }
+
+    [Fact]
+    public void Every_parameter_has_its_constant_and_the_environment_rule_is_the_templates()
+    {
+        var names = Constants(typeof(TemplateContract.Parameters)).Where(name => name != TemplateContract.Parameters.EnvironmentSuffixPattern);
+        AssertSameNames(names, _template.Parameters.Select(p => p.Key), "parameter");
+
+        var suffix = _template.Parameters[TemplateContract.Parameters.EnvironmentSuffix]!;
+        Assert.Equal(TemplateContract.Parameters.EnvironmentSuffixPattern, (string?)suffix["AllowedPattern"]);
+    }
+
+    [Fact]
+    public void The_processor_triggers_are_the_parameters_allowed_values_with_Lambda_the_default()
+    {
+        var trigger = _template.Parameters[TemplateContract.Parameters.ProcessorTrigger]!;
+        AssertSameNames(Constants(typeof(TemplateContract.ProcessorTriggers)), trigger["AllowedValues"]!.AsArray().Select(v => (string)v!), "ProcessorTrigger value");
+        Assert.Equal(TemplateContract.ProcessorTriggers.Lambda, (string?)trigger["Default"]);
+    }
+
+    [Fact]
+    public void The_table_has_the_key_and_the_status_index_the_module_queries()
+    {
+        var table = _template.Properties(TemplateContract.Resources.Table);
+        Assert.Equal([(TemplateContract.Table.OrderIdAttribute, "HASH"), (TemplateContract.Table.TimestampAttribute, "RANGE")], KeySchema(table));
+
+        var index = Assert.Single(table["GlobalSecondaryIndexes"]!.AsArray(), i => (string?)i!["IndexName"] == TemplateContract.Table.StatusIndexName)!;
+        Assert.Equal([(TemplateContract.Table.StatusAttribute, "HASH"), (TemplateContract.Table.TimestampAttribute, "RANGE")], KeySchema(index.AsObject()));
+    }
+
+    [Fact]
+    public void The_audit_bucket_name_is_the_prefix_then_environment_account_and_region()
+    {
+        // EnvironmentName.DeployProblem sizes the longest environment from exactly this shape.
+        var name = SubText(_template.Properties(TemplateContract.Resources.AuditBucket)["BucketName"]);
+        Assert.Equal(TemplateContract.AuditBucket.NamePrefix + "${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}", name);
+    }
+
+    [Fact]
+    public void The_function_gets_every_variable_the_processor_reads_and_no_other_of_ours()
+    {
+        var variables = _template.Properties(TemplateContract.Resources.Function)["Environment"]!["Variables"]!.AsObject();
+        // AWS_* variables are read by the Lambda runtime, not by the processor.
+        var ours = variables.Select(v => v.Key).Where(name => !name.StartsWith("AWS_", StringComparison.Ordinal));
+        AssertSameNames(Constants(typeof(TemplateContract.FunctionVariables)), ours, "function variable");
+    }
+
+    [Fact]
+    public void Every_alarm_has_its_contract_and_every_contract_its_alarm() =>
+        AssertSameNames(TemplateContract.Alarms.All.Select(a => a.LogicalId), _template.ResourcesOfType(AlarmType).Select(r => r.Key), "alarm");
+
+    [Fact]
+    public void Each_alarm_is_named_and_fires_as_its_contract_says()
+    {
+        foreach (var alarm in TemplateContract.Alarms.All)
+        {
+            var properties = _template.Properties(alarm.LogicalId);
+            Assert.StartsWith(TemplateContract.Alarms.NamePrefix, alarm.NamePrefix, StringComparison.Ordinal);
+            // The health check finds the alarms of an environment by prefix and "-<environment>" at the end.
+            Assert.Equal(alarm.NamePrefix + "${EnvironmentSuffix}", SubText(properties["AlarmName"]));
+            Assert.Equal(alarm.Threshold, (double?)properties["Threshold"]);
+            Assert.Equal("GreaterThanThreshold", (string?)properties["ComparisonOperator"]);
+        }
+    }
+
+    [Fact]
+    public void The_processor_metrics_the_template_reads_are_exactly_the_contracts()
+    {
+        var read = MetricsIn(TemplateContract.ProcessorMetrics.Namespace).ToList();
+
+        AssertSameNames(TemplateContract.ProcessorMetrics.All, read.Select(m => m.Name).Distinct(), "processor metric");
+        Assert.All(read, metric => Assert.Equal(TemplateContract.ProcessorMetrics.EnvironmentDimension, metric.Dimension));
+    }
+
+    [Fact]
+    public void Every_processor_metric_constant_is_listed_and_emitted()
+    {
+        var constants = Constants(typeof(TemplateContract.ProcessorMetrics))
+            .Except([TemplateContract.ProcessorMetrics.Namespace, TemplateContract.ProcessorMetrics.EnvironmentDimension]);
+        AssertSameNames(constants, TemplateContract.ProcessorMetrics.All, "processor metric constant listed in All");
+
+        var line = JsonNode.Parse(EmfMetrics.Format("dev", new BatchResult(), processingLagMs: 1, DateTimeOffset.UnixEpoch))!;
+        var declared = line["_aws"]!["CloudWatchMetrics"]![0]!;
+        Assert.Equal(TemplateContract.ProcessorMetrics.Namespace, (string?)declared["Namespace"]);
+        AssertSameNames(TemplateContract.ProcessorMetrics.All, declared["Metrics"]!.AsArray().Select(m => (string)m!["Name"]!), "emitted metric");
+    }
+
+    [Fact]
+    public void Every_lambda_metric_the_health_check_reads_is_one_the_template_watches()
+    {
+        var watched = MetricsIn(TemplateContract.LambdaMetrics.Namespace).ToList();
+        foreach (var name in new[] { TemplateContract.LambdaMetrics.Invocations, TemplateContract.LambdaMetrics.Errors, TemplateContract.LambdaMetrics.IteratorAge })
+        {
+            Assert.Contains(watched, metric => metric.Name == name && metric.Dimension == TemplateContract.LambdaMetrics.FunctionNameDimension);
+        }
+    }
+
+    /// <summary>Every (metric, dimension) of a namespace in the alarms (plain and metric math) and the dashboard.</summary>
+    private IEnumerable<(string Name, string? Dimension)> MetricsIn(string metricNamespace)
+    {
+        foreach (var (_, alarm) in _template.ResourcesOfType(AlarmType))
+        {
+            var properties = alarm["Properties"]!;
+            if ((string?)properties["Namespace"] == metricNamespace)
+            {
+                yield return ((string)properties["MetricName"]!, (string?)properties["Dimensions"]?[0]?["Name"]);
+            }
+
+            foreach (var metric in properties["Metrics"]?.AsArray().Select(m => m!["MetricStat"]?["Metric"]).OfType<JsonNode>() ?? [])
+            {
+                if ((string?)metric["Namespace"] == metricNamespace)
+                {
+                    yield return ((string)metric["MetricName"]!, (string?)metric["Dimensions"]?[0]?["Name"]);
+                }
+            }
+        }
+
+        // Dashboard widgets list metrics as [namespace, name, dimension, value, {options}].
+        var body = JsonNode.Parse(SubText(_template.Properties(TemplateContract.Resources.Dashboard)["DashboardBody"])!)!;
+        foreach (var widget in body["widgets"]!.AsArray())
+        {
+            foreach (var row in widget!["properties"]?["metrics"]?.AsArray() ?? [])
+            {
+                if ((string?)row![0] == metricNamespace)
+                {
+                    yield return ((string)row[1]!, (string?)row[2]);
+                }
+            }
+        }
+    }
+
+    private static List<(string, string)> KeySchema(JsonObject owner) =>
+        owner["KeySchema"]!.AsArray().Select(k => ((string)k!["AttributeName"]!, (string)k["KeyType"]!)).ToList();
+
+    /// <summary>The values of a contract class's string constants.</summary>
+    private static IEnumerable<string> Constants(Type contract) =>
+        contract.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(field => field.IsLiteral && field.FieldType == typeof(string))
+            .Select(field => (string)field.GetRawConstantValue()!);
+
+    private static void AssertSameNames(IEnumerable<string> contract, IEnumerable<string> template, string what)
+    {
+        var inContract = contract.ToHashSet(StringComparer.Ordinal);
+        var inTemplate = template.ToHashSet(StringComparer.Ordinal);
+        var onlyInTemplate = inTemplate.Except(inContract).Order(StringComparer.Ordinal).ToList();
+        var onlyInContract = inContract.Except(inTemplate).Order(StringComparer.Ordinal).ToList();
+        Assert.True(onlyInTemplate.Count == 0 && onlyInContract.Count == 0,
+            $"Each {what} must be in both the template and TemplateContract. Only in the template: [{string.Join(", ", onlyInTemplate)}]; "
+            + $"only in TemplateContract: [{string.Join(", ", onlyInContract)}].");
+    }
+}

@@ -1,0 +1,164 @@
+namespace OrderMonitoring.Processor.Template;
+
+/// <summary>
+/// The names and numbers of templates/order-monitoring.json that C# depends on, in one place. The template is the
+/// source; <c>TemplateContractTests</c> fails when a constant here and the template disagree, in both directions.
+/// </summary>
+public static class TemplateContract
+{
+    /// <summary>The template's parameters (every one is passed on deploy).</summary>
+    public static class Parameters
+    {
+        public const string EnvironmentSuffix = "EnvironmentSuffix";
+        public const string ProcessorCodeBucket = "ProcessorCodeBucket";
+        public const string ProcessorCodeKey = "ProcessorCodeKey";
+        public const string ProcessorTrigger = "ProcessorTrigger";
+        public const string AlertEmail = "AlertEmail";
+
+        /// <summary>EnvironmentSuffix's AllowedPattern.</summary>
+        public const string EnvironmentSuffixPattern = "^[a-zA-Z0-9]+$";
+    }
+
+    /// <summary>ProcessorTrigger's AllowedValues.</summary>
+    public static class ProcessorTriggers
+    {
+        /// <summary>The table's stream triggers the function (the default).</summary>
+        public const string Lambda = "Lambda";
+
+        /// <summary>No event source mapping: a processor outside Lambda reads the stream.</summary>
+        public const string External = "External";
+    }
+
+    /// <summary>Every output key of the template.</summary>
+    public static class Outputs
+    {
+        public const string TableName = "OrderEventsTableName";
+        public const string TableArn = "OrderEventsTableArn";
+        public const string StreamArn = "OrderEventsTableStreamArn";
+        public const string AuditBucketName = "AuditLogsBucketName";
+        public const string AuditBucketArn = "AuditLogsBucketArn";
+        public const string FunctionName = "OrderProcessorLambdaName";
+        public const string FunctionArn = "OrderProcessorLambdaArn";
+        public const string TopicArn = "OrderAlertsTopicArn";
+        public const string ErrorAlarmName = "LambdaErrorAlarmName";
+        public const string StackName = "StackName";
+        public const string EnvironmentSuffix = "EnvironmentSuffix";
+        public const string FailureQueueUrl = "FailureQueueUrl";
+        public const string FailureQueueArn = "FailureQueueArn";
+        public const string AlertsKeyArn = "AlertsKeyArn";
+        public const string DashboardName = "DashboardName";
+        public const string ProcessorTrigger = "ProcessorTrigger";
+
+        /// <summary>
+        /// Outputs whose value is <c>{"Ref": resource}</c>, so the resource's physical id can stand in for a missing
+        /// output (table name, bucket name, topic ARN, function name, queue URL, dashboard name, alarm name).
+        /// </summary>
+        public static IReadOnlyDictionary<string, string> ResourceBehind { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [TableName] = Resources.Table,
+            [AuditBucketName] = Resources.AuditBucket,
+            [TopicArn] = Resources.Topic,
+            [FunctionName] = Resources.Function,
+            [FailureQueueUrl] = Resources.FailureQueue,
+            [DashboardName] = Resources.Dashboard,
+            [ErrorAlarmName] = Alarms.ErrorRate.LogicalId,
+        };
+    }
+
+    /// <summary>Logical ids of the resources C# looks up in a stack.</summary>
+    public static class Resources
+    {
+        public const string Table = "OrderEventsTable";
+        public const string AuditBucket = "AuditLogsBucket";
+        public const string Topic = "OrderAlertsTopic";
+        public const string Function = "OrderProcessorLambda";
+        public const string FailureQueue = "FailureQueue";
+        public const string Dashboard = "MonitoringDashboard";
+    }
+
+    /// <summary>The order events table: its key and index attributes and the status index.</summary>
+    public static class Table
+    {
+        public const string OrderIdAttribute = "orderId";
+        public const string TimestampAttribute = "timestamp";
+        public const string StatusAttribute = "status";
+
+        /// <summary>The global secondary index on (status, timestamp).</summary>
+        public const string StatusIndexName = "status-timestamp-index";
+    }
+
+    /// <summary>
+    /// The audit bucket's name is <c>order-audit-logs-&lt;environment&gt;-&lt;account id&gt;-&lt;region&gt;</c>: S3's
+    /// 63-character limit therefore bounds the environment's length.
+    /// </summary>
+    public static class AuditBucket
+    {
+        public const string NamePrefix = "order-audit-logs-";
+    }
+
+    /// <summary>The environment variables the template gives the processor function.</summary>
+    public static class FunctionVariables
+    {
+        public const string AuditBucketName = "AUDIT_BUCKET_NAME";
+        public const string TopicArn = "SNS_TOPIC_ARN";
+        public const string EnvironmentSuffix = "ENVIRONMENT_SUFFIX";
+        public const string LogLevel = "LOG_LEVEL";
+        public const string MaxConcurrency = "MAX_CONCURRENCY";
+    }
+
+    /// <summary>
+    /// Every CloudWatch alarm of the template: logical id, name prefix (the name is the prefix plus the environment) and
+    /// the threshold the health check judges by.
+    /// </summary>
+    public static class Alarms
+    {
+        /// <summary>Every alarm's name starts with this and ends with <c>-&lt;environment&gt;</c>.</summary>
+        public const string NamePrefix = "order-processor-";
+
+        /// <summary>The error rate, in percent of invocations (metric math over AWS/Lambda Errors and Invocations).</summary>
+        public static readonly AlarmContract ErrorRate = new("LambdaErrorAlarm", "order-processor-errors-", Threshold: 5);
+        /// <summary>The stream lag in milliseconds (AWS/Lambda IteratorAge, maximum).</summary>
+        public static readonly AlarmContract IteratorAge = new("IteratorAgeAlarm", "order-processor-iterator-age-", Threshold: 300_000);
+        public static readonly AlarmContract RecordsFailed = new("RecordsFailedAlarm", "order-processor-records-failed-", Threshold: 0);
+        public static readonly AlarmContract RecordsQuarantined = new("RecordsQuarantinedAlarm", "order-processor-records-quarantined-", Threshold: 0);
+        /// <summary>Stream batches waiting in the failure queue.</summary>
+        public static readonly AlarmContract FailureQueue = new("FailureQueueAlarm", "order-processor-failure-queue-", Threshold: 0);
+
+        public static IReadOnlyList<AlarmContract> All { get; } = new[] { ErrorRate, IteratorAge, RecordsFailed, RecordsQuarantined, FailureQueue };
+    }
+
+    /// <summary>The processor's own metrics (CloudWatch Embedded Metric Format), read by the alarms and the dashboard.</summary>
+    public static class ProcessorMetrics
+    {
+        public const string Namespace = "OrderMonitoring";
+        public const string EnvironmentDimension = "Environment";
+
+        public const string RecordsProcessed = "RecordsProcessed";
+        public const string AuditObjectsWritten = "AuditObjectsWritten";
+        public const string AlertsPublished = "AlertsPublished";
+        public const string RecordsQuarantined = "RecordsQuarantined";
+        public const string RecordsFailed = "RecordsFailed";
+        public const string ProcessingLagMs = "ProcessingLagMs";
+
+        public static IReadOnlyList<string> All { get; } = new[]
+        {
+            RecordsProcessed, AuditObjectsWritten, AlertsPublished, RecordsQuarantined, RecordsFailed, ProcessingLagMs,
+        };
+    }
+
+    /// <summary>The AWS/Lambda metrics of the processor function that the alarms, the dashboard and the health check read.</summary>
+    public static class LambdaMetrics
+    {
+        public const string Namespace = "AWS/Lambda";
+        public const string FunctionNameDimension = "FunctionName";
+        public const string Invocations = "Invocations";
+        public const string Errors = "Errors";
+        public const string IteratorAge = "IteratorAge";
+    }
+}
+
+/// <summary>One alarm of the template.</summary>
+/// <param name="LogicalId">The resource's logical id.</param>
+/// <param name="NamePrefix">The alarm's name without the environment at its end.</param>
+/// <param name="Threshold">The alarm fires when its metric is greater than this.</param>
+public sealed record AlarmContract(string LogicalId, string NamePrefix, double Threshold);
