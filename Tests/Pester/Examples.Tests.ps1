@@ -121,3 +121,16 @@ Describe 'examples/Invoke-OrderMonitoringRunbook.ps1 (scheduled health check)' {
         ($run.Objects | Where-Object Environment -EQ 'rbok').Healthy | Should -BeTrue
     }
 }
+
+Describe 'build/Demo.ps1 (build.ps1 demo)' {
+    It 'uses the public cmdlets only (nothing from Tests/) and runs to the end against its own moto' {
+        $demo = Join-Path $PSScriptRoot '../../build/Demo.ps1'
+        Get-Content -Raw $demo | Should -Not -Match 'Tests[/\\]|TestSupport|OrderMonitoring\.(Aws|Cmdlets|Processor)\.'
+
+        # A fresh pwsh, as build.ps1 runs it; the demo starts and stops its own server.
+        $output = & (Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')) -NoProfile -NonInteractive -File $demo -ModuleManifest $ManifestPath 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because $output
+        $output | Should -BeLike '*Audited*43*'
+        $output | Should -BeLike '*Stopping moto*'
+    }
+}
