@@ -10,10 +10,14 @@ internal static class PlatformAssemblies
     /// </summary>
     public static IReadOnlySet<string> Names()
     {
+        // A plain loop, not LINQ: this runs on every import, before anything is warmed up, and the import is timed.
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var list = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? string.Empty;
-        return list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(Path.GetFileNameWithoutExtension)
-            .OfType<string>()
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var path in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            names.Add(Path.GetFileNameWithoutExtension(path));
+        }
+
+        return names;
     }
 }
