@@ -21,6 +21,8 @@ else {
 # Import-Module -Assembly of an assembly already imported once (Import-Module -Force, a second import) hands back the
 # cached module without adding its cmdlets to this one (PowerShell issue 20710), so they are added here every time.
 $addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod('AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
-foreach ($cmdlet in $cmdlets.ExportedCmdlets.Values) {
-    $null = $addExportedCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet))
+if ($addExportedCmdlet) {
+    foreach ($cmdlet in $cmdlets.ExportedCmdlets.Values) {
+        $null = $addExportedCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet))
+    }
 }
