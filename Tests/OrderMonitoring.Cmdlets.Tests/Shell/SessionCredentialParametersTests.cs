@@ -39,6 +39,19 @@ public sealed class SessionCredentialParametersTests
     }
 
     [Fact]
+    public void The_session_variable_is_not_read_when_explicit_credentials_or_a_profile_are_given()
+    {
+        var notCredentials = new Uri("http://127.0.0.1");
+
+        var withKeys = new ConnectionParameters { AccessKey = "AKIAKEYS00000000000", SecretKey = "keys-secret-0000000000", SessionCredential = notCredentials }.ToSettings();
+        var withProfile = new ConnectionParameters { ProfileName = "ops", SessionCredential = notCredentials }.ToSettings();
+
+        Assert.Null(withKeys.SessionCredentials);
+        Assert.Null(withProfile.SessionCredentials);
+        Assert.Throws<AwsConfigurationException>(() => new ConnectionParameters { SessionCredential = notCredentials }.ToSettings());
+    }
+
+    [Fact]
     public void The_caller_sources_name_the_parameters_and_the_session_variable()
     {
         var sources = new ConnectionParameters().ToSettings().CallerCredentialSources;

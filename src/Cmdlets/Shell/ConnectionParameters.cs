@@ -33,17 +33,24 @@ internal sealed class ConnectionParameters
     public string? EndpointUrl { get; init; }
 
     /// <summary>The settings to resolve; throws <see cref="AwsConfigurationException"/> for contradictory or malformed input.</summary>
-    public AwsConnectionSettings ToSettings() => new()
+    public AwsConnectionSettings ToSettings()
     {
-        Region = Blank(Region),
-        ProfileName = Blank(ProfileName),
-        ProfileLocation = Blank(ProfileLocation),
-        Credentials = Credentials(),
-        SessionCredentials = SessionCredential is string or null ? null : CredentialObject.Adapt(SessionCredential, SessionVariable),
-        SessionProfileName = SessionCredential as string is { } name ? Blank(name) : null,
-        CallerCredentialSources = ["-Credential, -AccessKey/-SecretKey and -ProfileName (none given)", SessionVariable + " from Set-AWSCredential (not set)"],
-        EndpointUrl = Endpoint(),
-    };
+        var credentials = Credentials();
+        // Explicit credentials or an explicit profile win over the session's, so the session variable is not even
+        // read then: whatever it holds cannot fail a command that does not need it.
+        var session = credentials is null && Blank(ProfileName) is null && Blank(ProfileLocation) is null ? SessionCredential : null;
+        return new()
+        {
+            Region = Blank(Region),
+            ProfileName = Blank(ProfileName),
+            ProfileLocation = Blank(ProfileLocation),
+            Credentials = credentials,
+            SessionCredentials = session is string or null ? null : CredentialObject.Adapt(session, SessionVariable),
+            SessionProfileName = session as string is { } name ? Blank(name) : null,
+            CallerCredentialSources = ["-Credential, -AccessKey/-SecretKey and -ProfileName (none given)", SessionVariable + " from Set-AWSCredential (not set)"],
+            EndpointUrl = Endpoint(),
+        };
+    }
 
     private const string SessionVariable = "$StoredAWSCredentials";
 
