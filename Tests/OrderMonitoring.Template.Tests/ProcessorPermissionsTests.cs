@@ -20,7 +20,10 @@ public sealed class ProcessorPermissionsTests
         { "sns:Publish", """{"Ref":"OrderAlertsTopic"}""" },
         { "kms:Decrypt", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
         { "kms:GenerateDataKey*", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
-        { "sqs:SendMessage", """{"Fn::GetAtt":["FailureQueue","Arn"]}""" },
+        // The event source mapping's S3 on-failure destination writes with the function's role: PutObject where Lambda
+        // puts failure records (aws/lambda/...) and ListBucket, the two the Lambda developer guide names.
+        { "s3:PutObject", """{"Fn::Sub":"${FailedBatchesBucket.Arn}/aws/lambda/*"}""" },
+        { "s3:ListBucket", """{"Fn::GetAtt":["FailedBatchesBucket","Arn"]}""" },
         { "logs:CreateLogStream", """{"Fn::GetAtt":["LambdaLogGroup","Arn"]}""" },
         { "logs:PutLogEvents", """{"Fn::GetAtt":["LambdaLogGroup","Arn"]}""" },
     };
