@@ -14,9 +14,10 @@
     It writes one summary object per environment (Environment, Healthy, Reasons, Actions) and exits with 0 when
     every environment is healthy, 1 when one is not, 2 when one could not be checked at all (no stack, no access).
 
-    Remediation: replaying failed batches (Invoke-OrderEventProcessor -FailedBatches) and reconciling the audit log
-    are being added to the module in parallel. The runbook looks for them at run time and reports
-    "not available in this module version" until they exist; nothing else is needed when they land.
+    Remediation: failed batches are replayed with Invoke-OrderEventProcessor -FailedBatches (the runbook checks that
+    the installed module has it, and reports "not available in this module version" otherwise). Reconciling the
+    audit log with the table is being added to the module in parallel; until it lands that step reports "not
+    available in this module version" (see the marked lines in Invoke-Remediation).
 
 .EXAMPLE
     pwsh -File examples/Invoke-OrderMonitoringRunbook.ps1 -Environment prod, staging -Region eu-west-1
@@ -55,8 +56,11 @@ function Invoke-Remediation([hashtable] $Target) {
     # Returns what was done, one line per step, including the steps this module version cannot do yet.
     $processor = Get-Command Invoke-OrderEventProcessor -Module OrderMonitoring
     if ($processor.Parameters.ContainsKey('FailedBatches')) {
-        $replayed = Invoke-OrderEventProcessor @Target -FailedBatches -WarningAction SilentlyContinue
-        "replayed failed batches: $(@($replayed).Count) result(s)"
+        # A batch that cannot be replayed (expired range, unreadable record) is a non-terminating error: reported
+        # here, so the other batches and the other environments still get their turn.
+        $replayed = @(Invoke-OrderEventProcessor @Target -FailedBatches -WarningAction SilentlyContinue -ErrorAction Continue -ErrorVariable replayErrors 2>$null)
+        $problems = @($replayErrors | ForEach-Object { "$($_.FullyQualifiedErrorId -replace ',.*$'): $($_.Exception.Message)" })
+        "replayed failed batches: $($replayed.Count) batch(es) replayed, $($problems.Count) error(s)$(if ($problems) { ': ' + ($problems -join ' | ') })"
     }
     else {
         'replay failed batches: not available in this module version (Invoke-OrderEventProcessor has no -FailedBatches)'

@@ -109,7 +109,7 @@ Describe 'examples/Invoke-OrderMonitoringRunbook.ps1 (scheduled health check)' {
 
         $actions = @($run.Objects[0].Actions)
         $hasReplay = (Get-Command Invoke-OrderEventProcessor).Parameters.ContainsKey('FailedBatches')
-        $actions[0] | Should -BeLike ($hasReplay ? 'replayed failed batches*' : 'replay failed batches: not available*')
+        $actions[0] | Should -BeLike ($hasReplay ? 'replayed failed batches: * batch(es) replayed, * error(s)*' : 'replay failed batches: not available*')
         $actions[1] | Should -BeLike 'reconcile the audit log*'
     }
 
