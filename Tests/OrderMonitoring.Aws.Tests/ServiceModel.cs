@@ -58,6 +58,42 @@ internal sealed class ServiceModel
         return problems;
     }
 
+    /// <summary>
+    /// Problems of a REST request: the method and path are the operation's <c>http</c> ones (a trailing slash aside), and
+    /// every query member is an input member bound to the query string under that name, with a value of its type.
+    /// </summary>
+    public List<string> CheckRestQuery(string operation, string method, string path, IEnumerable<KeyValuePair<string, string>> query)
+    {
+        var problems = new List<string>();
+        var http = _operations.GetProperty(operation).GetProperty("http");
+        if (http.GetProperty("method").GetString() != method)
+        {
+            problems.Add($"method {method} is not {http.GetProperty("method").GetString()}");
+        }
+
+        if (http.GetProperty("requestUri").GetString()!.TrimEnd('/') != path.TrimEnd('/'))
+        {
+            problems.Add($"path {path} is not {http.GetProperty("requestUri").GetString()}");
+        }
+
+        var bound = Shape(InputShape(operation)).GetProperty("members").EnumerateObject()
+            .Where(member => member.Value.TryGetProperty("location", out var location) && location.GetString() == "querystring")
+            .ToDictionary(member => member.Value.GetProperty("locationName").GetString()!, member => member.Value.GetProperty("shape").GetString()!, StringComparer.Ordinal);
+        foreach (var member in query)
+        {
+            if (!bound.TryGetValue(member.Key, out var shape))
+            {
+                problems.Add($"{member.Key} is not a query-string member of {operation}");
+            }
+            else if (!ScalarFits(Shape(shape).GetProperty("type").GetString()!, member.Value))
+            {
+                problems.Add($"{member.Key}={member.Value} does not fit {shape}");
+            }
+        }
+
+        return problems;
+    }
+
     private string InputShape(string operation) => _operations.GetProperty(operation).GetProperty("input").GetProperty("shape").GetString()!;
 
     private JsonElement Shape(string name) => _shapes.GetProperty(name);

@@ -26,6 +26,12 @@ internal sealed class StubAwsServer : IAsyncDisposable
 
     public ConcurrentQueue<Dictionary<string, string>> Requests { get; } = new();
 
+    /// <summary>Each request's method and raw path with query, e.g. <c>GET /2015-03-31/event-source-mappings/?FunctionName=f</c>.</summary>
+    public ConcurrentQueue<string> RequestLines { get; } = new();
+
+    /// <summary>Sent as <c>x-amzn-ErrorType</c> with every error answer, as REST-JSON services (Lambda) name their errors.</summary>
+    public string? ErrorTypeHeader { get; init; }
+
     /// <summary>When set, every answer body gets the request headers appended, as some proxies' error pages do.</summary>
     public bool EchoHeaders { get; init; }
 
@@ -52,6 +58,7 @@ internal sealed class StubAwsServer : IAsyncDisposable
 
             var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase);
             Requests.Enqueue(headers);
+            RequestLines.Enqueue($"{context.Request.HttpMethod} {context.Request.RawUrl}");
             var (status, body) = _script.Count > 1 ? _script.Dequeue() : _script.Peek();
             if (EchoHeaders)
             {
@@ -62,6 +69,11 @@ internal sealed class StubAwsServer : IAsyncDisposable
             context.Response.StatusCode = status;
             context.Response.ContentType = body.StartsWith('{') ? "application/x-amz-json-1.0" : "text/xml";
             context.Response.Headers["x-amzn-RequestId"] = "stub-request-" + Requests.Count;
+            if (status >= 400 && ErrorTypeHeader is not null)
+            {
+                context.Response.Headers["x-amzn-ErrorType"] = ErrorTypeHeader;
+            }
+
             try
             {
                 await context.Response.OutputStream.WriteAsync(bytes);

@@ -4,6 +4,7 @@ using Amazon.S3;
 using Amazon.SQS;
 using OrderMonitoring.Aws.CloudFormation;
 using OrderMonitoring.Aws.CloudWatch;
+using OrderMonitoring.Aws.Lambda;
 using OrderMonitoring.Aws.Sns;
 using OrderMonitoring.Aws.Streams;
 
@@ -62,6 +63,9 @@ public sealed class AwsClientFactory
 
     /// <summary>CloudWatch (our client).</summary>
     public IAmazonCloudWatch CreateCloudWatch() => new AmazonCloudWatchClient(Connection, _retry);
+
+    /// <summary>Lambda (our client; AWSSDK.Lambda is not available to us).</summary>
+    public IAmazonLambda CreateLambda() => new AmazonLambdaClient(Connection, _retry);
 
     private T Configure<T>(T config, string serviceId)
         where T : ClientConfig

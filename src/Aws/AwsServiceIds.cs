@@ -10,6 +10,7 @@ public static class AwsServiceIds
     public const string Sqs = "SQS";
     public const string CloudFormation = "CloudFormation";
     public const string CloudWatch = "CloudWatch";
+    public const string Lambda = "Lambda";
 
     /// <summary><c>AWS_ENDPOINT_URL_DYNAMODB_STREAMS</c> for "DynamoDB Streams": upper case, spaces and hyphens as underscores.</summary>
     public static string EndpointVariable(string serviceId) =>

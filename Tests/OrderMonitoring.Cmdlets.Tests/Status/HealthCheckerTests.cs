@@ -1,3 +1,5 @@
+using OrderMonitoring.Aws;
+using OrderMonitoring.Aws.CloudFormation;
 using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.Cmdlets.Status;
@@ -18,6 +20,7 @@ public sealed class HealthCheckerTests
     private readonly FakeMetrics _metrics = new();
     private readonly FakeQueues _queues = new();
     private readonly FakeFailedBatches _failedBatches = new();
+    private readonly FakeEventSourceMappings _mappings = new();
     private readonly RecordingReporter _reporter = new();
 
     public HealthCheckerTests()
@@ -34,6 +37,7 @@ public sealed class HealthCheckerTests
         _queues.Depths[QueueUrl] = new QueueDepth(0, 0);
         _cloudFormation.Outputs["FailedBatchesBucketName"] = FailedBatchesBucket;
         _failedBatches.Pending[FailedBatchesBucket] = 0;
+        _mappings.Add("order-processor-dev", "Enabled", "OK");
     }
 
     [Fact]
@@ -198,7 +202,88 @@ public sealed class HealthCheckerTests
         Assert.Equal(("StackNotFound", FailureKind.NotFound), (error.ErrorId, error.Kind));
     }
 
+    [Fact]
+    public async Task An_enabled_mapping_that_processed_records_or_none_is_healthy_and_reported()
+    {
+        _mappings.ByFunction.Clear();
+        _mappings.Add("order-processor-dev", "Enabled", "No records processed");
+
+        var status = await Check();
+
+        Assert.True(status.Healthy);
+        Assert.Empty(status.Warnings);
+        Assert.Equal(("Lambda", "Enabled"), (status.ProcessorTrigger, status.EventSourceMappingState));
+        Assert.Equal("mapping-1", Assert.Single(status.EventSourceMappings).Uuid);
+        Assert.Equal(new[] { "order-processor-dev" }, _mappings.Asked);
+    }
+
+    [Fact]
+    public async Task A_disabled_mapping_makes_it_unhealthy_even_when_every_alarm_is_quiet()
+    {
+        _mappings.ByFunction.Clear();
+        _mappings.Add("order-processor-dev", "Disabled", "No records processed", "User action");
+
+        var status = await Check();
+
+        Assert.False(status.Healthy);
+        Assert.Equal("Disabled", status.EventSourceMappingState);
+        Assert.Equal("The event source mapping mapping-1 of order-processor-dev is Disabled (User action): the order stream is not being processed.",
+            Assert.Single(status.Reasons));
+    }
+
+    [Fact]
+    public async Task A_mapping_whose_last_processing_failed_makes_it_unhealthy()
+    {
+        _mappings.ByFunction.Clear();
+        _mappings.Add("order-processor-dev", "Enabled", "PROBLEM: Function call failed");
+
+        var status = await Check();
+
+        Assert.False(status.Healthy);
+        Assert.Equal("The event source mapping mapping-1 of order-processor-dev reports a problem: PROBLEM: Function call failed.", Assert.Single(status.Reasons));
+    }
+
+    [Fact]
+    public async Task A_Lambda_triggered_stack_without_a_mapping_is_unhealthy()
+    {
+        _mappings.ByFunction.Clear();
+        _cloudFormation.Parameters.Add(new Parameter { ParameterKey = "ProcessorTrigger", ParameterValue = "Lambda" });
+
+        var status = await Check();
+
+        Assert.False(status.Healthy);
+        Assert.Equal("None", status.EventSourceMappingState);
+        Assert.StartsWith("The processor function order-processor-dev has no event source mapping", Assert.Single(status.Reasons), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_External_stack_without_a_mapping_is_healthy_and_says_so()
+    {
+        _mappings.ByFunction.Clear();
+        _cloudFormation.Parameters.Add(new Parameter { ParameterKey = "ProcessorTrigger", ParameterValue = "External" });
+
+        var status = await Check();
+
+        Assert.True(status.Healthy);
+        Assert.Empty(status.Warnings);
+        Assert.Equal(("External", "None"), (status.ProcessorTrigger, status.EventSourceMappingState));
+        Assert.Contains(_reporter.Verbose, line => line.Contains("No event source mapping, as expected with ProcessorTrigger External", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_refused_mapping_listing_is_a_warning_naming_the_permission_not_a_failure()
+    {
+        _mappings.Refusal = new AwsServiceException("Lambda", "ListEventSourceMappings", "AccessDeniedException", "not authorized", "r-1",
+            System.Net.HttpStatusCode.Forbidden, isRetryable: false);
+
+        var status = await Check();
+
+        Assert.True(status.Healthy);
+        Assert.Equal("Unknown", status.EventSourceMappingState);
+        Assert.Contains("lambda:ListEventSourceMappings", Assert.Single(status.Warnings), StringComparison.Ordinal);
+    }
+
     private Task<MonitoringStatus> Check() =>
-        new HealthChecker(new StackReader(_cloudFormation, "us-east-1"), _alarms, _metrics, _queues, _failedBatches)
+        new HealthChecker(new StackReader(_cloudFormation, "us-east-1"), _alarms, _metrics, _queues, _failedBatches, _mappings)
             .CheckAsync(FakeCloudFormation.StackName, Since, Until, _reporter, CancellationToken.None);
 }

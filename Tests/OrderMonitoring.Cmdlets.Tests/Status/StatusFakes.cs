@@ -60,3 +60,38 @@ internal sealed class FakeFailedBatches : IFailedBatchCounter
         return Task.FromResult<int?>(Pending.TryGetValue(bucketName, out var count) ? count : null);
     }
 }
+
+/// <summary>Event source mappings by function name; a function not listed has none. <see cref="Refusal"/> is thrown instead when set.</summary>
+internal sealed class FakeEventSourceMappings : IEventSourceMappingSource
+{
+    public Dictionary<string, List<EventSourceMappingStatus>> ByFunction { get; } = new(StringComparer.Ordinal);
+
+    public Exception? Refusal { get; set; }
+
+    public List<string> Asked { get; } = new();
+
+    public void Add(string functionName, string state, string? lastProcessingResult, string? reason = null)
+    {
+        if (!ByFunction.TryGetValue(functionName, out var list))
+        {
+            ByFunction[functionName] = list = new List<EventSourceMappingStatus>();
+        }
+
+        list.Add(new EventSourceMappingStatus
+        {
+            Uuid = $"mapping-{list.Count + 1}", State = state, LastProcessingResult = lastProcessingResult, StateTransitionReason = reason,
+            EventSourceArn = "arn:aws:dynamodb:us-east-1:123456789012:table/order-events-dev/stream/2026-01-01T00:00:00.000",
+        });
+    }
+
+    public Task<IReadOnlyList<EventSourceMappingStatus>> GetAsync(string functionName, CancellationToken cancellationToken)
+    {
+        Asked.Add(functionName);
+        if (Refusal is not null)
+        {
+            throw Refusal;
+        }
+
+        return Task.FromResult<IReadOnlyList<EventSourceMappingStatus>>(ByFunction.TryGetValue(functionName, out var list) ? list : new List<EventSourceMappingStatus>());
+    }
+}

@@ -10,8 +10,17 @@ using Polly.Timeout;
 
 namespace OrderMonitoring.Aws.Protocol;
 
-/// <summary>A request body ready to send: which operation, the bytes, and the headers the protocol needs.</summary>
-internal sealed record OutgoingRequest(string Operation, byte[] Body, string ContentType, IReadOnlyDictionary<string, string> Headers);
+/// <summary>
+/// A request ready to send: which operation, the bytes, the headers the protocol needs and, for REST protocols,
+/// the method and the path and query below the endpoint (POST to the endpoint itself otherwise).
+/// </summary>
+internal sealed record OutgoingRequest(string Operation, byte[] Body, string ContentType, IReadOnlyDictionary<string, string> Headers)
+{
+    public HttpMethod Method { get; init; } = HttpMethod.Post;
+
+    /// <summary>Already escaped, e.g. <c>2015-03-31/event-source-mappings/?FunctionName=f</c>; null for the endpoint itself.</summary>
+    public string? PathAndQuery { get; init; }
+}
 
 /// <summary>A parsed error answer: the protocol layer knows the format, the sender knows what to do with it.</summary>
 internal readonly record struct ParsedError(string Code, string Message, string? RequestId);
@@ -99,13 +108,21 @@ internal sealed class SignedRequestSender
 
     private async Task<HttpRequestMessage> BuildSignedMessageAsync(OutgoingRequest request, CancellationToken cancellationToken)
     {
-        var signingHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = request.ContentType };
+        // A GET has no body, so no Content-Type: a header signed but never sent would break the signature.
+        var hasBody = request.Method != HttpMethod.Get;
+        var signingHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (hasBody)
+        {
+            signingHeaders["Content-Type"] = request.ContentType;
+        }
+
         foreach (var header in request.Headers)
         {
             signingHeaders[header.Key] = header.Value;
         }
 
-        var signing = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = Endpoint, Content = request.Body };
+        var uri = request.PathAndQuery is null ? Endpoint : new Uri(Endpoint, request.PathAndQuery);
+        var signing = new AWSSigningRequest { HttpMethod = request.Method, RequestUri = uri, Content = request.Body };
         foreach (var header in signingHeaders)
         {
             signing.Headers[header.Key] = header.Value;
@@ -115,9 +132,13 @@ internal sealed class SignedRequestSender
             new AWSSigV4Parameters { Credentials = _credentials, Region = _region, Service = _service.SigningName, SignPayload = true },
             cancellationToken).ConfigureAwait(false);
 
-        var content = new ByteArrayContent(request.Body);
-        content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
-        var message = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = content };
+        var message = new HttpRequestMessage(request.Method, uri);
+        if (hasBody)
+        {
+            message.Content = new ByteArrayContent(request.Body);
+            message.Content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
+        }
+
         foreach (var header in signingHeaders.Concat(signed.Headers))
         {
             if (!string.Equals(header.Key, "Content-Type", StringComparison.OrdinalIgnoreCase))

@@ -27,6 +27,18 @@ public sealed class MonitoringStatus
     /// <summary>Each of the stack's alarms and its state.</summary>
     public IReadOnlyList<AlarmStatus> Alarms { get; init; } = Array.Empty<AlarmStatus>();
 
+    /// <summary>Lambda (the stream triggers the function) or External (the processor runs outside Lambda: Invoke-OrderEventProcessor).</summary>
+    public string ProcessorTrigger { get; init; } = "";
+
+    /// <summary>
+    /// The event source mapping's state (Enabled, Disabled, ...); "None" when the function has none (expected with
+    /// ProcessorTrigger External); "Unknown" when Lambda could not be asked (see <see cref="Warnings"/>).
+    /// </summary>
+    public string EventSourceMappingState { get; init; } = "";
+
+    /// <summary>The processor function's event source mappings.</summary>
+    public IReadOnlyList<EventSourceMappingStatus> EventSourceMappings { get; init; } = Array.Empty<EventSourceMappingStatus>();
+
     /// <summary>Messages waiting in the failure queue (stream batches the processor gave up on).</summary>
     public int FailureQueueDepth { get; init; }
 
@@ -78,4 +90,29 @@ public sealed class AlarmStatus
 
     /// <summary>Name and state, for logs.</summary>
     public override string ToString() => $"{Name} ({State})";
+}
+
+/// <summary>One Lambda event source mapping of the processor function: what feeds it the order stream.</summary>
+public sealed class EventSourceMappingStatus
+{
+    /// <summary>The mapping's id.</summary>
+    public string Uuid { get; init; } = "";
+
+    /// <summary>The stream it reads.</summary>
+    public string? EventSourceArn { get; init; }
+
+    /// <summary>Enabled when it runs; Creating, Enabling, Disabling, Disabled, Updating or Deleting otherwise.</summary>
+    public string State { get; init; } = "";
+
+    /// <summary>Why the state last changed (e.g. "User action").</summary>
+    public string? StateTransitionReason { get; init; }
+
+    /// <summary>"OK", "No records processed", or what went wrong ("PROBLEM: ...").</summary>
+    public string? LastProcessingResult { get; init; }
+
+    /// <summary>When the mapping last changed (UTC).</summary>
+    public DateTime? LastModified { get; init; }
+
+    /// <summary>Id and state, for logs.</summary>
+    public override string ToString() => $"{Uuid} ({State}{(string.IsNullOrEmpty(LastProcessingResult) ? "" : ", " + LastProcessingResult)})";
 }

@@ -44,7 +44,8 @@ internal sealed class StackServices : IDisposable
     {
         var cloudWatch = Track(_factory.CreateCloudWatch());
         return new HealthChecker(Reader, new CloudWatchAlarmSource(cloudWatch), new CloudWatchMetricSource(cloudWatch),
-            new SqsQueueDepthSource(Track(_factory.CreateSqs())), new S3FailedBatchCounter(_s3.Value));
+            new SqsQueueDepthSource(Track(_factory.CreateSqs())), new S3FailedBatchCounter(_s3.Value),
+            new LambdaEventSourceMappingSource(Track(_factory.CreateLambda())));
     }
 
     public void Dispose()

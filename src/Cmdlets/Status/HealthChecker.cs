@@ -24,10 +24,13 @@ internal sealed class HealthChecker
     private readonly IMetricSource _metrics;
     private readonly IQueueDepthSource _queues;
     private readonly IFailedBatchCounter? _failedBatches;
+    private readonly EventSourceMappingCheck? _mappings;
 
-    public HealthChecker(StackReader reader, IAlarmSource alarms, IMetricSource metrics, IQueueDepthSource queues, IFailedBatchCounter? failedBatches = null)
+    public HealthChecker(StackReader reader, IAlarmSource alarms, IMetricSource metrics, IQueueDepthSource queues, IFailedBatchCounter? failedBatches = null,
+        IEventSourceMappingSource? mappings = null)
     {
         _failedBatches = failedBatches;
+        _mappings = mappings is null ? null : new EventSourceMappingCheck(mappings);
         _reader = reader;
         _alarms = alarms;
         _metrics = metrics;
@@ -69,6 +72,10 @@ internal sealed class HealthChecker
                 + "(fix the cause, then replay them with Invoke-OrderEventProcessor -FailedBatches).");
         }
 
+        var mappings = await MappingsAsync(stack, reporter, cancellationToken).ConfigureAwait(false);
+        reasons.AddRange(mappings.Reasons);
+        warnings.AddRange(mappings.Warnings);
+
         reporter.Verbose($"Reading the processor's metrics from {since:u} to {until:u}.");
         var metrics = await _metrics.GetAsync(new MetricScope(stack.FunctionName, stack.Environment), since, until, cancellationToken).ConfigureAwait(false);
         warnings.AddRange(metrics.Problems);
@@ -82,6 +89,7 @@ internal sealed class HealthChecker
         {
             Environment = stack.Environment, StackName = stack.StackName, StackStatus = stack.Status, Region = stack.Region,
             Healthy = reasons.Count == 0, Reasons = reasons, Warnings = warnings, Alarms = alarms,
+            ProcessorTrigger = mappings.ProcessorTrigger, EventSourceMappingState = mappings.State, EventSourceMappings = mappings.Mappings,
             FailureQueueDepth = depth.Visible, FailureQueueInFlight = depth.InFlight, FailedBatchesPending = failedBatches, Since = since, Until = until,
             Invocations = metrics.Invocations, Errors = metrics.Errors, RecordsFailed = metrics.RecordsFailed,
             RecordsQuarantined = metrics.RecordsQuarantined, MaxIteratorAgeMs = metrics.MaxIteratorAgeMs,
@@ -121,6 +129,25 @@ internal sealed class HealthChecker
         }
 
         return found;
+    }
+
+    private async Task<EventSourceMappingFindings> MappingsAsync(OrderMonitoring.Stack stack, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var trigger = string.IsNullOrEmpty(stack.ProcessorTrigger) ? TemplateContract.ProcessorTriggers.Lambda : stack.ProcessorTrigger!;
+        if (_mappings is null)
+        {
+            return new EventSourceMappingFindings(trigger, EventSourceMappingCheck.NotChecked, Array.Empty<EventSourceMappingStatus>(),
+                Array.Empty<string>(), Array.Empty<string>());
+        }
+
+        reporter.Verbose($"Reading the event source mappings of {stack.FunctionName}.");
+        var findings = await _mappings.CheckAsync(stack, cancellationToken).ConfigureAwait(false);
+        if (findings.State == EventSourceMappingCheck.NoMapping && findings.Reasons.Count == 0)
+        {
+            reporter.Verbose($"No event source mapping, as expected with ProcessorTrigger {trigger}: the processor runs outside Lambda (Invoke-OrderEventProcessor).");
+        }
+
+        return findings;
     }
 
     private async Task<QueueDepth> QueueDepthAsync(OrderMonitoring.Stack stack, List<string> warnings, CancellationToken cancellationToken)

@@ -33,3 +33,10 @@ internal sealed record ProcessorMetrics(double Invocations, double Errors, doubl
 
 /// <summary>Messages waiting and in flight in a queue.</summary>
 internal sealed record QueueDepth(int Visible, int InFlight);
+
+/// <summary>Where the processor function's event source mappings come from (Lambda ListEventSourceMappings).</summary>
+internal interface IEventSourceMappingSource
+{
+    /// <summary>Every mapping of the function (empty when it has none).</summary>
+    Task<IReadOnlyList<EventSourceMappingStatus>> GetAsync(string functionName, CancellationToken cancellationToken);
+}
