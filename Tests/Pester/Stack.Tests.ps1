@@ -109,6 +109,11 @@ Describe 'Deploying, planning and removing' {
         $status.Until - $status.Since | Should -Be ([timespan]::FromHours(1))
         # moto skips alarms: a warning, not a verdict.
         ($warnings -join ' ') | Should -BeLike '*No CloudWatch alarms found*'
+        # External: no event source mapping (moto's Lambda is asked through our REST-JSON client), and that is expected.
+        $status.ProcessorTrigger | Should -Be 'External'
+        $status.EventSourceMappingState | Should -Be 'None'
+        $status.EventSourceMappings | Should -BeNullOrEmpty
+        ($warnings -join ' ') | Should -Not -BeLike '*event source mapping*'
         Get-OrderMonitoringStatus -Environment pdev -Quiet @Aws -WarningAction SilentlyContinue | Should -BeTrue
     }
 
@@ -125,6 +130,13 @@ Describe 'Deploying, planning and removing' {
         $quiet = Get-OrderMonitoringStatus -Environment pdev -Quiet @Aws -WarningAction SilentlyContinue
         $quiet | Should -BeOfType [bool]
         $quiet | Should -BeFalse
+    }
+
+    It '-Quiet answers $false (not nothing) for a missing environment, saying why in a warning' {
+        $quiet = Get-OrderMonitoringStatus -Environment nosuch -Quiet @Aws -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop
+        $quiet | Should -BeOfType [bool]
+        $quiet | Should -BeFalse
+        ($warnings -join ' ') | Should -BeLike '*order-monitoring-nosuch*'
     }
 
     It 'reports a missing environment as StackNotFound' {

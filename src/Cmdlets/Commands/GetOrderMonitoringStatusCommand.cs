@@ -13,7 +13,7 @@ public sealed class GetOrderMonitoringStatusCommand : EnvironmentCmdlet
     [Parameter]
     public DateTime? Since { get; set; }
 
-    /// <summary>Return only $true (healthy) or $false, for if-statements in runbooks and pipelines.</summary>
+    /// <summary>Return only $true (healthy) or $false (also when the stack does not exist), for if-statements in runbooks and pipelines.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
@@ -30,7 +30,19 @@ public sealed class GetOrderMonitoringStatusCommand : EnvironmentCmdlet
 
         using var services = new StackServices(ClientFactory);
         var checker = services.HealthChecker();
-        var status = RunAsync((reporter, token) => checker.CheckAsync(ResolvedStackName, since, until, reporter, token));
+        MonitoringStatus status;
+        try
+        {
+            status = RunAsync((reporter, token) => checker.CheckAsync(ResolvedStackName, since, until, reporter, token));
+        }
+        catch (OrderMonitoringException missing) when (Quiet && missing.ErrorId == StackNotFound.ErrorId)
+        {
+            // A runbook's `if (-not (Get-OrderMonitoringStatus -Quiet))` must get a verdict: no stack is not healthy.
+            WriteWarning(missing.Message);
+            WriteObject(false);
+            return;
+        }
+
         WriteObject(Quiet ? status.Healthy : status);
     });
 }
