@@ -177,6 +177,30 @@ Describe 'Deploying, planning and removing' {
         (Get-OrderMonitoringStack -Environment 'pd*' @Aws).StackName | Should -Be 'order-monitoring-pdev'
     }
 
+    It 'reports a stack parked in REVIEW_IN_PROGRESS as an error and still lists the others' {
+        # A CREATE change set never executed parks an empty stack (an interrupted deploy). Made with a Query call:
+        # moto checks no signature.
+        $cfn = @{ Uri = $Server.Endpoint; Method = 'Post'; UseBasicParsing = $true
+            Headers = @{ Authorization = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/cloudformation/aws4_request, SignedHeaders=host, Signature=0' } }
+        $template = '{"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}}}'
+        $null = Invoke-WebRequest @cfn -Body @{ Action = 'CreateChangeSet'; Version = '2010-05-15'; StackName = 'order-monitoring-ppark'
+            ChangeSetName = 'parked'; ChangeSetType = 'CREATE'; TemplateBody = $template }
+        try {
+            $listed = @(Get-OrderMonitoringStack -Environment 'p*' @Aws -ErrorVariable parked -ErrorAction SilentlyContinue)
+            $listed.StackName | Should -Contain 'order-monitoring-pdev'
+            $listed.StackName | Should -Not -Contain 'order-monitoring-ppark'
+            $parked | Should -HaveCount 1
+            $parked[0].FullyQualifiedErrorId | Should -BeLike 'StackNotDeployed,*'
+            $parked[0].TargetObject | Should -Be 'order-monitoring-ppark'
+            $byName = @(Get-OrderMonitoringStack -Environment 'ppark', 'pdev' @Aws -ErrorVariable parkedByName -ErrorAction SilentlyContinue)
+            $byName.StackName | Should -Be 'order-monitoring-pdev'
+            $parkedByName[0].FullyQualifiedErrorId | Should -BeLike 'StackNotDeployed,*'
+        }
+        finally {
+            $null = Invoke-WebRequest @cfn -Body @{ Action = 'DeleteStack'; Version = '2010-05-15'; StackName = 'order-monitoring-ppark' }
+        }
+    }
+
     It 'finds a stack by its exact name, and reports exact names without a stack even beside wildcards' {
         (Get-OrderMonitoringStack -StackName order-monitoring-pdev @Aws).Environment | Should -Be 'pdev'
         $found = Get-OrderMonitoringStack -Environment 'pd*', 'pnosuch' @Aws -ErrorVariable missing -ErrorAction SilentlyContinue

@@ -23,6 +23,12 @@ internal sealed class FakeCloudFormation : IAmazonCloudFormation
     public Dictionary<string, string> Outputs { get; } = new() { ["OrderEventsTableName"] = "order-events-dev" };
     public List<Parameter> Parameters { get; } = new();
     public List<StackResourceSummary> Resources { get; } = new();
+
+    /// <summary>More stacks a region-wide DescribeStacks (no StackName) lists after this one.</summary>
+    public List<OrderMonitoring.Aws.CloudFormation.Stack> OtherStacks { get; } = new();
+
+    /// <summary>ListStackResources fails with this for the stack of that name or id.</summary>
+    public Dictionary<string, Exception> ResourceListingFailures { get; } = new(StringComparer.Ordinal);
     public int ResourcePageSize { get; set; } = 100;
     public Action? OnExecute { get; set; }
     public CreateChangeSetRequest? LastChangeSet { get; private set; }
@@ -71,7 +77,13 @@ internal sealed class FakeCloudFormation : IAmazonCloudFormation
         var stack = new OrderMonitoring.Aws.CloudFormation.Stack { StackName = StackName, StackId = StackId, StackStatus = status };
         stack.Outputs.AddRange(Outputs.Select(output => new Output { OutputKey = output.Key, OutputValue = output.Value }));
         stack.Parameters.AddRange(Parameters);
-        return Task.FromResult(new DescribeStacksResponse { Stacks = { stack } });
+        var response = new DescribeStacksResponse { Stacks = { stack } };
+        if (request.StackName is null)
+        {
+            response.Stacks.AddRange(OtherStacks);
+        }
+
+        return Task.FromResult(response);
     }
 
     public Task<DescribeStackEventsResponse> DescribeStackEventsAsync(DescribeStackEventsRequest request, CancellationToken cancellationToken = default)
@@ -86,6 +98,11 @@ internal sealed class FakeCloudFormation : IAmazonCloudFormation
     public Task<ListStackResourcesResponse> ListStackResourcesAsync(ListStackResourcesRequest request, CancellationToken cancellationToken = default)
     {
         Calls.Add("ListStackResources:" + (request.NextToken ?? "first"));
+        if (ResourceListingFailures.TryGetValue(request.StackName ?? "", out var failure))
+        {
+            return Task.FromException<ListStackResourcesResponse>(failure);
+        }
+
         var start = request.NextToken is null ? 0 : int.Parse(request.NextToken, System.Globalization.CultureInfo.InvariantCulture);
         var next = start + ResourcePageSize < Resources.Count ? (start + ResourcePageSize).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         var response = new ListStackResourcesResponse { NextToken = next };

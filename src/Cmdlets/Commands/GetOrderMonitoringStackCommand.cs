@@ -44,8 +44,12 @@ public sealed class GetOrderMonitoringStackCommand : OrderMonitoringCmdlet
         foreach (var stackName in exactNames.Distinct(StringComparer.Ordinal))
         {
             // An exact name that has no stack is an error even beside wildcards, which may match nothing quietly.
-            var stack = RunAsync((_, token) => services.Reader.GetAsync(stackName, token));
-            if (stack is null)
+            var (stack, failure) = RunAsync((_, token) => services.Reader.ReadAsync(stackName, token));
+            if (failure is not null)
+            {
+                WriteFailure(failure.Error, stackName);
+            }
+            else if (stack is null)
             {
                 WriteFailure(StackNotFound.Error(stackName, services.Region), stackName);
             }
@@ -60,8 +64,13 @@ public sealed class GetOrderMonitoringStackCommand : OrderMonitoringCmdlet
             return;
         }
 
-        var stacks = RunAsync((_, token) => services.Reader.ListAsync(token));
-        WriteObject(stacks.Where(stack => (patterns.Count == 0 || patterns.Any(pattern => pattern.IsMatch(stack.Environment))) && written.Add(stack.StackName)),
-            enumerateCollection: true);
+        var listing = RunAsync((_, token) => services.Reader.ReadAllAsync(token));
+        bool Wanted(string environment) => patterns.Count == 0 || patterns.Any(pattern => pattern.IsMatch(environment));
+        foreach (var failure in listing.Failures.Where(failure => Wanted(EnvironmentName.FromStackName(failure.StackName) ?? "") && written.Add(failure.StackName)))
+        {
+            WriteFailure(failure.Error, failure.StackName);
+        }
+
+        WriteObject(listing.Stacks.Where(stack => Wanted(stack.Environment) && written.Add(stack.StackName)), enumerateCollection: true);
     });
 }

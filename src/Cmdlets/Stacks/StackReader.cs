@@ -74,6 +74,74 @@ internal sealed class StackReader
     }
 
     /// <summary>
+    /// Every live order-monitoring stack in the region, each read on its own: a stack parked in REVIEW_IN_PROGRESS, or
+    /// one whose resources cannot be listed, becomes a <see cref="StackReadFailure"/> and the others are still read.
+    /// </summary>
+    public async Task<StackListing> ReadAllAsync(CancellationToken cancellationToken)
+    {
+        var found = new List<OrderMonitoring.Stack>();
+        var failures = new List<StackReadFailure>();
+        await Paging.ForEachPageAsync(
+            (next, token) => _cloudFormation.DescribeStacksAsync(new DescribeStacksRequest { NextToken = next }, token),
+            page => page.NextToken,
+            async page =>
+            {
+                foreach (var stack in page.Stacks.Where(stack => EnvironmentName.FromStackName(stack.StackName) is not null
+                    && stack.StackStatus != StackStatuses.DeleteComplete))
+                {
+                    var read = await ReadAsync(stack, cancellationToken).ConfigureAwait(false);
+                    if (read.Stack is not null)
+                    {
+                        found.Add(read.Stack);
+                    }
+                    else
+                    {
+                        failures.Add(read.Failure!);
+                    }
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        return new StackListing(found.OrderBy(stack => stack.StackName, StringComparer.Ordinal).ToList(),
+            failures.OrderBy(failure => failure.StackName, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>One stack by name for showing: null when it does not exist; its failure when it cannot be shown.</summary>
+    public async Task<(OrderMonitoring.Stack? Stack, StackReadFailure? Failure)> ReadAsync(string stackName, CancellationToken cancellationToken)
+    {
+        CfnStack? described;
+        try
+        {
+            described = await DescribeAsync(stackName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (!cancellationToken.IsCancellationRequested && error is not OperationCanceledException)
+        {
+            return (null, new StackReadFailure(stackName, StackReadErrors.Unreadable(stackName, error)));
+        }
+
+        return described is null ? (null, null) : await ReadAsync(described, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(OrderMonitoring.Stack? Stack, StackReadFailure? Failure)> ReadAsync(CfnStack stack, CancellationToken cancellationToken)
+    {
+        var name = stack.StackName ?? "";
+        if (stack.StackStatus == StackStatuses.ReviewInProgress)
+        {
+            var environment = EnvironmentName.FromStackName(name) ?? name;
+            return (null, new StackReadFailure(name, StackReadErrors.NotDeployed(name, environment)));
+        }
+
+        try
+        {
+            return (await ToModelAsync(stack, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Exception error) when (!cancellationToken.IsCancellationRequested && error is not OperationCanceledException)
+        {
+            return (null, new StackReadFailure(name, StackReadErrors.Unreadable(name, error)));
+        }
+    }
+
+    /// <summary>
     /// The module object, with every name it carries: an output that is missing (a stack whose update failed, a
     /// create that has not published its outputs, an emulator that drops them) is filled from the physical id of the
     /// resource behind it, and the stream ARN from the table itself.
