@@ -18,6 +18,9 @@ internal sealed class FakeAuditStore : IAuditObjectStore
 
     public ConcurrentBag<string> Reads { get; } = new();
 
+    /// <summary>Keys in an archive storage class: GetObject answers them as S3 does, 403 InvalidObjectState.</summary>
+    public HashSet<string> Archived { get; } = new(StringComparer.Ordinal);
+
     private readonly object _listGate = new();
     private int _listCalls;
     private int _listsInFlight;
@@ -90,6 +93,14 @@ internal sealed class FakeAuditStore : IAuditObjectStore
     public Task<string?> ReadAsync(string bucketName, string key, CancellationToken cancellationToken)
     {
         Reads.Add(key);
+        if (Archived.Contains(key))
+        {
+            return Task.FromException<string?>(new Amazon.S3.AmazonS3Exception("The operation is not valid for the object's storage class")
+            {
+                ErrorCode = "InvalidObjectState", StatusCode = System.Net.HttpStatusCode.Forbidden,
+            });
+        }
+
         lock (Objects)
         {
             return Task.FromResult(Objects.TryGetValue(key, out var json) ? json : null);

@@ -5,8 +5,11 @@ using OrderMonitoring.Processor.Audit;
 
 namespace OrderMonitoring.Cmdlets.AuditLog;
 
-/// <summary>One stored audit object: its key, its JSON text and (unless raw) the parsed record.</summary>
-internal sealed record AuditEntry(string Key, string Json, OrderAuditRecord? Record);
+/// <summary>
+/// One stored audit object: its key, its JSON text and (unless raw) the parsed record. An archived object has no text
+/// and its record says so (<see cref="OrderAuditRecord.Archived"/>, <see cref="OrderAuditRecord.RestoreHint"/>).
+/// </summary>
+internal sealed record AuditEntry(string Key, string Json, OrderAuditRecord? Record, bool Archived = false);
 
 /// <summary>
 /// Reads audit histories back from the bucket. An order's history is one paged listing of its own prefix plus
@@ -29,7 +32,7 @@ internal sealed class AuditLogReader
     public async Task<IReadOnlyList<AuditEntry>> ReadOrderAsync(string bucketName, string orderId, bool parse, CancellationToken cancellationToken)
     {
         var keys = await ListAllAsync(bucketName, AuditKey.OrderPrefix(orderId), cancellationToken).ConfigureAwait(false);
-        return await ReadAllAsync(bucketName, keys, parse, cancellationToken).ConfigureAwait(false);
+        return await ReadAllAsync(bucketName, keys, parse, cancellationToken, orderId).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -72,21 +75,49 @@ internal sealed class AuditLogReader
         await Paging.ReadAllAsync((next, token) => _store.ListAsync(bucketName, prefix, next, token), page => page.NextToken,
             page => page.Keys.Where(key => key.EndsWith(".json", StringComparison.Ordinal)), cancellationToken).ConfigureAwait(false);
 
-    private async Task<IReadOnlyList<AuditEntry>> ReadAllAsync(string bucketName, IReadOnlyList<string> keys, bool parse, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AuditEntry>> ReadAllAsync(string bucketName, IReadOnlyList<string> keys, bool parse, CancellationToken cancellationToken,
+        string? orderId = null)
     {
-        var texts = await BoundedConcurrency.MapAsync(keys, _maxParallelReads, key => _store.ReadAsync(bucketName, key, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var texts = await BoundedConcurrency.MapAsync(keys, _maxParallelReads, key => ReadOneAsync(bucketName, key, cancellationToken), cancellationToken).ConfigureAwait(false);
         var entries = new List<AuditEntry>(keys.Count);
         for (var i = 0; i < keys.Count; i++)
         {
-            // Listed then gone: deleted in between (e.g. a lifecycle rule); nothing to show.
-            if (texts[i] is { } json)
+            if (texts[i].Archived)
             {
+                entries.Add(new AuditEntry(keys[i], "", ArchivedRecord(bucketName, keys[i], orderId), Archived: true));
+            }
+            else if (texts[i].Json is { } json)
+            {
+                // Listed then gone (null): deleted in between (e.g. a lifecycle rule); nothing to show.
                 entries.Add(new AuditEntry(keys[i], json, parse ? Parse(bucketName, keys[i], json) : null));
             }
         }
 
         return entries;
     }
+
+    private async Task<(string? Json, bool Archived)> ReadOneAsync(string bucketName, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _store.ReadAsync(bucketName, key, cancellationToken).ConfigureAwait(false), false);
+        }
+        catch (Exception error) when (S3AuditObjectStore.IsArchived(error))
+        {
+            return (null, true);
+        }
+    }
+
+    private static OrderAuditRecord ArchivedRecord(string bucketName, string key, string? orderId) => new()
+    {
+        OrderId = orderId,
+        BucketName = bucketName,
+        Key = key,
+        Archived = true,
+        RestoreHint = $"aws s3api restore-object --bucket {bucketName} --key {key} --restore-request Days=7 "
+            + $"(or Restore-S3Object -BucketName {bucketName} -Key {key} -CopyLifetimeInDays 7), then read it again once the restore "
+            + "has finished (minutes to 12 hours from GLACIER, up to 48 hours from DEEP_ARCHIVE).",
+    };
 
     private static OrderAuditRecord Parse(string bucketName, string key, string json)
     {

@@ -1,3 +1,5 @@
+using OrderMonitoring.Cmdlets.Shell;
+
 namespace OrderMonitoring.Cmdlets.AuditLog;
 
 /// <summary>
@@ -12,16 +14,26 @@ internal sealed class OrderHistory
 
     public AuditLogReader Reader { get; }
 
+    /// <summary>
+    /// The order's entries. An archived object is warned about on <paramref name="reporter"/> with how to restore it; it
+    /// stays in the list as an archived record, except with raw text (<paramref name="parse"/> false), which it has none of.
+    /// </summary>
     public async Task<IReadOnlyList<AuditEntry>> ReadAsync(string bucketName, string orderId, bool parse, bool includeQuarantined,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IOperationReporter? reporter = null)
     {
-        var entries = await Reader.ReadOrderAsync(bucketName, orderId, parse, cancellationToken).ConfigureAwait(false);
-        if (!includeQuarantined)
+        IEnumerable<AuditEntry> entries = await Reader.ReadOrderAsync(bucketName, orderId, parse, cancellationToken).ConfigureAwait(false);
+        if (includeQuarantined)
         {
-            return entries;
+            entries = entries.Concat(await _quarantine.ForOrderAsync(Reader, bucketName, orderId, cancellationToken).ConfigureAwait(false));
         }
 
-        var quarantined = await _quarantine.ForOrderAsync(Reader, bucketName, orderId, cancellationToken).ConfigureAwait(false);
-        return entries.Concat(quarantined).ToList();
+        var all = entries.ToList();
+        foreach (var archived in all.Where(entry => entry.Archived))
+        {
+            reporter?.Warning($"The audit object s3://{bucketName}/{archived.Key} of order '{orderId}' is archived and cannot be read until it is restored: "
+                + archived.Record?.RestoreHint);
+        }
+
+        return parse ? all : all.Where(entry => !entry.Archived).ToList();
     }
 }

@@ -36,4 +36,10 @@ internal sealed class S3AuditObjectStore : IAuditObjectStore
             return null;
         }
     }
+
+    /// <summary>
+    /// GetObject's answer for an object in GLACIER or DEEP_ARCHIVE (a lifecycle rule moved it) until it is restored;
+    /// other objects of the same history stay readable.
+    /// </summary>
+    public static bool IsArchived(Exception error) => error is AmazonS3Exception { ErrorCode: "InvalidObjectState" };
 }

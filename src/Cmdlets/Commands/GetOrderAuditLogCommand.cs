@@ -81,7 +81,7 @@ public sealed class GetOrderAuditLogCommand : OrderCmdlet
             try
             {
                 var history = History;
-                var entries = RunAsync((reporter, token) => history.ReadAsync(stack.AuditBucketName, orderId, !Raw, IncludeQuarantined, token));
+                var entries = RunAsync((reporter, token) => history.ReadAsync(stack.AuditBucketName, orderId, !Raw, IncludeQuarantined, token, reporter));
                 if (entries.Count == 0)
                 {
                     WriteFailure(new OrderMonitoringException("AuditLogNotFound", FailureKind.NotFound,
@@ -116,7 +116,7 @@ public sealed class GetOrderAuditLogCommand : OrderCmdlet
             for (var i = 0; i < orders.Count; i++)
             {
                 reporter.Progress(new OperationProgress(1, $"Reading audit logs of {Status} orders", $"{i} of {orders.Count} orders", i * 100 / orders.Count, orders[i]));
-                var entries = await history.ReadAsync(stack.AuditBucketName, orders[i], !Raw, IncludeQuarantined, token).ConfigureAwait(false);
+                var entries = await history.ReadAsync(stack.AuditBucketName, orders[i], !Raw, IncludeQuarantined, token, reporter).ConfigureAwait(false);
                 foreach (var entry in entries)
                 {
                     reporter.Output(Raw ? entry.Json : entry.Record!);

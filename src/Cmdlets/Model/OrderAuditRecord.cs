@@ -64,4 +64,13 @@ public sealed class OrderAuditRecord
 
     /// <summary>The S3 key.</summary>
     public string Key { get; init; } = "";
+
+    /// <summary>
+    /// True when the object is in an archive storage class (GLACIER, DEEP_ARCHIVE) and could not be read: only
+    /// OrderId, BucketName, Key and <see cref="RestoreHint"/> are set until it is restored.
+    /// </summary>
+    public bool Archived { get; init; }
+
+    /// <summary>Archived records: how to restore the object (AWS CLI and AWS Tools for PowerShell).</summary>
+    public string? RestoreHint { get; init; }
 }
