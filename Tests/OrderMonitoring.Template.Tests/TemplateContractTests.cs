@@ -50,6 +50,18 @@ public sealed class TemplateContractTests
 
         var suffix = _template.Parameters[TemplateContract.Parameters.EnvironmentSuffix]!;
         Assert.Equal(TemplateContract.Parameters.EnvironmentSuffixPattern, (string?)suffix["AllowedPattern"]);
+        Assert.Equal(TemplateContract.Parameters.EnvironmentSuffixMaxLength, (int?)suffix["MaxLength"]);
+    }
+
+    [Fact]
+    public void The_environment_limit_is_what_the_failed_batches_bucket_name_leaves_in_the_longest_region()
+    {
+        // order-failed-batches-<environment>-<12-digit account>-<region> within S3's 63 characters; the longest region
+        // names (ap-southeast-5, ap-northeast-3, ...) have 14 characters.
+        const int LongestRegionName = 14;
+        var room = 63 - TemplateContract.FailedBatchesBucket.NamePrefix.Length - 1 - 12 - 1 - LongestRegionName;
+        Assert.Equal(TemplateContract.Parameters.EnvironmentSuffixMaxLength, room);
+        Assert.True(TemplateContract.FailedBatchesBucket.NamePrefix.Length >= TemplateContract.AuditBucket.NamePrefix.Length);
     }
 
     [Fact]

@@ -33,6 +33,10 @@ Describe 'Clear errors before anything is written' {
         $err.FullyQualifiedErrorId | Should -BeLike 'EnvironmentNotDeployable,*'
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err.Exception.Message | Should -BeLike "*'dev'*"
+        # 15 characters: us-east-1's short name would leave room, but the template allows 14 in every region.
+        $long = { New-OrderMonitoringStack -Environment 'abcdefghijklmno' -ProcessorTrigger External @Aws -ErrorAction Stop } | Should -Throw -PassThru
+        $long.FullyQualifiedErrorId | Should -BeLike 'EnvironmentNotDeployable,*'
+        $long.Exception.Message | Should -BeLike '*at most 14 characters*'
         @(Get-OrderMonitoringStack @Aws) | Should -HaveCount 0
     }
 

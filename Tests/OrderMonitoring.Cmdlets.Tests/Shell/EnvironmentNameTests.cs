@@ -1,3 +1,4 @@
+using OrderMonitoring.Processor.Template;
 using OrderMonitoring.Cmdlets.Shell;
 
 namespace OrderMonitoring.Cmdlets.Tests.Shell;
@@ -42,6 +43,20 @@ public sealed class EnvironmentNameTests
     {
         // order-failed-batches- (21) + env + - + 12 digits + - + ap-southeast-1 (14) must stay within 63.
         Assert.Null(EnvironmentName.DeployProblem(new string('a', 14), "ap-southeast-1"));
-        Assert.Contains("room for 14", EnvironmentName.DeployProblem(new string('a', 15), "ap-southeast-1"), StringComparison.Ordinal);
+        Assert.Contains("at most 14 characters", EnvironmentName.DeployProblem(new string('a', 15), "ap-southeast-1"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("us-east-1")] // the shortest region names leave room for more, but the template allows 14 everywhere
+    [InlineData("eu-west-1")]
+    [InlineData("ap-southeast-5")]
+    public void The_template_limit_applies_in_every_region_so_a_too_long_name_fails_before_any_call(string region)
+    {
+        var longest = new string('a', TemplateContract.Parameters.EnvironmentSuffixMaxLength);
+
+        Assert.Null(EnvironmentName.DeployProblem(longest, region));
+        var problem = EnvironmentName.DeployProblem(longest + "a", region);
+        Assert.NotNull(problem);
+        Assert.Contains($"at most {TemplateContract.Parameters.EnvironmentSuffixMaxLength} characters", problem, StringComparison.Ordinal);
     }
 }

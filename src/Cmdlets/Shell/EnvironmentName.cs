@@ -19,26 +19,25 @@ public static class EnvironmentName
     /// <summary>True when <paramref name="value"/> is letters and digits (the template's pattern, ignoring case).</summary>
     public static bool IsValid(string? value) => value is not null && Rule.IsMatch(value);
 
-    // The longest retained bucket name: order-failed-batches-<environment>-<account id>-<region>.
-    private const string LongestBucketPrefix = TemplateContract.FailedBatchesBucket.NamePrefix;
-    private const int AccountIdLength = 12;
-    private const int MaxBucketNameLength = 63;
+    /// <summary>The template's MaxLength for EnvironmentSuffix, the same in every region.</summary>
+    public const int MaxLength = TemplateContract.Parameters.EnvironmentSuffixMaxLength;
 
     /// <summary>
-    /// Why <paramref name="environment"/> cannot be deployed to <paramref name="region"/>, or null when it can. The
-    /// binding rule allows capitals, but the audit bucket's name carries the
-    /// environment, and S3 accepts only lower-case names of at most 63 characters: a deploy would fail half-way.
+    /// Why <paramref name="environment"/> cannot be deployed, or null when it can. The binding rule allows capitals,
+    /// but the bucket names carry the environment and S3 accepts only lower-case names; and the template rejects more
+    /// than <see cref="MaxLength"/> characters, which CloudFormation would only say after the uploads.
     /// </summary>
     public static string? DeployProblem(string environment, string region)
     {
-        var longest = MaxBucketNameLength - LongestBucketPrefix.Length - AccountIdLength - region.Length - 2;
         if (environment.Any(char.IsUpper))
         {
             return $"The environment '{environment}' has capital letters, but it becomes part of the audit bucket's name and S3 bucket names are lower-case. Use '{environment.ToLowerInvariant()}'.";
         }
 
-        return environment.Length > longest
-            ? $"The environment '{environment}' is {environment.Length} characters long; in {region} the failed-batches bucket's name ({LongestBucketPrefix}<environment>-<account>-{region}, at most {MaxBucketNameLength} characters) leaves room for {longest}."
+        // One limit for every region (not what is left in this region), so an environment can move to any region.
+        return environment.Length > MaxLength
+            ? $"The environment '{environment}' is {environment.Length} characters long; it can be at most {MaxLength} characters in {region} as in every region: "
+              + $"the failed-batches bucket's name ({TemplateContract.FailedBatchesBucket.NamePrefix}<environment>-<account>-<region>) must fit S3's 63 characters in the regions with the longest names."
             : null;
     }
 

@@ -19,6 +19,12 @@ public static class TemplateContract
 
         /// <summary>EnvironmentSuffix's AllowedPattern (lower-case: the environment is part of bucket names).</summary>
         public const string EnvironmentSuffixPattern = "^[a-z0-9]+$";
+
+        /// <summary>
+        /// EnvironmentSuffix's MaxLength, the same in every region: what the failed-batches bucket's name
+        /// (<see cref="FailedBatchesBucket"/>) leaves of S3's 63 characters in the regions with the longest names (14 characters).
+        /// </summary>
+        public const int EnvironmentSuffixMaxLength = 14;
     }
 
     /// <summary>
