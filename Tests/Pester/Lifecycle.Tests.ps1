@@ -97,6 +97,41 @@ Describe 'Deletes and writes that ask' {
         $run.Records | Should -Be 0
     }
 
+    It 'still asks about the data after "Yes to All" to the stack prompt, and "No" keeps the buckets' {
+        # A host that answers the way a person at the console would: A at the stack's ShouldProcess prompt (which
+        # PowerShell remembers for every later ShouldProcess), then N at each data question.
+        Add-Type -Path (Join-Path $PSScriptRoot 'TestSupport/ScriptedHost.cs')
+        $yta = @{ Environment = 'lcyta' } + $Aws
+        $null = New-OrderMonitoringStack @yta -ProcessorTrigger External
+        $buckets = 'order-audit-logs-lcyta-123456789012-us-east-1', 'order-failed-batches-lcyta-123456789012-us-east-1'
+        $ui = [OrderMonitoringTests.ScriptedHostUI]::new()
+        $runspace = [runspacefactory]::CreateRunspace([OrderMonitoringTests.ScriptedHost]::new($ui))
+        $runspace.Open()
+        $shell = [powershell]::Create()
+        $shell.Runspace = $runspace
+        try {
+            $null = $shell.AddScript('param($Manifest, $Arguments) Import-Module $Manifest; Remove-OrderMonitoringStack @Arguments -DeleteAuditData').
+                AddArgument($ManifestPath).AddArgument($yta)
+            $null = $shell.Invoke()
+            $shell.Streams.Error | Should -BeNullOrEmpty
+        }
+        finally {
+            $shell.Dispose()
+            $runspace.Dispose()
+        }
+
+        $ui.Prompts | Should -HaveCount 3
+        $ui.Prompts[0].Answer | Should -Be 'Yes to &All'
+        $ui.Prompts[0].Message | Should -BeLike '*order-monitoring-lcyta*'
+        foreach ($question in $ui.Prompts[1..2]) {
+            $question.Answer | Should -Be '&No'
+            $question.Choices | Should -Not -Contain 'Yes to &All' -Because 'the data question is ShouldContinue, which a remembered Yes to All does not answer'
+        }
+        foreach ($bucket in $buckets) { @($ui.Prompts[1..2] | Where-Object Message -Like "*$bucket*") | Should -HaveCount 1 }
+        @(Get-OrderMonitoringStack @yta -ErrorAction SilentlyContinue) | Should -HaveCount 0 -Because 'Yes to All removed the stack'
+        foreach ($bucket in $buckets) { Test-Bucket $bucket | Should -BeTrue -Because "No keeps $bucket" }
+    }
+
     It 'deletes the stack and the data with -Force' {
         Remove-OrderMonitoringStack @Ask -Force -DeleteAuditData
         Test-Bucket 'order-audit-logs-lcask-123456789012-us-east-1' | Should -BeFalse
