@@ -139,6 +139,13 @@ function Get-DefaultValueText($Defaults, $Parameter) {
     return [string]::Join(', ', @($value | ForEach-Object { [System.Convert]::ToString($_, [cultureinfo]::InvariantCulture) }))
 }
 
+function Get-HelpType([type] $Type) {
+    <# What a reader should see for a parameter's type: DateTime for [Nullable[DateTime]] (an optional value), never Nullable`1. #>
+    $underlying = [Nullable]::GetUnderlyingType($Type)
+    if ($underlying) { return $underlying }
+    return $Type
+}
+
 function Write-ParameterMaml($Writer, $Parameter, $Attribute, [string[]] $Description, [string] $DefaultValue = 'None') {
     $isSwitch = $Parameter.ParameterType -eq [switch]
     $aliases = if ($Parameter.Aliases.Count) { $Parameter.Aliases -join ', ' } else { 'none' }
@@ -159,11 +166,11 @@ function Write-ParameterMaml($Writer, $Parameter, $Attribute, [string[]] $Descri
         $Writer.WriteStartElement('command', 'parameterValue', $Namespaces.command)
         $Writer.WriteAttributeString('required', 'true')
         $Writer.WriteAttributeString('variableLength', 'false')
-        $Writer.WriteString($Parameter.ParameterType.Name)
+        $Writer.WriteString((Get-HelpType $Parameter.ParameterType).Name)
         $Writer.WriteEndElement()
     }
     $Writer.WriteStartElement('dev', 'type', $Namespaces.dev)
-    $Writer.WriteElementString('name', $Namespaces.maml, $Parameter.ParameterType.FullName)
+    $Writer.WriteElementString('name', $Namespaces.maml, (Get-HelpType $Parameter.ParameterType).FullName)
     $Writer.WriteEndElement()
     $Writer.WriteElementString('defaultValue', $Namespaces.dev, $DefaultValue)
     $Writer.WriteEndElement()
@@ -256,7 +263,8 @@ function Write-CommandMaml {
     foreach ($link in $Doc.Links) {
         $Writer.WriteStartElement('maml', 'navigationLink', $Namespaces.maml)
         $Writer.WriteElementString('linkText', $Namespaces.maml, $link.Text)
-        $Writer.WriteElementString('uri', $Namespaces.maml, $link.Uri)
+        # The markdown's relative .md paths mean nothing to Get-Help (-Online would try to open them): web addresses only.
+        $Writer.WriteElementString('uri', $Namespaces.maml, $(if ($link.Uri -match '^https?://') { $link.Uri } else { '' }))
         $Writer.WriteEndElement()
     }
     $Writer.WriteEndElement()

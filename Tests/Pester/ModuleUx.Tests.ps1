@@ -95,6 +95,39 @@ Describe 'Help' {
         @($globbing) | Should -Be @('Get-OrderMonitoringStack -Environment')
     }
 
+    It 'shows real type names in the syntax and the parameter list, never a generic placeholder such as Nullable`1' {
+        foreach ($command in $Commands) {
+            $help = Get-Help $command.Name -Full
+            $help.Syntax | Out-String -Width 500 | Should -Not -Match '`1|Nullable' -Because "the syntax of $($command.Name)"
+            foreach ($parameter in $help.Parameters.Parameter) {
+                "$($parameter.parameterValue) $($parameter.type.name)" | Should -Not -Match '`1|Nullable' -Because "-$($parameter.Name) of $($command.Name)"
+            }
+        }
+        $since = (Get-Help Get-OrderMonitoringStatus -Full).Parameters.Parameter | Where-Object Name -EQ 'Since'
+        ($since.parameterValue, $since.type.name) | Should -Be @('DateTime', 'System.DateTime')
+    }
+
+    It 'lists only cmdlets of the module and about topics under RELATED LINKS, with no file paths' {
+        $names = @($Commands.Name) + @(Get-Help about_* | Where-Object Name -Like 'about_OrderMonitoring*' | ForEach-Object Name)
+        $names | Should -Contain 'about_OrderMonitoring'
+        foreach ($command in $Commands) {
+            $links = @((Get-Help $command.Name -Full).relatedLinks.navigationLink)
+            $links | Should -Not -BeNullOrEmpty -Because "$($command.Name) should point somewhere"
+            foreach ($link in $links) {
+                $link.linkText | Should -BeIn $names -Because "a related link of $($command.Name)"
+                "$($link.uri)" | Should -Not -Match '\.md$' -Because "Get-Help cannot open a markdown path ($($command.Name))"
+            }
+        }
+    }
+
+    It 'says in the about topic what a processor outside Lambda publishes, and how to turn it off' {
+        $about = Get-Help about_OrderMonitoring | Out-String -Width 500
+        foreach ($word in 'PutMetricData', '-NoMetrics', 'namespace OrderMonitoring', 'Environment=<environment>',
+            'RecordsProcessed', 'AuditObjectsWritten', 'AlertsPublished', 'RecordsQuarantined', 'RecordsFailed', 'ProcessingLagMs') {
+            $about | Should -BeLike "*$word*"
+        }
+    }
+
     It 'has the about topic' {
         Get-Help about_OrderMonitoring | Out-String | Should -Match 'Connection settings|CONNECTION SETTINGS'
     }
