@@ -16,7 +16,8 @@ public sealed class ProcessorPermissionsTests
         { "dynamodb:GetShardIterator", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
         // ListStreams has no resource-level permissions (Service Authorization Reference): a stream ARN grants nothing.
         { "dynamodb:ListStreams", "\"*\"" },
-        { "s3:PutObject", """{"Fn::Sub":"${AuditLogsBucket.Arn}/*"}""" },
+        { "s3:PutObject", """{"Fn::Sub":"${AuditLogsBucket.Arn}/orders/*"}""" },
+        { "s3:PutObject", """{"Fn::Sub":"${AuditLogsBucket.Arn}/quarantine/*"}""" },
         { "sns:Publish", """{"Ref":"OrderAlertsTopic"}""" },
         { "kms:Decrypt", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
         { "kms:GenerateDataKey*", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
@@ -64,6 +65,15 @@ public sealed class ProcessorPermissionsTests
         var statement = Assert.Single(Statements(), s => OneOrMany(s["Action"]).Any(a => (string?)a == "dynamodb:ListStreams"));
         Assert.Equal(["dynamodb:ListStreams"], OneOrMany(statement["Action"]).Select(a => (string?)a));
         Assert.Equal("*", (string?)statement["Resource"]);
+    }
+
+    [Fact]
+    public void The_processor_writes_only_under_the_audit_prefixes_AuditKey_uses()
+    {
+        var writable = Grants().Where(g => g.Action == "s3:PutObject").Select(g => SubText(JsonNode.Parse(g.Resource))).Order(StringComparer.Ordinal);
+
+        var prefixes = new[] { Processor.Audit.AuditKey.OrdersPrefix, Processor.Audit.AuditKey.QuarantinePrefix }.Select(prefix => "${AuditLogsBucket.Arn}/" + prefix + "*");
+        Assert.Equal(prefixes.Order(StringComparer.Ordinal), writable);
     }
 
     [Fact]
