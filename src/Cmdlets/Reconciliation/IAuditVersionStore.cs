@@ -22,8 +22,8 @@ internal interface IAuditVersionStore
     Task<string?> RestoreVersionAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken);
 }
 
-/// <summary>One version of an object, or a delete marker.</summary>
-internal sealed record ObjectVersion(string Key, string VersionId, bool IsLatest, bool IsDeleteMarker);
+/// <summary>One version of an object, or a delete marker; <see cref="LastModified"/> null when the store does not say.</summary>
+internal sealed record ObjectVersion(string Key, string VersionId, bool IsLatest, bool IsDeleteMarker, DateTime? LastModified = null);
 
 /// <summary>A page of versions; <see cref="NextToken"/> is null on the last page.</summary>
 internal sealed record VersionPage(IReadOnlyList<ObjectVersion> Versions, string? NextToken);

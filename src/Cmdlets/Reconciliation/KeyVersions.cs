@@ -6,7 +6,7 @@ namespace OrderMonitoring.Cmdlets.Reconciliation;
 internal sealed record VersionRead(string Key, string? VersionId);
 
 /// <summary>
-/// The versions of one audit key (newest first, as S3 lists them) and the judgement on them: which facts to trust and
+/// The versions of one audit key and the judgement on them: which facts to trust and
 /// whether the object was deleted, overwritten with other facts, or is not an audit document.
 /// </summary>
 internal sealed class KeyVersions
@@ -17,12 +17,14 @@ internal sealed class KeyVersions
     private readonly ObjectVersion _current;
     private readonly IReadOnlyList<ObjectVersion> _surviving;
 
-    public KeyVersions(string key, IReadOnlyList<ObjectVersion> newestFirst)
+    public KeyVersions(string key, IReadOnlyList<ObjectVersion> listed)
     {
         Key = key;
-        _versions = newestFirst;
-        _current = newestFirst.FirstOrDefault(v => v.IsLatest) ?? newestFirst[0];
-        _surviving = newestFirst.Where(v => !v.IsDeleteMarker).ToList();
+        // S3 lists a key's versions newest first; some emulators list versions and delete markers apart, so order by
+        // time, keeping the listed order among versions of the same second.
+        _versions = listed.OrderByDescending(v => v.LastModified ?? DateTime.MinValue).ToList();
+        _current = listed.FirstOrDefault(v => v.IsLatest) ?? _versions[0];
+        _surviving = _versions.Where(v => !v.IsDeleteMarker).ToList();
     }
 
     public string Key { get; }
@@ -86,7 +88,8 @@ internal sealed class KeyVersions
 
         var (facts, _) = Parse(textOf[reads[0]], prefix, bucketName);
         // The markers above the newest surviving version; removing them all makes that version current again.
-        var markers = _versions.TakeWhile(v => v.IsDeleteMarker).Select(v => v.VersionId).ToList();
+        var newest = _surviving[0].LastModified;
+        var markers = _versions.Where(v => v.IsDeleteMarker && (newest is null || v.LastModified is null || v.LastModified >= newest)).Select(v => v.VersionId).ToList();
         return (facts, new CheckedFinding(AuditFindingKind.DeletedAudit, facts?.OrderId ?? orderName, facts?.Timestamp, Key,
             $"the current version is a delete marker; version {reads[0].VersionId} survives")
         {

@@ -29,7 +29,7 @@ internal sealed class S3AuditVersionStore : IAuditVersionStore
 
         var response = await _s3.ListVersionsAsync(request, cancellationToken).ConfigureAwait(false);
         var versions = (response.Versions ?? new List<S3ObjectVersion>())
-            .Select(v => new ObjectVersion(v.Key, v.VersionId ?? NullVersion, v.IsLatest == true, v.IsDeleteMarker == true))
+            .Select(v => new ObjectVersion(v.Key, v.VersionId ?? NullVersion, v.IsLatest == true, v.IsDeleteMarker == true, v.LastModified))
             .ToList();
         var next = response.IsTruncated == true ? response.NextKeyMarker + TokenSeparator + response.NextVersionIdMarker : null;
         return new VersionPage(versions, next);
