@@ -22,6 +22,7 @@ public sealed class OutputsTests
         { "EnvironmentSuffix", """{"Ref":"EnvironmentSuffix"}""" },
         { "FailureQueueUrl", """{"Ref":"FailureQueue"}""" },
         { "FailureQueueArn", """{"Fn::GetAtt":["FailureQueue","Arn"]}""" },
+        { "FailedBatchesBucketName", """{"Ref":"FailedBatchesBucket"}""" },
         { "AlertsKeyArn", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
         { "DashboardName", """{"Ref":"MonitoringDashboard"}""" },
         { "ProcessorTrigger", """{"Ref":"ProcessorTrigger"}""" },
@@ -33,7 +34,7 @@ public sealed class OutputsTests
         Assert.Equal(System.Text.Json.Nodes.JsonNode.Parse(value)!.ToJsonString(), _template.Outputs[outputName]?["Value"]?.ToJsonString());
 
     [Fact]
-    public void Outputs_are_exactly_the_seed_eleven_and_the_five_new_ones()
+    public void Outputs_are_exactly_the_seed_eleven_and_the_six_new_ones()
     {
         var expected = OutputValues.Select(row => (string)row[0]).Order();
         Assert.Equal(expected, _template.Outputs.Select(o => o.Key).Order());
@@ -42,6 +43,7 @@ public sealed class OutputsTests
     [Theory]
     [InlineData("FailureQueueUrl")]
     [InlineData("FailureQueueArn")]
+    [InlineData("FailedBatchesBucketName")]
     [InlineData("AlertsKeyArn")]
     [InlineData("DashboardName")]
     [InlineData("ProcessorTrigger")]

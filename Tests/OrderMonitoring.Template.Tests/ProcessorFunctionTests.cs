@@ -36,13 +36,22 @@ public sealed class ProcessorFunctionTests
     {
         var variables = _template.Properties("OrderProcessorLambda")["Environment"]!["Variables"]!.AsObject();
         Assert.Equal(
-            ["AUDIT_BUCKET_NAME", "AWS_LAMBDA_HANDLER_LOG_FORMAT", "ENVIRONMENT_SUFFIX", "LOG_LEVEL", "MAX_CONCURRENCY", "SNS_TOPIC_ARN"],
+            ["AUDIT_BUCKET_NAME", "AWS_LAMBDA_HANDLER_LOG_FORMAT", "ENVIRONMENT_SUFFIX", "FUNCTION_TIMEOUT_SECONDS", "LOG_LEVEL", "MAX_CONCURRENCY", "SNS_TOPIC_ARN"],
             variables.Select(v => v.Key).Order());
         Assert.True(IsRef(variables["AUDIT_BUCKET_NAME"], "AuditLogsBucket"));
         Assert.True(IsRef(variables["SNS_TOPIC_ARN"], "OrderAlertsTopic"));
         Assert.True(IsRef(variables["ENVIRONMENT_SUFFIX"], "EnvironmentSuffix"));
         Assert.False(string.IsNullOrWhiteSpace((string?)variables["LOG_LEVEL"]));
         Assert.True(int.TryParse((string?)variables["MAX_CONCURRENCY"], out var concurrency) && concurrency > 0);
+    }
+
+    [Fact]
+    public void The_processor_is_told_its_own_timeout_so_it_can_finish_before_lambda_ends_it()
+    {
+        // A Stream-only handler gets no ILambdaContext (no remaining time), so the template passes the Timeout it sets.
+        var function = _template.Properties("OrderProcessorLambda");
+        var timeout = (int)function["Timeout"]!;
+        Assert.Equal(timeout.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)function["Environment"]!["Variables"]!["FUNCTION_TIMEOUT_SECONDS"]);
     }
 
     [Fact]

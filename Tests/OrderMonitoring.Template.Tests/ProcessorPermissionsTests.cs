@@ -21,7 +21,10 @@ public sealed class ProcessorPermissionsTests
         { "sns:Publish", """{"Ref":"OrderAlertsTopic"}""" },
         { "kms:Decrypt", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
         { "kms:GenerateDataKey*", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
-        { "sqs:SendMessage", """{"Fn::GetAtt":["FailureQueue","Arn"]}""" },
+        // The event source mapping's S3 on-failure destination writes with the function's role: PutObject where Lambda
+        // puts failure records (aws/lambda/...) and ListBucket, the two the Lambda developer guide names.
+        { "s3:PutObject", """{"Fn::Sub":"${FailedBatchesBucket.Arn}/aws/lambda/*"}""" },
+        { "s3:ListBucket", """{"Fn::GetAtt":["FailedBatchesBucket","Arn"]}""" },
         { "logs:CreateLogStream", """{"Fn::GetAtt":["LambdaLogGroup","Arn"]}""" },
         { "logs:PutLogEvents", """{"Fn::GetAtt":["LambdaLogGroup","Arn"]}""" },
     };
@@ -70,7 +73,8 @@ public sealed class ProcessorPermissionsTests
     [Fact]
     public void The_processor_writes_only_under_the_audit_prefixes_AuditKey_uses()
     {
-        var writable = Grants().Where(g => g.Action == "s3:PutObject").Select(g => SubText(JsonNode.Parse(g.Resource))).Order(StringComparer.Ordinal);
+        var writable = Grants().Where(g => g.Action == "s3:PutObject").Select(g => SubText(JsonNode.Parse(g.Resource)))
+            .Where(resource => resource!.StartsWith("${AuditLogsBucket.Arn}", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
 
         var prefixes = new[] { Processor.Audit.AuditKey.OrdersPrefix, Processor.Audit.AuditKey.QuarantinePrefix }.Select(prefix => "${AuditLogsBucket.Arn}/" + prefix + "*");
         Assert.Equal(prefixes.Order(StringComparer.Ordinal), writable);

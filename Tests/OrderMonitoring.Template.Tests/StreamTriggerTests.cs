@@ -58,13 +58,24 @@ public sealed class StreamTriggerTests
     }
 
     [Fact]
-    public void Failed_batches_go_to_an_encrypted_queue_kept_14_days()
+    public void Failed_batches_go_whole_to_the_failed_batches_bucket_not_to_the_metadata_only_queue()
     {
         var destination = _template.Properties("LambdaEventSourceMapping")["DestinationConfig"]!["OnFailure"]!["Destination"];
-        Assert.True(IsGetAtt(destination, "FailureQueue", "Arn"));
+        Assert.True(IsGetAtt(destination, "FailedBatchesBucket", "Arn"));
+    }
+
+    [Fact]
+    public void The_old_failure_queue_stays_encrypted_for_14_days_with_its_alarm_for_what_is_already_in_it()
+    {
+        // Nothing sends to it any more; it is kept (not deleted with what it holds) so metadata-only records from before
+        // the S3 destination can still be replayed, and its alarm keeps saying when any wait there.
         Assert.Equal("AWS::SQS::Queue", _template.TypeOf("FailureQueue"));
         var queue = _template.Properties("FailureQueue");
         Assert.Equal(14 * 24 * 3600, (int?)queue["MessageRetentionPeriod"]);
         Assert.True(queue["SqsManagedSseEnabled"] is { } sse ? (bool)sse : queue["KmsMasterKeyId"] is not null, "The failure queue must be encrypted.");
+        var alarm = _template.Properties("FailureQueueAlarm");
+        Assert.Equal("ApproximateNumberOfMessagesVisible", (string?)alarm["MetricName"]);
+        Assert.True(IsGetAtt(alarm["Dimensions"]![0]!["Value"], "FailureQueue", "QueueName"));
+        Assert.Contains("-FailedBatches", (string?)alarm["AlarmDescription"], StringComparison.Ordinal);
     }
 }

@@ -29,10 +29,18 @@ public sealed class AwsClientFactory
     public AwsConnection Connection { get; }
 
     /// <summary>S3, path-style when the endpoint is custom (mocks cannot resolve bucket sub-domains).</summary>
-    public IAmazonS3 CreateS3()
+    public IAmazonS3 CreateS3() => CreateS3(null);
+
+    /// <summary>S3 whose every HTTP request gives up after <paramref name="requestTimeout"/> (the SDK's default when null).</summary>
+    public IAmazonS3 CreateS3(TimeSpan? requestTimeout)
     {
         var config = Configure(new AmazonS3Config(), AwsServiceIds.S3);
         config.ForcePathStyle = Connection.EndpointFor(AwsServiceIds.S3) is not null;
+        if (requestTimeout is { } timeout)
+        {
+            config.Timeout = timeout;
+        }
+
         return new AmazonS3Client(Connection.Credentials, config);
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Processor.Audit;
@@ -25,7 +24,7 @@ public sealed class AuditWaiterTests
         };
 
         var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1))
-            .WaitAsync("b", events, Stopwatch.StartNew(), TimeSpan.FromMinutes(1), NullOperationReporter.Instance, default);
+            .WaitAsync("b", events, TimeProvider.System.GetTimestamp(), TimeSpan.FromMinutes(1), NullOperationReporter.Instance, default);
 
         Assert.Equal(AuditKey.ForRecord("A", "7"), arrivals[0]!.Key);
         Assert.Equal(AuditKey.ForRecord("B", "9"), arrivals[1]!.Key);
@@ -39,7 +38,7 @@ public sealed class AuditWaiterTests
         var events = new[] { new OrderEvent { OrderId = "A", Timestamp = 1, Status = "FAILED" } };
 
         var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1))
-            .WaitAsync("b", events, Stopwatch.StartNew(), TimeSpan.FromMilliseconds(20), NullOperationReporter.Instance, default);
+            .WaitAsync("b", events, TimeProvider.System.GetTimestamp(), TimeSpan.FromMilliseconds(20), NullOperationReporter.Instance, default);
 
         Assert.Null(Assert.Single(arrivals));
     }
@@ -55,7 +54,7 @@ public sealed class AuditWaiterTests
         }
 
         var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1), maxParallelOrders: 8)
-            .WaitAsync("b", events, Stopwatch.StartNew(), TimeSpan.FromMinutes(1), NullOperationReporter.Instance, default);
+            .WaitAsync("b", events, TimeProvider.System.GetTimestamp(), TimeSpan.FromMinutes(1), NullOperationReporter.Instance, default);
 
         Assert.All(arrivals, a => Assert.NotNull(a));
         Assert.Equal(events.Select(e => AuditKey.ForRecord(e.OrderId, "1")), arrivals.Select(a => a!.Key));
@@ -75,7 +74,7 @@ public sealed class AuditWaiterTests
         };
 
         var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1))
-            .WaitAsync("b", events, Stopwatch.StartNew(), TimeSpan.FromMilliseconds(20), NullOperationReporter.Instance, default);
+            .WaitAsync("b", events, TimeProvider.System.GetTimestamp(), TimeSpan.FromMilliseconds(20), NullOperationReporter.Instance, default);
 
         Assert.Equal(AuditKey.ForRecord("A", "5"), arrivals[0]!.Key);
         Assert.Null(arrivals[1]);

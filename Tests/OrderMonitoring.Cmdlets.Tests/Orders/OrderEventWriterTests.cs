@@ -2,12 +2,14 @@ using Amazon.DynamoDBv2;
 using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Cmdlets.Tests.Shell;
+using OrderMonitoring.TestSupport;
 
 namespace OrderMonitoring.Cmdlets.Tests.Orders;
 
 public sealed class OrderEventWriterTests
 {
-    private static readonly Func<TimeSpan, CancellationToken, Task> NoDelay = (_, _) => Task.CompletedTask;
+    // Back-offs take no real time.
+    private static TimeProvider NoDelay => new SteppingTime(DateTimeOffset.UnixEpoch);
 
     private static OrderEvent Event(string id, long timestamp = 1, string status = "PENDING") => new() { OrderId = id, Timestamp = timestamp, Status = status };
 
@@ -29,15 +31,16 @@ public sealed class OrderEventWriterTests
     public async Task Retries_unprocessed_items_until_they_are_written()
     {
         var table = new FakeOrderTable { RefuseLastItemTimes = 3 };
-        var delays = new List<TimeSpan>();
+        var time = new SteppingTime(DateTimeOffset.UnixEpoch);
         var events = Enumerable.Range(0, 25).Select(i => Event($"ORD-{i}")).ToList();
 
-        await new OrderEventWriter(table, new OrderWriteOptions { MaxInFlight = 1 }, (d, _) => { delays.Add(d); return Task.CompletedTask; })
+        await new OrderEventWriter(table, new OrderWriteOptions { MaxInFlight = 1 }, time)
             .WriteAsync("t", events, NullOperationReporter.Instance, default);
+        var delays = time.Waits;
 
         Assert.Equal(25, table.Items.Count);
         Assert.Equal(new[] { 25, 1, 1, 1 }, table.BatchSizes);
-        Assert.Equal(3, delays.Count);
+        Assert.Equal(3, delays.Length);
         Assert.True(delays[2] > delays[0], "the backoff grows");
     }
 

@@ -1,3 +1,4 @@
+using OrderMonitoring.TestSupport;
 using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.Cmdlets.Tests.Shell;
@@ -10,7 +11,7 @@ public sealed class StackDeployerTests : IDisposable
     private readonly FakeArtifacts _artifacts = new();
     private readonly RecordingReporter _reporter = new();
     private readonly string _folder = Directory.CreateTempSubdirectory("deployer-").FullName;
-    private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly SteppingTime _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
@@ -95,7 +96,7 @@ public sealed class StackDeployerTests : IDisposable
     [Fact]
     public async Task The_timeout_bounds_the_whole_deployment_not_each_step()
     {
-        var start = _now;
+        var start = _time.GetUtcNow();
         _cloudFormation.Statuses.Enqueue(null);
         _cloudFormation.Statuses.Enqueue("CREATE_IN_PROGRESS"); // stays in progress forever
         _cloudFormation.ChangeSetStatus = "CREATE_PENDING";
@@ -111,7 +112,7 @@ public sealed class StackDeployerTests : IDisposable
         }).DeployAsync(Request(timeout: TimeSpan.FromSeconds(10)), _reporter, CancellationToken.None));
 
         Assert.Equal("StackOperationTimedOut", error.ErrorId);
-        Assert.InRange(_now - start, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12));
+        Assert.InRange(_time.GetUtcNow() - start, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12));
     }
 
     [Fact]
@@ -254,17 +255,8 @@ public sealed class StackDeployerTests : IDisposable
 
     private StackDeployer Deployer(Action? onPoll = null)
     {
-        var timing = new PollTiming
-        {
-            Interval = TimeSpan.FromSeconds(2),
-            Now = () => _now,
-            Delay = (interval, _) =>
-            {
-                _now += interval;
-                onPoll?.Invoke();
-                return Task.CompletedTask;
-            },
-        };
+        var timing = new PollTiming { Interval = TimeSpan.FromSeconds(2), Time = _time };
+        _time.Stepped = onPoll;
         return new StackDeployer(_cloudFormation, _artifacts, _artifacts, "us-east-1", timing);
     }
 

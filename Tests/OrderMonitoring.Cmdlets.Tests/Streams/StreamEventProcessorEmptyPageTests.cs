@@ -1,3 +1,4 @@
+using OrderMonitoring.TestSupport;
 using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.Streams;
@@ -7,7 +8,8 @@ namespace OrderMonitoring.Cmdlets.Tests.Streams;
 public sealed class StreamEventProcessorEmptyPageTests
 {
     private const string Arn = "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/1";
-    private static readonly Func<TimeSpan, CancellationToken, Task> NoDelay = (_, _) => Task.CompletedTask;
+    // Polls and back-offs take no real time.
+    private static TimeProvider NoDelay => new SteppingTime(DateTimeOffset.UnixEpoch);
 
     private static async Task<(OrderProcessorResult Result, ScriptedProcessor Processor)> RunAsync(EmptyPageStreams streams, StreamReaderOptions options)
     {

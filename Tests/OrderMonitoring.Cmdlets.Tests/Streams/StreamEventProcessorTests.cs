@@ -1,3 +1,4 @@
+using OrderMonitoring.TestSupport;
 using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Cmdlets.Tests.Shell;
@@ -7,7 +8,8 @@ namespace OrderMonitoring.Cmdlets.Tests.Streams;
 public sealed class StreamEventProcessorTests
 {
     private const string Arn = "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/1";
-    private static readonly Func<TimeSpan, CancellationToken, Task> NoDelay = (_, _) => Task.CompletedTask;
+    // Polls and back-offs take no real time.
+    private static TimeProvider NoDelay => new SteppingTime(DateTimeOffset.UnixEpoch);
 
     private static StreamEventProcessor Create(FakeStreams streams, ScriptedProcessor processor, MemoryCheckpoints checkpoints, MemoryFailureQueue? queue,
         StreamReaderOptions? options = null) =>
@@ -84,7 +86,8 @@ public sealed class StreamEventProcessorTests
         Assert.Equal(7, result.SentToFailureQueue);
         Assert.Equal(7, result.Failed);
         Assert.Equal("12", checkpoints.Saved["s"].SequenceNumber);
-        Assert.Contains(reporter.Warnings, w => w.Contains("failure queue"));
+        Assert.Contains(reporter.Warnings, w => w.Contains("-FailedBatches"));
+        Assert.Equal(["4", "5", "6", "7", "8", "9", "10"], range.Records!.Select(r => r.Dynamodb!.SequenceNumber));
         Assert.Contains("\"condition\":\"RetryAttemptsExhausted\"", SqsFailureQueue.ToJson(range, DateTimeOffset.UnixEpoch));
     }
 
@@ -147,17 +150,18 @@ public sealed class StreamEventProcessorTests
         streams.AddShard("s", null, closed: false, 1);
         using var cancellation = new CancellationTokenSource();
         var polls = 0;
-        var processor = new StreamEventProcessor(streams, new ScriptedProcessor(), new MemoryCheckpoints(), null,
-            new StreamReaderOptions { Follow = true }, (_, token) =>
+        var time = new SteppingTime(DateTimeOffset.UnixEpoch)
+        {
+            Stepped = () =>
             {
                 if (++polls == 3)
                 {
                     cancellation.Cancel();
                 }
-
-                token.ThrowIfCancellationRequested();
-                return Task.CompletedTask;
-            });
+            },
+        };
+        var processor = new StreamEventProcessor(streams, new ScriptedProcessor(), new MemoryCheckpoints(), null,
+            new StreamReaderOptions { Follow = true }, time);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => processor.RunAsync(Arn, NullOperationReporter.Instance, cancellation.Token));
         Assert.Equal(3, polls);

@@ -86,8 +86,16 @@ internal sealed class FakeStreams : IAmazonDynamoDBStreams
         {
             ShardIteratorType.LATEST => records.Count,
             ShardIteratorType.AFTER_SEQUENCE_NUMBER => records.FindIndex(r => r.Dynamodb!.SequenceNumber == request.SequenceNumber) + 1,
+            ShardIteratorType.AT_SEQUENCE_NUMBER => records.FindIndex(r => r.Dynamodb!.SequenceNumber == request.SequenceNumber),
             _ => 0,
         };
+        if (position < 0)
+        {
+            // What the service answers for a sequence number older than the stream's 24 hours.
+            throw new OrderMonitoring.Aws.AwsServiceException("DynamoDBStreams", "GetShardIterator", "TrimmedDataAccessException",
+                "The requested sequence number is beyond the trim horizon.", null, System.Net.HttpStatusCode.BadRequest, isRetryable: false);
+        }
+
         return Task.FromResult(new GetShardIteratorResponse { ShardIterator = $"{request.ShardId}|{position}" });
     }
 

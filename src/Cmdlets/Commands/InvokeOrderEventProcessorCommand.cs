@@ -8,14 +8,15 @@ using OrderMonitoring.Processor.Batch;
 namespace OrderMonitoring.Cmdlets.Commands;
 
 /// <summary>
-/// <para type="synopsis">Runs the order processor in-process against a stack's bucket and topic: on Lambda event files, or on the table's stream.</para>
+/// <para type="synopsis">Runs the order processor in-process against a stack's bucket and topic: on Lambda event files, on the table's stream, or on the failed batches kept in S3.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "OrderEventProcessor", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "OrderEventProcessor", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(OrderProcessorResult))]
 public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
 {
     private const string PathSet = "Path";
     private const string StreamSet = "FromStream";
+    private const string FailedBatchesSet = "FailedBatches";
 
     // The processor logs from worker threads; each run's reporter moves the entries onto the pipeline thread.
     private readonly ProcessorLogReporter _log = new();
@@ -42,6 +43,10 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
     [Parameter(ParameterSetName = StreamSet)]
     [ValidateRange(0, 10)]
     public int MaxRetries { get; set; } = 2;
+
+    /// <summary>Replays the failed batches kept in the stack's failed-batches bucket, then marks each one replayed.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FailedBatchesSet)]
+    public SwitchParameter FailedBatches { get; set; }
 
     /// <summary>The processor over the current stack's bucket and topic, built once per stack.</summary>
     private (OrderStackResources Stack, ProcessorServices Services) CurrentProcessor()
@@ -78,6 +83,11 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
             var (stack, services) = CurrentProcessor();
             ProcessStream(stack, services);
         }
+        else if (ParameterSetName == FailedBatchesSet)
+        {
+            var (stack, services) = CurrentProcessor();
+            ReplayFailedBatches(stack, services);
+        }
     }
 
     private void ProcessStream(OrderStackResources stack, ProcessorServices services)
@@ -91,7 +101,11 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
             var streamArn = stack.StreamArn
                 ?? throw new OrderMonitoringException("StreamNotFound", FailureKind.InvalidState, $"The table '{stack.TableName}' has no stream.",
                     "Redeploy the stack with New-OrderMonitoringStack (the template enables the stream).");
-            var queue = stack.FailureQueueUrl is { } url ? new SqsFailureQueue(sqs, url) : null;
+            using var s3 = ClientFactory.CreateS3();
+            // Whole records into the failed-batches bucket, like Lambda's S3 destination; only a stack older than that
+            // bucket falls back to the range-only failure queue.
+            IFailureQueue? queue = stack.FailedBatchesBucketName is { } bucket ? new FailedBatchSink(new S3FailedBatchStore(s3, bucket))
+                : stack.FailureQueueUrl is { } url ? new SqsFailureQueue(sqs, url) : null;
             var checkpoints = new FileCheckpointStore();
             reporter.Verbose($"Checkpoints: {checkpoints.FileFor(streamArn)}");
             var processor = new StreamEventProcessor(streams, new InProcessRecordProcessor(services.Processor), checkpoints, queue,
@@ -99,6 +113,51 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
             return await processor.RunAsync(streamArn, reporter, token).ConfigureAwait(false);
         })));
     }
+
+    /// <summary>-FailedBatches: reads the pending batches, asks ShouldProcess for each (so -WhatIf lists them), replays the confirmed ones.</summary>
+    private void ReplayFailedBatches(OrderStackResources stack, ProcessorServices services) => Guard(() =>
+    {
+        var bucket = stack.FailedBatchesBucketName
+            ?? throw new OrderMonitoringException("FailedBatchesBucketMissing", FailureKind.InvalidState,
+                $"The stack '{stack.StackName}' has no failed-batches bucket; it was deployed before failed batches were kept in S3.",
+                "Update the stack with New-OrderMonitoringStack. Ranges already in its failure queue are listed by Get-OrderMonitoringStatus.");
+        using var s3 = ClientFactory.CreateS3();
+        using var streams = ClientFactory.CreateDynamoDBStreams();
+        var replayer = new FailedBatchReplayer(new S3FailedBatchStore(s3, bucket), new InProcessRecordProcessor(services.Processor), new StreamRangeReader(streams));
+        var pending = RunAsync((_, token) => replayer.PlanAsync(token));
+        WriteVerbose($"{pending.Count} failed batch(es) not yet replayed in s3://{bucket}.");
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var batch = pending[i];
+            WriteProgress(new ProgressRecord(2, $"Replaying the failed batches of {stack.StackName}", $"batch {i + 1} of {pending.Count}")
+                { PercentComplete = i * 100 / pending.Count, CurrentOperation = batch.Key });
+            if (batch.Problem is { } unreadable)
+            {
+                WriteFailure(unreadable, batch.Source);
+                continue;
+            }
+
+            if (!ShouldProcess(batch.Source, $"Replay {batch.Description} and mark the batch replayed"))
+            {
+                continue;
+            }
+
+            try
+            {
+                WriteObject(RunAsync(async (reporter, token) =>
+                {
+                    _log.Reporter = reporter;
+                    return await replayer.ReplayAsync(batch, reporter, token).ConfigureAwait(false);
+                }));
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException and not RuntimeException)
+            {
+                WriteFailure(ex, batch.Source);
+            }
+        }
+
+        WriteProgress(new ProgressRecord(2, $"Replaying the failed batches of {stack.StackName}", "done") { RecordType = ProgressRecordType.Completed });
+    });
 
     private void ProcessFile(ProcessorServices services, string file)
     {

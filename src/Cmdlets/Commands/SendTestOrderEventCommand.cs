@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Diagnostics;
 using System.Management.Automation;
 using OrderMonitoring.Cmdlets.Completion;
 using OrderMonitoring.Cmdlets.Shell;
@@ -182,7 +181,8 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
         CancellationToken cancellationToken)
     {
         var writer = Orders.Writer();
-        var sinceWrite = Stopwatch.StartNew();
+        var waiter = Orders.Waiter();
+        var writeStarted = waiter.Time.GetTimestamp();
         var written = await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken).ConfigureAwait(false);
         reporter.Verbose($"Wrote {written.Written.Count} of {events.Count} order event(s) to {stack.TableName}.");
         var errors = new List<Exception>();
@@ -196,8 +196,8 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
             return new SendOutcome(written.Written.Select(e => ToResult(e, stack, null)).ToList(), errors, written.NotWritten.Count);
         }
 
-        var arrivals = await Orders.Waiter()
-            .WaitAsync(stack.AuditBucketName, written.Written, sinceWrite, TimeSpan.FromSeconds(TimeoutSeconds), reporter, cancellationToken).ConfigureAwait(false);
+        var arrivals = await waiter
+            .WaitAsync(stack.AuditBucketName, written.Written, writeStarted, TimeSpan.FromSeconds(TimeoutSeconds), reporter, cancellationToken).ConfigureAwait(false);
         var results = written.Written.Select((e, i) => (Event: e, Arrival: arrivals[i])).Where(x => x.Arrival is not null)
             .Select(x => ToResult(x.Event, stack, x.Arrival)).ToList();
         var missing = written.Written.Where((_, i) => arrivals[i] is null).ToList();

@@ -33,6 +33,9 @@ public sealed class MonitoringStatus
     /// <summary>Failure-queue messages received by someone and not yet deleted.</summary>
     public int FailureQueueInFlight { get; init; }
 
+    /// <summary>Failed batches kept in the failed-batches bucket and not yet replayed (Invoke-OrderEventProcessor -FailedBatches).</summary>
+    public int FailedBatchesPending { get; init; }
+
     /// <summary>Start of the metrics window (UTC).</summary>
     public DateTime Since { get; init; }
 

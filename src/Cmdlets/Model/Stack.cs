@@ -39,6 +39,9 @@ public sealed class Stack
     /// <summary>The queue that receives stream batches the processor could not handle.</summary>
     public string? FailureQueueUrl { get; init; }
 
+    /// <summary>The bucket keeping whole stream batches the processor gave up on (retained when the stack is removed); null on stacks older than it.</summary>
+    public string? FailedBatchesBucketName { get; init; }
+
     /// <summary>The CloudWatch dashboard.</summary>
     public string? DashboardName { get; init; }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Cmdlets.Shell;
@@ -23,16 +22,25 @@ internal sealed class AuditWaiter
     private readonly IAuditObjectStore _store;
     private readonly TimeSpan _pollInterval;
     private readonly int _maxParallelOrders;
+    private readonly TimeProvider _time;
 
-    public AuditWaiter(IAuditObjectStore store, TimeSpan? pollInterval = null, int maxParallelOrders = DefaultMaxParallelOrders)
+    public AuditWaiter(IAuditObjectStore store, TimeSpan? pollInterval = null, int maxParallelOrders = DefaultMaxParallelOrders,
+        TimeProvider? time = null)
     {
         _store = store;
         _pollInterval = pollInterval ?? TimeSpan.FromMilliseconds(500);
         _maxParallelOrders = Math.Max(1, maxParallelOrders);
+        _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>Per event (same order as given): its arrival, or null when none appeared within <paramref name="timeout"/>.</summary>
-    public async Task<IReadOnlyList<AuditArrival?>> WaitAsync(string bucketName, IReadOnlyList<OrderEvent> events, Stopwatch sinceWrite, TimeSpan timeout,
+    /// <summary>The clock latencies and the timeout are measured on.</summary>
+    public TimeProvider Time => _time;
+
+    /// <summary>
+    /// Per event (same order as given): its arrival, or null when none appeared within <paramref name="timeout"/>.
+    /// <paramref name="writeStarted"/> is a timestamp of this waiter's clock (<see cref="Time"/>) taken before the write.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditArrival?>> WaitAsync(string bucketName, IReadOnlyList<OrderEvent> events, long writeStarted, TimeSpan timeout,
         IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var results = new AuditArrival?[events.Count];
@@ -46,19 +54,19 @@ internal sealed class AuditWaiter
             await BoundedConcurrency.ForEachAsync(groups, _maxParallelOrders, async (group, _) =>
             {
                 var found = await FindAsync(bucketName, group.Key, seenKeys[group.Key], cancellationToken).ConfigureAwait(false);
-                Match(events, group, found, results, sinceWrite.Elapsed);
+                Match(events, group, found, results, _time.GetElapsedTime(writeStarted));
             }, cancellationToken).ConfigureAwait(false);
 
             var arrived = results.Count(r => r is not null);
             reporter.Progress(new OperationProgress(2, "Waiting for audit objects", $"{arrived} of {events.Count} audited",
                 events.Count == 0 ? 100 : arrived * 100 / events.Count));
-            if (arrived == events.Count || sinceWrite.Elapsed >= timeout)
+            if (arrived == events.Count || _time.GetElapsedTime(writeStarted) >= timeout)
             {
                 reporter.Progress(new OperationProgress(2, "Waiting for audit objects", "done", Completed: true));
                 return results;
             }
 
-            await Task.Delay(_pollInterval, cancellationToken).ConfigureAwait(false);
+            await _time.Delay(_pollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -31,13 +31,13 @@ internal sealed class OrderEventWriter
 {
     private readonly IOrderTable _table;
     private readonly OrderWriteOptions _options;
-    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+    private readonly TimeProvider _time;
 
-    public OrderEventWriter(IOrderTable table, OrderWriteOptions? options = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
+    public OrderEventWriter(IOrderTable table, OrderWriteOptions? options = null, TimeProvider? time = null)
     {
         _table = table;
         _options = options ?? new OrderWriteOptions();
-        _delay = delay ?? Task.Delay;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>
@@ -157,7 +157,7 @@ internal sealed class OrderEventWriter
                 return;
             }
 
-            await _delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+            await _time.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -8,7 +8,8 @@ internal sealed record OrderStackResources(
     string? StreamArn,
     string AuditBucketName,
     string TopicArn,
-    string? FailureQueueUrl);
+    string? FailureQueueUrl,
+    string? FailedBatchesBucketName = null);
 
 /// <summary>Finds a stack's resources; throws <see cref="Shell.OrderMonitoringException"/> (StackNotFound) when it does not exist.</summary>
 internal interface IOrderStackResolver

@@ -70,7 +70,7 @@ internal sealed class ChangeSetRunner
                     "Run again with a larger -TimeoutSeconds.");
             }
 
-            await _timing.Delay(_timing.Interval, cancellationToken).ConfigureAwait(false);
+            await _timing.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,6 +1,6 @@
 namespace OrderMonitoring.Cmdlets.Stacks;
 
-/// <summary>How often to poll and how time passes; tests replace the clock and the delay so nothing really waits.</summary>
+/// <summary>How often to poll, on which clock; tests pass a clock in which waiting takes no real time.</summary>
 internal sealed class PollTiming
 {
     /// <summary>Real time, polling every two seconds like Wait-CFNStack.</summary>
@@ -8,7 +8,10 @@ internal sealed class PollTiming
 
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(2);
 
-    public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = (interval, token) => Task.Delay(interval, token);
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    public Func<DateTimeOffset> Now { get; init; } = () => DateTimeOffset.UtcNow;
+    public DateTimeOffset Now() => Time.GetUtcNow();
+
+    /// <summary>Waits one <see cref="Interval"/>.</summary>
+    public Task WaitAsync(CancellationToken cancellationToken) => Time.Delay(Interval, cancellationToken);
 }

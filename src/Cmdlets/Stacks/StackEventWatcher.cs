@@ -65,7 +65,7 @@ internal sealed class StackEventWatcher
                     "Check it later with Get-OrderMonitoringStack, or run again with a larger -TimeoutSeconds.");
             }
 
-            await _timing.Delay(_timing.Interval, cancellationToken).ConfigureAwait(false);
+            await _timing.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -134,6 +134,7 @@ internal sealed class StackReader
             TopicArn = Output(TemplateContract.Outputs.TopicArn),
             FunctionName = Output(TemplateContract.Outputs.FunctionName),
             FailureQueueUrl = Output(TemplateContract.Outputs.FailureQueueUrl),
+            FailedBatchesBucketName = Output(TemplateContract.Outputs.FailedBatchesBucketName),
             DashboardName = Output(TemplateContract.Outputs.DashboardName),
             ProcessorTrigger = Output(TemplateContract.Outputs.ProcessorTrigger) ?? Parameter(TemplateContract.Parameters.ProcessorTrigger),
             CreationTime = stack.CreationTime,

@@ -40,7 +40,7 @@ internal sealed class StackServices : IDisposable
     {
         var cloudWatch = Track(_factory.CreateCloudWatch());
         return new HealthChecker(Reader, new CloudWatchAlarmSource(cloudWatch), new CloudWatchMetricSource(cloudWatch),
-            new SqsQueueDepthSource(Track(_factory.CreateSqs())));
+            new SqsQueueDepthSource(Track(_factory.CreateSqs())), new S3FailedBatchCounter(_s3.Value));
     }
 
     public void Dispose()

@@ -23,9 +23,11 @@ internal sealed class HealthChecker
     private readonly IAlarmSource _alarms;
     private readonly IMetricSource _metrics;
     private readonly IQueueDepthSource _queues;
+    private readonly IFailedBatchCounter? _failedBatches;
 
-    public HealthChecker(StackReader reader, IAlarmSource alarms, IMetricSource metrics, IQueueDepthSource queues)
+    public HealthChecker(StackReader reader, IAlarmSource alarms, IMetricSource metrics, IQueueDepthSource queues, IFailedBatchCounter? failedBatches = null)
     {
+        _failedBatches = failedBatches;
         _reader = reader;
         _alarms = alarms;
         _metrics = metrics;
@@ -60,6 +62,13 @@ internal sealed class HealthChecker
                 + "(read them from the queue, fix the cause and replay the orders).");
         }
 
+        var failedBatches = await FailedBatchesAsync(stack, warnings, cancellationToken).ConfigureAwait(false);
+        if (failedBatches > 0)
+        {
+            reasons.Add($"{failedBatches} failed batch(es) in s3://{stack.FailedBatchesBucketName} not yet replayed: stream records the processor gave up on "
+                + "(fix the cause, then replay them with Invoke-OrderEventProcessor -FailedBatches).");
+        }
+
         reporter.Verbose($"Reading the processor's metrics from {since:u} to {until:u}.");
         var metrics = await _metrics.GetAsync(new MetricScope(stack.FunctionName, stack.Environment), since, until, cancellationToken).ConfigureAwait(false);
         warnings.AddRange(metrics.Problems);
@@ -73,7 +82,7 @@ internal sealed class HealthChecker
         {
             Environment = stack.Environment, StackName = stack.StackName, StackStatus = stack.Status, Region = stack.Region,
             Healthy = reasons.Count == 0, Reasons = reasons, Warnings = warnings, Alarms = alarms,
-            FailureQueueDepth = depth.Visible, FailureQueueInFlight = depth.InFlight, Since = since, Until = until,
+            FailureQueueDepth = depth.Visible, FailureQueueInFlight = depth.InFlight, FailedBatchesPending = failedBatches, Since = since, Until = until,
             Invocations = metrics.Invocations, Errors = metrics.Errors, RecordsFailed = metrics.RecordsFailed,
             RecordsQuarantined = metrics.RecordsQuarantined, MaxIteratorAgeMs = metrics.MaxIteratorAgeMs,
         };
@@ -123,6 +132,28 @@ internal sealed class HealthChecker
         }
 
         return await _queues.GetAsync(stack.FailureQueueUrl!, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> FailedBatchesAsync(OrderMonitoring.Stack stack, List<string> warnings, CancellationToken cancellationToken)
+    {
+        if (_failedBatches is null)
+        {
+            return 0;
+        }
+
+        if (string.IsNullOrEmpty(stack.FailedBatchesBucketName))
+        {
+            warnings.Add($"The stack {stack.StackName} names no failed-batches bucket (deployed before failed batches were kept in S3); update it with New-OrderMonitoringStack.");
+            return 0;
+        }
+
+        if (await _failedBatches.CountPendingAsync(stack.FailedBatchesBucketName!, cancellationToken).ConfigureAwait(false) is { } count)
+        {
+            return count;
+        }
+
+        warnings.Add($"The failed-batches bucket {stack.FailedBatchesBucketName} does not exist; failed batches were not counted.");
+        return 0;
     }
 
     private static IEnumerable<string> MetricReasons(ProcessorMetrics metrics, List<string> warnings)

@@ -6,9 +6,9 @@ namespace OrderMonitoring.Cmdlets.Streams;
 
 /// <summary>A range of stream records given up on, as Lambda's on-failure destination describes it.</summary>
 internal sealed record FailedRange(string StreamArn, string ShardId, string StartSequenceNumber, string EndSequenceNumber, int BatchSize,
-    int RetryAttempts, DateTimeOffset? FirstArrival, DateTimeOffset? LastArrival);
+    int RetryAttempts, DateTimeOffset? FirstArrival, DateTimeOffset? LastArrival, IReadOnlyList<OrderMonitoring.Aws.Streams.StreamRecord>? Records = null);
 
-/// <summary>Where failed ranges go (the stack's failure queue).</summary>
+/// <summary>Where failed ranges go: the stack's failed-batches bucket (whole records), or the failure queue of an older stack (the range only).</summary>
 internal interface IFailureQueue
 {
     /// <summary>Sends the failed range's description.</summary>

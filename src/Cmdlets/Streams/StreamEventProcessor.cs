@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Cmdlets.Shell;
@@ -20,25 +19,25 @@ internal sealed class StreamEventProcessor
     private readonly ICheckpointStore _checkpoints;
     private readonly IFailureQueue? _failureQueue;
     private readonly StreamReaderOptions _options;
-    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+    private readonly TimeProvider _time;
     private readonly Dictionary<string, string> _openIterators = new(StringComparer.Ordinal);
     private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
 
     public StreamEventProcessor(IAmazonDynamoDBStreams streams, IRecordProcessor processor, ICheckpointStore checkpoints, IFailureQueue? failureQueue,
-        StreamReaderOptions? options = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
+        StreamReaderOptions? options = null, TimeProvider? time = null)
     {
         _streams = streams;
         _processor = processor;
         _checkpoints = checkpoints;
         _failureQueue = failureQueue;
         _options = options ?? new StreamReaderOptions();
-        _delay = delay ?? Task.Delay;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>Drains the stream (or, with Follow, keeps polling until cancelled) and returns the totals.</summary>
     public async Task<OrderProcessorResult> RunAsync(string streamArn, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var stopwatch = Stopwatch.StartNew();
+        var started = _time.GetTimestamp();
         var totals = new RunTotals();
         while (true)
         {
@@ -60,14 +59,14 @@ internal sealed class StreamEventProcessor
             if (!_options.Follow)
             {
                 reporter.Progress(new OperationProgress(1, ActivityOf(streamArn), "done", Completed: true));
-                return totals.ToResult(streamArn, stopwatch.Elapsed);
+                return totals.ToResult(streamArn, _time.GetElapsedTime(started));
             }
 
             if (totals.Records == recordsBefore)
             {
                 reporter.Progress(new OperationProgress(1, ActivityOf(streamArn),
                     $"{totals.Records} records, {totals.Audited} audited, {totals.Alerts} alerts; waiting for new records (Ctrl+C stops)"));
-                await _delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+                await _time.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -180,7 +179,7 @@ internal sealed class StreamEventProcessor
             }
 
             reporter.Verbose($"Shard {shardId}: {result.Failed} record(s) failed; retrying from sequence number {Sequence(remaining[0])} (retry {attempt + 1} of {_options.MaxRetries}).");
-            await _delay(TimeSpan.FromTicks(_options.RetryDelay.Ticks << attempt), cancellationToken).ConfigureAwait(false);
+            await _time.Delay(TimeSpan.FromTicks(_options.RetryDelay.Ticks << attempt), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -188,7 +187,7 @@ internal sealed class StreamEventProcessor
         CancellationToken cancellationToken)
     {
         var range = new FailedRange(streamArn, shardId, Sequence(remaining[0]), Sequence(remaining[remaining.Count - 1]), remaining.Count, retries,
-            ArrivalOf(remaining[0]), ArrivalOf(remaining[remaining.Count - 1]));
+            ArrivalOf(remaining[0]), ArrivalOf(remaining[remaining.Count - 1]), remaining);
         if (_failureQueue is null)
         {
             throw new OrderMonitoringException("FailureQueueMissing", FailureKind.InvalidState,
@@ -198,7 +197,7 @@ internal sealed class StreamEventProcessor
 
         await _failureQueue.SendAsync(range, cancellationToken).ConfigureAwait(false);
         totals.SentToFailureQueue += remaining.Count;
-        reporter.Warning($"Shard {shardId}: records {range.StartSequenceNumber} to {range.EndSequenceNumber} ({remaining.Count}) still failed after {retries} retries; their range was sent to the failure queue.");
+        reporter.Warning($"Shard {shardId}: records {range.StartSequenceNumber} to {range.EndSequenceNumber} ({remaining.Count}) still failed after {retries} retries; the failed batch was kept for replay with Invoke-OrderEventProcessor -FailedBatches.");
     }
 
     private static int FirstFailedIndex(List<StreamRecord> records, BatchResult result)

@@ -34,6 +34,11 @@ public sealed class BatchProcessor
             throw new ArgumentOutOfRangeException(nameof(options), _options.MaxConcurrency, "MaxConcurrency must be at least 1.");
         }
 
+        if (_options.AttemptTimeout <= TimeSpan.Zero || _options.Deadline <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "AttemptTimeout and Deadline must be positive.");
+        }
+
         _time = _options.Time ?? TimeProvider.System;
         _log = new ProcessorLog(_options.LogSink ?? new JsonLogger(Console.Out.WriteLine, _time), _options.LogLevel);
         _handler = new OrderRecordHandler(store, publisher, _log, _options);
@@ -52,13 +57,22 @@ public sealed class BatchProcessor
 
         var started = _time.GetTimestamp();
         var processedAt = _time.GetUtcNow();
+        using var deadline = new RunDeadline(_options.Deadline, _options.AttemptTimeout, cancellationToken);
         var run = new BatchRun(records.Count);
         var groups = GroupByOrder(records, processedAt);
-        await BoundedConcurrency.ForEachAsync(groups, _options.MaxConcurrency, (order, _) => ProcessOrderAsync(order, records, run, cancellationToken),
-            cancellationToken).ConfigureAwait(false);
+        BatchResult result;
+        try
+        {
+            await BoundedConcurrency.ForEachAsync(groups, _options.MaxConcurrency, (order, _) => ProcessOrderAsync(order, records, run, deadline, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Written even when the caller cancels: the batch's log and metrics line always exist.
+            result = run.ToResult(records, _time.GetElapsedTime(started));
+            Report(result, ProcessingLagMs(records, processedAt), deadline);
+        }
 
-        var result = run.ToResult(records, _time.GetElapsedTime(started));
-        Report(result, ProcessingLagMs(records, processedAt));
         return result;
     }
 
@@ -86,7 +100,8 @@ public sealed class BatchProcessor
         return groups;
     }
 
-    private async Task ProcessOrderAsync(List<(int Index, ReadOutcome Outcome)> order, IReadOnlyList<StreamRecord> records, BatchRun run, CancellationToken cancellationToken)
+    private async Task ProcessOrderAsync(List<(int Index, ReadOutcome Outcome)> order, IReadOnlyList<StreamRecord> records, BatchRun run, RunDeadline deadline,
+        CancellationToken cancellationToken)
     {
         string? failedAt = null;
         foreach (var (index, outcome) in order)
@@ -99,9 +114,18 @@ public sealed class BatchProcessor
                 continue;
             }
 
+            if (deadline.IsShort)
+            {
+                run.States[index] = RecordState.Failed;
+                failedAt = record.Dynamodb?.SequenceNumber ?? string.Empty;
+                deadline.CountNotStarted();
+                _log.Log(ProcessorLogLevel.Debug, "Record not started: too little time is left before the deadline; reported for retry", LogFields.Of(record));
+                continue;
+            }
+
             try
             {
-                var handled = await _handler.HandleAsync(record, outcome, cancellationToken).ConfigureAwait(false);
+                var handled = await _handler.HandleAsync(record, outcome, deadline.Token).ConfigureAwait(false);
                 if (handled.Alerted)
                 {
                     run.CountAlert();
@@ -119,8 +143,13 @@ public sealed class BatchProcessor
         }
     }
 
-    private void Report(BatchResult result, long? lagMs)
+    private void Report(BatchResult result, long? lagMs, RunDeadline deadline)
     {
+        if (deadline.NotStarted > 0)
+        {
+            _log.Log(ProcessorLogLevel.Warn, "Deadline near: records were not started and are reported for retry", ("notStarted", deadline.NotStarted));
+        }
+
         _log.Log(ProcessorLogLevel.Info, "Batch processed",
             ("records", result.Records), ("audited", result.Audited), ("alerts", result.Alerts), ("quarantined", result.Quarantined),
             ("failed", result.Failed), ("durationMs", result.Duration.TotalMilliseconds), ("processingLagMs", lagMs));

@@ -28,6 +28,15 @@ public sealed class BatchProcessorOptions
     /// <summary>Whether to write the per-batch EMF metrics line to the log sink.</summary>
     public bool EmitMetrics { get; init; } = true;
 
+    /// <summary>
+    /// How long one batch may take, its report included (the function timeout in Lambda); null for no limit. Records
+    /// not finished in time are reported for retry instead of the invocation being killed.
+    /// </summary>
+    public TimeSpan? Deadline { get; init; }
+
+    /// <summary>How long one store write or publish attempt may take before it counts as a (retryable) timeout.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The clock for processedAt, durations, log timestamps and the lag metric; the system clock when null.</summary>
     public TimeProvider? Time { get; init; }
 }

@@ -30,7 +30,8 @@ public sealed class ProcessorServices : IDisposable
             throw new ArgumentNullException(nameof(clients));
         }
 
-        var s3 = clients.CreateS3();
+        // Each SDK request is bounded by the processor's attempt timeout, so the SDK's own retries fit inside an attempt.
+        var s3 = clients.CreateS3(options?.AttemptTimeout);
         var sns = clients.CreateSns();
         try
         {

@@ -53,7 +53,7 @@ public sealed class Function
     private static BatchProcessor CreateFromEnvironment()
     {
         var settings = FunctionSettings.FromEnvironment();
-        var clients = new AwsClientFactory(AwsConnection.Resolve(new AwsConnectionSettings()));
+        var clients = new AwsClientFactory(AwsConnection.Resolve(new AwsConnectionSettings()), settings.ToClientRetryOptions());
         // Lives as long as the container: the runtime keeps this instance for every invocation.
         return ProcessorServices.Create(clients, settings.AuditBucketName, settings.AlertTopicArn, settings.ToProcessorOptions()).Processor;
     }

@@ -18,7 +18,13 @@ public sealed class FunctionSettings
 
     public int MaxConcurrency { get; init; } = 16;
 
-    /// <summary>Reads AUDIT_BUCKET_NAME, SNS_TOPIC_ARN (both required), ENVIRONMENT_SUFFIX, LOG_LEVEL and MAX_CONCURRENCY.</summary>
+    /// <summary>The function's timeout (FUNCTION_TIMEOUT_SECONDS, which the template sets to the function's Timeout); null when unset.</summary>
+    public TimeSpan? FunctionTimeout { get; init; }
+
+    /// <summary>How long one S3 write or SNS publish attempt may take: short, so a slow call cannot eat the invocation.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Reads AUDIT_BUCKET_NAME, SNS_TOPIC_ARN (both required), ENVIRONMENT_SUFFIX, LOG_LEVEL, MAX_CONCURRENCY and FUNCTION_TIMEOUT_SECONDS.</summary>
     public static FunctionSettings FromEnvironment(Func<string, string?>? read = null)
     {
         read ??= System.Environment.GetEnvironmentVariable;
@@ -31,7 +37,21 @@ public sealed class FunctionSettings
             Environment = Optional(read, Variables.EnvironmentSuffix) ?? "unknown",
             LogLevel = JsonLogger.ParseLevel(read(Variables.LogLevel)),
             MaxConcurrency = ReadConcurrency(read),
+            FunctionTimeout = ReadTimeout(read),
         };
+    }
+
+    private static TimeSpan? ReadTimeout(Func<string, string?> read)
+    {
+        if (Optional(read, Variables.FunctionTimeoutSeconds) is not { } text)
+        {
+            return null;
+        }
+
+        // Lambda allows 1 to 900 seconds; anything else is a template mistake worth failing the start for.
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 900
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new InvalidOperationException($"The environment variable {Variables.FunctionTimeoutSeconds} must be the function's timeout in whole seconds (1 to 900), not '{read(Variables.FunctionTimeoutSeconds)}'.");
     }
 
     private static int ReadConcurrency(Func<string, string?> read)
@@ -52,7 +72,19 @@ public sealed class FunctionSettings
         Environment = Environment,
         MaxConcurrency = MaxConcurrency,
         LogLevel = LogLevel,
+        Deadline = FunctionTimeout,
+        AttemptTimeout = FunctionTimeout is { } timeout && timeout < AttemptTimeout + AttemptTimeout ? TimeSpan.FromTicks(timeout.Ticks / 3) : AttemptTimeout,
     };
+
+    /// <summary>
+    /// Our SNS client's retries inside one processor attempt: each send bounded well below the attempt (its defaults,
+    /// 60 s per send and 3 minutes in all, outlast the function).
+    /// </summary>
+    public Aws.AwsRetryOptions ToClientRetryOptions()
+    {
+        var attempt = ToProcessorOptions().AttemptTimeout;
+        return new Aws.AwsRetryOptions { MaxAttempts = 2, AttemptTimeout = TimeSpan.FromTicks(attempt.Ticks / 2), TotalTimeout = attempt };
+    }
 
     private static string Required(Func<string, string?> read, string name) =>
         Optional(read, name)

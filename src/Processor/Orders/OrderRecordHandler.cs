@@ -21,6 +21,7 @@ internal sealed class OrderRecordHandler : IRecordHandler
     private readonly IAlertPublisher _publisher;
     private readonly ProcessorLog _log;
     private readonly ResiliencePipeline _retry;
+    private readonly TimeSpan _attemptTimeout;
 
     public OrderRecordHandler(IAuditStore store, IAlertPublisher publisher, ProcessorLog log, BatchProcessorOptions options)
     {
@@ -28,6 +29,7 @@ internal sealed class OrderRecordHandler : IRecordHandler
         _publisher = publisher ?? throw new ArgumentNullException(nameof(publisher));
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _retry = BuildRetry(options ?? throw new ArgumentNullException(nameof(options)));
+        _attemptTimeout = options.AttemptTimeout;
     }
 
     public async Task<HandledRecord> HandleAsync(StreamRecord record, ReadOutcome outcome, CancellationToken cancellationToken)
@@ -59,8 +61,9 @@ internal sealed class OrderRecordHandler : IRecordHandler
         return true;
     }
 
+    // Each attempt is bounded, so one call that never answers cannot hold the batch past its deadline.
     private async Task WithRetryAsync(Func<CancellationToken, Task> action, CancellationToken cancellationToken) =>
-        await _retry.ExecuteAsync(ct => new ValueTask(action(ct)), cancellationToken).ConfigureAwait(false);
+        await _retry.ExecuteAsync(ct => new ValueTask(BoundedCall.RunAsync(action, _attemptTimeout, ct)), cancellationToken).ConfigureAwait(false);
 
     private static ResiliencePipeline BuildRetry(BatchProcessorOptions options) =>
         options.RetryAttempts <= 0

@@ -47,6 +47,7 @@ public static class TemplateContract
         public const string EnvironmentSuffix = "EnvironmentSuffix";
         public const string FailureQueueUrl = "FailureQueueUrl";
         public const string FailureQueueArn = "FailureQueueArn";
+        public const string FailedBatchesBucketName = "FailedBatchesBucketName";
         public const string AlertsKeyArn = "AlertsKeyArn";
         public const string DashboardName = "DashboardName";
         public const string ProcessorTrigger = "ProcessorTrigger";
@@ -62,6 +63,7 @@ public static class TemplateContract
             [TopicArn] = Resources.Topic,
             [FunctionName] = Resources.Function,
             [FailureQueueUrl] = Resources.FailureQueue,
+            [FailedBatchesBucketName] = Resources.FailedBatchesBucket,
             [DashboardName] = Resources.Dashboard,
             [ErrorAlarmName] = Alarms.ErrorRate.LogicalId,
         };
@@ -75,6 +77,7 @@ public static class TemplateContract
         public const string Topic = "OrderAlertsTopic";
         public const string Function = "OrderProcessorLambda";
         public const string FailureQueue = "FailureQueue";
+        public const string FailedBatchesBucket = "FailedBatchesBucket";
         public const string Dashboard = "MonitoringDashboard";
     }
 
@@ -106,6 +109,7 @@ public static class TemplateContract
         public const string EnvironmentSuffix = "ENVIRONMENT_SUFFIX";
         public const string LogLevel = "LOG_LEVEL";
         public const string MaxConcurrency = "MAX_CONCURRENCY";
+        public const string FunctionTimeoutSeconds = "FUNCTION_TIMEOUT_SECONDS";
     }
 
     /// <summary>

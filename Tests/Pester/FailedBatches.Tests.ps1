@@ -1,0 +1,101 @@
+# Failed batches on moto (127.0.0.1): a failure record in the documented S3 on-failure format (Lambda developer guide,
+# "Retain discarded batch records for a DynamoDB event source") is replayed by Invoke-OrderEventProcessor -FailedBatches.
+BeforeAll {
+    $script:ManifestPath = $env:ORDERMONITORING_MODULE
+    if (-not $script:ManifestPath) { throw 'Run through build.ps1 test (ORDERMONITORING_MODULE names the staged manifest).' }
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
+    Import-Module $ManifestPath -Force
+    Import-Module (Join-Path $PSScriptRoot 'OrdersTestSupport.psm1') -Force
+    $script:Server = Start-MotoServer
+    $script:Aws = @{ EndpointUrl = $Server.Endpoint; Region = 'us-east-1'; AccessKey = 'test'; SecretKey = 'test' }
+    $script:Factory = New-TestClientFactory -EndpointUrl $Server.Endpoint
+}
+
+AfterAll {
+    if ($script:Server) { Stop-MotoServer $script:Server }
+}
+
+Describe 'Replaying a failed batch kept in S3' {
+    BeforeAll {
+        $script:F = @{ Environment = 'failedb' } + $Aws
+        $null = New-OrderMonitoringStack @F -ProcessorTrigger External
+        $stackName = 'order-monitoring-failedb'
+        $script:Bucket = Get-StackResourceId -Factory $Factory -StackName $stackName -LogicalId FailedBatchesBucket
+        $script:TopicArn = Get-StackResourceId -Factory $Factory -StackName $stackName -LogicalId OrderAlertsTopic
+        $script:QueueUrl = New-AlertQueue -Factory $Factory -TopicArn $TopicArn
+        $streamArn = 'arn:aws:dynamodb:us-east-1:123456789012:table/order-events-failedb/stream/2026-01-01T00:00:00.000'
+
+        function New-StreamRecord([string] $OrderId, [string] $Status, [string] $Sequence) {
+            @{
+                eventID = "ev-$Sequence"; eventName = 'INSERT'; eventVersion = '1.1'; eventSource = 'aws:dynamodb'; awsRegion = 'us-east-1'; eventSourceARN = $streamArn
+                dynamodb = @{
+                    ApproximateCreationDateTime = 1767225600; SequenceNumber = $Sequence; SizeBytes = 80; StreamViewType = 'NEW_AND_OLD_IMAGES'
+                    Keys = @{ orderId = @{ S = $OrderId }; timestamp = @{ N = '1767225600000' } }
+                    NewImage = @{ orderId = @{ S = $OrderId }; timestamp = @{ N = '1767225600000' }; status = @{ S = $Status }; amount = @{ N = '12.50' } }
+                }
+            }
+        }
+
+        $records = @(
+            New-StreamRecord 'ORD-FB-1' 'PENDING' '700000000000000000001'
+            New-StreamRecord 'ORD-FB-2' 'FAILED' '700000000000000000002'
+        )
+        # The invocation record as Lambda writes it to an S3 destination: the metadata, and the whole event as a JSON string.
+        $failure = [ordered]@{
+            requestContext     = [ordered]@{ requestId = 'c9b8fa9f-5a7f-4f2b-af9c-0c604cde93a5'; functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:order-processor-failedb'; condition = 'RetryAttemptsExhausted'; approximateInvokeCount = 6 }
+            responseContext    = [ordered]@{ statusCode = 200; executedVersion = '$LATEST'; functionError = 'Unhandled' }
+            version            = '1.0'
+            timestamp          = '2026-01-01T00:05:00.000Z'
+            DDBStreamBatchInfo = [ordered]@{
+                shardId = 'shardId-00000001767225600000-abcdef01'; startSequenceNumber = '700000000000000000001'; endSequenceNumber = '700000000000000000002'
+                approximateArrivalOfFirstRecord = '2026-01-01T00:00:00Z'; approximateArrivalOfLastRecord = '2026-01-01T00:00:00Z'; batchSize = 2; streamArn = $streamArn
+            }
+            payload            = (@{ Records = $records } | ConvertTo-Json -Depth 10 -Compress)
+        }
+        $script:Key = 'aws/lambda/3f1b2c4d-0000-4000-8000-00000000abcd/shardId-00000001767225600000-abcdef01/2026/01/01/2026-01-01T00.05.00-6e5c1b2a-1111-4222-8333-944455556666'
+        $s3 = $Factory.CreateS3()
+        $put = [Amazon.S3.Model.PutObjectRequest]@{ BucketName = $Bucket; Key = $Key; ContentBody = ($failure | ConvertTo-Json -Depth 10); ContentType = 'application/json' }
+        $null = $s3.PutObjectAsync($put).GetAwaiter().GetResult()
+
+        $script:Before = Get-OrderMonitoringStatus @F -WarningAction SilentlyContinue
+        $script:WhatIf = Invoke-OrderEventProcessor @F -FailedBatches -WhatIf
+        $script:AuditObjectsBeforeReplay = Get-AuditObjectCount -Factory $Factory -BucketName (Get-StackResourceId -Factory $Factory -StackName $stackName -LogicalId AuditLogsBucket)
+        $script:Replay = @(Invoke-OrderEventProcessor @F -FailedBatches)
+        $script:Alerts = @(Receive-Alert -Factory $Factory -QueueUrl $QueueUrl | Where-Object OrderId -Like 'ORD-FB-*')
+        $script:After = Get-OrderMonitoringStatus @F -WarningAction SilentlyContinue
+        $script:Again = @(Invoke-OrderEventProcessor @F -FailedBatches)
+    }
+
+    It 'counts the failed batch in the status and is not healthy before the replay' {
+        $Before.FailedBatchesPending | Should -Be 1
+        $Before.Healthy | Should -BeFalse
+        $Before.Reasons -join "`n" | Should -BeLike '*1 failed batch(es)*-FailedBatches*'
+    }
+
+    It 'with -WhatIf replays nothing' {
+        $WhatIf | Should -BeNullOrEmpty
+        $AuditObjectsBeforeReplay | Should -Be 0
+    }
+
+    It 'audits both records and publishes the one alert' {
+        $Replay | Should -HaveCount 1
+        $Replay[0].Source | Should -Be "s3://$Bucket/$Key"
+        $Replay[0].Records | Should -Be 2
+        $Replay[0].Audited | Should -Be 2
+        $Replay[0].Failed | Should -Be 0
+        (Get-OrderAuditLog @F -OrderId 'ORD-FB-1').Status | Should -Be 'PENDING'
+        (Get-OrderAuditLog @F -OrderId 'ORD-FB-2').Status | Should -Be 'FAILED'
+        $Alerts | Should -HaveCount 1
+        $Alerts[0].OrderId | Should -Be 'ORD-FB-2'
+    }
+
+    It 'no longer counts the batch after the replay' {
+        $After.FailedBatchesPending | Should -Be 0
+        $After.Reasons -join "`n" | Should -Not -BeLike '*failed batch*'
+    }
+
+    It 'skips the replayed batch on a second run, writing nothing' {
+        $Again | Should -HaveCount 0
+        @(Receive-Alert -Factory $Factory -QueueUrl $QueueUrl | Where-Object OrderId -Like 'ORD-FB-*') | Should -HaveCount 0
+    }
+}
