@@ -1,6 +1,7 @@
 @{
-    # The module is the binary cmdlet library; its dependencies are staged beside it by build.ps1.
-    RootModule           = 'OrderMonitoring.Cmdlets.dll'
+    # The root script loads the binary cmdlet library: on PowerShell 7 into the module's own AssemblyLoadContext (with
+    # AWSSDK.*, Polly, ... staged beside it by build.ps1), so other modules' builds of those assemblies never clash.
+    RootModule           = 'OrderMonitoring.psm1'
     ModuleVersion        = '0.1.0'
     GUID                 = '24520932-45e4-4b4d-831f-f5363d6e74a4'
     Author               = 'OrderMonitoring contributors'
@@ -21,8 +22,8 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('AWS', 'CloudFormation', 'DynamoDB', 'Lambda', 'S3', 'SNS', 'CloudWatch', 'Monitoring', 'Audit', 'Orders', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
-            ProjectUri   = 'https://example.com/OrderMonitoring'
-            LicenseUri   = 'https://example.com/OrderMonitoring/LICENSE'
+            # No ProjectUri/LicenseUri: the project has no public address yet, and a placeholder would send users
+            # nowhere. The licence (MIT) ships as LICENSE in the module folder.
             ReleaseNotes = 'First version.'
         }
     }

@@ -55,7 +55,9 @@ function Invoke-BuildTask {
     $publish = Join-Path $OutDir "publish/Cmdlets"
     Remove-Item $publish -Recurse -Force -ErrorAction Ignore
     Invoke-Native dotnet publish (Join-Path $RepoRoot 'src/Cmdlets/OrderMonitoring.Cmdlets.csproj') -c $Configuration --no-build -o $publish --nologo -v quiet
-    Copy-ModuleStage -PublishDirectory $publish -Destination $ModuleStage
+    # The loader (PowerShell 7 only) has no dependencies: its build output is all it needs.
+    $loader = Join-Path $RepoRoot "src/Loader/bin/$Configuration/net10.0/OrderMonitoring.Loader.dll"
+    Copy-ModuleStage -PublishDirectory $publish -LoaderAssembly $loader -Destination $ModuleStage
 
     Write-Step 'Packaging the processor Lambda'
     # The module carries the zip, so deploying a stack needs no .NET SDK.
@@ -84,6 +86,9 @@ function Invoke-TestTask {
     $xunitDir = Join-Path $results 'xunit'
     $projects = Invoke-XunitProject -ResultDirectory $xunitDir
     $xunit = Get-TrxSummary -Directory $xunitDir -Project $projects
+
+    Write-Step 'Stand-in modules (older AWSSDK.Core builds, for the isolation tests)'
+    $env:ORDERMONITORING_STANDIN_DIR = Publish-StandInModule -Destination (Join-Path $OutDir 'standin')
 
     Write-Step 'Pester (fresh pwsh, staged module)'
     $pester = Invoke-PesterSuite -ModuleManifest (Join-Path $ModuleStage 'OrderMonitoring.psd1') -ResultDirectory $results

@@ -20,12 +20,18 @@ function Invoke-NativeAllowFailure {
 }
 
 function Copy-ModuleStage {
-    <# Lays the module out as users install it: manifest, assemblies, format and help files, template, processor zip. #>
-    param([string] $PublishDirectory, [string] $Destination)
+    <#
+    Lays the module out as users install it: manifest, root script, loader, assemblies, format and help files, template,
+    processor zip. One folder: PowerShell's default load context never probes it (only the loader is loaded from it
+    by path), and the module's own load context resolves the dependencies from it.
+    #>
+    param([string] $PublishDirectory, [string] $LoaderAssembly, [string] $Destination)
 
     Remove-Item $Destination -Recurse -Force -ErrorAction Ignore
     $null = New-Item -ItemType Directory -Path $Destination
     Copy-Item (Join-Path $RepoRoot 'OrderMonitoring.psd1') $Destination
+    Copy-Item (Join-Path $RepoRoot 'OrderMonitoring.psm1') $Destination
+    Copy-Item $LoaderAssembly $Destination
     Copy-Item (Join-Path $RepoRoot 'LICENSE') $Destination
 
     # PowerShell itself provides System.Management.Automation; shipping a copy would shadow the host's.
@@ -41,6 +47,19 @@ function Copy-ModuleStage {
         $null = New-Item -ItemType Directory -Path (Join-Path $Destination 'templates')
         Copy-Item (Join-Path $templates '*.json') (Join-Path $Destination 'templates')
     }
+}
+
+function Publish-StandInModule {
+    <#
+    Publishes the stand-ins for AWS.Tools (Tests/StandInModules: binary modules pinned to AWSSDK.Core 4.0.x and 3.7.x)
+    to <Destination>/<Name>, and returns Destination. Test-only: never part of the module or the solution.
+    #>
+    param([string] $Destination)
+    Remove-Item $Destination -Recurse -Force -ErrorAction Ignore
+    foreach ($project in Get-ChildItem (Join-Path $RepoRoot 'Tests/StandInModules') -Filter 'StandIn.*.csproj' -Recurse) {
+        Invoke-Native dotnet publish $project.FullName -c $Configuration -o (Join-Path $Destination $project.BaseName) --nologo -v quiet '-clp:NoSummary;ErrorsOnly'
+    }
+    return $Destination
 }
 
 function Get-ChildPwsh {

@@ -99,3 +99,82 @@ Describe 'Replaying a failed batch kept in S3' {
         @(Receive-Alert -Factory $Factory -QueueUrl $QueueUrl | Where-Object OrderId -Like 'ORD-FB-*') | Should -HaveCount 0
     }
 }
+
+# An older stack's failure queue (or the local run's on such a stack) holds Lambda's SQS on-failure document: the
+# DDBStreamBatchInfo metadata without the payload. -FailedBatches reads the range back from the stream while it still
+# has the records, and deletes the message only once they are audited.
+Describe 'Replaying a metadata-only record from the failure queue' {
+    BeforeAll {
+        $script:Q = @{ Environment = 'failedq' } + $Aws
+        $null = New-OrderMonitoringStack @Q -ProcessorTrigger External
+        $stackName = 'order-monitoring-failedq'
+        $script:FailureQueueUrl = Get-StackResourceId -Factory $Factory -StackName $stackName -LogicalId FailureQueue
+        $table = Get-StackResourceId -Factory $Factory -StackName $stackName -LogicalId OrderEventsTable
+        $script:QAuditBucket = Get-StackResourceId -Factory $Factory -StackName $stackName -LogicalId AuditLogsBucket
+
+        # Two orders written to the table and not processed (no mapping): their records wait in the stream.
+        $null = Send-TestOrderEvent @Q -OrderId 'ORD-FQ-1' -Status 'PENDING'
+        $null = Send-TestOrderEvent @Q -OrderId 'ORD-FQ-2' -Status 'FAILED'
+        $none = [System.Threading.CancellationToken]::None
+        $streamArn = $Factory.CreateDynamoDB().DescribeTableAsync($table).GetAwaiter().GetResult().Table.LatestStreamArn
+        $streams = $Factory.CreateDynamoDBStreams()
+        $describe = [OrderMonitoring.Aws.Streams.DescribeStreamRequest]@{ StreamArn = $streamArn }
+        $shard = ($streams.DescribeStreamAsync($describe, $none).GetAwaiter().GetResult().StreamDescription.Shards)[0]
+        $iterator = [OrderMonitoring.Aws.Streams.GetShardIteratorRequest]@{ StreamArn = $streamArn; ShardId = $shard.ShardId; ShardIteratorType = 'TRIM_HORIZON' }
+        $next = $streams.GetShardIteratorAsync($iterator, $none).GetAwaiter().GetResult().ShardIterator
+        $page = $streams.GetRecordsAsync([OrderMonitoring.Aws.Streams.GetRecordsRequest]@{ ShardIterator = $next }, $none).GetAwaiter().GetResult()
+        $sequences = @($page.Records | ForEach-Object { $_.Dynamodb.SequenceNumber })
+
+        $failure = [ordered]@{
+            requestContext     = [ordered]@{ requestId = '316aa6d0-8154-4b5e-9af7-85d5f4a6bc81'; functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:order-processor-failedq'; condition = 'RetryAttemptsExhausted'; approximateInvokeCount = 3 }
+            responseContext    = [ordered]@{ statusCode = 200; executedVersion = '$LATEST'; functionError = 'Unhandled' }
+            version            = '1.0'
+            timestamp          = '2026-01-01T00:05:00.000Z'
+            DDBStreamBatchInfo = [ordered]@{
+                shardId = $shard.ShardId; startSequenceNumber = $sequences[0]; endSequenceNumber = $sequences[-1]
+                approximateArrivalOfFirstRecord = '2026-01-01T00:00:00Z'; approximateArrivalOfLastRecord = '2026-01-01T00:00:00Z'; batchSize = $sequences.Count; streamArn = $streamArn
+            }
+        }
+        $script:Sqs = $Factory.CreateSqs()
+        $null = $Sqs.SendMessageAsync($FailureQueueUrl, ($failure | ConvertTo-Json -Depth 5)).GetAwaiter().GetResult()
+
+        function script:Get-QueueDepth {
+            $names = [System.Collections.Generic.List[string]] @('ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible')
+            $attributes = $Sqs.GetQueueAttributesAsync($FailureQueueUrl, $names).GetAwaiter().GetResult().Attributes
+            [int] $attributes['ApproximateNumberOfMessages'] + [int] $attributes['ApproximateNumberOfMessagesNotVisible']
+        }
+
+        $script:RecordCount = $sequences.Count
+        $script:WhatIf = @(Invoke-OrderEventProcessor @Q -FailedBatches -WhatIf)
+        $script:DepthAfterWhatIf = Get-QueueDepth
+        $script:AuditObjectsAfterWhatIf = Get-AuditObjectCount -Factory $Factory -BucketName $QAuditBucket
+        $script:Replay = @(Invoke-OrderEventProcessor @Q -FailedBatches)
+        $script:DepthAfterReplay = Get-QueueDepth
+        $script:Again = @(Invoke-OrderEventProcessor @Q -FailedBatches)
+    }
+
+    It 'found both records in the stream' {
+        $RecordCount | Should -Be 2
+    }
+
+    It 'with -WhatIf replays nothing and leaves the message in the queue' {
+        $WhatIf | Should -BeNullOrEmpty
+        $AuditObjectsAfterWhatIf | Should -Be 0
+        $DepthAfterWhatIf | Should -Be 1
+    }
+
+    It 'reads the range back from the stream and audits both records' {
+        $Replay | Should -HaveCount 1
+        $Replay[0].Source | Should -BeLike "$FailureQueueUrl (message *)"
+        $Replay[0].Records | Should -Be 2
+        $Replay[0].Audited | Should -Be 2
+        $Replay[0].Failed | Should -Be 0
+        (Get-OrderAuditLog @Q -OrderId 'ORD-FQ-1').Status | Should -Be 'PENDING'
+        (Get-OrderAuditLog @Q -OrderId 'ORD-FQ-2').Status | Should -Be 'FAILED'
+    }
+
+    It 'deletes the message after the replay, so a second run has nothing to do' {
+        $DepthAfterReplay | Should -Be 0
+        $Again | Should -HaveCount 0
+    }
+}

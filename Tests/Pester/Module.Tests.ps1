@@ -10,7 +10,7 @@ Describe 'OrderMonitoring manifest' {
     It 'passes Test-ModuleManifest' {
         $manifest = Test-ModuleManifest -Path $ManifestPath -ErrorAction Stop
         $manifest.Name | Should -Be 'OrderMonitoring'
-        $manifest.RootModule | Should -Be 'OrderMonitoring.Cmdlets.dll'
+        $manifest.RootModule | Should -Be 'OrderMonitoring.psm1'
     }
 
     It 'declares both editions, PowerShell 5.1 and PSData' {
@@ -18,8 +18,15 @@ Describe 'OrderMonitoring manifest' {
         $data.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
         $data.PowerShellVersion | Should -Be '5.1'
         $data.PrivateData.PSData.Tags | Should -Contain 'AWS'
-        $data.PrivateData.PSData.ProjectUri | Should -Not -BeNullOrEmpty
-        $data.PrivateData.PSData.LicenseUri | Should -Not -BeNullOrEmpty
+    }
+
+    It 'has no placeholder URIs (real addresses or none)' {
+        $data = Import-PowerShellDataFile -Path $ManifestPath
+        foreach ($key in 'ProjectUri', 'LicenseUri', 'IconUri', 'HelpInfoURI') {
+            $value = if ($data.PrivateData.PSData.ContainsKey($key)) { $data.PrivateData.PSData[$key] } else { $data[$key] }
+            "$value" | Should -Not -Match 'example\.(com|org|net)|localhost|127\.0\.0\.1' -Because "$key must be a real address or absent"
+        }
+        Get-Content -Raw $ManifestPath | Should -Not -Match 'example\.com'
     }
 
     It 'lists its exports explicitly, without wildcards' {

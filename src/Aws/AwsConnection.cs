@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
-using Amazon.Runtime.Credentials;
 
 namespace OrderMonitoring.Aws;
 
@@ -78,8 +77,8 @@ public sealed class AwsConnection
         var profileName = settings.ProfileName ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_PROFILE")) ?? "default";
         var region = ResolveRegion(settings, profile?.Region?.SystemName ?? SharedConfigFile.Read(profileName, "region"), profileName);
         var credentials = deferCredentials && settings.Credentials is null
-            ? new DeferredCredentials(() => ResolveCredentials(settings, profile))
-            : ResolveCredentials(settings, profile);
+            ? new DeferredCredentials(() => CredentialChain.Resolve(settings, profile))
+            : CredentialChain.Resolve(settings, profile);
         var explicitEndpoint = settings.EndpointUrl is null ? null : ValidateEndpoint(settings.EndpointUrl.OriginalString, "-EndpointUrl");
         var ignoreConfigured = IsTrue(Environment.GetEnvironmentVariable("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))
             || profile?.IgnoreConfiguredEndpointUrls == true;
@@ -133,39 +132,6 @@ public sealed class AwsConnection
         }
 
         return RegionEndpoint.GetBySystemName(trimmed);
-    }
-
-    private static AWSCredentials ResolveCredentials(AwsConnectionSettings settings, CredentialProfile? profile)
-    {
-        if (settings.Credentials is not null)
-        {
-            return settings.Credentials;
-        }
-
-        // A named profile, or the default profile of a credentials file the caller named (-ProfileLocation without
-        // -ProfileName, as AWS Tools reads it), wins over the environment; otherwise the SDK's chain decides.
-        if (profile is not null && (settings.ProfileName is not null || NonEmpty(settings.ProfileLocation) is not null))
-        {
-            try
-            {
-                return profile.GetAWSCredentials(profile.CredentialProfileStore);
-            }
-            catch (Exception ex) when (ex is AmazonClientException or InvalidOperationException or ArgumentException)
-            {
-                throw new AwsConfigurationException($"The AWS profile '{profile.Name}' has no usable credentials: {ex.Message}", ex);
-            }
-        }
-
-        try
-        {
-            return DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
-        }
-        catch (AmazonClientException ex)
-        {
-            throw new AwsConfigurationException(
-                "No AWS credentials found. Pass -Credential or -ProfileName, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or sign in (aws sso login). "
-                + ex.Message, ex);
-        }
     }
 
     private static Dictionary<string, Uri> ReadServiceEndpointVariables()

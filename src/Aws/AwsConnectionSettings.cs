@@ -17,10 +17,25 @@ public sealed class AwsConnectionSettings
     /// <summary>Explicit credentials; they win over any profile and the default chain.</summary>
     public AWSCredentials? Credentials { get; init; }
 
+    /// <summary>
+    /// The session's credentials (AWS Tools' <c>Set-AWSCredential</c>): used after explicit credentials and an explicit
+    /// profile, before the environment and the default chain.
+    /// </summary>
+    public AWSCredentials? SessionCredentials { get; init; }
+
+    /// <summary>The session's profile name (when the session holds a name instead of credentials), used like <see cref="SessionCredentials"/>.</summary>
+    public string? SessionProfileName { get; init; }
+
+    /// <summary>
+    /// Where the caller looked before it handed over (its parameters, its session), in order: the message for "no
+    /// credentials found" lists them first, then what this resolver looked at.
+    /// </summary>
+    public IReadOnlyList<string> CallerCredentialSources { get; init; } = [];
+
     /// <summary>One endpoint for every service (moto, LocalStack); wins over environment and config.</summary>
     public Uri? EndpointUrl { get; init; }
 
     /// <summary>Never shows credentials (only whether they were given), nor a password written into the endpoint URL.</summary>
     public override string ToString() =>
-        $"Region={Region ?? "(unset)"}, Profile={ProfileName ?? "(unset)"}, Credentials={(Credentials is null ? "(unset)" : Credentials.GetType().Name)}, Endpoint={(EndpointUrl is null ? "(unset)" : EndpointText.ForMessage(EndpointUrl))}";
+        $"Region={Region ?? "(unset)"}, Profile={ProfileName ?? "(unset)"}, Credentials={(Credentials is null ? "(unset)" : Credentials.GetType().Name)}, SessionCredentials={(SessionCredentials is null ? SessionProfileName ?? "(unset)" : SessionCredentials.GetType().Name)}, Endpoint={(EndpointUrl is null ? "(unset)" : EndpointText.ForMessage(EndpointUrl))}";
 }

@@ -8,6 +8,7 @@ namespace OrderMonitoring.Cmdlets.Tests.Status;
 
 public sealed class HealthCheckerTests
 {
+    private const string FailedBatchesBucket = "order-failed-batches-dev-123456789012-us-east-1";
     private const string QueueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/order-processor-failures-dev";
     private static readonly DateTime Until = new(2026, 1, 1, 12, 0, 0, DateTimeKind.Utc);
     private static readonly DateTime Since = Until.AddHours(-1);
@@ -16,6 +17,7 @@ public sealed class HealthCheckerTests
     private readonly FakeAlarms _alarms = new();
     private readonly FakeMetrics _metrics = new();
     private readonly FakeQueues _queues = new();
+    private readonly FakeFailedBatches _failedBatches = new();
     private readonly RecordingReporter _reporter = new();
 
     public HealthCheckerTests()
@@ -30,6 +32,8 @@ public sealed class HealthCheckerTests
         _alarms.Add("order-processor-failure-queue-dev", "INSUFFICIENT_DATA");
         _alarms.Add("order-processor-errors-prod", "ALARM", "another environment");
         _queues.Depths[QueueUrl] = new QueueDepth(0, 0);
+        _cloudFormation.Outputs["FailedBatchesBucketName"] = FailedBatchesBucket;
+        _failedBatches.Pending[FailedBatchesBucket] = 0;
     }
 
     [Fact]
@@ -71,7 +75,42 @@ public sealed class HealthCheckerTests
 
         Assert.False(status.Healthy);
         Assert.Equal((2, 1), (status.FailureQueueDepth, status.FailureQueueInFlight));
-        Assert.StartsWith("3 message(s) in the failure queue", Assert.Single(status.Reasons), StringComparison.Ordinal);
+        var reason = Assert.Single(status.Reasons);
+        Assert.StartsWith("3 message(s) in the failure queue", reason, StringComparison.Ordinal);
+        Assert.Contains("Invoke-OrderEventProcessor -FailedBatches", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Failed_batches_not_yet_replayed_are_counted_and_keep_it_unhealthy_until_none_are_left()
+    {
+        _failedBatches.Pending[FailedBatchesBucket] = 2;
+
+        var pending = await Check();
+
+        Assert.Equal([FailedBatchesBucket], _failedBatches.Asked);
+        Assert.False(pending.Healthy);
+        Assert.Equal(2, pending.FailedBatchesPending);
+        var reason = Assert.Single(pending.Reasons);
+        Assert.StartsWith($"2 failed batch(es) in s3://{FailedBatchesBucket} not yet replayed", reason, StringComparison.Ordinal);
+        Assert.Contains("Invoke-OrderEventProcessor -FailedBatches", reason, StringComparison.Ordinal);
+
+        _failedBatches.Pending[FailedBatchesBucket] = 0;
+        var replayed = await Check();
+
+        Assert.True(replayed.Healthy);
+        Assert.Equal(0, replayed.FailedBatchesPending);
+    }
+
+    [Fact]
+    public async Task A_failed_batches_bucket_that_does_not_exist_is_a_warning_and_counts_nothing()
+    {
+        _failedBatches.Pending.Clear();
+
+        var status = await Check();
+
+        Assert.True(status.Healthy);
+        Assert.Equal(0, status.FailedBatchesPending);
+        Assert.Contains(status.Warnings, warning => warning.Contains($"{FailedBatchesBucket} does not exist", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -160,6 +199,6 @@ public sealed class HealthCheckerTests
     }
 
     private Task<MonitoringStatus> Check() =>
-        new HealthChecker(new StackReader(_cloudFormation, "us-east-1"), _alarms, _metrics, _queues)
+        new HealthChecker(new StackReader(_cloudFormation, "us-east-1"), _alarms, _metrics, _queues, _failedBatches)
             .CheckAsync(FakeCloudFormation.StackName, Since, Until, _reporter, CancellationToken.None);
 }

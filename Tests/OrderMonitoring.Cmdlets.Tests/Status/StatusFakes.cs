@@ -46,3 +46,17 @@ internal sealed class FakeQueues : IQueueDepthSource
     public Task<QueueDepth> GetAsync(string queueUrl, CancellationToken cancellationToken) =>
         Depths.TryGetValue(queueUrl, out var depth) ? Task.FromResult(depth) : throw new InvalidOperationException("unknown queue " + queueUrl);
 }
+
+/// <summary>Failed batches not yet replayed, by bucket; a bucket not listed does not exist.</summary>
+internal sealed class FakeFailedBatches : IFailedBatchCounter
+{
+    public Dictionary<string, int> Pending { get; } = new(StringComparer.Ordinal);
+
+    public List<string> Asked { get; } = new();
+
+    public Task<int?> CountPendingAsync(string bucketName, CancellationToken cancellationToken)
+    {
+        Asked.Add(bucketName);
+        return Task.FromResult<int?>(Pending.TryGetValue(bucketName, out var count) ? count : null);
+    }
+}

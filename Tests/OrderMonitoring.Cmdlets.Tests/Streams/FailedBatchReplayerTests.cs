@@ -130,6 +130,10 @@ public sealed class FailedBatchReplayerTests
 
         public string Location => "s3://failed";
 
+        public string WhenReplayed => "mark the batch replayed";
+
+        public string SourceOf(string key) => $"{Location}/{key}";
+
         public Task<IReadOnlyList<string>> ListPendingAsync(CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<string>>(Objects.Keys.Where(k => !Replayed.ContainsKey(k)).Order(StringComparer.Ordinal).ToList());
 

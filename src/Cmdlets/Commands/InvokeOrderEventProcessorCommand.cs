@@ -114,18 +114,64 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
         })));
     }
 
-    /// <summary>-FailedBatches: reads the pending batches, asks ShouldProcess for each (so -WhatIf lists them), replays the confirmed ones.</summary>
+    /// <summary>
+    /// -FailedBatches: the failure queue's ranges, then the bucket's whole batches; each confirmed by ShouldProcess (so
+    /// -WhatIf lists them) and replayed. Queue messages not replayed are released at the end.
+    /// </summary>
     private void ReplayFailedBatches(OrderStackResources stack, ProcessorServices services) => Guard(() =>
     {
-        var bucket = stack.FailedBatchesBucketName
-            ?? throw new OrderMonitoringException("FailedBatchesBucketMissing", FailureKind.InvalidState,
-                $"The stack '{stack.StackName}' has no failed-batches bucket; it was deployed before failed batches were kept in S3.",
-                "Update the stack with New-OrderMonitoringStack. Ranges already in its failure queue are listed by Get-OrderMonitoringStatus.");
         using var s3 = ClientFactory.CreateS3();
+        using var sqs = ClientFactory.CreateSqs();
         using var streams = ClientFactory.CreateDynamoDBStreams();
-        var replayer = new FailedBatchReplayer(new S3FailedBatchStore(s3, bucket), new InProcessRecordProcessor(services.Processor), new StreamRangeReader(streams));
+        var sources = new FailedBatchSources(stack, bucket => new S3FailedBatchStore(s3, bucket), url => new SqsFailureQueueClient(sqs, url));
+        try
+        {
+            foreach (var source in sources.All)
+            {
+                ReplayFrom(stack, new FailedBatchReplayer(source, new InProcessRecordProcessor(services.Processor), new StreamRangeReader(streams)));
+            }
+        }
+        finally
+        {
+            ReleaseHeldMessages(sources.Queue);
+        }
+
+        if (sources.Queue is { MoreMayWait: true })
+        {
+            WriteWarning($"This run took the first {FailureQueueBatches.MaxMessagesPerRun} failure-queue messages; run it again for the rest.");
+        }
+
+        if (sources.Bucket is null)
+        {
+            WriteFailure(FailedBatchSources.BucketMissing(stack.StackName, queueReplayed: true), stack.StackName);
+        }
+    });
+
+    /// <summary>Makes the queue messages this run did not replay visible again; after Ctrl+C they come back by themselves when the hold ends.</summary>
+    private void ReleaseHeldMessages(FailureQueueBatches? queue)
+    {
+        if (queue is null || Stopping)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var stuck in RunAsync((_, token) => queue.ReleaseAsync(token)))
+            {
+                WriteWarning($"Could not release failure-queue message {stuck}; it is visible again {FailureQueueBatches.Hold.TotalMinutes:0} minutes after this run read it.");
+            }
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteWarning($"Could not release the failure-queue messages this run held ({ex.Message}); they are visible again {FailureQueueBatches.Hold.TotalMinutes:0} minutes after this run read them.");
+        }
+    }
+
+    private void ReplayFrom(OrderStackResources stack, FailedBatchReplayer replayer)
+    {
         var pending = RunAsync((_, token) => replayer.PlanAsync(token));
-        WriteVerbose($"{pending.Count} failed batch(es) not yet replayed in s3://{bucket}.");
+        WriteVerbose($"{pending.Count} failed batch(es) not yet replayed in {replayer.Location}.");
         for (var i = 0; i < pending.Count; i++)
         {
             var batch = pending[i];
@@ -137,7 +183,7 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
                 continue;
             }
 
-            if (!ShouldProcess(batch.Source, $"Replay {batch.Description} and mark the batch replayed"))
+            if (!ShouldProcess(batch.Source, $"Replay {batch.Description}, then {replayer.WhenReplayed}"))
             {
                 continue;
             }
@@ -157,7 +203,7 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
         }
 
         WriteProgress(new ProgressRecord(2, $"Replaying the failed batches of {stack.StackName}", "done") { RecordType = ProgressRecordType.Completed });
-    });
+    }
 
     private void ProcessFile(ProcessorServices services, string file)
     {

@@ -51,19 +51,19 @@ public sealed class EnvironmentCompleter : IArgumentCompleter
     /// </summary>
     private static string IdentityOf(AwsConnectionSettings settings)
     {
-        switch (settings.Credentials)
+        switch (settings.Credentials ?? settings.SessionCredentials)
         {
-            case BasicAWSCredentials or SessionAWSCredentials:
+            case { } plain when plain is BasicAWSCredentials or SessionAWSCredentials:
                 // Plain keys resolve locally; the key id (never the secret) names the account.
-                return "key:" + settings.Credentials.GetCredentials().AccessKey;
+                return "key:" + plain.GetCredentials().AccessKey;
             case { } other:
                 // Anything else may call out to resolve; the object itself is the identity.
-                return "credential:" + System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(other);
+                return "credential:" + System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(CredentialObject.Original(other));
         }
 
         return string.Join(
             "|",
-            settings.ProfileName ?? System.Environment.GetEnvironmentVariable("AWS_PROFILE") ?? string.Empty,
+            settings.ProfileName ?? settings.SessionProfileName ?? System.Environment.GetEnvironmentVariable("AWS_PROFILE") ?? string.Empty,
             settings.ProfileLocation ?? string.Empty,
             System.Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? string.Empty);
     }
@@ -135,7 +135,8 @@ public sealed class EnvironmentCompleter : IArgumentCompleter
         Region = Text(bound, nameof(OrderMonitoringCmdlet.Region)),
         ProfileName = Text(bound, nameof(OrderMonitoringCmdlet.ProfileName)),
         ProfileLocation = Text(bound, nameof(OrderMonitoringCmdlet.ProfileLocation)),
-        Credential = Value(bound, nameof(OrderMonitoringCmdlet.Credential)) as AWSCredentials,
+        Credential = Value(bound, nameof(OrderMonitoringCmdlet.Credential)),
+        SessionCredential = SessionValue("$global:" + OrderMonitoringCmdlet.StoredCredentialsVariable),
         AccessKey = Text(bound, nameof(OrderMonitoringCmdlet.AccessKey)),
         SecretKey = Text(bound, nameof(OrderMonitoringCmdlet.SecretKey)),
         SessionToken = Text(bound, nameof(OrderMonitoringCmdlet.SessionToken)),

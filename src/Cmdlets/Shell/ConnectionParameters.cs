@@ -6,7 +6,7 @@ namespace OrderMonitoring.Cmdlets.Shell;
 /// <summary>
 /// The connection parameters every cmdlet shares, turned into <see cref="AwsConnectionSettings"/> with the precedence of
 /// AWS Tools for PowerShell: -Credential, then -AccessKey/-SecretKey(/-SessionToken), then -ProfileName, then the
-/// environment and the default chain.
+/// session's credentials (Set-AWSCredential), then the environment and the default chain.
 /// </summary>
 internal sealed class ConnectionParameters
 {
@@ -16,7 +16,13 @@ internal sealed class ConnectionParameters
 
     public string? ProfileLocation { get; init; }
 
-    public AWSCredentials? Credential { get; init; }
+    /// <summary>Any AWSCredentials: ours, or another AWSSDK.Core build's (AWS.Tools'), adapted by <see cref="CredentialObject"/>.</summary>
+    public object? Credential { get; init; }
+
+    /// <summary>
+    /// The value of $StoredAWSCredentials: AWS Tools' credentials wrapper, an AWSCredentials object, or a profile name.
+    /// </summary>
+    public object? SessionCredential { get; init; }
 
     public string? AccessKey { get; init; }
 
@@ -27,14 +33,26 @@ internal sealed class ConnectionParameters
     public string? EndpointUrl { get; init; }
 
     /// <summary>The settings to resolve; throws <see cref="AwsConfigurationException"/> for contradictory or malformed input.</summary>
-    public AwsConnectionSettings ToSettings() => new()
+    public AwsConnectionSettings ToSettings()
     {
-        Region = Blank(Region),
-        ProfileName = Blank(ProfileName),
-        ProfileLocation = Blank(ProfileLocation),
-        Credentials = Credentials(),
-        EndpointUrl = Endpoint(),
-    };
+        var credentials = Credentials();
+        // Explicit credentials or an explicit profile win over the session's, so the session variable is not even
+        // read then: whatever it holds cannot fail a command that does not need it.
+        var session = credentials is null && Blank(ProfileName) is null && Blank(ProfileLocation) is null ? SessionCredential : null;
+        return new()
+        {
+            Region = Blank(Region),
+            ProfileName = Blank(ProfileName),
+            ProfileLocation = Blank(ProfileLocation),
+            Credentials = credentials,
+            SessionCredentials = session is string or null ? null : CredentialObject.Adapt(session, SessionVariable),
+            SessionProfileName = session as string is { } name ? Blank(name) : null,
+            CallerCredentialSources = ["-Credential, -AccessKey/-SecretKey and -ProfileName (none given)", SessionVariable + " from Set-AWSCredential (not set)"],
+            EndpointUrl = Endpoint(),
+        };
+    }
+
+    private const string SessionVariable = "$StoredAWSCredentials";
 
     private AWSCredentials? Credentials()
     {
@@ -46,7 +64,7 @@ internal sealed class ConnectionParameters
 
         if (Credential is not null)
         {
-            return Credential;
+            return CredentialObject.Adapt(Credential, "-Credential");
         }
 
         if (!hasKeys)

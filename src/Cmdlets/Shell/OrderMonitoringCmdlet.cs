@@ -31,10 +31,14 @@ public abstract class OrderMonitoringCmdlet : PSCmdlet, IDisposable
     [Alias("AWSProfilesLocation", "ProfilesLocation")]
     public string? ProfileLocation { get; set; }
 
-    /// <summary>Explicit AWS credentials; they win over everything else.</summary>
+    /// <summary>
+    /// Explicit AWS credentials; they win over everything else. An AWSCredentials object of any AWSSDK.Core build (ours,
+    /// or AWS.Tools' from Get-AWSCredential): typed object because on PowerShell 7 another module's AWSCredentials is
+    /// another type than ours (another load context); it is adapted by shape and asked again for every request.
+    /// </summary>
     [Parameter]
     [ValidateNotNull]
-    public AWSCredentials? Credential { get; set; }
+    public object? Credential { get; set; }
 
     /// <summary>Access key id (with -SecretKey).</summary>
     [Parameter]
@@ -126,21 +130,27 @@ public abstract class OrderMonitoringCmdlet : PSCmdlet, IDisposable
     /// </summary>
     internal const string StoredRegionVariable = "StoredAWSRegion";
 
+    /// <summary>
+    /// The session's credentials as AWS Tools keeps them: Set-AWSCredential stores its credentials wrapper (or, given a
+    /// profile name, the profile's credentials) in $StoredAWSCredentials; they come after -Credential, the keys and
+    /// -ProfileName, and before the environment.
+    /// </summary>
+    internal const string StoredCredentialsVariable = "StoredAWSCredentials";
+
     private ConnectionParameters ConnectionParameters() => new()
     {
         Region = string.IsNullOrWhiteSpace(Region) ? StoredRegion() : Region,
         ProfileName = ProfileName,
         ProfileLocation = ProfileLocation,
-        Credential = Credential,
+        Credential = Unwrap(Credential),
+        SessionCredential = Unwrap(SessionState.PSVariable.GetValue(StoredCredentialsVariable)),
         AccessKey = AccessKey,
         SecretKey = SecretKey,
         SessionToken = SessionToken,
         EndpointUrl = EndpointUrl,
     };
 
-    private string? StoredRegion()
-    {
-        var value = SessionState.PSVariable.GetValue(StoredRegionVariable);
-        return (value is PSObject wrapped ? wrapped.BaseObject : value)?.ToString();
-    }
+    private string? StoredRegion() => Unwrap(SessionState.PSVariable.GetValue(StoredRegionVariable))?.ToString();
+
+    private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 }

@@ -58,8 +58,8 @@ internal sealed class HealthChecker
         var depth = await QueueDepthAsync(stack, warnings, cancellationToken).ConfigureAwait(false);
         if (depth.Visible + depth.InFlight > TemplateContract.Alarms.FailureQueue.Threshold)
         {
-            reasons.Add($"{Count(depth.Visible + depth.InFlight)} message(s) in the failure queue: stream batches the processor could not handle "
-                + "(read them from the queue, fix the cause and replay the orders).");
+            reasons.Add($"{Count(depth.Visible + depth.InFlight)} message(s) in the failure queue: sequence ranges of stream batches the processor gave up on "
+                + "(fix the cause, then replay them with Invoke-OrderEventProcessor -FailedBatches while the stream still has their records, 24 hours).");
         }
 
         var failedBatches = await FailedBatchesAsync(stack, warnings, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -16,24 +15,31 @@ internal sealed record PendingFailedBatch(string Key, string Source, FailureReco
 }
 
 /// <summary>
-/// Replays the failed batches kept in the failed-batches bucket with the same processor as the Lambda: the same audit
-/// keys (so a replay only writes new versions of what exists, never a second record), then marks each batch replayed
-/// so the next run skips it. A batch still failing is left unmarked for the next run.
+/// Replays the failed batches of one source (the failed-batches bucket, or an older stack's failure queue) with the
+/// same processor as the Lambda: the same audit keys (so a replay only writes new versions of what exists, never a
+/// second record), then marks each batch replayed so the next run skips it. A batch still failing, or whose records
+/// the stream no longer has, is left unmarked for the next run.
 /// </summary>
 internal sealed class FailedBatchReplayer
 {
-    private readonly IFailedBatchStore _store;
+    private readonly IFailedBatchSource _store;
     private readonly IRecordProcessor _processor;
     private readonly IStreamRangeSource _stream;
-    private readonly Func<DateTimeOffset> _now;
+    private readonly TimeProvider _time;
 
-    public FailedBatchReplayer(IFailedBatchStore store, IRecordProcessor processor, IStreamRangeSource stream, Func<DateTimeOffset>? now = null)
+    public FailedBatchReplayer(IFailedBatchSource store, IRecordProcessor processor, IStreamRangeSource stream, TimeProvider? time = null)
     {
         _store = store;
         _processor = processor;
         _stream = stream;
-        _now = now ?? (() => DateTimeOffset.UtcNow);
+        _time = time ?? TimeProvider.System;
     }
+
+    /// <summary>Where the batches come from, for messages.</summary>
+    public string Location => _store.Location;
+
+    /// <summary>What happens to a batch once replayed, for -WhatIf.</summary>
+    public string WhenReplayed => _store.WhenReplayed;
 
     /// <summary>The failed batches not yet replayed, each read and checked (nothing is processed).</summary>
     public async Task<IReadOnlyList<PendingFailedBatch>> PlanAsync(CancellationToken cancellationToken)
@@ -41,7 +47,7 @@ internal sealed class FailedBatchReplayer
         var pending = new List<PendingFailedBatch>();
         foreach (var key in await _store.ListPendingAsync(cancellationToken).ConfigureAwait(false))
         {
-            var source = $"{_store.Location}/{key}";
+            var source = _store.SourceOf(key);
             var json = await _store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
             try
             {
@@ -60,7 +66,7 @@ internal sealed class FailedBatchReplayer
     public async Task<OrderProcessorResult> ReplayAsync(PendingFailedBatch pending, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var batch = pending.Batch ?? throw pending.Problem!;
-        var stopwatch = Stopwatch.StartNew();
+        var started = _time.GetTimestamp();
         var records = batch.Records;
         if (records is null)
         {
@@ -82,7 +88,7 @@ internal sealed class FailedBatchReplayer
         return new OrderProcessorResult
         {
             Source = pending.Source, Batches = 1, Records = result.Records, Audited = result.Audited, Alerts = result.Alerts,
-            Quarantined = result.Quarantined, Failed = result.Failed, Duration = stopwatch.Elapsed,
+            Quarantined = result.Quarantined, Failed = result.Failed, Duration = _time.GetElapsedTime(started),
             BatchItemFailures = result.BatchItemFailures.Select(f => f.ItemIdentifier).ToList(),
         };
     }
@@ -93,7 +99,7 @@ internal sealed class FailedBatchReplayer
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("replayedAt", _now().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            writer.WriteString("replayedAt", _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
             writer.WriteString("replayedBy", FailureRecord.LocalFunction);
             writer.WriteNumber("records", result.Records);
             writer.WriteNumber("audited", result.Audited);

@@ -7,18 +7,18 @@ namespace OrderMonitoring.Cmdlets.Streams;
 internal sealed class FailedBatchSink : IFailureQueue
 {
     private readonly IFailedBatchStore _store;
-    private readonly Func<DateTimeOffset> _now;
+    private readonly TimeProvider _time;
 
-    public FailedBatchSink(IFailedBatchStore store, Func<DateTimeOffset>? now = null)
+    public FailedBatchSink(IFailedBatchStore store, TimeProvider? time = null)
     {
         _store = store;
-        _now = now ?? (() => DateTimeOffset.UtcNow);
+        _time = time ?? TimeProvider.System;
     }
 
     public Task SendAsync(FailedRange range, CancellationToken cancellationToken)
     {
         var records = range.Records ?? throw new ArgumentException("The local run keeps whole batches: the range must carry its records.", nameof(range));
-        var now = _now();
+        var now = _time.GetUtcNow();
         return _store.PutAsync(S3FailedBatchStore.LocalKey(range.ShardId, now, Guid.NewGuid()), FailureRecord.ToJson(range, records, now), cancellationToken);
     }
 }

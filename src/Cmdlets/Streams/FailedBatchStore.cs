@@ -6,21 +6,10 @@ using Amazon.S3.Model;
 namespace OrderMonitoring.Cmdlets.Streams;
 
 /// <summary>Where failed batches are kept (the stack's failed-batches bucket), and which of them were replayed.</summary>
-internal interface IFailedBatchStore
+internal interface IFailedBatchStore : IFailedBatchSource
 {
-    /// <summary>Where the store is, for messages ("s3://bucket").</summary>
-    string Location { get; }
-
-    /// <summary>Keys of the failure records not yet marked replayed, oldest first.</summary>
-    Task<IReadOnlyList<string>> ListPendingAsync(CancellationToken cancellationToken);
-
-    Task<string> ReadAsync(string key, CancellationToken cancellationToken);
-
     /// <summary>Writes a failure record (the local run's, in Lambda's format).</summary>
     Task PutAsync(string key, string json, CancellationToken cancellationToken);
-
-    /// <summary>Marks a failure record replayed; <paramref name="note"/> says when and what it came to.</summary>
-    Task MarkReplayedAsync(string key, string note, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -44,6 +33,10 @@ internal sealed class S3FailedBatchStore : IFailedBatchStore
     }
 
     public string Location => $"s3://{_bucket}";
+
+    public string WhenReplayed => "mark the batch replayed";
+
+    public string SourceOf(string key) => $"{Location}/{key}";
 
     /// <summary>The key of a record the local run writes for a shard.</summary>
     public static string LocalKey(string shardId, DateTimeOffset at, Guid id)

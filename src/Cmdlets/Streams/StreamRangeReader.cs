@@ -82,6 +82,7 @@ internal sealed class StreamRangeReader : IStreamRangeSource
     private static OrderMonitoringException Expired(FailureRecord batch, string found, Exception? inner) =>
         new("FailedBatchExpired", FailureKind.NotFound,
             $"The failed batch holds only its range, and the stream no longer has those records ({batch.Range}; the stream answered: {found}). They cannot be replayed from the stream.",
-            "Stream records live 24 hours. Recover these orders from the table itself (their current state) or another copy; the S3 on-failure destination keeps whole records from now on.",
+            "Stream records live 24 hours. Recover these orders from the table itself (their current state) or another copy, then remove the failure record "
+                + "(its failure-queue message, or its object in the failed-batches bucket) so it no longer counts as pending. The S3 on-failure destination keeps whole records.",
             inner);
 }

@@ -1,0 +1,136 @@
+# The scripts in examples/ as users run them, against moto: the CI pipeline (review, deploy, smoke test, gates, exit
+# codes) and the scheduled runbook (health check, remediation, exit codes).
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
+    $script:ManifestPath = $env:ORDERMONITORING_MODULE
+    $script:Examples = Join-Path $PSScriptRoot '../../examples'
+    $script:Server = Start-MotoServer
+    $script:SavedEnvironment = Use-MotoEnvironment -Server $Server
+    $script:SavedCheckpoints = $env:ORDERMONITORING_CHECKPOINT_DIR
+    $env:ORDERMONITORING_CHECKPOINT_DIR = Join-Path $TestDrive 'checkpoints'
+    $script:Connection = @{ Region = 'us-east-1'; EndpointUrl = $Server.Endpoint; Module = $ManifestPath }
+
+    function Invoke-Example([string] $Name, [hashtable] $Arguments) {
+        # In this process, as a scheduler's pwsh -File would run it: exit codes arrive in $LASTEXITCODE, host lines
+        # (the information stream) and objects are both kept.
+        $global:LASTEXITCODE = $null
+        $output = & (Join-Path $Examples $Name) @Arguments 6>&1
+        [pscustomobject]@{
+            ExitCode = $LASTEXITCODE
+            Text     = ($output | Where-Object { $_ -is [System.Management.Automation.InformationRecord] } | ForEach-Object { "$_" }) -join "`n"
+            Objects  = @($output | Where-Object { $_ -isnot [System.Management.Automation.InformationRecord] })
+        }
+    }
+
+    function Send-FailedBatchMessage([string] $QueueUrl) {
+        # What Lambda leaves in the failure queue when it gives up on a batch (moto checks no signature).
+        $null = Invoke-WebRequest -Uri $Server.Endpoint -Method Post -UseBasicParsing -Headers @{
+            Authorization = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0' } -Body @{
+            Action = 'SendMessage'; Version = '2012-11-05'; QueueUrl = $QueueUrl; MessageBody = '{"requestContext":{"condition":"RetryAttemptsExhausted"}}' }
+    }
+}
+
+AfterAll {
+    $env:ORDERMONITORING_CHECKPOINT_DIR = $SavedCheckpoints
+    if ($script:SavedEnvironment) { Restore-Environment $SavedEnvironment }
+    if ($script:Server) { Stop-MotoServer $Server }
+}
+
+Describe 'examples/Deploy-OrderMonitoring.ps1 (CI pipeline)' {
+    It 'with -ReviewOnly prints the plan, changes nothing and exits 0' {
+        $run = Invoke-Example 'Deploy-OrderMonitoring.ps1' (@{ Environment = 'cireview'; ReviewOnly = $true } + $Connection)
+
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        $run.Text | Should -BeLike '*planned change(s)*'
+        $run.Text | Should -Not -BeLike '*Deploy:*'
+        { Get-OrderMonitoringStack -Environment cireview -Region us-east-1 -EndpointUrl $Server.Endpoint -ErrorAction Stop } | Should -Throw
+    }
+
+    It 'reviews, deploys, smoke-tests with -Wait, passes the gates and exits 0' {
+        $run = Invoke-Example 'Deploy-OrderMonitoring.ps1' (@{ Environment = 'ci'; ProcessorTrigger = 'External'; SmokeOrders = 3; SmokeTimeoutSeconds = 60 } + $Connection)
+
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        $run.Text | Should -BeLike '*Review: New-OrderMonitoringStack -Environment ci -WhatIf*'
+        $run.Text | Should -BeLike '*order-monitoring-ci: *COMPLETE*'
+        $run.Text | Should -BeLike '*3 order(s) audited.*'
+        $run.Text | Should -BeLike '*Health gate*healthy*'
+        $run.Text | Should -BeLike '*Pipeline passed*'
+        Get-Job -Name 'order-processor-ci' -ErrorAction Ignore | Should -BeNullOrEmpty -Because 'the stand-in trigger is stopped and removed'
+    }
+
+    It 'fails the health gate with exit code 40 and the reasons when a failed batch waits in the failure queue' {
+        $stack = Get-OrderMonitoringStack -Environment ci -Region us-east-1 -EndpointUrl $Server.Endpoint
+        Send-FailedBatchMessage $stack.FailureQueueUrl
+
+        $run = Invoke-Example 'Deploy-OrderMonitoring.ps1' (@{ Environment = 'ci'; ProcessorTrigger = 'External'; SmokeOrders = 1; SmokeTimeoutSeconds = 60 } + $Connection)
+
+        $run.ExitCode | Should -Be 40 -Because $run.Text
+        $run.Text | Should -BeLike '*FAILED (40): unhealthy: 1 message(s) in the failure queue*'
+    }
+
+    It 'fails the smoke test with exit code 30 when no processor runs' {
+        # -ProcessorTrigger Lambda on moto: the mapping exists but moto runs no Lambda, so no audit object appears.
+        $run = Invoke-Example 'Deploy-OrderMonitoring.ps1' (@{ Environment = 'cinolambda'; SmokeOrders = 1; SmokeTimeoutSeconds = 2 } + $Connection)
+
+        $run.ExitCode | Should -Be 30 -Because $run.Text
+        $run.Text | Should -BeLike '*FAILED (30):*'
+    }
+}
+
+Describe 'examples/Invoke-OrderMonitoringRunbook.ps1 (scheduled health check)' {
+    BeforeAll {
+        $script:Healthy = Invoke-Example 'Deploy-OrderMonitoring.ps1' (@{ Environment = 'rbok'; ProcessorTrigger = 'External'; SmokeOrders = 1 } + $Connection)
+        $null = Invoke-Example 'Deploy-OrderMonitoring.ps1' (@{ Environment = 'rbbad'; ProcessorTrigger = 'External'; SmokeOrders = 1 } + $Connection)
+        Send-FailedBatchMessage (Get-OrderMonitoringStack -Environment rbbad -Region us-east-1 -EndpointUrl $Server.Endpoint).FailureQueueUrl
+    }
+
+    It 'reports a healthy environment and exits 0' {
+        $Healthy.ExitCode | Should -Be 0 -Because $Healthy.Text
+        $run = Invoke-Example 'Invoke-OrderMonitoringRunbook.ps1' (@{ Environment = @('rbok') } + $Connection)
+
+        $run.ExitCode | Should -Be 0
+        $run.Objects | Should -HaveCount 1
+        $run.Objects[0].Environment | Should -Be 'rbok'
+        $run.Objects[0].Healthy | Should -BeTrue
+    }
+
+    It 'reports every environment, exits 1 when one is unhealthy, and names the reasons' {
+        $run = Invoke-Example 'Invoke-OrderMonitoringRunbook.ps1' (@{ Environment = @('rbok', 'rbbad') } + $Connection)
+
+        $run.ExitCode | Should -Be 1
+        ($run.Objects | Where-Object Environment -EQ 'rbok').Healthy | Should -BeTrue
+        $bad = $run.Objects | Where-Object Environment -EQ 'rbbad'
+        $bad.Healthy | Should -BeFalse
+        $bad.Reasons | Should -BeLike '1 message(s) in the failure queue*'
+    }
+
+    It 'with -Remediate says which remediation steps this module version offers' {
+        $run = Invoke-Example 'Invoke-OrderMonitoringRunbook.ps1' (@{ Environment = @('rbbad'); Remediate = $true } + $Connection)
+
+        $actions = @($run.Objects[0].Actions)
+        $hasReplay = (Get-Command Invoke-OrderEventProcessor).Parameters.ContainsKey('FailedBatches')
+        $actions[0] | Should -BeLike ($hasReplay ? 'replayed failed batches: * batch(es) replayed, * error(s)*' : 'replay failed batches: not available*')
+        $actions[1] | Should -BeLike 'reconcile the audit log*'
+    }
+
+    It 'exits 2 for an environment that cannot be checked, still reporting the others' {
+        $run = Invoke-Example 'Invoke-OrderMonitoringRunbook.ps1' (@{ Environment = @('nosuchenv', 'rbok') } + $Connection)
+
+        $run.ExitCode | Should -Be 2
+        ($run.Objects | Where-Object Environment -EQ 'nosuchenv').Reasons | Should -BeLike 'could not be checked: StackNotFound*'
+        ($run.Objects | Where-Object Environment -EQ 'rbok').Healthy | Should -BeTrue
+    }
+}
+
+Describe 'build/Demo.ps1 (build.ps1 demo)' {
+    It 'uses the public cmdlets only (nothing from Tests/) and runs to the end against its own moto' {
+        $demo = Join-Path $PSScriptRoot '../../build/Demo.ps1'
+        Get-Content -Raw $demo | Should -Not -Match 'Tests[/\\]|TestSupport|OrderMonitoring\.(Aws|Cmdlets|Processor)\.'
+
+        # A fresh pwsh, as build.ps1 runs it; the demo starts and stops its own server.
+        $output = & (Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')) -NoProfile -NonInteractive -File $demo -ModuleManifest $ManifestPath 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because $output
+        $output | Should -BeLike '*Audited*43*'
+        $output | Should -BeLike '*Stopping moto*'
+    }
+}
