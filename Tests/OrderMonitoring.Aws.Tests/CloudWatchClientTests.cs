@@ -72,6 +72,36 @@ public sealed class CloudWatchClientTests(MotoFixture moto)
         Assert.Contains("EndTime", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PutMetricData_values_are_summed_by_GetMetricData()
+    {
+        var metricName = "RecordsQuarantined" + Guid.NewGuid().ToString("N");
+        var now = DateTime.UtcNow;
+        var dimension = new Dimension { Name = "Environment", Value = "dev" };
+        using var cloudWatch = MotoConnection.Factory(moto).CreateCloudWatch();
+
+        foreach (var value in new[] { 2.0, 3.0 })
+        {
+            await cloudWatch.PutMetricDataAsync(new PutMetricDataRequest
+            {
+                Namespace = "OrderMonitoring",
+                MetricData = [new MetricDatum { MetricName = metricName, Dimensions = [dimension], Timestamp = now.AddMinutes(-1), Value = value, Unit = "Count" }],
+            });
+        }
+
+        var data = await cloudWatch.GetMetricDataAsync(new GetMetricDataRequest
+        {
+            MetricDataQueries = [new MetricDataQuery
+            {
+                Id = "q", ReturnData = true,
+                MetricStat = new MetricStat { Metric = new Metric { Namespace = "OrderMonitoring", MetricName = metricName, Dimensions = [dimension] }, Period = 3600, Stat = "Sum" },
+            }],
+            StartTime = now.AddHours(-1), EndTime = now.AddHours(1),
+        });
+
+        Assert.Equal(5.0, Assert.Single(data.MetricDataResults).Values.Sum());
+    }
+
     private async Task CallAsync(QueryParameters parameters)
     {
         var protocol = new QueryProtocol(ServiceDescriptor.CloudWatch, new AwsConnection(RegionEndpoint.USEast1, moto.Credentials, moto.Endpoint));

@@ -92,6 +92,15 @@ public sealed class RequestShapeTests
             StartTime = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), EndTime = new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc),
             NextToken = "n", ScanBy = "TimestampAscending", MaxDatapoints = 1000,
         })),
+        ["cloudwatch:PutMetricData"] = (CloudWatchModel, CloudWatchRequests.PutMetricData(new PutMetricDataRequest
+        {
+            Namespace = "OrderMonitoring",
+            MetricData =
+            [
+                new MetricDatum { MetricName = "RecordsQuarantined", Dimensions = [new Dimension { Name = "Environment", Value = "dev" }], Timestamp = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), Value = 2, Unit = "Count" },
+                new MetricDatum { MetricName = "ProcessingLagMs", Value = 12.5, Unit = "Milliseconds" },
+            ],
+        })),
     };
 
     private static Dictionary<string, object> JsonRequests() => new()

@@ -6,7 +6,43 @@ namespace OrderMonitoring.Template.Tests;
 /// <summary>The audit bucket: a name no other account holds, no ACLs, TLS only, and data that outlives the stack.</summary>
 public sealed class AuditBucketTests
 {
+    /// <summary>Every reference to the bucket: the stack's own bucket, or the kept one by its fixed name (AuditBucketSource=Existing).</summary>
+    internal const string NameJson = """{"Fn::If":["CreatesAuditBucket",{"Ref":"AuditLogsBucket"},{"Fn::Sub":"order-audit-logs-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}"}]}""";
+
+    internal const string ArnJson = """{"Fn::If":["CreatesAuditBucket",{"Fn::GetAtt":["AuditLogsBucket","Arn"]},{"Fn::Sub":"arn:${AWS::Partition}:s3:::order-audit-logs-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}"}]}""";
+
+    internal const string ObjectsArnJson = """{"Fn::Sub":["${BucketArn}/*",{"BucketArn":{"Fn::If":["CreatesAuditBucket",{"Fn::GetAtt":["AuditLogsBucket","Arn"]},{"Fn::Sub":"arn:${AWS::Partition}:s3:::order-audit-logs-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}"}]}}]}""";
+
     private readonly OrderMonitoringTemplate _template = Load();
+
+    [Fact]
+    public void A_kept_bucket_is_used_by_name_instead_of_created_and_keeps_its_policy()
+    {
+        Assert.Equal(["Existing", "New"], _template.Parameters["AuditBucketSource"]!["AllowedValues"]!.AsArray().Select(v => (string)v!).Order());
+        Assert.Equal("New", (string?)_template.Parameters["AuditBucketSource"]!["Default"]);
+        Assert.Equal("CreatesAuditBucket", (string?)_template.Resource("AuditLogsBucket")["Condition"]);
+        var policy = _template.Resource("AuditLogsBucketPolicy");
+        // Creating a bucket policy on a bucket that has one fails ("already exists"), so the kept bucket keeps the one it has.
+        Assert.Equal("CreatesAuditBucket", (string?)policy["Condition"]);
+        Assert.Equal("Retain", (string?)policy["DeletionPolicy"]);
+        Assert.Equal("Retain", (string?)policy["UpdateReplacePolicy"]);
+        // Nothing outside the bucket and its policy names the conditional resource directly.
+        foreach (var (logicalId, resource) in _template.Resources.Where(r => r.Key is not "AuditLogsBucket" and not "AuditLogsBucketPolicy"))
+        {
+            var text = resource!.ToJsonString().Replace(NameJson, "").Replace(ArnJson, "");
+            Assert.DoesNotContain("AuditLogsBucket", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Objects_move_to_glacier_instant_retrieval_readable_without_a_restore()
+    {
+        var rules = _template.Properties("AuditLogsBucket")["LifecycleConfiguration"]!["Rules"]!.AsArray();
+        var classes = rules.SelectMany(r => (r!["Transitions"]?.AsArray() ?? []).Concat(r["NoncurrentVersionTransitions"]?.AsArray() ?? []))
+            .Select(t => (string?)t!["StorageClass"]).ToList();
+        Assert.NotEmpty(classes);
+        Assert.All(classes, c => Assert.Equal("GLACIER_IR", c));
+    }
 
     [Fact]
     public void Name_is_unique_per_account_and_region()

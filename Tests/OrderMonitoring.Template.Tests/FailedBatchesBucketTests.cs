@@ -13,6 +13,29 @@ public sealed class FailedBatchesBucketTests
 
     private readonly OrderMonitoringTemplate _template = Load();
 
+    /// <summary>
+    /// The branch a reference takes when the stack creates the bucket (FailedBatchesBucketSource=New); the node itself
+    /// when it is no such choice.
+    /// </summary>
+    internal static JsonNode? Created(JsonNode? node) =>
+        node?["Fn::If"] is JsonArray { Count: 3 } choice && (string?)choice[0] == "CreatesFailedBatchesBucket" ? choice[1] : node;
+
+    [Fact]
+    public void A_kept_bucket_is_referred_to_by_its_fixed_name_everywhere()
+    {
+        Assert.Equal("CreatesFailedBatchesBucket", (string?)_template.Resource("FailedBatchesBucket")["Condition"]);
+        var choices = Descendants(_template.Root).OfType<JsonObject>().Where(o => o["Fn::If"] is JsonArray { Count: 3 } c && (string?)c[0] == "CreatesFailedBatchesBucket")
+            .Select(o => o["Fn::If"]!.AsArray()).ToList();
+        Assert.True(choices.Count >= 6, $"Only {choices.Count} references choose between the created and the kept bucket.");
+        Assert.All(choices, choice => Assert.Contains(BucketName, choice[2]!.ToJsonString(), StringComparison.Ordinal));
+        Assert.All(choices, choice => Assert.DoesNotContain("FailedBatchesBucket", choice[2]!.ToJsonString(), StringComparison.Ordinal));
+        // Outside those choices and the bucket itself, nothing names the bucket's logical id (it does not exist when kept).
+        var elsewhere = Descendants(_template.Root).OfType<JsonObject>()
+            .Where(o => o.Count == 1 && (IsRef(o, "FailedBatchesBucket") || IsGetAtt(o, "FailedBatchesBucket", "Arn") || (SubText(o)?.Contains("${FailedBatchesBucket.", StringComparison.Ordinal) ?? false)))
+            .Count();
+        Assert.Equal(choices.Count, elsewhere);
+    }
+
     [Fact]
     public void Is_named_per_account_and_region_versioned_aes256_without_acls_or_public_access()
     {
@@ -38,7 +61,7 @@ public sealed class FailedBatchesBucketTests
     public void Is_the_event_source_mappings_on_failure_destination()
     {
         var destination = _template.Properties("LambdaEventSourceMapping")["DestinationConfig"]!["OnFailure"]!["Destination"];
-        Assert.True(IsGetAtt(destination, "FailedBatchesBucket", "Arn"));
+        Assert.True(IsGetAtt(Created(destination), "FailedBatchesBucket", "Arn"));
     }
 
     [Fact]
@@ -49,8 +72,8 @@ public sealed class FailedBatchesBucketTests
         Assert.Equal(("Deny", "*", "s3:*"), ((string?)tls["Effect"], (string?)tls["Principal"], (string?)tls["Action"]));
         Assert.Equal("false", (string?)tls["Condition"]!["Bool"]!["aws:SecureTransport"]);
         var resources = OneOrMany(tls["Resource"]);
-        Assert.Contains(resources, r => IsGetAtt(r, "FailedBatchesBucket", "Arn"));
-        Assert.Contains(resources, r => SubText(r) == "${FailedBatchesBucket.Arn}/*");
+        Assert.Contains(resources, r => IsGetAtt(Created(r), "FailedBatchesBucket", "Arn"));
+        Assert.Contains(resources, r => SubText(Created(r)) == "${FailedBatchesBucket.Arn}/*");
 
         // A write without the header gets the bucket's AES256 default; one asking for anything else is refused.
         var encryption = Assert.Single(statements, s => (string?)s["Sid"] == "DenyEncryptionOtherThanTheBucketDefault");
@@ -66,8 +89,8 @@ public sealed class FailedBatchesBucketTests
         var statements = _template.Properties("OrderProcessorPolicy")["PolicyDocument"]!["Statement"]!.AsArray().Select(s => s!.AsObject()).ToList();
         var onBucket = statements.Where(s => Descendants(s["Resource"]).Any(n => n.ToJsonString().Contains("FailedBatchesBucket", StringComparison.Ordinal))).ToList();
         Assert.Equal(2, onBucket.Count);
-        Assert.Contains(onBucket, s => (string?)s["Action"] == "s3:PutObject" && SubText(s["Resource"]) == "${FailedBatchesBucket.Arn}/aws/lambda/*");
-        Assert.Contains(onBucket, s => (string?)s["Action"] == "s3:ListBucket" && IsGetAtt(s["Resource"], "FailedBatchesBucket", "Arn"));
+        Assert.Contains(onBucket, s => (string?)s["Action"] == "s3:PutObject" && SubText(Created(s["Resource"])) == "${FailedBatchesBucket.Arn}/aws/lambda/*");
+        Assert.Contains(onBucket, s => (string?)s["Action"] == "s3:ListBucket" && IsGetAtt(Created(s["Resource"]), "FailedBatchesBucket", "Arn"));
         Assert.DoesNotContain(statements, s => OneOrMany(s["Action"]).Any(a => ((string?)a)?.StartsWith("sqs:", StringComparison.Ordinal) == true));
     }
 
@@ -106,7 +129,7 @@ public sealed class FailedBatchesBucketTests
 
     private List<JsonObject> Policy()
     {
-        var policy = _template.ResourcesOfType("AWS::S3::BucketPolicy").Single(p => IsRef(p.Value["Properties"]!["Bucket"], "FailedBatchesBucket")).Value;
+        var policy = _template.ResourcesOfType("AWS::S3::BucketPolicy").Single(p => IsRef(Created(p.Value["Properties"]!["Bucket"]), "FailedBatchesBucket")).Value;
         return policy["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray().Select(s => s!.AsObject()).ToList();
     }
 }

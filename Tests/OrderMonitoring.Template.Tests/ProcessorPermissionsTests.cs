@@ -16,15 +16,15 @@ public sealed class ProcessorPermissionsTests
         { "dynamodb:GetShardIterator", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
         // ListStreams has no resource-level permissions (Service Authorization Reference): a stream ARN grants nothing.
         { "dynamodb:ListStreams", "\"*\"" },
-        { "s3:PutObject", """{"Fn::Sub":"${AuditLogsBucket.Arn}/orders/*"}""" },
-        { "s3:PutObject", """{"Fn::Sub":"${AuditLogsBucket.Arn}/quarantine/*"}""" },
+        { "s3:PutObject", AuditBucketTests.ObjectsArnJson.Replace("${BucketArn}/*", "${BucketArn}/orders/*", StringComparison.Ordinal) },
+        { "s3:PutObject", AuditBucketTests.ObjectsArnJson.Replace("${BucketArn}/*", "${BucketArn}/quarantine/*", StringComparison.Ordinal) },
         { "sns:Publish", """{"Ref":"OrderAlertsTopic"}""" },
         { "kms:Decrypt", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
         { "kms:GenerateDataKey*", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
         // The event source mapping's S3 on-failure destination writes with the function's role: PutObject where Lambda
         // puts failure records (aws/lambda/...) and ListBucket, the two the Lambda developer guide names.
-        { "s3:PutObject", """{"Fn::Sub":"${FailedBatchesBucket.Arn}/aws/lambda/*"}""" },
-        { "s3:ListBucket", """{"Fn::GetAtt":["FailedBatchesBucket","Arn"]}""" },
+        { "s3:PutObject", """{"Fn::If":["CreatesFailedBatchesBucket",{"Fn::Sub":"${FailedBatchesBucket.Arn}/aws/lambda/*"},{"Fn::Sub":"arn:${AWS::Partition}:s3:::order-failed-batches-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}/aws/lambda/*"}]}""" },
+        { "s3:ListBucket", """{"Fn::If":["CreatesFailedBatchesBucket",{"Fn::GetAtt":["FailedBatchesBucket","Arn"]},{"Fn::Sub":"arn:${AWS::Partition}:s3:::order-failed-batches-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}"}]}""" },
         { "logs:CreateLogStream", """{"Fn::GetAtt":["LambdaLogGroup","Arn"]}""" },
         { "logs:PutLogEvents", """{"Fn::GetAtt":["LambdaLogGroup","Arn"]}""" },
     };
@@ -45,6 +45,18 @@ public sealed class ProcessorPermissionsTests
         var granted = Grants().Select(g => (g.Action, g.Resource)).Order().ToList();
         var expected = ExpectedGrants.Select(row => ((string)row[0], JsonNode.Parse((string)row[1])!.ToJsonString())).Order().ToList();
         Assert.Equal(expected, granted);
+    }
+
+    [Fact]
+    public void The_processor_uses_the_alerts_key_only_through_sns()
+    {
+        const string ViaSns = """{"Fn::Sub":"sns.${AWS::Region}.${AWS::URLSuffix}"}""";
+        var policy = _template.Properties("OrderProcessorPolicy")["PolicyDocument"]!["Statement"]!.AsArray();
+        var keyPolicy = _template.Properties("AlertsKey")["KeyPolicy"]!["Statement"]!.AsArray();
+        var grants = policy.Concat(keyPolicy).Where(st => OneOrMany(st!["Action"]).Any(a => ((string?)a)!.StartsWith("kms:Decrypt", StringComparison.Ordinal))
+            && st!["Principal"]?["Service"] is null).ToList();
+        Assert.Equal(2, grants.Count);
+        Assert.All(grants, st => Assert.Equal(JsonNode.Parse(ViaSns)!.ToJsonString(), st!["Condition"]?["StringEquals"]?["kms:ViaService"]?.ToJsonString()));
     }
 
     /// <summary>Actions IAM authorizes only on "*"; scoping them to an ARN silently grants nothing.</summary>
@@ -73,10 +85,11 @@ public sealed class ProcessorPermissionsTests
     [Fact]
     public void The_processor_writes_only_under_the_audit_prefixes_AuditKey_uses()
     {
-        var writable = Grants().Where(g => g.Action == "s3:PutObject").Select(g => SubText(JsonNode.Parse(g.Resource)))
-            .Where(resource => resource!.StartsWith("${AuditLogsBucket.Arn}", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+        // The audit bucket's ARN comes from Fn::Sub's variable map (created or kept bucket); the pattern names the objects.
+        var writable = Grants().Where(g => g.Action == "s3:PutObject" && g.Resource.Contains("AuditLogsBucket", StringComparison.Ordinal))
+            .Select(g => (string?)JsonNode.Parse(g.Resource)!["Fn::Sub"]![0]).Order(StringComparer.Ordinal);
 
-        var prefixes = new[] { Processor.Audit.AuditKey.OrdersPrefix, Processor.Audit.AuditKey.QuarantinePrefix }.Select(prefix => "${AuditLogsBucket.Arn}/" + prefix + "*");
+        var prefixes = new[] { Processor.Audit.AuditKey.OrdersPrefix, Processor.Audit.AuditKey.QuarantinePrefix }.Select(prefix => "${BucketArn}/" + prefix + "*");
         Assert.Equal(prefixes.Order(StringComparer.Ordinal), writable);
     }
 

@@ -58,12 +58,15 @@ public sealed class SeedPreservationTests
     }
 
     [Fact]
-    public void Environment_suffix_parameter_keeps_the_seed_pattern_and_default()
+    public void Environment_suffix_parameter_keeps_the_seed_default_and_allows_only_what_the_bucket_name_can_carry()
     {
         var suffix = _template.Parameters["EnvironmentSuffix"]!;
         Assert.Equal("String", (string?)suffix["Type"]);
         Assert.Equal("dev", (string?)suffix["Default"]);
-        Assert.Equal("^[a-zA-Z0-9]+$", (string?)suffix["AllowedPattern"]);
+        // S3 bucket names are lower-case; the longest retained bucket name, order-failed-batches-<suffix>-<12-digit
+        // account>-<region>, must fit 63 characters in the region with the longest name (14 characters, e.g. ap-southeast-1).
+        Assert.Equal("^[a-z0-9]+$", (string?)suffix["AllowedPattern"]);
+        Assert.Equal(63 - "order-failed-batches-".Length - 12 - "ap-southeast-1".Length - 2, (int?)suffix["MaxLength"]);
     }
 
     [Theory]
@@ -100,7 +103,7 @@ public sealed class SeedPreservationTests
     }
 
     [Fact]
-    public void Bucket_keeps_versioning_encryption_public_access_block_and_glacier_after_90_days()
+    public void Bucket_keeps_versioning_encryption_public_access_block_and_an_archive_tier_after_90_days()
     {
         var bucket = _template.Properties("AuditLogsBucket");
         Assert.Equal("Enabled", (string?)bucket["VersioningConfiguration"]!["Status"]);
@@ -115,7 +118,7 @@ public sealed class SeedPreservationTests
 
         var rules = bucket["LifecycleConfiguration"]!["Rules"]!.AsArray();
         Assert.Contains(rules, r => (string?)r!["Status"] == "Enabled" && r["Transitions"] is JsonArray transitions
-            && transitions.Any(t => (int?)t!["TransitionInDays"] == 90 && (string?)t["StorageClass"] == "GLACIER"));
+            && transitions.Any(t => (int?)t!["TransitionInDays"] == 90 && (string?)t["StorageClass"] == "GLACIER_IR"));
     }
 
     [Fact]

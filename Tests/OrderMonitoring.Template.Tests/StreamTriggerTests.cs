@@ -61,7 +61,7 @@ public sealed class StreamTriggerTests
     public void Failed_batches_go_whole_to_the_failed_batches_bucket_not_to_the_metadata_only_queue()
     {
         var destination = _template.Properties("LambdaEventSourceMapping")["DestinationConfig"]!["OnFailure"]!["Destination"];
-        Assert.True(IsGetAtt(destination, "FailedBatchesBucket", "Arn"));
+        Assert.True(IsGetAtt(FailedBatchesBucketTests.Created(destination), "FailedBatchesBucket", "Arn"));
     }
 
     [Fact]

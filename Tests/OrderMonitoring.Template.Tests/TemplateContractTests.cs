@@ -26,7 +26,10 @@ public sealed class TemplateContractTests
     {
         foreach (var (output, resource) in TemplateContract.Outputs.ResourceBehind)
         {
-            Assert.True(IsRef(_template.Outputs[output]?["Value"], resource), $"Output {output} is not {{\"Ref\": \"{resource}\"}}.");
+            var value = _template.Outputs[output]?["Value"];
+            // A kept bucket (AuditBucketSource=Existing) is no resource of the stack: its output names it instead.
+            var refWhenCreated = value?["Fn::If"] is JsonArray { Count: 3 } choice && IsRef(choice[1], resource);
+            Assert.True(IsRef(value, resource) || refWhenCreated, $"Output {output} is not {{\"Ref\": \"{resource}\"}}.");
         }
     }
 
@@ -56,6 +59,22 @@ public sealed class TemplateContractTests
         AssertSameNames(Constants(typeof(TemplateContract.ProcessorTriggers)), trigger["AllowedValues"]!.AsArray().Select(v => (string)v!), "ProcessorTrigger value");
         Assert.Equal(TemplateContract.ProcessorTriggers.Lambda, (string?)trigger["Default"]);
     }
+
+    [Fact]
+    public void Each_retained_bucket_has_a_source_parameter_with_the_bucket_sources_New_by_default()
+    {
+        foreach (var name in new[] { TemplateContract.Parameters.AuditBucketSource, TemplateContract.Parameters.FailedBatchesBucketSource })
+        {
+            var source = _template.Parameters[name]!;
+            AssertSameNames(Constants(typeof(TemplateContract.BucketSources)), source["AllowedValues"]!.AsArray().Select(v => (string)v!), name + " value");
+            Assert.Equal(TemplateContract.BucketSources.New, (string?)source["Default"]);
+        }
+    }
+
+    [Fact]
+    public void The_failed_batches_bucket_name_is_the_prefix_then_environment_account_and_region() =>
+        Assert.Equal(TemplateContract.FailedBatchesBucket.NamePrefix + "${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}",
+            SubText(_template.Properties(TemplateContract.Resources.FailedBatchesBucket)["BucketName"]));
 
     [Fact]
     public void The_table_has_the_key_and_the_status_index_the_module_queries()

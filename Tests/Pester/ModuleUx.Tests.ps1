@@ -78,7 +78,10 @@ Describe 'Help' {
         @($help.Parameters.Parameter.Name) | Should -Contain 'WhatIf'
         @($help.Parameters.Parameter.Name) | Should -Contain 'Confirm'
         ($help.Parameters.Parameter | Where-Object Name -EQ 'TimeoutSeconds').DefaultValue | Should -Be '1800'
-        ($help.Parameters.Parameter | Where-Object Name -EQ 'ProcessorTrigger').DefaultValue | Should -Be 'Lambda'
+        # Not given, -ProcessorTrigger keeps an existing stack's trigger (Lambda only for a new stack): no fixed default.
+        $trigger = $help.Parameters.Parameter | Where-Object Name -EQ 'ProcessorTrigger'
+        $trigger.DefaultValue | Should -Be 'None'
+        ($trigger.Description | Out-String) | Should -BeLike "*keeps the*current trigger*"
         ($help.Parameters.Parameter | Where-Object Name -EQ 'Region').DefaultValue | Should -Be 'None'
         (Get-Help New-OrderMonitoringStack).Syntax | Out-String | Should -Match '-WhatIf'
     }

@@ -143,6 +143,33 @@ Describe 'Orders end to end' {
         "$($warnings[0])" | Should -Not -Match '^\{'
     }
 
+    It 'publishes the processor metrics to CloudWatch in External mode, so a quarantined record is seen; -NoMetrics does not' {
+        $quarantinedBefore = Get-ProcessorMetricSum -Factory $Factory -Environment $E2E.Environment -MetricName RecordsQuarantined
+        $processedBefore = Get-ProcessorMetricSum -Factory $Factory -Environment $E2E.Environment -MetricName RecordsProcessed
+        $quarantinedBefore | Should -BeGreaterOrEqual 1 -Because 'the quarantined record of the previous test was published'
+        $processedBefore | Should -BeGreaterOrEqual 56 -Because 'the -FromStream run published its batches'
+
+        $file = Join-Path $TestDrive 'no-order-id-2.json'
+        @{ Records = @(@{
+                    eventID = 'file-q2'; eventName = 'INSERT'; eventSource = 'aws:dynamodb'; awsRegion = 'us-east-1'
+                    dynamodb = @{ SequenceNumber = '900000000000000000003'; StreamViewType = 'NEW_AND_OLD_IMAGES'; Keys = @{ id = @{ S = 'y' } }; NewImage = @{ id = @{ S = 'y' } } }
+                }) } | ConvertTo-Json -Depth 10 | Set-Content $file
+        $result = Invoke-OrderEventProcessor @E2E -Path $file -NoMetrics -WarningAction SilentlyContinue
+        $result.Quarantined | Should -Be 1
+        Get-ProcessorMetricSum -Factory $Factory -Environment $E2E.Environment -MetricName RecordsQuarantined | Should -Be $quarantinedBefore
+    }
+
+    It 'refuses -FromStream on a stack whose stream Lambda already reads, unless -Force' {
+        $lambda = @{ Environment = 'orderslambda' } + $Aws
+        $null = New-OrderMonitoringStack @lambda -ProcessorTrigger Lambda
+        $err = { Invoke-OrderEventProcessor @lambda -FromStream -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'StreamHasLambdaConsumer,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err.Exception.Message | Should -BeLike '*duplicate alerts*'
+        $err.ErrorDetails.RecommendedAction | Should -BeLike '*-Force*'
+        $null = Remove-OrderMonitoringStack @lambda -Confirm:$false
+    }
+
     It 'rejects a file that is not a stream event and writes nothing' {
         $before = Get-AuditObjectCount -Factory $Factory -BucketName $Bucket
         $file = Join-Path $TestDrive 'not-an-event.json'

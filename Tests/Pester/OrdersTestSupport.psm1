@@ -89,4 +89,22 @@ function Get-AuditObjectCount {
     $count
 }
 
-Export-ModuleMember -Function New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount
+
+function Get-ProcessorMetricSum {
+    # The sum of one of the processor's metrics for an environment over the last hour, read back from CloudWatch.
+    param($Factory, [string] $Environment, [string] $MetricName)
+    $cloudWatch = $Factory.CreateCloudWatch()
+    try {
+        $metric = [OrderMonitoring.Aws.CloudWatch.Metric]@{ Namespace = 'OrderMonitoring'; MetricName = $MetricName }
+        $metric.Dimensions.Add([OrderMonitoring.Aws.CloudWatch.Dimension]@{ Name = 'Environment'; Value = $Environment })
+        $query = [OrderMonitoring.Aws.CloudWatch.MetricDataQuery]@{ Id = 'm'; ReturnData = $true }
+        $query.MetricStat = [OrderMonitoring.Aws.CloudWatch.MetricStat]@{ Metric = $metric; Period = 3600; Stat = 'Sum' }
+        $request = [OrderMonitoring.Aws.CloudWatch.GetMetricDataRequest]@{ StartTime = [datetime]::UtcNow.AddHours(-1); EndTime = [datetime]::UtcNow.AddHours(1) }
+        $request.MetricDataQueries.Add($query)
+        $result = $cloudWatch.GetMetricDataAsync($request, [System.Threading.CancellationToken]::None).GetAwaiter().GetResult()
+        ($result.MetricDataResults[0].Values | Measure-Object -Sum).Sum
+    }
+    finally { $cloudWatch.Dispose() }
+}
+
+Export-ModuleMember -Function New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount, Get-ProcessorMetricSum

@@ -184,12 +184,12 @@ Describe 'Deploying, planning and removing' {
         Get-MotoBucketNames | Should -Contain $audit[0]
     }
 
-    It 'removes the stack and its audit data with -DeleteAuditData' {
+    It 'removes the stack and its audit and failed-batches data with -DeleteAuditData' {
         $null = New-OrderMonitoringStack -Environment pgone -ProcessorTrigger External @Aws
         $before = Get-MotoBucketNames
         Remove-OrderMonitoringStack -Environment pgone -Force -DeleteAuditData @Aws
         $gone = @(Compare-Object $before (Get-MotoBucketNames) | Where-Object SideIndicator -EQ '<=')
-        $gone.Count | Should -Be 1
+        @($gone.InputObject | Sort-Object) | Should -Be @('order-audit-logs-pgone-123456789012-us-east-1', 'order-failed-batches-pgone-123456789012-us-east-1')
         Get-OrderMonitoringStack -Environment pgone @Aws -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
@@ -201,9 +201,10 @@ Describe 'Deploying, planning and removing' {
             "-EndpointUrl '$($Server.Endpoint)' -Region us-east-1 -AccessKey test -SecretKey test"
         $lines = @(& $Pwsh -NoProfile -NonInteractive -Command $script 2>&1 | ForEach-Object ToString)
         $whatIf = @($lines | Where-Object { $_ -like 'What if:*' })
-        $whatIf | Should -HaveCount 2
+        $whatIf | Should -HaveCount 3
         $whatIf[0] | Should -BeLike '*order-monitoring-pwhatif*asked about next*'
-        $whatIf[1] | Should -BeLike '*Delete every version of every audit object in order-audit-logs-pwhatif-*'
+        $whatIf[1] | Should -BeLike '*Delete every version of every object in order-audit-logs-pwhatif-*'
+        $whatIf[2] | Should -BeLike '*Delete every version of every object in order-failed-batches-pwhatif-*'
         (Get-OrderMonitoringStack -Environment pwhatif @Aws).Status | Should -Be 'CREATE_COMPLETE'
         Get-MotoBucketNames | Should -Be $before
     }
@@ -216,7 +217,7 @@ Describe 'Deploying, planning and removing' {
             "Remove-OrderMonitoringStack -Environment pwrap -DeleteAuditData -Force -EndpointUrl '$($Server.Endpoint)' -Region us-east-1 -AccessKey test -SecretKey test }; " +
             "Reset-Environment -WhatIf"
         $lines = @(& $Pwsh -NoProfile -NonInteractive -Command $script 2>&1 | ForEach-Object ToString)
-        @($lines | Where-Object { $_ -like 'What if:*' }) | Should -HaveCount 2
+        @($lines | Where-Object { $_ -like 'What if:*' }) | Should -HaveCount 3 -Because 'the stack, the audit bucket and the failed-batches bucket'
         (Get-OrderMonitoringStack -Environment pwrap @Aws).Status | Should -Be 'CREATE_COMPLETE'
         Get-MotoBucketNames | Should -Be $before
         Remove-OrderMonitoringStack -Environment pwrap -DeleteAuditData -Force @Aws

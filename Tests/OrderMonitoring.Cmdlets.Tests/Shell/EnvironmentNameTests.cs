@@ -6,7 +6,7 @@ public sealed class EnvironmentNameTests
 {
     [Theory]
     [InlineData("dev", true)]
-    [InlineData("Prod2", true)]
+    [InlineData("Prod2", true)] // binds; New-OrderMonitoringStack explains the lower-case rule (DeployProblem)
     [InlineData("", false)]
     [InlineData("dev-1", false)]
     [InlineData("dev_1", false)]
@@ -25,7 +25,7 @@ public sealed class EnvironmentNameTests
     [Theory]
     [InlineData("dev", "us-east-1")]
     [InlineData("prod2", "ap-southeast-1")]
-    [InlineData("abcdefghijklmnopqr", "ap-southeast-1")] // 18: the longest that fits the longest region names
+    [InlineData("abcdefghijklmn", "ap-southeast-1")] // 14: the longest that fits the longest region names
     public void Short_lower_case_environments_are_deployable(string environment, string region) =>
         Assert.Null(EnvironmentName.DeployProblem(environment, region));
 
@@ -40,8 +40,8 @@ public sealed class EnvironmentNameTests
     [Fact]
     public void An_environment_that_makes_the_bucket_name_too_long_is_not_deployable()
     {
-        // order-audit-logs- (17) + env + - + 12 digits + - + ap-southeast-1 (14) must stay within 63.
-        Assert.Null(EnvironmentName.DeployProblem(new string('a', 18), "ap-southeast-1"));
-        Assert.Contains("room for 18", EnvironmentName.DeployProblem(new string('a', 19), "ap-southeast-1"), StringComparison.Ordinal);
+        // order-failed-batches- (21) + env + - + 12 digits + - + ap-southeast-1 (14) must stay within 63.
+        Assert.Null(EnvironmentName.DeployProblem(new string('a', 14), "ap-southeast-1"));
+        Assert.Contains("room for 14", EnvironmentName.DeployProblem(new string('a', 15), "ap-southeast-1"), StringComparison.Ordinal);
     }
 }

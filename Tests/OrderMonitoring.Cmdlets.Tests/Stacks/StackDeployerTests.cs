@@ -249,18 +249,95 @@ public sealed class StackDeployerTests : IDisposable
     public void The_template_url_uses_the_regions_partition(string region, string expected) =>
         Assert.Equal(expected, StackDeployer.TemplateUrl(region, "b", "templates/x.json"));
 
+    [Fact]
+    public async Task A_create_adopts_the_audit_bucket_an_earlier_deployment_kept()
+    {
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        var probe = new FakeBucketProbe("order-audit-logs-dev-123456789012-us-east-1");
+
+        await Deployer(buckets: probe).DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.Equal("CREATE", _cloudFormation.LastChangeSet!.ChangeSetType);
+        Assert.Equal("Existing", ParameterSent("AuditBucketSource"));
+        Assert.Equal("New", ParameterSent("FailedBatchesBucketSource"));
+        Assert.Contains(_reporter.Warnings, w => w.Contains("order-audit-logs-dev-123456789012-us-east-1 was kept", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_create_adopts_the_failed_batches_bucket_an_earlier_deployment_kept_through_the_same_path()
+    {
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        var probe = new FakeBucketProbe("order-audit-logs-dev-123456789012-us-east-1", "order-failed-batches-dev-123456789012-us-east-1");
+
+        await Deployer(buckets: probe).DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.Equal(("Existing", "Existing"), (ParameterSent("AuditBucketSource"), ParameterSent("FailedBatchesBucketSource")));
+        Assert.Contains(_reporter.Warnings, w => w.Contains("failed-batches bucket order-failed-batches-dev-123456789012-us-east-1 was kept", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_create_without_a_kept_bucket_creates_one()
+    {
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+
+        await Deployer(buckets: new FakeBucketProbe()).DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.Equal("New", ParameterSent("AuditBucketSource"));
+        Assert.Equal("New", ParameterSent("FailedBatchesBucketSource"));
+    }
+
+    [Fact]
+    public async Task An_update_keeps_the_parameters_the_user_did_not_pass()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "ProcessorTrigger", ParameterValue = "External" });
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "AlertEmail", ParameterValue = "ops@example.com" });
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "AuditBucketSource", ParameterValue = "Existing" });
+
+        await Deployer(buckets: new FakeBucketProbe()).DeployAsync(Request(trigger: null), _reporter, CancellationToken.None);
+
+        Assert.Equal("UPDATE", _cloudFormation.LastChangeSet!.ChangeSetType);
+        Assert.Equal("External", ParameterSent("ProcessorTrigger"));
+        Assert.Equal("ops@example.com", ParameterSent("AlertEmail"));
+        Assert.Equal("Existing", ParameterSent("AuditBucketSource"));
+    }
+
+    [Fact]
+    public async Task WhatIf_lists_parameter_changes_before_resource_changes()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "ProcessorTrigger", ParameterValue = "External" });
+
+        var plan = await Deployer().PlanAsync(Request(trigger: "Lambda"), _reporter, CancellationToken.None);
+
+        var first = plan[0];
+        Assert.Equal(("Modify", "ProcessorTrigger", "Parameter", "External -> Lambda"), (first.Action, first.LogicalResourceId, first.ResourceType, first.PhysicalResourceId));
+        Assert.Contains(plan, change => change.LogicalResourceId == "OrderEventsTable");
+    }
+
+    private string? ParameterSent(string key) => _cloudFormation.LastChangeSet!.Parameters.Single(p => p.ParameterKey == key).ParameterValue;
+
+    private sealed class FakeBucketProbe(params string[] existing) : IBucketProbe
+    {
+        public Task<bool> ExistsAsync(string bucket, CancellationToken cancellationToken) => Task.FromResult(existing.Contains(bucket));
+    }
+
     /// <summary>The calls that change something, in order.</summary>
     private IEnumerable<string> Mutations() =>
         _cloudFormation.Calls.Where(call => !call.StartsWith("Describe", StringComparison.Ordinal) && !call.StartsWith("List", StringComparison.Ordinal));
 
-    private StackDeployer Deployer(Action? onPoll = null)
+    private StackDeployer Deployer(Action? onPoll = null, IBucketProbe? buckets = null)
     {
         var timing = new PollTiming { Interval = TimeSpan.FromSeconds(2), Time = _time };
         _time.Stepped = onPoll;
-        return new StackDeployer(_cloudFormation, _artifacts, _artifacts, "us-east-1", timing);
+        return new StackDeployer(_cloudFormation, _artifacts, _artifacts, "us-east-1", timing, buckets: buckets);
     }
 
-    private DeployRequest Request(TimeSpan? timeout = null, string trigger = "External", bool replaceFailedStack = false)
+    private DeployRequest Request(TimeSpan? timeout = null, string? trigger = "External", bool replaceFailedStack = false)
     {
         var template = Path.Combine(_folder, "order-monitoring.json");
         var zip = Path.Combine(_folder, "order-processor-abc.zip");

@@ -72,6 +72,9 @@ public sealed class CloudWatchMetricSourceTests
         public Task<DescribeAlarmsResponse> DescribeAlarmsAsync(DescribeAlarmsRequest request, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
 
+        public Task PutMetricDataAsync(PutMetricDataRequest request, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
         public void Dispose()
         {
         }

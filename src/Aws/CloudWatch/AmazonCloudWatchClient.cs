@@ -4,7 +4,7 @@ using OrderMonitoring.Aws.Protocol.Query;
 
 namespace OrderMonitoring.Aws.CloudWatch;
 
-/// <summary>Our CloudWatch client (Query protocol, 2010-08-01) for reading alarms and metrics.</summary>
+/// <summary>Our CloudWatch client (Query protocol, 2010-08-01) for reading alarms and metrics and publishing the processor's metrics.</summary>
 public sealed class AmazonCloudWatchClient : IAmazonCloudWatch
 {
     private readonly QueryProtocol _protocol;
@@ -37,6 +37,10 @@ public sealed class AmazonCloudWatchClient : IAmazonCloudWatch
             NextToken = r.Text("NextToken"),
         };
     }
+
+    /// <inheritdoc />
+    public async Task PutMetricDataAsync(PutMetricDataRequest request, CancellationToken cancellationToken = default) =>
+        await _protocol.InvokeAsync(CloudWatchRequests.PutMetricData(request), cancellationToken).ConfigureAwait(false);
 
     /// <summary>Nothing to release: the HTTP connection pool is shared by the process.</summary>
     public void Dispose()

@@ -159,3 +159,27 @@ public sealed class MetricDataResult
     /// <summary>Complete, InternalError, PartialData or Forbidden.</summary>
     public string? StatusCode { get; set; }
 }
+
+/// <summary>Input of PutMetricData (values without entity data).</summary>
+public sealed class PutMetricDataRequest
+{
+    public string Namespace { get; set; } = "";
+
+    /// <summary>At most 1,000 per request.</summary>
+    public List<MetricDatum> MetricData { get; set; } = new();
+}
+
+/// <summary>One value of a metric, with its dimensions, time and unit.</summary>
+public sealed class MetricDatum
+{
+    public string MetricName { get; set; } = "";
+
+    public List<Dimension> Dimensions { get; set; } = new();
+
+    public DateTime? Timestamp { get; set; }
+
+    public double Value { get; set; }
+
+    /// <summary>Count, Milliseconds, ... (StandardUnit).</summary>
+    public string? Unit { get; set; }
+}

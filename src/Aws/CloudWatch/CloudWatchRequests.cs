@@ -1,3 +1,4 @@
+using System.Globalization;
 using OrderMonitoring.Aws.Protocol;
 using OrderMonitoring.Aws.Protocol.Query;
 
@@ -25,6 +26,16 @@ internal static class CloudWatchRequests
             .Add("NextToken", r.NextToken)
             .Add("ScanBy", r.ScanBy)
             .Add("MaxDatapoints", r.MaxDatapoints);
+
+    public static QueryParameters PutMetricData(PutMetricDataRequest r) =>
+        new QueryParameters("PutMetricData", Version)
+            .Add("Namespace", r.Namespace)
+            .AddList("MetricData", r.MetricData, static (q, prefix, datum) => q
+                .Add($"{prefix}.MetricName", datum.MetricName)
+                .AddList($"{prefix}.Dimensions", datum.Dimensions, static (d, p, dimension) => d.Add($"{p}.Name", dimension.Name).Add($"{p}.Value", dimension.Value))
+                .Add($"{prefix}.Timestamp", datum.Timestamp)
+                .Add($"{prefix}.Value", datum.Value.ToString("R", CultureInfo.InvariantCulture))
+                .Add($"{prefix}.Unit", datum.Unit));
 
     private static void AddQuery(QueryParameters q, string prefix, MetricDataQuery query)
     {

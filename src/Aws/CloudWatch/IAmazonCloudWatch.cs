@@ -8,4 +8,7 @@ public interface IAmazonCloudWatch : IDisposable
 
     /// <summary>Metric values (and metric-math results) for a time range.</summary>
     Task<GetMetricDataResponse> GetMetricDataAsync(GetMetricDataRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Publishes metric values (creating the metrics on first use).</summary>
+    Task PutMetricDataAsync(PutMetricDataRequest request, CancellationToken cancellationToken = default);
 }

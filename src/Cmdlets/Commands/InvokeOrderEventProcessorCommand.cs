@@ -3,14 +3,14 @@ using System.Management.Automation;
 using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Cmdlets.Streams;
-using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Aws.CloudWatch;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 
 /// <summary>
 /// <para type="synopsis">Runs the order processor in-process against a stack's bucket and topic: on Lambda event files, on the table's stream, or on the failed batches kept in S3.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "OrderEventProcessor", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Invoke, "OrderEventProcessor", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OrderProcessorResult))]
 public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
 {
@@ -20,6 +20,7 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
 
     // The processor logs from worker threads; each run's reporter moves the entries onto the pipeline thread.
     private readonly ProcessorLogReporter _log = new();
+    private IAmazonCloudWatch? _cloudWatch;
 
     /// <summary>Lambda DynamoDB stream event files (wildcards allowed).</summary>
     [Parameter(Mandatory = true, ParameterSetName = PathSet, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -48,13 +49,43 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
     [Parameter(Mandatory = true, ParameterSetName = FailedBatchesSet)]
     public SwitchParameter FailedBatches { get; set; }
 
-    /// <summary>The processor over the current stack's bucket and topic, built once per stack.</summary>
-    private (OrderStackResources Stack, ProcessorServices Services) CurrentProcessor()
+    /// <summary>
+    /// Does not publish the processor's metrics to CloudWatch. By default each batch's RecordsProcessed,
+    /// AuditObjectsWritten, AlertsPublished, RecordsQuarantined, RecordsFailed and ProcessingLagMs go to the
+    /// OrderMonitoring namespace (dimension Environment), as the Lambda's EMF lines do, so the alarms see this run.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter NoMetrics { get; set; }
+
+    /// <summary>With -FromStream: reads the stream even though the stack's Lambda trigger reads it too.</summary>
+    [Parameter(ParameterSetName = StreamSet)]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>The processor over the current stack's bucket and topic (built once per stack), publishing its metrics unless -NoMetrics.</summary>
+    private (OrderStackResources Stack, IRecordProcessor Processor) CurrentProcessor()
     {
         var stack = CurrentStack();
-        ProcessorServices? services = null;
-        Guard(() => services = Orders.ProcessorFor(stack, _log));
-        return (stack, services!);
+        IRecordProcessor? processor = null;
+        Guard(() =>
+        {
+            IRecordProcessor inProcess = new InProcessRecordProcessor(Orders.ProcessorFor(stack, _log).Processor);
+            processor = NoMetrics ? inProcess
+                : new MeteredRecordProcessor(inProcess, new CloudWatchProcessorMetrics(CloudWatch(), TimeProvider.System), stack.Environment, _log);
+        });
+        return (stack, processor!);
+    }
+
+    private IAmazonCloudWatch CloudWatch() => _cloudWatch ??= ClientFactory.CreateCloudWatch();
+
+    /// <summary>Releases the CloudWatch client.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _cloudWatch?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>Processes each event file as one invocation.</summary>
@@ -65,12 +96,12 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
             return;
         }
 
-        var (_, services) = CurrentProcessor();
+        var (_, processor) = CurrentProcessor();
         foreach (var pattern in Path)
         {
             foreach (var file in Resolve(pattern))
             {
-                ProcessFile(services, file);
+                ProcessFile(processor, file);
             }
         }
     }
@@ -80,18 +111,33 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
     {
         if (ParameterSetName == StreamSet)
         {
-            var (stack, services) = CurrentProcessor();
-            ProcessStream(stack, services);
+            var (stack, processor) = CurrentProcessor();
+            ProcessStream(stack, processor);
         }
         else if (ParameterSetName == FailedBatchesSet)
         {
-            var (stack, services) = CurrentProcessor();
-            ReplayFailedBatches(stack, services);
+            var (stack, processor) = CurrentProcessor();
+            ReplayFailedBatches(stack, processor);
         }
     }
 
-    private void ProcessStream(OrderStackResources stack, ProcessorServices services)
+    private void ProcessStream(OrderStackResources stack, IRecordProcessor processor)
     {
+        if (stack.ProcessorTrigger == TemplateContract.ProcessorTriggers.Lambda && !Force)
+        {
+            WriteFailure(new OrderMonitoringException("StreamHasLambdaConsumer", FailureKind.InvalidOperation,
+                $"The stack '{stack.StackName}' processes its stream with Lambda (ProcessorTrigger {TemplateContract.ProcessorTriggers.Lambda}); reading it here too would process every record twice (duplicate alerts) and compete for the shard's read capacity.",
+                $"Deploy the environment with -ProcessorTrigger {TemplateContract.ProcessorTriggers.External} to run the processor outside Lambda, or pass -Force to read the stream anyway."),
+                stack.StackName);
+            return;
+        }
+
+        if (!Confirmation.ShouldProcess(this, stack.StreamArn ?? stack.TableName,
+                $"Process the stream's records: write audit objects to {stack.AuditBucketName} and publish alerts to {stack.TopicArn}", out _))
+        {
+            return;
+        }
+
         Guard(() => WriteObject(RunAsync(async (reporter, token) =>
         {
             _log.Reporter = reporter;
@@ -108,9 +154,9 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
                 : stack.FailureQueueUrl is { } url ? new SqsFailureQueue(sqs, url) : null;
             var checkpoints = new FileCheckpointStore();
             reporter.Verbose($"Checkpoints: {checkpoints.FileFor(streamArn)}");
-            var processor = new StreamEventProcessor(streams, new InProcessRecordProcessor(services.Processor), checkpoints, queue,
+            var streamProcessor = new StreamEventProcessor(streams, processor, checkpoints, queue,
                 new StreamReaderOptions { StartingPosition = StartingPosition, Follow = Follow, MaxRetries = MaxRetries });
-            return await processor.RunAsync(streamArn, reporter, token).ConfigureAwait(false);
+            return await streamProcessor.RunAsync(streamArn, reporter, token).ConfigureAwait(false);
         })));
     }
 
@@ -118,7 +164,7 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
     /// -FailedBatches: the failure queue's ranges, then the bucket's whole batches; each confirmed by ShouldProcess (so
     /// -WhatIf lists them) and replayed. Queue messages not replayed are released at the end.
     /// </summary>
-    private void ReplayFailedBatches(OrderStackResources stack, ProcessorServices services) => Guard(() =>
+    private void ReplayFailedBatches(OrderStackResources stack, IRecordProcessor processor) => Guard(() =>
     {
         using var s3 = ClientFactory.CreateS3();
         using var sqs = ClientFactory.CreateSqs();
@@ -128,7 +174,7 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
         {
             foreach (var source in sources.All)
             {
-                ReplayFrom(stack, new FailedBatchReplayer(source, new InProcessRecordProcessor(services.Processor), new StreamRangeReader(streams)));
+                ReplayFrom(stack, new FailedBatchReplayer(source, processor, new StreamRangeReader(streams)));
             }
         }
         finally
@@ -183,7 +229,7 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
                 continue;
             }
 
-            if (!ShouldProcess(batch.Source, $"Replay {batch.Description}, then {replayer.WhenReplayed}"))
+            if (!Confirmation.ShouldProcess(this, batch.Source, $"Replay {batch.Description}, then {replayer.WhenReplayed}", out _))
             {
                 continue;
             }
@@ -205,10 +251,15 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
         WriteProgress(new ProgressRecord(2, $"Replaying the failed batches of {stack.StackName}", "done") { RecordType = ProgressRecordType.Completed });
     }
 
-    private void ProcessFile(ProcessorServices services, string file)
+    private void ProcessFile(IRecordProcessor processor, string file)
     {
         try
         {
+            if (!Confirmation.ShouldProcess(this, file, "Process the event file's records: write audit objects and publish alerts", out _))
+            {
+                return;
+            }
+
             string json;
             try
             {
@@ -224,7 +275,7 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
             var result = RunAsync(async (reporter, token) =>
             {
                 _log.Reporter = reporter;
-                return await services.Processor.ProcessAsync(records, token).ConfigureAwait(false);
+                return await processor.ProcessAsync(records, token).ConfigureAwait(false);
             });
             WriteObject(new OrderProcessorResult
             {

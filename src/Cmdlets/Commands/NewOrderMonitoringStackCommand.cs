@@ -10,15 +10,18 @@ namespace OrderMonitoring.Cmdlets.Commands;
 [OutputType(typeof(OrderMonitoring.Stack), typeof(StackChange))]
 public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
 {
-    /// <summary>Lambda: the stream triggers the function. External: the processor runs elsewhere (Invoke-OrderEventProcessor).</summary>
+    /// <summary>
+    /// Lambda: the stream triggers the function. External: the processor runs elsewhere (Invoke-OrderEventProcessor).
+    /// Omitted: Lambda for a new stack, the stack's current value on an update.
+    /// </summary>
     [Parameter]
-    [ValidateSet("Lambda", "External")]
-    public string ProcessorTrigger { get; set; } = "Lambda";
+    [ValidateSet(TemplateContract.ProcessorTriggers.Lambda, TemplateContract.ProcessorTriggers.External)]
+    public string? ProcessorTrigger { get; set; }
 
-    /// <summary>An e-mail address subscribed to the alerts topic.</summary>
+    /// <summary>An e-mail address subscribed to the alerts topic ('' for none). Omitted: the stack's current value on an update.</summary>
     [Parameter]
     [AllowEmptyString]
-    public string AlertEmail { get; set; } = "";
+    public string? AlertEmail { get; set; }
 
     /// <summary>Tags for the stack (and, through CloudFormation, its resources).</summary>
     [Parameter]
@@ -62,7 +65,7 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
         };
         using var services = new StackServices(ClientFactory);
         var deployer = services.Deployer();
-        if (ShouldProcess($"Deploy stack {request.StackName} (environment {Environment}, trigger {ProcessorTrigger})", null, "Deploy", out var reason))
+        if (ShouldProcess($"Deploy stack {request.StackName} (environment {Environment}, trigger {ProcessorTrigger ?? "Lambda, or the stack's current one"})", null, "Deploy", out var reason))
         {
             WriteObject(RunAsync((reporter, token) => deployer.DeployAsync(request, reporter, token)));
         }

@@ -9,7 +9,7 @@ namespace OrderMonitoring.Cmdlets.Commands;
 /// <summary>
 /// <para type="synopsis">Writes order events to an order-monitoring stack's table.</para>
 /// </summary>
-[Cmdlet(VerbsCommunications.Send, "TestOrderEvent", DefaultParameterSetName = EventSet)]
+[Cmdlet(VerbsCommunications.Send, "TestOrderEvent", DefaultParameterSetName = EventSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OrderEventResult))]
 public sealed class SendTestOrderEventCommand : OrderCmdlet
 {
@@ -161,6 +161,12 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
         var events = _buffer.ToArray();
         _buffer.Clear();
         var stack = _bufferStack;
+        // Writing orders feeds the processor: audit objects follow, and FAILED orders publish alerts to subscribers.
+        if (!Confirmation.ShouldProcess(this, stack.TableName, $"Write {events.Length} order event(s) (the processor audits them; FAILED ones publish alerts)", out _))
+        {
+            return;
+        }
+
         SendOutcome? outcome = null;
         Guard(() => outcome = RunAsync((reporter, token) => WriteAsync(stack, events, reporter, token)));
 

@@ -9,7 +9,8 @@ internal sealed record OrderStackResources(
     string AuditBucketName,
     string TopicArn,
     string? FailureQueueUrl,
-    string? FailedBatchesBucketName = null);
+    string? FailedBatchesBucketName = null,
+    string? ProcessorTrigger = null);
 
 /// <summary>Finds a stack's resources; throws <see cref="Shell.OrderMonitoringException"/> (StackNotFound) when it does not exist.</summary>
 internal interface IOrderStackResolver

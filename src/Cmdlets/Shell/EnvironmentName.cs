@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace OrderMonitoring.Cmdlets.Shell;
 
-/// <summary>The environment suffix rule of the template (<c>^[a-zA-Z0-9]+$</c>) and the stack name built from it.</summary>
+/// <summary>The environment suffix rule of the template (<c>^[a-z0-9]+$</c>) and the stack name built from it.</summary>
 public static class EnvironmentName
 {
     /// <summary>The template's AllowedPattern for EnvironmentSuffix.</summary>
@@ -12,31 +12,33 @@ public static class EnvironmentName
     /// <summary>Prefix of every stack the module deploys.</summary>
     public const string StackNamePrefix = "order-monitoring-";
 
-    private static readonly Regex Rule = new(Pattern, RegexOptions.CultureInvariant);
+    // Capitals pass binding on purpose: New-OrderMonitoringStack then explains (DeployProblem) that the bucket name needs
+    // 'dev' instead of 'Dev', which is clearer than the binder's pattern message.
+    private static readonly Regex Rule = new(Pattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
-    /// <summary>True when <paramref name="value"/> is a valid environment suffix.</summary>
+    /// <summary>True when <paramref name="value"/> is letters and digits (the template's pattern, ignoring case).</summary>
     public static bool IsValid(string? value) => value is not null && Rule.IsMatch(value);
 
-    // The template names the audit bucket order-audit-logs-<environment>-<account id>-<region>.
-    private const string AuditBucketPrefix = TemplateContract.AuditBucket.NamePrefix;
+    // The longest retained bucket name: order-failed-batches-<environment>-<account id>-<region>.
+    private const string LongestBucketPrefix = TemplateContract.FailedBatchesBucket.NamePrefix;
     private const int AccountIdLength = 12;
     private const int MaxBucketNameLength = 63;
 
     /// <summary>
     /// Why <paramref name="environment"/> cannot be deployed to <paramref name="region"/>, or null when it can. The
-    /// template's pattern (kept from the original design) allows capitals, but the audit bucket's name carries the
+    /// binding rule allows capitals, but the audit bucket's name carries the
     /// environment, and S3 accepts only lower-case names of at most 63 characters: a deploy would fail half-way.
     /// </summary>
     public static string? DeployProblem(string environment, string region)
     {
-        var longest = MaxBucketNameLength - AuditBucketPrefix.Length - AccountIdLength - region.Length - 2;
+        var longest = MaxBucketNameLength - LongestBucketPrefix.Length - AccountIdLength - region.Length - 2;
         if (environment.Any(char.IsUpper))
         {
             return $"The environment '{environment}' has capital letters, but it becomes part of the audit bucket's name and S3 bucket names are lower-case. Use '{environment.ToLowerInvariant()}'.";
         }
 
         return environment.Length > longest
-            ? $"The environment '{environment}' is {environment.Length} characters long; in {region} the audit bucket's name (at most {MaxBucketNameLength} characters) leaves room for {longest}."
+            ? $"The environment '{environment}' is {environment.Length} characters long; in {region} the failed-batches bucket's name ({LongestBucketPrefix}<environment>-<account>-{region}, at most {MaxBucketNameLength} characters) leaves room for {longest}."
             : null;
     }
 

@@ -67,6 +67,7 @@ public static class ErrorRecordFactory
         FailureKind.Timeout => ErrorCategory.OperationTimeout,
         FailureKind.Connection => ErrorCategory.ConnectionError,
         FailureKind.PermissionDenied => ErrorCategory.PermissionDenied,
+        FailureKind.InvalidOperation => ErrorCategory.InvalidOperation,
         _ => ErrorCategory.NotSpecified,
     };
 

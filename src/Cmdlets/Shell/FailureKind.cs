@@ -26,4 +26,7 @@ public enum FailureKind
 
     /// <summary>Credentials were refused or lack a permission.</summary>
     PermissionDenied,
+
+    /// <summary>The operation cannot run in this session as called (a confirmation that cannot be shown).</summary>
+    InvalidOperation,
 }

@@ -1,64 +1,109 @@
-using System.Net;
-using Amazon.S3;
-using Amazon.S3.Model;
+using Amazon.Runtime;
 using OrderMonitoring.Cmdlets.Shell;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
 
-/// <summary>Deletes a versioned bucket completely: every object version, every delete marker, then the bucket.</summary>
+/// <summary>
+/// Deletes a versioned bucket completely: every object version, every delete marker, then the bucket. Each page is
+/// deleted as it is listed, so a wipe that stops half-way (an error, Ctrl+C) is resumed by running it again.
+/// </summary>
 internal sealed class AuditBucketEraser
 {
-    private readonly IAmazonS3 _s3;
+    public const string ErrorId = "AuditDataDeletionFailed";
 
-    public AuditBucketEraser(IAmazonS3 s3) => _s3 = s3;
+    /// <summary>Full passes over the listing before giving up on a bucket that keeps receiving versions.</summary>
+    private const int MaxPasses = 3;
+
+    private readonly IVersionedBucketClient _bucket;
+
+    public AuditBucketEraser(IVersionedBucketClient bucket) => _bucket = bucket;
 
     /// <summary>Erases <paramref name="bucket"/>; a bucket that does not exist is already erased.</summary>
     public async Task EraseAsync(string bucket, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         long deleted = 0;
-        try
+        for (var pass = 1; pass <= MaxPasses; pass++)
         {
-            var request = new ListVersionsRequest { BucketName = bucket };
-            ListVersionsResponse page;
-            do
+            var emptied = await EmptyAsync(bucket, deleted, reporter, cancellationToken).ConfigureAwait(false);
+            if (emptied is null)
             {
-                page = await _s3.ListVersionsAsync(request, cancellationToken).ConfigureAwait(false);
-                var versions = page.Versions ?? new List<S3ObjectVersion>();
-                if (versions.Count > 0)
+                reporter.Verbose($"The audit bucket {bucket} does not exist; nothing to delete.");
+                return;
+            }
+
+            deleted = emptied.Value;
+            if (await Step("DeleteBucket", bucket, deleted, () => _bucket.DeleteBucketAsync(bucket, cancellationToken)).ConfigureAwait(false))
+            {
+                reporter.Progress(new OperationProgress(2, $"Deleting audit data in {bucket}", "done", Completed: true));
+                reporter.Verbose($"Deleted {deleted} object versions and delete markers and the bucket {bucket}.");
+                return;
+            }
+
+            reporter.Verbose($"S3 says {bucket} is not empty yet (versions written meanwhile); listing it again.");
+        }
+
+        throw new OrderMonitoringException(ErrorId, FailureKind.OperationFailed,
+            $"S3 DeleteBucket on {bucket} kept answering BucketNotEmpty after {MaxPasses} passes ({deleted} versions deleted); something is still writing to it.",
+            "Stop the writer (remove the stack first), then run Remove-OrderMonitoringStack -DeleteAuditData again; it continues where it stopped.");
+    }
+
+    /// <summary>One pass over the listing; the running total, or null when the bucket does not exist.</summary>
+    private async Task<long?> EmptyAsync(string bucket, long deleted, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        string? keyMarker = null;
+        string? versionMarker = null;
+        while (true)
+        {
+            var (key, version) = (keyMarker, versionMarker);
+            var page = await Step("ListObjectVersions", bucket, deleted, () => _bucket.ListVersionsAsync(bucket, key, version, cancellationToken)).ConfigureAwait(false);
+            if (page is null)
+            {
+                return null;
+            }
+
+            if (page.Versions.Count > 0)
+            {
+                var errors = await Step("DeleteObjects", bucket, deleted, () => _bucket.DeleteVersionsAsync(bucket, page.Versions, cancellationToken)).ConfigureAwait(false);
+                if (errors.Count > 0)
                 {
-                    // One listing page holds at most 1,000 entries: exactly one DeleteObjects call.
-                    var delete = new DeleteObjectsRequest { BucketName = bucket, Quiet = true };
-                    foreach (var version in versions)
-                    {
-                        delete.AddKey(version.Key, version.VersionId);
-                    }
-
-                    var result = await _s3.DeleteObjectsAsync(delete, cancellationToken).ConfigureAwait(false);
-                    if (result.DeleteErrors is { Count: > 0 } errors)
-                    {
-                        throw new OrderMonitoringException("AuditDataDeletionFailed", FailureKind.OperationFailed,
-                            $"{errors.Count} object versions in {bucket} could not be deleted; first: {errors[0].Key}: {errors[0].Code} {errors[0].Message}",
-                            "Check the bucket policy and object lock settings, then run again.");
-                    }
-
-                    deleted += versions.Count;
-                    reporter.Progress(new OperationProgress(2, $"Deleting audit data in {bucket}", $"{deleted} versions and delete markers deleted"));
+                    throw new OrderMonitoringException(ErrorId, FailureKind.OperationFailed,
+                        $"S3 DeleteObjects could not delete {errors.Count} object versions in {bucket}; first: {errors[0]}. {deleted} were deleted before.",
+                        "Check the bucket policy and object lock settings, then run Remove-OrderMonitoringStack -DeleteAuditData again; it continues where it stopped.");
                 }
 
-                request.KeyMarker = page.NextKeyMarker;
-                request.VersionIdMarker = page.NextVersionIdMarker;
+                deleted += page.Versions.Count;
+                reporter.Progress(new OperationProgress(2, $"Deleting audit data in {bucket}", $"{deleted} versions and delete markers deleted"));
             }
-            while (page.IsTruncated == true);
 
-            await _s3.DeleteBucketAsync(new DeleteBucketRequest { BucketName = bucket }, cancellationToken).ConfigureAwait(false);
+            // An empty page that says more follow is not the end: S3 may return one, and stopping there would leave
+            // versions behind (and DeleteBucket would fail). Only a listing that gives nothing to continue from is an error.
+            if (!page.IsTruncated)
+            {
+                return deleted;
+            }
+
+            if (page.NextKeyMarker is null && page.NextVersionIdMarker is null)
+            {
+                throw new OrderMonitoringException(ErrorId, FailureKind.OperationFailed,
+                    $"S3 ListObjectVersions on {bucket} said more versions follow but gave no marker to continue from ({deleted} versions deleted).",
+                    "Run Remove-OrderMonitoringStack -DeleteAuditData again; it continues where it stopped.");
+            }
+
+            (keyMarker, versionMarker) = (page.NextKeyMarker, page.NextVersionIdMarker);
         }
-        catch (AmazonS3Exception error) when (error.StatusCode == HttpStatusCode.NotFound && error.ErrorCode == "NoSuchBucket")
+    }
+
+    private static async Task<T> Step<T>(string operation, string bucket, long deleted, Func<Task<T>> call)
+    {
+        try
         {
-            reporter.Verbose($"The audit bucket {bucket} does not exist; nothing to delete.");
-            return;
+            return await call().ConfigureAwait(false);
         }
-
-        reporter.Progress(new OperationProgress(2, $"Deleting audit data in {bucket}", "done", Completed: true));
-        reporter.Verbose($"Deleted {deleted} object versions and delete markers and the bucket {bucket}.");
+        catch (Exception error) when (error is AmazonServiceException or HttpRequestException)
+        {
+            throw new OrderMonitoringException(ErrorId, FailureKind.OperationFailed,
+                $"S3 {operation} on {bucket} failed after {deleted} versions were deleted: {error.Message}",
+                "Fix the cause, then run Remove-OrderMonitoringStack -DeleteAuditData again; it continues where it stopped.", error);
+        }
     }
 }

@@ -16,9 +16,11 @@ internal sealed class DeployRequest
     /// <summary>Null: order-monitoring-artifacts-&lt;account&gt;-&lt;region&gt;.</summary>
     public string? ArtifactBucketName { get; init; }
 
-    public string ProcessorTrigger { get; init; } = TemplateContract.ProcessorTriggers.Lambda;
+    /// <summary>Null: the stack's current value on an update, Lambda on a create.</summary>
+    public string? ProcessorTrigger { get; init; }
 
-    public string AlertEmail { get; init; } = "";
+    /// <summary>Null: the stack's current value on an update, none on a create.</summary>
+    public string? AlertEmail { get; init; }
 
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 

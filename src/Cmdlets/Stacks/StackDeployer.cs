@@ -24,10 +24,13 @@ internal sealed class StackDeployer
     private readonly StackReader _reader;
     private readonly StackEventWatcher _watcher;
     private readonly ChangeSetRunner _changeSets;
+    private readonly IBucketProbe? _buckets;
 
+    /// <param name="buckets">Finds an audit bucket kept by an earlier deployment; null: a create always makes a new bucket.</param>
     public StackDeployer(IAmazonCloudFormation cloudFormation, IArtifactStore artifacts, IAccountIdProvider account, string region, PollTiming timing,
-        StackReader? reader = null)
+        StackReader? reader = null, IBucketProbe? buckets = null)
     {
+        _buckets = buckets;
         _cloudFormation = cloudFormation;
         _artifacts = artifacts;
         _account = account;
@@ -50,7 +53,8 @@ internal sealed class StackDeployer
         var codeKey = await UploadAsync(bucket, "processor", request.ProcessorZipPath, reporter, cancellationToken).ConfigureAwait(false);
         var templateKey = await UploadAsync(bucket, "templates", request.TemplatePath, reporter, cancellationToken).ConfigureAwait(false);
 
-        var changeSet = BuildChangeSet(request, existing, bucket, codeKey);
+        var bucketSources = await BucketSourcesAsync(request, existing, reporter, cancellationToken).ConfigureAwait(false);
+        var changeSet = BuildChangeSet(request, existing, bucket, codeKey, bucketSources);
         changeSet.TemplateURL = TemplateUrl(_region, bucket, templateKey);
         var prepared = await _changeSets.CreateAsync(changeSet, Left(), reporter, cancellationToken).ConfigureAwait(false);
         if (!prepared.HasChanges)
@@ -61,7 +65,8 @@ internal sealed class StackDeployer
             }
 
             reporter.Verbose($"Stack {request.StackName} is up to date; nothing to deploy.");
-            if (ChangedParameters(existing, changeSet) is { Length: > 0 } changed)
+            if (StackParameters.Changes(existing, changeSet.Parameters) is { Count: > 0 } changes
+                && string.Join(", ", changes) is var changed)
             {
                 // Some services (moto among them) answer a parameter-only update with "no changes"; say so rather than
                 // let the caller believe the new values were applied.
@@ -114,7 +119,9 @@ internal sealed class StackDeployer
         }
 
         var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
-        var changeSet = BuildChangeSet(request, replacing ? null : existing, bucket, ContentKey("processor", request.ProcessorZipPath));
+        var updating = replacing ? null : existing;
+        var bucketSources = await BucketSourcesAsync(request, updating, reporter, cancellationToken).ConfigureAwait(false);
+        var changeSet = BuildChangeSet(request, updating, bucket, ContentKey("processor", request.ProcessorZipPath), bucketSources);
         if (replacing)
         {
             // A ROLLBACK_COMPLETE stack takes no change set. -Force would delete it and create the stack anew, so the
@@ -137,7 +144,9 @@ internal sealed class StackDeployer
                 stackToDelete = createsStack ? response.StackId : null;
             }).ConfigureAwait(false);
             changeSetToDelete = prepared.Id;
-            var planned = prepared.Changes.Select(change => ToPlanned(request.StackName, change)).ToList();
+            // Parameter changes first: a resource list alone does not show that, say, the trigger goes back to Lambda.
+            var planned = StackParameters.Changes(updating, changeSet.Parameters).Select(change => ParameterPlanned(request.StackName, change))
+                .Concat(prepared.Changes.Select(change => ToPlanned(request.StackName, change))).ToList();
             if (replacing)
             {
                 planned.Insert(0, RemovalOf(request.StackName, existing!));
@@ -221,31 +230,59 @@ internal sealed class StackDeployer
         return null;
     }
 
-    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey)
+    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey, IReadOnlyDictionary<string, string> bucketSources)
     {
         var name = "order-monitoring-" + _timing.Now().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
-        return BuildChangeSet(request, existing, bucket, codeKey, name);
+        var creating = IsCreate(existing);
+        return new CreateChangeSetRequest
+        {
+            StackName = request.StackName,
+            ChangeSetName = name,
+            // A retry of a request that timed out must find its own change set, not fail with AlreadyExists.
+            ClientToken = name,
+            ChangeSetType = creating ? ChangeSetType.CREATE : ChangeSetType.UPDATE,
+            Capabilities = new List<string> { Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM },
+            Parameters = StackParameters.For(request, creating ? null : existing, bucket, codeKey, bucketSources),
+            Tags = request.Tags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value }).ToList(),
+            Description = "Deployed by the OrderMonitoring PowerShell module",
+        };
     }
 
-    private static CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey, string name) => new()
+    private static bool IsCreate(CfnStack? existing) => existing is null || existing.StackStatus == StackStatuses.ReviewInProgress;
+
+    /// <summary>
+    /// New or Existing for each retained bucket. An update keeps the stack's choice (a stack from before a parameter
+    /// existed owns its bucket: New). A create writes to each bucket an earlier deployment of the environment kept
+    /// (see <see cref="RetainedBucket"/>).
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>> BucketSourcesAsync(DeployRequest request, CfnStack? existing, IOperationReporter reporter,
+        CancellationToken cancellationToken)
     {
-        StackName = request.StackName,
-        ChangeSetName = name,
-        // A retry of a request that timed out must find its own change set, not fail with AlreadyExists.
-        ClientToken = name,
-        ChangeSetType = existing is null || existing.StackStatus == StackStatuses.ReviewInProgress ? ChangeSetType.CREATE : ChangeSetType.UPDATE,
-        Capabilities = new List<string> { Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM },
-        Parameters = new List<Parameter>
+        var sources = RetainedBucket.All.ToDictionary(bucket => bucket.SourceParameter, _ => TemplateContract.BucketSources.New, StringComparer.Ordinal);
+        if (!IsCreate(existing))
         {
-            new() { ParameterKey = TemplateContract.Parameters.EnvironmentSuffix, ParameterValue = request.Environment },
-            new() { ParameterKey = TemplateContract.Parameters.ProcessorCodeBucket, ParameterValue = bucket },
-            new() { ParameterKey = TemplateContract.Parameters.ProcessorCodeKey, ParameterValue = codeKey },
-            new() { ParameterKey = TemplateContract.Parameters.ProcessorTrigger, ParameterValue = request.ProcessorTrigger },
-            new() { ParameterKey = TemplateContract.Parameters.AlertEmail, ParameterValue = request.AlertEmail },
-        },
-        Tags = request.Tags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value }).ToList(),
-        Description = "Deployed by the OrderMonitoring PowerShell module",
-    };
+            foreach (var parameter in existing!.Parameters.Where(p => p.ParameterKey is not null && sources.ContainsKey(p.ParameterKey)))
+            {
+                sources[parameter.ParameterKey!] = parameter.ParameterValue ?? TemplateContract.BucketSources.New;
+            }
+
+            return sources;
+        }
+
+        if (_buckets is null)
+        {
+            return sources;
+        }
+
+        foreach (var (bucket, name) in await new KeptBuckets(_account, _buckets, _region).FindAsync(request.Environment, cancellationToken).ConfigureAwait(false))
+        {
+            sources[bucket.SourceParameter] = TemplateContract.BucketSources.Existing;
+            reporter.Warning($"The {bucket.Description} bucket {name} was kept from an earlier deployment of {request.Environment}; the stack writes to it and its history continues "
+                + "(the bucket stays outside the stack, with its own settings; Remove-OrderMonitoringStack -DeleteAuditData still deletes it).");
+        }
+
+        return sources;
+    }
 
     private async Task<string> ArtifactBucketAsync(DeployRequest request, CancellationToken cancellationToken) =>
         request.ArtifactBucketName
@@ -270,23 +307,18 @@ internal sealed class StackDeployer
         return $"{prefix}/{hash}/{Path.GetFileName(path)}";
     }
 
-    /// <summary>"ProcessorTrigger (External -> Lambda), ..." for each requested parameter whose value the stack does not have.</summary>
-    internal static string ChangedParameters(CfnStack? existing, CreateChangeSetRequest changeSet)
-    {
-        if (existing is null)
-        {
-            return string.Empty;
-        }
-
-        var current = existing.Parameters.Where(p => p.ParameterKey is not null).ToDictionary(p => p.ParameterKey!, p => p.ParameterValue ?? "", StringComparer.Ordinal);
-        return string.Join(", ", changeSet.Parameters
-            .Where(p => p.ParameterKey is not null && current.TryGetValue(p.ParameterKey, out var value) && value != (p.ParameterValue ?? ""))
-            .Select(p => $"{p.ParameterKey} ({current[p.ParameterKey!]} -> {p.ParameterValue})"));
-    }
-
     /// <summary>The uploaded template's S3 URL in the region's partition (amazonaws.com, amazonaws.com.cn, ...).</summary>
     internal static string TemplateUrl(string region, string bucket, string key) =>
         $"https://s3.{region}.{Amazon.RegionEndpoint.GetBySystemName(region).PartitionDnsSuffix}/{bucket}/{key}";
+
+    private static StackChange ParameterPlanned(string stackName, ParameterChange change) => new()
+    {
+        StackName = stackName,
+        Action = "Modify",
+        LogicalResourceId = change.Key,
+        PhysicalResourceId = $"{change.Current} -> {change.Requested}",
+        ResourceType = "Parameter",
+    };
 
     private static StackChange ToPlanned(string stackName, Change change) => new()
     {

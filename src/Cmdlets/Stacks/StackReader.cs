@@ -96,6 +96,11 @@ internal sealed class StackReader
             }
         }
 
+        foreach (var (output, kept) in KeptBucketNames(stack, model.Environment))
+        {
+            fallback[output] = kept;
+        }
+
         var table = model.TableName ?? (fallback.TryGetValue(TemplateContract.Outputs.TableName, out var name) ? name : null);
         if (model.StreamArn is null && table is not null && _streams is not null
             && await _streams.FindAsync(table, cancellationToken).ConfigureAwait(false) is { Length: > 0 } streamArn)
@@ -141,6 +146,27 @@ internal sealed class StackReader
             LastUpdatedTime = stack.LastUpdatedTime ?? stack.CreationTime,
             Outputs = outputs,
         };
+    }
+
+    /// <summary>
+    /// The buckets a stack deployed with a bucket source of Existing writes to: not resources of the stack, so named by
+    /// the template's rule from the environment and the account in the stack's ARN; by output key.
+    /// </summary>
+    private IEnumerable<(string Output, string Name)> KeptBucketNames(CfnStack stack, string environment)
+    {
+        var arnParts = (stack.StackId ?? "").Split(':');
+        if (arnParts.Length <= 4 || arnParts[4].Length == 0 || environment.Length == 0)
+        {
+            yield break;
+        }
+
+        foreach (var bucket in RetainedBucket.All)
+        {
+            if (stack.Parameters.FirstOrDefault(p => p.ParameterKey == bucket.SourceParameter)?.ParameterValue == TemplateContract.BucketSources.Existing)
+            {
+                yield return (bucket.OutputKey, bucket.NameFor(environment, arnParts[4], _region));
+            }
+        }
     }
 
     private static bool MissesNames(OrderMonitoring.Stack stack) =>

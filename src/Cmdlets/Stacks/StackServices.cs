@@ -29,11 +29,15 @@ internal sealed class StackServices : IDisposable
     public StackReader Reader => new(CloudFormation, Region, new DynamoDbStreamArnLookup(_factory.CreateDynamoDB));
 
     public StackDeployer Deployer() =>
-        new(CloudFormation, new S3ArtifactStore(_s3.Value, Region), new StsAccountIdProvider(_factory.Connection), Region, Timing, Reader);
+        new(CloudFormation, new S3ArtifactStore(_s3.Value, Region), new StsAccountIdProvider(_factory.Connection), Region, Timing, Reader,
+            new S3BucketProbe(_s3.Value));
 
     public StackRemover Remover() => new(CloudFormation, new StackEventWatcher(CloudFormation, Reader, Timing));
 
-    public AuditBucketEraser Eraser() => new(_s3.Value);
+    public AuditBucketEraser Eraser() => new(new S3VersionedBucketClient(_s3.Value));
+
+    /// <summary>The retained buckets an earlier deployment of the environment kept, when they are still there.</summary>
+    public KeptBuckets KeptBuckets() => new(new StsAccountIdProvider(_factory.Connection), new S3BucketProbe(_s3.Value), Region);
 
     /// <summary>The health check; its CloudWatch and SQS clients live as long as this object.</summary>
     public HealthChecker HealthChecker()

@@ -69,8 +69,8 @@ public sealed class BatchProcessor
         finally
         {
             // Written even when the caller cancels: the batch's log and metrics line always exist.
-            result = run.ToResult(records, _time.GetElapsedTime(started));
-            Report(result, ProcessingLagMs(records, processedAt), deadline);
+            result = run.ToResult(records, _time.GetElapsedTime(started), ProcessingLagMs(records, processedAt));
+            Report(result, deadline);
         }
 
         return result;
@@ -143,7 +143,7 @@ public sealed class BatchProcessor
         }
     }
 
-    private void Report(BatchResult result, long? lagMs, RunDeadline deadline)
+    private void Report(BatchResult result, RunDeadline deadline)
     {
         if (deadline.NotStarted > 0)
         {
@@ -152,10 +152,10 @@ public sealed class BatchProcessor
 
         _log.Log(ProcessorLogLevel.Info, "Batch processed",
             ("records", result.Records), ("audited", result.Audited), ("alerts", result.Alerts), ("quarantined", result.Quarantined),
-            ("failed", result.Failed), ("durationMs", result.Duration.TotalMilliseconds), ("processingLagMs", lagMs));
+            ("failed", result.Failed), ("durationMs", result.Duration.TotalMilliseconds), ("processingLagMs", result.ProcessingLagMs));
         if (_options.EmitMetrics)
         {
-            _log.Metrics(EmfMetrics.Format(_options.Environment, result, lagMs, _time.GetUtcNow()));
+            _log.Metrics(EmfMetrics.Format(_options.Environment, result, result.ProcessingLagMs, _time.GetUtcNow()));
         }
     }
 

@@ -35,6 +35,9 @@ public sealed class BatchResult
 
     public TimeSpan Duration { get; init; }
 
+    /// <summary>Milliseconds from the oldest record's creation to processing; null when no record carried a creation time.</summary>
+    public long? ProcessingLagMs { get; init; }
+
     /// <summary>True when a failed record has no sequence number, so only failing the whole batch makes Lambda retry it.</summary>
     public bool RequiresWholeBatchRetry => BatchItemFailures.Any(failure => failure.ItemIdentifier.Length == 0);
 }

@@ -22,7 +22,7 @@ internal sealed class BatchRun
 
     public void CountAlert() => Interlocked.Increment(ref _alerts);
 
-    public BatchResult ToResult(IReadOnlyList<StreamRecord> records, TimeSpan duration)
+    public BatchResult ToResult(IReadOnlyList<StreamRecord> records, TimeSpan duration, long? processingLagMs)
     {
         var failures = new List<BatchItemFailure>();
         for (var i = 0; i < States.Length; i++)
@@ -43,6 +43,7 @@ internal sealed class BatchRun
             Alerts = Volatile.Read(ref _alerts),
             BatchItemFailures = failures,
             Duration = duration,
+            ProcessingLagMs = processingLagMs,
         };
     }
 }

@@ -14,19 +14,7 @@ public static class EmfMetrics
     public static string Format(string environment, BatchResult counts, long? processingLagMs, DateTimeOffset at) =>
         JsonOutput.Write(writer =>
         {
-            var metrics = new List<(string Name, string Unit, long Value)>
-            {
-                (TemplateContract.ProcessorMetrics.RecordsProcessed, "Count", counts.Records),
-                (TemplateContract.ProcessorMetrics.AuditObjectsWritten, "Count", counts.Audited),
-                (TemplateContract.ProcessorMetrics.AlertsPublished, "Count", counts.Alerts),
-                (TemplateContract.ProcessorMetrics.RecordsQuarantined, "Count", counts.Quarantined),
-                (TemplateContract.ProcessorMetrics.RecordsFailed, "Count", counts.Failed),
-            };
-            if (processingLagMs is { } lag)
-            {
-                metrics.Add((TemplateContract.ProcessorMetrics.ProcessingLagMs, "Milliseconds", lag));
-            }
-
+            var metrics = ProcessorMetricValues.Of(counts, processingLagMs);
             writer.WriteStartObject();
             WriteMetadata(writer, metrics, at);
             writer.WriteString(TemplateContract.ProcessorMetrics.EnvironmentDimension, environment);
@@ -38,7 +26,7 @@ public static class EmfMetrics
             writer.WriteEndObject();
         });
 
-    private static void WriteMetadata(Utf8JsonWriter writer, List<(string Name, string Unit, long Value)> metrics, DateTimeOffset at)
+    private static void WriteMetadata(Utf8JsonWriter writer, IReadOnlyList<ProcessorMetricValue> metrics, DateTimeOffset at)
     {
         writer.WriteStartObject("_aws");
         writer.WriteNumber("Timestamp", at.ToUnixTimeMilliseconds());

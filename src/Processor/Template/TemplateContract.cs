@@ -16,9 +16,25 @@ public static class TemplateContract
         public const string AlertEmail = "AlertEmail";
         public const string AuditObjectLockMode = "AuditObjectLockMode";
         public const string AuditObjectLockDays = "AuditObjectLockDays";
+        public const string AuditBucketSource = "AuditBucketSource";
+        public const string FailedBatchesBucketSource = "FailedBatchesBucketSource";
 
-        /// <summary>EnvironmentSuffix's AllowedPattern.</summary>
-        public const string EnvironmentSuffixPattern = "^[a-zA-Z0-9]+$";
+        /// <summary>EnvironmentSuffix's AllowedPattern (lower-case: the environment is part of bucket names).</summary>
+        public const string EnvironmentSuffixPattern = "^[a-z0-9]+$";
+    }
+
+    /// <summary>
+    /// The AllowedValues of AuditBucketSource and FailedBatchesBucketSource: whether the stack creates a retained
+    /// bucket or writes to the one an earlier deployment of the environment kept (conditions <c>CreatesAuditBucket</c>,
+    /// <c>CreatesFailedBatchesBucket</c>).
+    /// </summary>
+    public static class BucketSources
+    {
+        /// <summary>The stack creates its buckets (the default).</summary>
+        public const string New = "New";
+
+        /// <summary>The buckets were kept (Retain) from an earlier deployment; the stack refers to them by name.</summary>
+        public const string Existing = "Existing";
     }
 
     /// <summary>ProcessorTrigger's AllowedValues.</summary>
@@ -99,6 +115,15 @@ public static class TemplateContract
     public static class AuditBucket
     {
         public const string NamePrefix = "order-audit-logs-";
+    }
+
+    /// <summary>
+    /// The failed-batches bucket's name is <c>order-failed-batches-&lt;environment&gt;-&lt;account id&gt;-&lt;region&gt;</c>:
+    /// the longest retained bucket name, so it is the one that bounds the environment's length.
+    /// </summary>
+    public static class FailedBatchesBucket
+    {
+        public const string NamePrefix = "order-failed-batches-";
     }
 
     /// <summary>The environment variables the template gives the processor function.</summary>

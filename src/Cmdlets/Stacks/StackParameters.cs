@@ -1,0 +1,55 @@
+using OrderMonitoring.Aws.CloudFormation;
+using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
+using Names = OrderMonitoring.Processor.Template.TemplateContract.Parameters;
+
+namespace OrderMonitoring.Cmdlets.Stacks;
+
+/// <summary>One template parameter whose value a deployment changes.</summary>
+internal sealed record ParameterChange(string Key, string Current, string Requested)
+{
+    public override string ToString() => $"{Key} ({Current} -> {Requested})";
+}
+
+/// <summary>
+/// The template parameters of one deployment. A value the user did not pass keeps what the stack has (a plain
+/// redeploy of an External stack stays External), the way <c>sam deploy</c> keeps its saved parameters.
+/// </summary>
+internal static class StackParameters
+{
+    /// <param name="request">What the user asked for; null values keep the stack's.</param>
+    /// <param name="updating">The stack being updated, or null for a create.</param>
+    /// <param name="codeBucket">The artifacts bucket.</param>
+    /// <param name="codeKey">The processor zip's key.</param>
+    /// <param name="bucketSources">New or Existing for each <see cref="RetainedBucket.SourceParameter"/>.</param>
+    public static List<Parameter> For(DeployRequest request, CfnStack? updating, string codeBucket, string codeKey, IReadOnlyDictionary<string, string> bucketSources)
+    {
+        string? Current(string key) => updating?.Parameters.FirstOrDefault(p => p.ParameterKey == key)?.ParameterValue;
+        var parameters = new List<Parameter>
+        {
+            new() { ParameterKey = Names.EnvironmentSuffix, ParameterValue = request.Environment },
+            new() { ParameterKey = Names.ProcessorCodeBucket, ParameterValue = codeBucket },
+            new() { ParameterKey = Names.ProcessorCodeKey, ParameterValue = codeKey },
+            new() { ParameterKey = Names.ProcessorTrigger, ParameterValue = request.ProcessorTrigger ?? Current(Names.ProcessorTrigger) ?? TemplateContract.ProcessorTriggers.Lambda },
+            new() { ParameterKey = Names.AlertEmail, ParameterValue = request.AlertEmail ?? Current(Names.AlertEmail) ?? "" },
+        };
+        parameters.AddRange(bucketSources.Select(source => new Parameter { ParameterKey = source.Key, ParameterValue = source.Value }));
+        return parameters;
+    }
+
+    /// <summary>Every requested value that differs from the stack's (none for a create).</summary>
+    public static IReadOnlyList<ParameterChange> Changes(CfnStack? existing, IEnumerable<Parameter> requested)
+    {
+        if (existing is null)
+        {
+            return Array.Empty<ParameterChange>();
+        }
+
+        var current = existing.Parameters.Where(p => p.ParameterKey is not null)
+            .GroupBy(p => p.ParameterKey!, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.First().ParameterValue ?? "", StringComparer.Ordinal);
+        return requested
+            .Where(p => p.ParameterKey is not null && current.TryGetValue(p.ParameterKey, out var value) && value != (p.ParameterValue ?? ""))
+            .Select(p => new ParameterChange(p.ParameterKey!, current[p.ParameterKey!], p.ParameterValue ?? ""))
+            .ToList();
+    }
+}
