@@ -27,11 +27,11 @@ public sealed class GetOrderAuditLogCommand : OrderCmdlet
     [ValidateNotNullOrEmpty]
     public string[] OrderId { get; set; } = Array.Empty<string>();
 
-    /// <summary>Orders whose current status is this one.</summary>
+    /// <summary>Orders whose current status is this one (trimmed, any case; a blank one is refused).</summary>
     [Parameter(Mandatory = true, ParameterSetName = StatusSet)]
     [OrderStatusTransformation]
     [ArgumentCompleter(typeof(OrderStatusCompleter))]
-    [ValidateNotNullOrEmpty]
+    [ValidateOrderStatus]
     public string Status { get; set; } = "";
 
     /// <summary>With -Status: the earliest event time; default 24 hours before -Until.</summary>
