@@ -14,7 +14,7 @@
     FormatsToProcess     = @('OrderMonitoring.Format.ps1xml')
 
     # Explicit lists: no wildcards, so PowerShell never loads the assembly just to discover what it exports.
-    CmdletsToExport      = @('Get-OrderMonitoringStack', 'Get-OrderMonitoringStatus', 'New-OrderMonitoringStack', 'Remove-OrderMonitoringStack', 'Send-TestOrderEvent', 'Get-OrderAuditLog', 'Invoke-OrderEventProcessor')
+    CmdletsToExport      = @('Get-OrderMonitoringStack', 'Get-OrderMonitoringStatus', 'New-OrderMonitoringStack', 'Remove-OrderMonitoringStack', 'Send-TestOrderEvent', 'Get-OrderAuditLog', 'Invoke-OrderEventProcessor', 'Test-OrderAuditLog', 'Repair-OrderAuditLog')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

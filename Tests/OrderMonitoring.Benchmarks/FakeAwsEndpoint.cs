@@ -33,6 +33,9 @@ internal sealed class FakeAwsEndpoint : IDisposable
 
     public int ItemsWritten;
 
+    /// <summary>Items a Scan returns (the reconciliation suite); null answers Scan like any other write.</summary>
+    public FakeScanTable? Table { get; set; }
+
     public void PutObject(string key, string body)
     {
         lock (_keys)
@@ -78,7 +81,11 @@ internal sealed class FakeAwsEndpoint : IDisposable
         {
             using var reader = new StreamReader(request.InputStream);
             var json = await reader.ReadToEndAsync().ConfigureAwait(false);
-            if (target.EndsWith("BatchWriteItem", StringComparison.Ordinal))
+            if (target.EndsWith(".Scan", StringComparison.Ordinal) && Table is { } table)
+            {
+                body = table.Scan(json);
+            }
+            else if (target.EndsWith("BatchWriteItem", StringComparison.Ordinal))
             {
                 using var document = JsonDocument.Parse(json);
                 var count = document.RootElement.GetProperty("RequestItems").EnumerateObject().Sum(table => table.Value.GetArrayLength());
@@ -91,9 +98,27 @@ internal sealed class FakeAwsEndpoint : IDisposable
                 body = "{}";
             }
         }
+        else if (request.QueryString["list-type"] == "2" && request.QueryString["delimiter"] == "/")
+        {
+            lock (_keys)
+            {
+                body = FakeListings.Folders(_keys, request.QueryString["prefix"] ?? "", request.QueryString["continuation-token"]);
+            }
+
+            contentType = "application/xml";
+        }
         else if (request.QueryString["list-type"] == "2")
         {
             body = ListObjects(request.QueryString["prefix"] ?? "");
+            contentType = "application/xml";
+        }
+        else if (request.Url!.Query.Contains("versions"))
+        {
+            lock (_keys)
+            {
+                body = FakeListings.Versions(_keys, request.QueryString["prefix"] ?? "");
+            }
+
             contentType = "application/xml";
         }
         else

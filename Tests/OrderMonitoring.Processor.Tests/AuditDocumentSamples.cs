@@ -29,6 +29,21 @@ internal static class AuditDocumentSamples
         return StreamRecordReader.Read(record, "test", ProcessedAt).Audit!;
     }
 
+    /// <summary>A REMOVE written by Repair-OrderAuditLog: no sequence number, event id or creation time; marked reconciled.</summary>
+    public static AuditRecord ReconciledRemove() => new()
+    {
+        OrderId = "ORD-4",
+        Timestamp = "1700000000000",
+        Status = "SHIPPED",
+        PreviousStatus = "SHIPPED",
+        EventType = "REMOVE",
+        ProcessedAt = ProcessedAt,
+        Environment = "test",
+        DeletedBy = "unknown",
+        OldImageJson = """{"orderId":"ORD-4","timestamp":1700000000000,"status":"SHIPPED"}""",
+        Reconciled = "MissingRemove",
+    };
+
     /// <summary>A record that cannot be audited (an unknown event name), quarantined with its order id.</summary>
     public static QuarantineRecord Unreadable()
     {
@@ -42,6 +57,7 @@ internal static class AuditDocumentSamples
         ["modify"] = Modify().ToJson(),
         ["modify without images"] = Modify().ToJsonWithoutImages("images left out (é)"),
         ["remove by ttl"] = RemoveByTtl().ToJson(),
+        ["reconciled remove"] = ReconciledRemove().ToJson(),
         ["quarantine"] = Unreadable().ToJson(),
         ["quarantine without record"] = Unreadable().ToJsonWithoutRecord(),
     };

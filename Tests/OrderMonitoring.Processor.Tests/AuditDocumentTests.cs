@@ -15,6 +15,7 @@ public sealed class AuditDocumentTests
         { "modify", """{"schemaVersion":1,"orderId":"café-1","timestamp":123456789012345678901234567890,"status":"FAILED","previousStatus":"PENDING","eventType":"MODIFY","eventId":"evt-1","sequenceNumber":"400000000000000000001","approximateCreationTime":"2023-11-14T22:13:20.500Z","processedAt":"2026-03-01T12:00:00.123Z","environment":"test","deletedBy":null,"newImage":{"orderId":"café-1","timestamp":123456789012345678901234567890,"status":"FAILED","amount":12345678901234567890.123,"note":{"text":"naïve \"quoted\" <tag>"}},"oldImage":{"orderId":"café-1","timestamp":123456789012345678901234567890,"status":"PENDING"}}""" },
         { "modify without images", """{"schemaVersion":1,"orderId":"café-1","timestamp":123456789012345678901234567890,"status":"FAILED","previousStatus":"PENDING","eventType":"MODIFY","eventId":"evt-1","sequenceNumber":"400000000000000000001","approximateCreationTime":"2023-11-14T22:13:20.500Z","processedAt":"2026-03-01T12:00:00.123Z","environment":"test","deletedBy":null,"imagesOmitted":"images left out (é)"}""" },
         { "remove by ttl", """{"schemaVersion":1,"orderId":"ORD-2","timestamp":1700000000000,"status":"SHIPPED","previousStatus":"SHIPPED","eventType":"REMOVE","eventId":"evt-2","sequenceNumber":"400000000000000000002","approximateCreationTime":"2023-11-14T22:13:20.500Z","processedAt":"2026-03-01T12:00:00.123Z","environment":"test","deletedBy":"ttl","newImage":null,"oldImage":{"orderId":"ORD-2","timestamp":1700000000000,"status":"SHIPPED"}}""" },
+        { "reconciled remove", """{"schemaVersion":1,"orderId":"ORD-4","timestamp":1700000000000,"status":"SHIPPED","previousStatus":"SHIPPED","eventType":"REMOVE","eventId":null,"sequenceNumber":null,"approximateCreationTime":null,"processedAt":"2026-03-01T12:00:00.123Z","environment":"test","deletedBy":"unknown","newImage":null,"oldImage":{"orderId":"ORD-4","timestamp":1700000000000,"status":"SHIPPED"},"reconciled":"MissingRemove"}""" },
         { "quarantine", """{"schemaVersion":1,"reason":"eventName 'UPSERT' is not INSERT, MODIFY or REMOVE","orderId":"ORD-3","eventType":"UPSERT","eventId":"evt-3","sequenceNumber":"400000000000000000003","quarantinedAt":"2026-03-01T12:00:00.123Z","environment":"test","record":{"eventID":"evt-3","eventName":"UPSERT","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":"us-east-1","eventSourceARN":"arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000","dynamodb":{"ApproximateCreationDateTime":1700000000.5,"Keys":{"orderId":{"S":"ORD-3"},"timestamp":{"N":"1700000000000"}},"NewImage":{"orderId":{"S":"ORD-3"},"timestamp":{"N":"1700000000000"},"status":{"S":"PENDING"}},"OldImage":null,"SequenceNumber":"400000000000000000003","SizeBytes":120,"StreamViewType":"NEW_AND_OLD_IMAGES"},"userIdentity":null}}""" },
         { "quarantine without record", """{"schemaVersion":1,"reason":"eventName 'UPSERT' is not INSERT, MODIFY or REMOVE","orderId":"ORD-3","eventType":"UPSERT","eventId":"evt-3","sequenceNumber":"400000000000000000003","quarantinedAt":"2026-03-01T12:00:00.123Z","environment":"test","record":"omitted: too large for an alert; the full record is in S3 at quarantine/0000000000000000000400000000000000000003.json"}""" },
     };
@@ -36,7 +37,7 @@ public sealed class AuditDocumentTests
     [Fact]
     public void A_stored_document_reads_back_equal_to_the_one_written()
     {
-        foreach (var written in new[] { AuditDocumentSamples.Modify().ToDocument(), AuditDocumentSamples.RemoveByTtl().ToDocument(), AuditDocumentSamples.Unreadable().ToDocument() })
+        foreach (var written in new[] { AuditDocumentSamples.Modify().ToDocument(), AuditDocumentSamples.RemoveByTtl().ToDocument(), AuditDocumentSamples.ReconciledRemove().ToDocument(), AuditDocumentSamples.Unreadable().ToDocument() })
         {
             Assert.Equal(written, AuditDocument.Parse(written.ToJson(), written.Kind, "sample"));
         }
@@ -55,6 +56,38 @@ public sealed class AuditDocumentTests
             .ToHashSet(StringComparer.Ordinal);
 
         Assert.Equal(AuditDocument.FieldNames(kind).Order(StringComparer.Ordinal), withValues.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_retry_with_a_new_processing_time_states_the_same_facts()
+    {
+        var first = AuditDocumentSamples.Modify().ToDocument();
+        var retry = first with { ProcessedAt = first.ProcessedAt!.Value.AddMinutes(5), SchemaVersion = 2 };
+
+        Assert.True(first.HasSameFactsAs(retry));
+        Assert.Equal(new[] { "schemaVersion", "processedAt", "quarantinedAt" }, AuditDocument.ProcessingMetadataFields);
+        Assert.All(AuditDocument.ProcessingMetadataFields, name => Assert.Contains(name, AuditDocument.FieldNames(AuditDocumentKind.Audit).Concat(AuditDocument.FieldNames(AuditDocumentKind.Quarantine))));
+    }
+
+    [Theory]
+    [InlineData("status")]
+    [InlineData("newImage")]
+    [InlineData("eventType")]
+    [InlineData("environment")]
+    [InlineData("reconciled")]
+    public void A_change_to_any_field_but_processing_metadata_is_a_different_fact(string field)
+    {
+        var first = AuditDocumentSamples.Modify().ToDocument();
+        var changed = field switch
+        {
+            "status" => first with { Status = "SHIPPED" },
+            "newImage" => first with { NewImageJson = first.NewImageJson!.Replace("FAILED", "SHIPPED", StringComparison.Ordinal) },
+            "eventType" => first with { EventType = "INSERT" },
+            "environment" => first with { Environment = "prod" },
+            _ => first with { Reconciled = "StaleAudit" },
+        };
+
+        Assert.False(first.HasSameFactsAs(changed));
     }
 
     [Fact]

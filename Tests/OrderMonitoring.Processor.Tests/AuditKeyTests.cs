@@ -77,4 +77,36 @@ public sealed class AuditKeyTests
         Assert.Equal(unsequenced, AuditKey.ForQuarantine(null, """{"a":1}"""));
         Assert.NotEqual(unsequenced, AuditKey.ForQuarantine(null, """{"a":2}"""));
     }
+
+    [Fact]
+    public void Reconciliation_keys_are_deterministic_and_sort_right_after_the_stream_record_they_follow()
+    {
+        var reconciled = AuditKey.ForReconciliation("o", "10", "1700000000000", "MODIFY", """{"status":"SHIPPED"}""");
+
+        Assert.Equal(reconciled, AuditKey.ForReconciliation("o", "10", "1700000000000", "MODIFY", """{"status":"SHIPPED"}"""));
+        Assert.NotEqual(reconciled, AuditKey.ForReconciliation("o", "10", "1700000000000", "MODIFY", """{"status":"FAILED"}"""));
+        Assert.NotEqual(reconciled, AuditKey.ForReconciliation("o", "10", "1700000000001", "MODIFY", """{"status":"SHIPPED"}"""));
+        var ordered = new[] { AuditKey.ForRecord("o", "10"), reconciled, AuditKey.ForRecord("o", "11") };
+        Assert.Equal(ordered, ordered.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.StartsWith(AuditKey.OrderPrefix("o"), reconciled, StringComparison.Ordinal);
+        Assert.True(AuditKey.IsReconciliationKey(reconciled));
+        Assert.False(AuditKey.IsReconciliationKey(AuditKey.ForRecord("o", "10")));
+    }
+
+    [Fact]
+    public void A_reconciliation_record_of_an_order_without_stream_records_sorts_first()
+    {
+        var reconciled = AuditKey.ForReconciliation("o", null, "1", "INSERT", "{}");
+
+        Assert.True(string.CompareOrdinal(reconciled, AuditKey.ForRecord("o", "1")) < 0);
+        Assert.Equal(new string('0', 40), AuditKey.SequenceOf(reconciled));
+    }
+
+    [Fact]
+    public void The_sequence_a_key_is_ordered_by_is_read_back_from_stream_and_reconciliation_keys()
+    {
+        Assert.Equal("400000000000000000001".PadLeft(40, '0'), AuditKey.SequenceOf(AuditKey.ForRecord("o/x", "400000000000000000001")));
+        Assert.Equal("10".PadLeft(40, '0'), AuditKey.SequenceOf(AuditKey.ForReconciliation("o", "10", "1", "REMOVE", null)));
+        Assert.Null(AuditKey.SequenceOf("orders/o/notes.json"));
+    }
 }

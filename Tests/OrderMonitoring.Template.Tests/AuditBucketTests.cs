@@ -87,4 +87,31 @@ public sealed class AuditBucketTests
         Assert.Contains(rules, r => (string?)r!["Status"] == "Enabled"
             && (r["NoncurrentVersionTransitions"] is JsonArray { Count: > 0 } || r["NoncurrentVersionExpiration"] is JsonObject));
     }
+
+    [Fact]
+    public void Object_lock_is_off_by_default_and_a_parameter_pair_turns_it_on()
+    {
+        var mode = _template.Root["Parameters"]!["AuditObjectLockMode"]!;
+        var days = _template.Root["Parameters"]!["AuditObjectLockDays"]!;
+        Assert.Equal("None", (string?)mode["Default"]);
+        Assert.Equal(["None", "GOVERNANCE", "COMPLIANCE"], mode["AllowedValues"]!.AsArray().Select(v => (string?)v));
+        Assert.Contains("cannot be turned off", (string?)mode["Description"], StringComparison.Ordinal);
+        Assert.Equal(("Number", 1), ((string?)days["Type"], (int)days["MinValue"]!));
+
+        var condition = _template.Root["Conditions"]!["UseAuditObjectLock"]!.ToJsonString();
+        Assert.Equal("""{"Fn::Not":[{"Fn::Equals":[{"Ref":"AuditObjectLockMode"},"None"]}]}""", condition);
+    }
+
+    [Fact]
+    public void With_object_lock_the_bucket_keeps_every_version_for_the_given_mode_and_days()
+    {
+        var bucket = _template.Properties("AuditLogsBucket");
+        Assert.Equal("Enabled", (string?)bucket["VersioningConfiguration"]!["Status"]);
+        Assert.Equal("""{"Fn::If":["UseAuditObjectLock",true,{"Ref":"AWS::NoValue"}]}""", bucket["ObjectLockEnabled"]!.ToJsonString());
+        var configuration = bucket["ObjectLockConfiguration"]!["Fn::If"]!.AsArray();
+        Assert.Equal("UseAuditObjectLock", (string?)configuration[0]);
+        Assert.Equal("""{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":{"Ref":"AuditObjectLockMode"},"Days":{"Ref":"AuditObjectLockDays"}}}}""",
+            configuration[1]!.ToJsonString());
+        Assert.Equal("""{"Ref":"AWS::NoValue"}""", configuration[2]!.ToJsonString());
+    }
 }

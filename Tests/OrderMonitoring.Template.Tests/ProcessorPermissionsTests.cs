@@ -16,7 +16,8 @@ public sealed class ProcessorPermissionsTests
         { "dynamodb:GetShardIterator", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
         // ListStreams has no resource-level permissions (Service Authorization Reference): a stream ARN grants nothing.
         { "dynamodb:ListStreams", "\"*\"" },
-        { "s3:PutObject", AuditBucketTests.ObjectsArnJson },
+        { "s3:PutObject", AuditBucketTests.ObjectsArnJson.Replace("${BucketArn}/*", "${BucketArn}/orders/*", StringComparison.Ordinal) },
+        { "s3:PutObject", AuditBucketTests.ObjectsArnJson.Replace("${BucketArn}/*", "${BucketArn}/quarantine/*", StringComparison.Ordinal) },
         { "sns:Publish", """{"Ref":"OrderAlertsTopic"}""" },
         { "kms:Decrypt", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
         { "kms:GenerateDataKey*", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
@@ -79,6 +80,17 @@ public sealed class ProcessorPermissionsTests
         var statement = Assert.Single(Statements(), s => OneOrMany(s["Action"]).Any(a => (string?)a == "dynamodb:ListStreams"));
         Assert.Equal(["dynamodb:ListStreams"], OneOrMany(statement["Action"]).Select(a => (string?)a));
         Assert.Equal("*", (string?)statement["Resource"]);
+    }
+
+    [Fact]
+    public void The_processor_writes_only_under_the_audit_prefixes_AuditKey_uses()
+    {
+        // The audit bucket's ARN comes from Fn::Sub's variable map (created or kept bucket); the pattern names the objects.
+        var writable = Grants().Where(g => g.Action == "s3:PutObject" && g.Resource.Contains("AuditLogsBucket", StringComparison.Ordinal))
+            .Select(g => (string?)JsonNode.Parse(g.Resource)!["Fn::Sub"]![0]).Order(StringComparer.Ordinal);
+
+        var prefixes = new[] { Processor.Audit.AuditKey.OrdersPrefix, Processor.Audit.AuditKey.QuarantinePrefix }.Select(prefix => "${BucketArn}/" + prefix + "*");
+        Assert.Equal(prefixes.Order(StringComparer.Ordinal), writable);
     }
 
     [Fact]

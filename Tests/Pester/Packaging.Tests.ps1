@@ -64,6 +64,8 @@ BeforeAll {
         $sent = @(Send-TestOrderEvent -Environment pkg -Count 3 -FailedPercent 0)
         $processed = Invoke-OrderEventProcessor -Environment pkg -FromStream
         $history = @(Get-OrderAuditLog -Environment pkg -OrderId $sent[0].OrderId)
+        $complete = Test-OrderAuditLog -Environment pkg -Quiet
+        $repairs = @(Repair-OrderAuditLog -Environment pkg -Confirm:$false)
         $status = Get-OrderMonitoringStatus -Environment pkg
         Remove-OrderMonitoringStack -Environment pkg -DeleteAuditData -Force
         $remaining = @(Get-OrderMonitoringStack)
@@ -77,7 +79,7 @@ BeforeAll {
             About    = (Get-Help about_OrderMonitoring | Out-String)
             Run      = [pscustomobject]@{
                 Deployed = $deployed.Status; Listed = $listed.Count; Sent = $sent.Count; Audited = $processed.Audited
-                History = $history.Count; Healthy = $status.Healthy; Remaining = $remaining.Count
+                History = $history.Count; Healthy = $status.Healthy; Remaining = $remaining.Count; Complete = $complete; Repairs = $repairs.Count
             }
         }
     } @($Server.Endpoint, (Join-Path $Sandbox 'checkpoints'))
@@ -112,8 +114,10 @@ Describe 'Publishing and installing the module' {
         $Used.Run.History | Should -Be 1
         $Used.Run.Healthy | Should -BeTrue
         $Used.Run.Remaining | Should -Be 0
+        $Used.Run.Complete | Should -BeExactly $true
+        $Used.Run.Repairs | Should -Be 0
         $listed = @((Import-PowerShellDataFile $ManifestPath).CmdletsToExport)
-        $listed.Count | Should -Be 7 -Because 'the run above uses each of the seven cmdlets once; a new cmdlet belongs in it too'
+        $listed.Count | Should -Be 9 -Because 'the run above uses each of the nine cmdlets once; a new cmdlet belongs in it too'
     }
 
     It 'brings its help along: a synopsis and examples for every cmdlet, and the about topic' {

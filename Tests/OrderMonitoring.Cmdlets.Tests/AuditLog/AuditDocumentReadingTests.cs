@@ -28,6 +28,7 @@ public sealed class AuditDocumentReadingTests
         ["processedAt"] = r => r.ProcessedAt,
         ["quarantinedAt"] = r => r.ProcessedAt,
         ["environment"] = r => r.Environment,
+        ["reconciled"] = r => r.ReconciledFor,
         ["deletedBy"] = r => r.DeletedBy,
         ["newImage"] = r => r.NewImage,
         ["oldImage"] = r => r.OldImage,
@@ -70,6 +71,16 @@ public sealed class AuditDocumentReadingTests
     }
 
     [Fact]
+    public void A_reconciliation_record_is_marked_as_reconciled_and_a_stream_record_is_not()
+    {
+        var reconciled = AuditRecordParser.Parse("b", AuditKey.ForRecord("A", "1"), Full(AuditDocumentKind.Audit).ToJson());
+        var streamed = AuditRecordParser.Parse("b", AuditKey.ForRecord("A", "1"), (Full(AuditDocumentKind.Audit) with { Reconciled = null }).ToJson());
+
+        Assert.Equal((true, "StaleAudit"), (reconciled.Reconciled, reconciled.ReconciledFor));
+        Assert.Equal((false, (string?)null), (streamed.Reconciled, streamed.ReconciledFor));
+    }
+
+    [Fact]
     public void A_quarantined_record_shows_its_reason_and_quarantine_time()
     {
         var record = AuditRecordParser.Parse("b", AuditKey.QuarantinePrefix + "1.json", Full(AuditDocumentKind.Quarantine).ToJson());
@@ -99,5 +110,6 @@ public sealed class AuditDocumentReadingTests
         NewImageJson = """{"orderId":"A","status":"FAILED"}""",
         OldImageJson = """{"orderId":"A","status":"PENDING"}""",
         RecordJson = """{"eventName":"MODIFY"}""",
+        Reconciled = "StaleAudit",
     };
 }

@@ -34,6 +34,7 @@ internal static class AuditRecordParser
             OldImage = Image(document.OldImageJson),
             Quarantined = quarantined,
             QuarantineReason = document.Reason,
+            ReconciledFor = document.Reconciled,
             SchemaVersion = document.SchemaVersion,
             BucketName = bucketName,
             Key = key,

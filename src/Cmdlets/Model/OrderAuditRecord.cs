@@ -56,6 +56,12 @@ public sealed class OrderAuditRecord
     /// <summary>Quarantined records: why the record could not be audited.</summary>
     public string? QuarantineReason { get; init; }
 
+    /// <summary>True for a record Repair-OrderAuditLog wrote (reconciled with the table), not the processor.</summary>
+    public bool Reconciled => ReconciledFor is not null;
+
+    /// <summary>Reconciliation records: the finding they repaired (MissingAudit, StaleAudit, MissingRemove).</summary>
+    public string? ReconciledFor { get; init; }
+
     /// <summary>The audit schema version.</summary>
     public int? SchemaVersion { get; init; }
 

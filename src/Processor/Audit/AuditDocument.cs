@@ -46,6 +46,7 @@ public sealed record AuditDocument
         AuditField.Json("newImage", AuditOnly, d => d.NewImageJson, (d, v) => d with { NewImageJson = v }, writtenWhen: d => d.ImagesOmitted is null),
         AuditField.Json("oldImage", AuditOnly, d => d.OldImageJson, (d, v) => d with { OldImageJson = v }, writtenWhen: d => d.ImagesOmitted is null),
         AuditField.Text("imagesOmitted", AuditOnly, d => d.ImagesOmitted, (d, v) => d with { ImagesOmitted = v }, writtenWhen: d => d.ImagesOmitted is not null),
+        AuditField.Text("reconciled", AuditOnly, d => d.Reconciled, (d, v) => d with { Reconciled = v }, writtenWhen: d => d.Reconciled is not null),
         AuditField.JsonOrNote("record", QuarantineOnly, d => (d.RecordJson, d.RecordOmitted), (d, json, note) => d with { RecordJson = json, RecordOmitted = note }),
     };
 
@@ -89,6 +90,12 @@ public sealed record AuditDocument
     /// <summary>Alerts only: why the images were left out (then neither image is written).</summary>
     public string? ImagesOmitted { get; init; }
 
+    /// <summary>
+    /// Set only on records written by Repair-OrderAuditLog instead of the processor: the finding they repair
+    /// (MissingAudit, StaleAudit, MissingRemove). Such records have no stream sequence number or event id.
+    /// </summary>
+    public string? Reconciled { get; init; }
+
     /// <summary>The quarantined stream record as JSON text, exactly as received.</summary>
     public string? RecordJson { get; init; }
 
@@ -97,6 +104,19 @@ public sealed record AuditDocument
 
     /// <summary>When the processor wrote the document: the quarantine time for a quarantined record.</summary>
     public DateTimeOffset? WrittenAt => Kind == AuditDocumentKind.Quarantine ? QuarantinedAt : ProcessedAt;
+
+    /// <summary>
+    /// The fields that describe the processing, not the change: a retry rewrites the key with a new
+    /// <c>processedAt</c>/<c>quarantinedAt</c> (and a newer processor may write a newer <c>schemaVersion</c>), while
+    /// every other field comes from the stream record and is written the same again.
+    /// </summary>
+    public static IReadOnlyList<string> ProcessingMetadataFields { get; } = new[] { "schemaVersion", "processedAt", "quarantinedAt" };
+
+    /// <summary>True when both documents state the same change: equal in every field but <see cref="ProcessingMetadataFields"/>.</summary>
+    public bool HasSameFactsAs(AuditDocument other) =>
+        other is not null && WithoutProcessingMetadata() == other.WithoutProcessingMetadata();
+
+    private AuditDocument WithoutProcessingMetadata() => this with { SchemaVersion = null, ProcessedAt = null, QuarantinedAt = null };
 
     /// <summary>The document's JSON text.</summary>
     public string ToJson() => JsonOutput.Write(Write);

@@ -33,6 +33,34 @@ public static class AuditKey
         OrderPrefix(orderId) + SortableSequence(sequenceNumber) + ".json";
 
     /// <summary>
+    /// The key of a reconciliation record (written by Repair-OrderAuditLog, not from the stream): right after the
+    /// order's newest stream record known at repair time (<paramref name="afterSequenceNumber"/>, null when the order
+    /// has none), so the listing still shows the history in the order it happened, and before any later stream record.
+    /// The rest is derived from what the record states, so repairing the same finding again names the same key.
+    /// </summary>
+    public static string ForReconciliation(string orderId, string? afterSequenceNumber, string timestamp, string eventType, string? imageJson) =>
+        OrderPrefix(orderId) + SortableSequence(afterSequenceNumber ?? "0") + ReconciledMarker
+        + Sha256Hex.Of(StrictUtf8.GetBytes(timestamp + "\n" + eventType + "\n" + (imageJson ?? "null"))) + ".json";
+
+    /// <summary>
+    /// The stream sequence number a key under <see cref="OrdersPrefix"/> is ordered by (40 digits), or null for a
+    /// key this scheme did not make.
+    /// </summary>
+    public static string? SequenceOf(string key)
+    {
+        var name = key?.Substring(key.LastIndexOf('/') + 1) ?? string.Empty;
+        return name.Length >= SequenceWidth + ".json".Length && IsValidSequenceNumber(name.Substring(0, SequenceWidth))
+            ? name.Substring(0, SequenceWidth)
+            : null;
+    }
+
+    /// <summary>True for a key <see cref="ForReconciliation"/> makes.</summary>
+    public static bool IsReconciliationKey(string key) => key is not null && key.IndexOf(ReconciledMarker, StringComparison.Ordinal) > 0;
+
+    // '~' sorts after ".json", so a reconciliation record follows the stream record it was written after.
+    private const string ReconciledMarker = "~reconciled-";
+
+    /// <summary>
     /// The key for a record kept in quarantine: by sequence number when it has a valid one,
     /// else by a hash of the record's own JSON, so the same record always lands on the same key.
     /// </summary>

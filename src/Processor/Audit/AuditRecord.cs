@@ -38,6 +38,9 @@ public sealed class AuditRecord
     /// <summary>The old image as plain JSON text, or null.</summary>
     public string? OldImageJson { get; init; }
 
+    /// <summary>Reconciliation records only: the finding they repair (see <see cref="AuditDocument.Reconciled"/>).</summary>
+    public string? Reconciled { get; init; }
+
     /// <summary>The S3 key this record is written to.</summary>
     public string Key { get; init; } = string.Empty;
 
@@ -65,13 +68,14 @@ public sealed class AuditRecord
         PreviousStatus = PreviousStatus,
         EventType = EventType,
         EventId = EventId,
-        SequenceNumber = SequenceNumber,
+        SequenceNumber = string.IsNullOrEmpty(SequenceNumber) ? null : SequenceNumber,
         ApproximateCreationTime = ApproximateCreationTime,
         ProcessedAt = ProcessedAt,
         Environment = Environment,
         DeletedBy = DeletedBy,
         NewImageJson = NewImageJson,
         OldImageJson = OldImageJson,
+        Reconciled = Reconciled,
     };
 
     // The processor's log lines use the documents' time format.

@@ -14,6 +14,8 @@ public static class TemplateContract
         public const string ProcessorCodeKey = "ProcessorCodeKey";
         public const string ProcessorTrigger = "ProcessorTrigger";
         public const string AlertEmail = "AlertEmail";
+        public const string AuditObjectLockMode = "AuditObjectLockMode";
+        public const string AuditObjectLockDays = "AuditObjectLockDays";
         public const string AuditBucketSource = "AuditBucketSource";
         public const string FailedBatchesBucketSource = "FailedBatchesBucketSource";
 

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace OrderMonitoring.Benchmarks;
+
+/// <summary>The fake endpoint's answers for the reconciliation suite: versions (one per key) and folder listings.</summary>
+internal static class FakeListings
+{
+    private const int PageSize = 1000;
+
+    public static string Versions(SortedSet<string> keys, string prefix)
+    {
+        var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListVersionsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>b</Name>");
+        xml.Append("<Prefix>").Append(WebUtility.HtmlEncode(prefix)).Append("</Prefix><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>");
+        foreach (var key in keys.GetViewBetween(prefix, prefix + '\uffff').Take(PageSize))
+        {
+            xml.Append("<Version><Key>").Append(WebUtility.HtmlEncode(key)).Append("</Key><VersionId>v1</VersionId><IsLatest>true</IsLatest>")
+                .Append("<LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>\"e\"</ETag><Size>100</Size><StorageClass>STANDARD</StorageClass></Version>");
+        }
+
+        return xml.Append("</ListVersionsResult>").ToString();
+    }
+
+    public static string Folders(SortedSet<string> keys, string prefix, string? after)
+    {
+        var folders = new List<string>();
+        string? last = null;
+        foreach (var key in keys.GetViewBetween(after is null ? prefix : after + '\uffff', prefix + '\uffff'))
+        {
+            var slash = key.IndexOf('/', prefix.Length);
+            var folder = slash < 0 ? key : key.Substring(0, slash + 1);
+            if (folder != last)
+            {
+                if (folders.Count == PageSize)
+                {
+                    break;
+                }
+
+                folders.Add(folder);
+                last = folder;
+            }
+        }
+
+        var truncated = folders.Count == PageSize;
+        var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>b</Name>");
+        xml.Append("<Prefix>").Append(WebUtility.HtmlEncode(prefix)).Append("</Prefix><Delimiter>/</Delimiter><KeyCount>").Append(folders.Count)
+            .Append("</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>").Append(truncated ? "true" : "false").Append("</IsTruncated>");
+        if (truncated)
+        {
+            xml.Append("<NextContinuationToken>").Append(WebUtility.HtmlEncode(last!)).Append("</NextContinuationToken>");
+        }
+
+        foreach (var folder in folders)
+        {
+            xml.Append("<CommonPrefixes><Prefix>").Append(WebUtility.HtmlEncode(folder)).Append("</Prefix></CommonPrefixes>");
+        }
+
+        return xml.Append("</ListBucketResult>").ToString();
+    }
+}
+
+/// <summary>A table for Scan: items of one order together, segments by a hash of the order id, pages of up to 300 items.</summary>
+internal sealed class FakeScanTable
+{
+    private const int PageSize = 300;
+    private readonly List<(string OrderId, string Timestamp, string Json)> _items = new();
+
+    public void Add(string orderId, string timestamp, string typedJson) => _items.Add((orderId, timestamp, typedJson));
+
+    public string Scan(string requestJson)
+    {
+        using var request = JsonDocument.Parse(requestJson);
+        var root = request.RootElement;
+        var segment = root.TryGetProperty("Segment", out var s) ? s.GetInt32() : 0;
+        var total = root.TryGetProperty("TotalSegments", out var t) ? t.GetInt32() : 1;
+        var inSegment = _items.Where(i => (uint)StableHash(i.OrderId) % (uint)total == segment).ToList();
+        var start = 0;
+        if (root.TryGetProperty("ExclusiveStartKey", out var startKey))
+        {
+            var (id, timestamp) = (startKey.GetProperty("orderId").GetProperty("S").GetString(), startKey.GetProperty("timestamp").GetProperty("N").GetString());
+            start = inSegment.FindIndex(i => i.OrderId == id && i.Timestamp == timestamp) + 1;
+        }
+
+        var page = inSegment.Skip(start).Take(PageSize).ToList();
+        var body = new StringBuilder("{\"Items\":[").Append(string.Join(",", page.Select(i => i.Json))).Append("],\"Count\":").Append(page.Count);
+        if (start + page.Count < inSegment.Count)
+        {
+            var lastItem = page[page.Count - 1];
+            var key = new JsonObject { ["orderId"] = new JsonObject { ["S"] = lastItem.OrderId }, ["timestamp"] = new JsonObject { ["N"] = lastItem.Timestamp } };
+            body.Append(",\"LastEvaluatedKey\":").Append(key.ToJsonString());
+        }
+
+        return body.Append('}').ToString();
+    }
+
+    private static int StableHash(string text) => text.Aggregate(17, (hash, c) => unchecked(hash * 31 + c));
+}

@@ -1,0 +1,212 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OrderMonitoring.Cmdlets.Reconciliation;
+using OrderMonitoring.Processor.Audit;
+
+namespace OrderMonitoring.Cmdlets.Tests.Reconciliation;
+
+/// <summary>A versioned audit bucket in memory: byte-order keys, versions newest first, delete markers, paging.</summary>
+internal sealed class FakeVersionStore : IAuditVersionStore
+{
+    private readonly object _gate = new();
+    private readonly SortedDictionary<string, List<(string VersionId, string? Text)>> _objects = new(StringComparer.Ordinal);
+    private int _nextVersion;
+
+    public int PageSize { get; set; } = 1000;
+
+    public int Writes { get; private set; }
+
+    public int Reads { get; private set; }
+
+    /// <summary>A new version (a write, a retry or an overwrite behind the module's back).</summary>
+    public string Put(string key, string text)
+    {
+        lock (_gate)
+        {
+            var id = "v" + (++_nextVersion).ToString("D6", CultureInfo.InvariantCulture);
+            if (!_objects.TryGetValue(key, out var versions))
+            {
+                versions = new List<(string, string?)>();
+                _objects[key] = versions;
+            }
+
+            versions.Add((id, text));
+            return id;
+        }
+    }
+
+    /// <summary>A delete on a versioned bucket: a delete marker becomes the current version.</summary>
+    public void Delete(string key)
+    {
+        lock (_gate)
+        {
+            _objects[key].Add(("v" + (++_nextVersion).ToString("D6", CultureInfo.InvariantCulture), null));
+        }
+    }
+
+    public string? Current(string key)
+    {
+        lock (_gate)
+        {
+            return _objects.TryGetValue(key, out var versions) ? versions[versions.Count - 1].Text : null;
+        }
+    }
+
+    public IReadOnlyList<string> Keys(string prefix)
+    {
+        lock (_gate)
+        {
+            return _objects.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        }
+    }
+
+    public Task<VersionPage> ListVersionsAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var all = _objects.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal))
+                .SelectMany(o => o.Value.Select((v, i) => new ObjectVersion(o.Key, v.VersionId, i == o.Value.Count - 1, v.Text is null)).Reverse()).ToList();
+            var start = continuationToken is null ? 0 : int.Parse(continuationToken, CultureInfo.InvariantCulture);
+            var page = all.Skip(start).Take(PageSize).ToList();
+            var next = start + page.Count < all.Count ? (start + page.Count).ToString(CultureInfo.InvariantCulture) : null;
+            return Task.FromResult(new VersionPage(page, next));
+        }
+    }
+
+    public Task<FolderPage> ListFoldersAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var entries = _objects.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && _objects[k][_objects[k].Count - 1].Text is not null)
+                .Select(k => k.IndexOf('/', prefix.Length) is var slash and >= 0 ? k.Substring(0, slash + 1) : k).Distinct().ToList();
+            var start = continuationToken is null ? 0 : int.Parse(continuationToken, CultureInfo.InvariantCulture);
+            var page = entries.Skip(start).Take(PageSize).ToList();
+            var next = start + page.Count < entries.Count ? (start + page.Count).ToString(CultureInfo.InvariantCulture) : null;
+            return Task.FromResult(new FolderPage(page.Where(e => e.EndsWith("/", StringComparison.Ordinal)).ToList(),
+                page.Where(e => !e.EndsWith("/", StringComparison.Ordinal)).ToList(), next));
+        }
+    }
+
+    public Task<string?> ReadAsync(string bucketName, string key, string? versionId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Reads++;
+            if (!_objects.TryGetValue(key, out var versions))
+            {
+                return Task.FromResult<string?>(null);
+            }
+
+            var text = versionId is null ? versions[versions.Count - 1].Text : versions.Single(v => v.VersionId == versionId).Text;
+            return Task.FromResult(text);
+        }
+    }
+
+    public Task<string?> PutAsync(string bucketName, string key, string json, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Writes++;
+        }
+
+        return Task.FromResult<string?>(Put(key, json));
+    }
+
+    public Task DeleteVersionAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Writes++;
+            _objects[key].RemoveAll(v => v.VersionId == versionId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> RestoreVersionAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken)
+    {
+        string text;
+        lock (_gate)
+        {
+            Writes++;
+            text = _objects[key].Single(v => v.VersionId == versionId).Text!;
+        }
+
+        return Task.FromResult<string?>(Put(key, text));
+    }
+}
+
+/// <summary>An order table in memory: Scan segments by a hash of the order id (items of an order stay together), paged.</summary>
+internal sealed class FakeItemSource : IOrderItemSource
+{
+    public List<TableItem> Items { get; } = new();
+
+    public int PageSize { get; set; } = 100;
+
+    public Task<ItemPage> ScanAsync(string tableName, int segment, int totalSegments, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var inSegment = Items.Where(i => SegmentOf(i.OrderId, totalSegments) == segment).ToList();
+        var start = continuationToken is null ? 0 : int.Parse(continuationToken, CultureInfo.InvariantCulture);
+        var page = inSegment.Skip(start).Take(PageSize).ToList();
+        var next = start + page.Count < inSegment.Count ? (start + page.Count).ToString(CultureInfo.InvariantCulture) : null;
+        return Task.FromResult(new ItemPage(page, next));
+    }
+
+    public Task<IReadOnlyList<TableItem>> ReadOrderAsync(string tableName, string orderId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TableItem>>(Items.Where(i => i.OrderId == orderId).ToList());
+
+    private static int SegmentOf(string orderId, int total) => orderId.Sum(c => c) % total;
+}
+
+/// <summary>Items and the processor's audit documents of them, as the stack writes them.</summary>
+internal static class Orders
+{
+    public static readonly DateTimeOffset Processed = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>An item as typed DynamoDB JSON, with extra typed attributes.</summary>
+    public static TableItem Item(string orderId, string timestamp, string status, JsonObject? extra = null)
+    {
+        var item = new JsonObject
+        {
+            ["orderId"] = new JsonObject { ["S"] = orderId },
+            ["timestamp"] = new JsonObject { ["N"] = timestamp },
+            ["status"] = new JsonObject { ["S"] = status },
+        };
+        foreach (var attribute in extra ?? new JsonObject())
+        {
+            item[attribute.Key] = attribute.Value?.DeepClone();
+        }
+
+        return new TableItem(orderId, timestamp, item.ToJsonString());
+    }
+
+    /// <summary>The processor's audit object for a stream record of <paramref name="item"/>.</summary>
+    public static (string Key, string Json) Audit(TableItem item, string eventType, string sequence, TableItem? old = null, DateTimeOffset? processedAt = null)
+    {
+        var record = new AuditRecord
+        {
+            OrderId = item.OrderId,
+            Timestamp = item.Timestamp,
+            Status = eventType == "REMOVE" ? (item.Status() ?? "UNKNOWN") : item.Status() ?? "UNKNOWN",
+            PreviousStatus = old?.Status() ?? (eventType == "REMOVE" ? item.Status() : null),
+            EventType = eventType,
+            EventId = "evt-" + sequence,
+            SequenceNumber = sequence,
+            ProcessedAt = processedAt ?? Processed,
+            Environment = "dev",
+            DeletedBy = eventType == "REMOVE" ? "user" : null,
+            NewImageJson = eventType == "REMOVE" ? null : item.PlainJson(),
+            OldImageJson = eventType == "REMOVE" ? item.PlainJson() : old?.PlainJson(),
+        };
+        return (AuditKey.ForRecord(item.OrderId, sequence), record.ToJson());
+    }
+
+    /// <summary>Writes the processor's audit object of the record into the store.</summary>
+    public static string Audited(this FakeVersionStore store, TableItem item, string eventType, string sequence, TableItem? old = null)
+    {
+        var (key, json) = Audit(item, eventType, sequence, old);
+        store.Put(key, json);
+        return key;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Management.Automation;
+using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Cmdlets.Reconciliation;
+using OrderMonitoring.Cmdlets.Shell;
+
+namespace OrderMonitoring.Cmdlets.Commands;
+
+/// <summary>
+/// <para type="synopsis">Repairs what Test-OrderAuditLog finds: writes reconciliation records, removes delete markers and (with -RestoreTampered) restores first versions.</para>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Repair, "OrderAuditLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = OrderIdSet)]
+[OutputType(typeof(AuditRepair))]
+public sealed class RepairOrderAuditLogCommand : OrderCmdlet
+{
+    private const string OrderIdSet = "OrderId";
+    private const string FindingSet = "Finding";
+
+    private readonly List<string> _orderIds = new();
+    private readonly List<AuditFinding> _findings = new();
+    private OrderStackResources? _stack;
+    private ReconciliationServices? _services;
+
+    /// <summary>Only these orders; default every order.</summary>
+    [Parameter(ParameterSetName = OrderIdSet, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? OrderId { get; set; }
+
+    /// <summary>Findings of Test-OrderAuditLog (or its whole result): only these are repaired, if they still hold.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FindingSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Findings")]
+    public AuditFinding[] InputObject { get; set; } = Array.Empty<AuditFinding>();
+
+    /// <summary>Also copies the first version of each tampered object over its current version.</summary>
+    [Parameter]
+    public SwitchParameter RestoreTampered { get; set; }
+
+    /// <summary>Differences explained by records still in the table's stream are left for the processor.</summary>
+    [Parameter]
+    public SwitchParameter IgnorePending { get; set; }
+
+    /// <summary>Collects orders or findings (and the stack) from the pipeline.</summary>
+    protected override void ProcessRecord()
+    {
+        _stack ??= CurrentStack();
+        if (ParameterSetName == FindingSet)
+        {
+            _findings.AddRange(InputObject.Where(f => f is not null));
+        }
+        else if (OrderId is { } ids)
+        {
+            _orderIds.AddRange(ids);
+        }
+    }
+
+    /// <summary>Checks again (findings may be stale), then repairs each finding that still holds, asking first.</summary>
+    protected override void EndProcessing()
+    {
+        if (ParameterSetName == FindingSet && _findings.Count == 0)
+        {
+            return;
+        }
+
+        var stack = _stack ?? CurrentStack();
+        var services = _services ??= new ReconciliationServices(ClientFactory);
+        var orders = ParameterSetName == FindingSet ? _findings.Select(f => f.OrderId).Distinct(StringComparer.Ordinal).ToList()
+            : _orderIds.Count == 0 ? null : _orderIds;
+        CheckOutcome? outcome = null;
+        Guard(() => outcome = RunAsync((reporter, token) =>
+            AuditLogCheckRun.RunAsync(services, stack, new AuditLogCheckRequest(orders, null, null, IgnorePending), reporter, token)));
+        var findings = ParameterSetName == FindingSet ? outcome!.Findings.Where(f => _findings.Any(f.Matches)).ToList() : outcome!.Findings.ToList();
+        var repairer = services.Repairer();
+        for (var i = 0; i < findings.Count; i++)
+        {
+            WriteProgress(new ProgressRecord(2, "Repairing the audit log", $"{i} of {findings.Count} findings") { PercentComplete = i * 100 / findings.Count });
+            Repair(repairer, stack, findings[i]);
+        }
+
+        WriteProgress(new ProgressRecord(2, "Repairing the audit log", "done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    private void Repair(AuditLogRepairer repairer, OrderStackResources stack, CheckedFinding finding)
+    {
+        var (steps, leftAlone) = repairer.Plan(finding, RestoreTampered, stack.Environment);
+        if (leftAlone is not null)
+        {
+            WriteWarning($"{finding.Kind} {finding.Key ?? finding.OrderId}: left alone, {leftAlone}.");
+        }
+
+        foreach (var step in steps)
+        {
+            if (!ShouldProcess($"s3://{stack.AuditBucketName}/{step.Key}", step.Description))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (RunAsync((_, token) => repairer.ApplyAsync(stack.AuditBucketName, step, token)) is { } repair)
+                {
+                    WriteObject(repair);
+                }
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException and not RuntimeException)
+            {
+                WriteFailure(ex, step.Key);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _services?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

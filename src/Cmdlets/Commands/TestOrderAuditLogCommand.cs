@@ -1,0 +1,87 @@
+using System.Management.Automation;
+using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Cmdlets.Reconciliation;
+using OrderMonitoring.Cmdlets.Shell;
+
+namespace OrderMonitoring.Cmdlets.Commands;
+
+/// <summary>
+/// <para type="synopsis">Reconciles an order-monitoring stack's table with its audit trail and reports what is missing, stale, deleted or tampered with.</para>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "OrderAuditLog")]
+[OutputType(typeof(AuditLogCheck))]
+[OutputType(typeof(bool))]
+public sealed class TestOrderAuditLogCommand : OrderCmdlet
+{
+    private readonly List<string> _orderIds = new();
+    private OrderStackResources? _stack;
+    private ReconciliationServices? _services;
+
+    /// <summary>Only these orders; default every order in the table and the bucket.</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? OrderId { get; set; }
+
+    /// <summary>Only items whose timestamp (epoch ms) is at or after this time.</summary>
+    [Parameter]
+    public DateTime? Since { get; set; }
+
+    /// <summary>Only items whose timestamp is at or before this time.</summary>
+    [Parameter]
+    public DateTime? Until { get; set; }
+
+    /// <summary>Differences explained by records still in the table's stream are not findings (they are counted in PendingIgnored).</summary>
+    [Parameter]
+    public SwitchParameter IgnorePending { get; set; }
+
+    /// <summary>Returns only $true (complete) or $false.</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    /// <summary>Collects the orders (and the stack) from the pipeline.</summary>
+    protected override void ProcessRecord()
+    {
+        _stack ??= CurrentStack();
+        if (OrderId is { } ids)
+        {
+            _orderIds.AddRange(ids);
+        }
+    }
+
+    /// <summary>Runs the check once for everything collected and writes its result.</summary>
+    protected override void EndProcessing()
+    {
+        var stack = _stack ?? CurrentStack();
+        var services = _services ??= new ReconciliationServices(ClientFactory);
+        AuditLogCheck? result = null;
+        Guard(() =>
+        {
+            var (since, until) = AuditLogCheckRun.Window(Since, Until);
+            var request = new AuditLogCheckRequest(_orderIds.Count == 0 ? null : _orderIds, since, until, IgnorePending);
+            var outcome = RunAsync((reporter, token) => AuditLogCheckRun.RunAsync(services, stack, request, reporter, token));
+            result = new AuditLogCheck
+            {
+                Environment = stack.Environment,
+                StackName = stack.StackName,
+                OrdersChecked = outcome.Orders,
+                ItemsChecked = outcome.Items,
+                AuditObjectsChecked = outcome.AuditObjects,
+                PendingIgnored = outcome.PendingIgnored,
+                Duration = outcome.Duration,
+                Findings = outcome.Findings.Select(f => f.ToPublic(stack.Environment, stack.StackName)).ToArray(),
+            };
+        });
+        WriteObject(Quiet ? result!.Complete : result);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _services?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

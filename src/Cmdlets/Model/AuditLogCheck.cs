@@ -1,0 +1,32 @@
+namespace OrderMonitoring;
+
+/// <summary>The result of Test-OrderAuditLog (OrderMonitoring.AuditLogCheck): what was compared and what was found.</summary>
+public sealed class AuditLogCheck
+{
+    /// <summary>True when there is no finding.</summary>
+    public bool Complete => Findings.Length == 0;
+
+    /// <summary>The environment checked.</summary>
+    public string Environment { get; init; } = "";
+
+    /// <summary>The stack checked.</summary>
+    public string StackName { get; init; } = "";
+
+    /// <summary>The orders compared (in the table, in the audit trail or both).</summary>
+    public int OrdersChecked { get; init; }
+
+    /// <summary>The table items compared (within -Since/-Until when given).</summary>
+    public int ItemsChecked { get; init; }
+
+    /// <summary>The audit objects (keys) read and compared.</summary>
+    public int AuditObjectsChecked { get; init; }
+
+    /// <summary>With -IgnorePending: differences explained by stream records not processed yet (not findings).</summary>
+    public int PendingIgnored { get; init; }
+
+    /// <summary>How long the check took.</summary>
+    public TimeSpan Duration { get; init; }
+
+    /// <summary>Everything found wrong, by order.</summary>
+    public AuditFinding[] Findings { get; init; } = Array.Empty<AuditFinding>();
+}

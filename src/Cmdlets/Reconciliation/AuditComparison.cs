@@ -1,0 +1,86 @@
+using OrderMonitoring.Processor.Audit;
+
+namespace OrderMonitoring.Cmdlets.Reconciliation;
+
+/// <summary>What to compare: the time window on item timestamps, and the stream's pending records to forgive.</summary>
+internal sealed record CheckScope(DateTimeOffset? Since = null, DateTimeOffset? Until = null, PendingChanges? Pending = null);
+
+/// <summary>The outcome for one order.</summary>
+internal sealed record OrderCheck(string OrderId, int Items, int AuditObjects, IReadOnlyList<CheckedFinding> Findings, int PendingIgnored);
+
+/// <summary>
+/// The reconciliation rules for one order: its items in the table against the latest audited record of each item.
+/// The latest record is the last one in key order (stream order; a reconciliation record sorts right after the stream
+/// record it was written after). Objects that were deleted or overwritten count with the facts they first stated, so a
+/// tampered object is one finding (TamperedAudit), not also a stale item.
+/// </summary>
+internal static class AuditComparison
+{
+    public static OrderCheck Compare(string? orderId, IReadOnlyList<TableItem> items, OrderAuditTrail trail, CheckScope scope)
+    {
+        var id = orderId ?? items.FirstOrDefault()?.OrderId ?? trail.Objects.FirstOrDefault()?.Facts.OrderId
+            ?? trail.Findings.FirstOrDefault()?.OrderId ?? trail.Prefix;
+        var latest = new Dictionary<string, AuditDocument>(StringComparer.Ordinal);
+        foreach (var audited in trail.Objects)
+        {
+            latest[Timestamps.Canonical(audited.Facts.Timestamp!)] = audited.Facts;
+        }
+
+        var findings = new List<CheckedFinding>();
+        var inWindow = items.Where(item => Timestamps.Within(item.Timestamp, scope.Since, scope.Until)).ToList();
+        var inTable = new HashSet<string>(items.Select(item => Timestamps.Canonical(item.Timestamp)), StringComparer.Ordinal);
+        foreach (var item in inWindow)
+        {
+            latest.TryGetValue(Timestamps.Canonical(item.Timestamp), out var record);
+            if (ItemFinding(item, record) is { } problem)
+            {
+                findings.Add(new CheckedFinding(problem.Kind, id, item.Timestamp, null, problem.Detail) { Item = item, LatestRecord = record, AfterSequence = trail.LatestSequence });
+            }
+        }
+
+        foreach (var pair in latest.Where(pair => !inTable.Contains(pair.Key) && pair.Value.EventType != "REMOVE"
+            && Timestamps.Within(pair.Value.Timestamp, scope.Since, scope.Until)))
+        {
+            findings.Add(new CheckedFinding(AuditFindingKind.MissingRemove, id, pair.Value.Timestamp, null,
+                $"the latest audit record is {pair.Value.EventType} (status {pair.Value.Status}) but the table has no such item and no REMOVE was audited")
+            {
+                LatestRecord = pair.Value,
+                AfterSequence = trail.LatestSequence,
+            });
+        }
+
+        findings.AddRange(trail.Findings.Where(f => Timestamps.Within(f.Timestamp, scope.Since, scope.Until)));
+        var pending = scope.Pending;
+        var reported = pending is null
+            ? findings
+            : findings.Where(f => f.Kind is not (AuditFindingKind.MissingAudit or AuditFindingKind.StaleAudit or AuditFindingKind.MissingRemove)
+                || !pending.IsPending(id, f.Timestamp, trail.Keys)).ToList();
+        return new OrderCheck(id, inWindow.Count, trail.Keys.Count, reported, findings.Count - reported.Count);
+    }
+
+    private static (AuditFindingKind Kind, string Detail)? ItemFinding(TableItem item, AuditDocument? record)
+    {
+        if (record is null)
+        {
+            return (AuditFindingKind.MissingAudit, "the item has no audit record at all");
+        }
+
+        if (record.EventType == "REMOVE")
+        {
+            return (AuditFindingKind.StaleAudit, "the latest audit record is a REMOVE, but the item exists (re-created without an audited INSERT)");
+        }
+
+        if (record.NewImageJson is null)
+        {
+            // Only a stream without images gives records like this; the status is then all that can be compared.
+            var status = item.Status();
+            return string.Equals(status, record.Status, StringComparison.Ordinal)
+                ? null
+                : (AuditFindingKind.StaleAudit, $"status is '{status}' in the table but '{record.Status}' in the latest audit record");
+        }
+
+        return ImageComparer.Difference(item.ItemJson, record.NewImageJson) is { } difference
+            ? (AuditFindingKind.StaleAudit, difference)
+            : null;
+    }
+}

@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using OrderMonitoring.Aws;
+using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Processor.Audit;
+
+namespace OrderMonitoring.Cmdlets.Reconciliation;
+
+/// <summary>What to check: every order (no ids) or the given ones.</summary>
+internal sealed record CheckRequest(string TableName, string BucketName, IReadOnlyList<string>? OrderIds, CheckScope Scope);
+
+/// <summary>How wide to go: Scan segments in parallel, orders checked at once per segment, reads at once per order.</summary>
+internal sealed record CheckOptions(int ScanSegments = 4, int MaxParallelOrders = 8, int MaxParallelReads = 8);
+
+/// <summary>The totals and findings of a whole check.</summary>
+internal sealed record CheckOutcome(int Orders, int Items, int AuditObjects, int PendingIgnored, IReadOnlyList<CheckedFinding> Findings, TimeSpan Duration);
+
+/// <summary>
+/// Reconciles the order table with the audit bucket. Every order: parallel Scan segments; a segment's items arrive
+/// grouped by order (DynamoDB keeps an order's items together), and each order is checked as soon as its items are
+/// complete, so memory holds a page and the orders in flight, never the whole table or bucket. Orders left only in
+/// the bucket (every item deleted) are found by listing the order folders afterwards.
+/// </summary>
+internal sealed class AuditLogChecker
+{
+    private const int ProgressEvery = 100;
+
+    private readonly IOrderItemSource _table;
+    private readonly IAuditVersionStore _store;
+    private readonly CheckOptions _options;
+    private readonly TimeProvider _time;
+    private readonly OrderAuditTrailReader _trails;
+
+    public AuditLogChecker(IOrderItemSource table, IAuditVersionStore store, CheckOptions options, TimeProvider time)
+    {
+        _table = table;
+        _store = store;
+        _options = options;
+        _time = time;
+        _trails = new OrderAuditTrailReader(store, options.MaxParallelReads);
+    }
+
+    public async Task<CheckOutcome> CheckAsync(CheckRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var tally = new CheckTally(reporter);
+        if (request.OrderIds is { } ids)
+        {
+            await BoundedConcurrency.ForEachAsync(ids.Distinct(StringComparer.Ordinal).ToList(), _options.MaxParallelOrders,
+                async (id, _) => tally.Add(PrefixOf(id) ?? id, await CheckOrderAsync(request, id, cancellationToken).ConfigureAwait(false)), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        else
+        {
+            var segments = Enumerable.Range(0, _options.ScanSegments).ToList();
+            await BoundedConcurrency.ForEachAsync(segments, segments.Count, (segment, _) => ScanSegmentAsync(request, segment, tally, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+            foreach (var (prefix, orderId) in tally.SplitOrders())
+            {
+                // Seen in two places of a scan: checked again from a Query so its items are complete.
+                tally.Replace(prefix, await CheckOrderAsync(request, orderId, cancellationToken).ConfigureAwait(false));
+            }
+
+            await CheckBucketOnlyOrdersAsync(request, tally, cancellationToken).ConfigureAwait(false);
+        }
+
+        reporter.Progress(new OperationProgress(1, "Checking the audit log", "done", Completed: true));
+        return tally.Outcome(_time.GetElapsedTime(started));
+    }
+
+    /// <summary>One order from a consistent Query of its items and a listing of its folder.</summary>
+    public async Task<OrderCheck> CheckOrderAsync(CheckRequest request, string orderId, CancellationToken cancellationToken)
+    {
+        var items = await _table.ReadOrderAsync(request.TableName, orderId, cancellationToken).ConfigureAwait(false);
+        if (PrefixOf(orderId) is not { } prefix)
+        {
+            return Unkeyable(orderId, items);
+        }
+
+        var trail = await _trails.ReadAsync(request.BucketName, prefix, orderId, cancellationToken).ConfigureAwait(false);
+        return AuditComparison.Compare(orderId, items, trail, request.Scope);
+    }
+
+    private async Task ScanSegmentAsync(CheckRequest request, int segment, CheckTally tally, CancellationToken cancellationToken)
+    {
+        var open = new List<TableItem>();
+        await Paging.ForEachPageAsync((token, cancel) => _table.ScanAsync(request.TableName, segment, _options.ScanSegments, token, cancel), page => page.NextToken,
+            async page =>
+            {
+                var orders = GroupByOrder(open.Concat(page.Items));
+                // The last order of a page may go on in the next page.
+                open = page.NextToken is not null && orders.Count > 0 ? orders[orders.Count - 1] : new List<TableItem>();
+                var complete = page.NextToken is not null && orders.Count > 0 ? orders.Take(orders.Count - 1).ToList() : orders;
+                await BoundedConcurrency.ForEachAsync(complete, _options.MaxParallelOrders, (items, _) => CheckScannedOrderAsync(request, items, tally, cancellationToken),
+                    cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CheckScannedOrderAsync(CheckRequest request, List<TableItem> items, CheckTally tally, CancellationToken cancellationToken)
+    {
+        var orderId = items[0].OrderId;
+        var prefix = PrefixOf(orderId);
+        if (prefix is null)
+        {
+            tally.Add(orderId, Unkeyable(orderId, items));
+        }
+        else if (tally.Claim(prefix, orderId))
+        {
+            var trail = await _trails.ReadAsync(request.BucketName, prefix, orderId, cancellationToken).ConfigureAwait(false);
+            tally.Add(prefix, AuditComparison.Compare(orderId, items, trail, request.Scope));
+        }
+    }
+
+    private async Task CheckBucketOnlyOrdersAsync(CheckRequest request, CheckTally tally, CancellationToken cancellationToken) =>
+        await Paging.ForEachPageAsync((token, cancel) => _store.ListFoldersAsync(request.BucketName, AuditKey.OrdersPrefix, token, cancel), page => page.NextToken,
+            async page =>
+            {
+                foreach (var loose in page.Keys)
+                {
+                    tally.Add(loose, new OrderCheck(loose, 0, 1, new[]
+                    {
+                        new CheckedFinding(AuditFindingKind.UnreadableAudit, "", null, loose, "an object directly under the orders prefix, outside any order's folder"),
+                    }, 0));
+                }
+
+                var unclaimed = page.Folders.Where(folder => tally.Claim(folder, null)).ToList();
+                await BoundedConcurrency.ForEachAsync(unclaimed, _options.MaxParallelOrders * _options.ScanSegments, async (prefix, _) =>
+                {
+                    var trail = await _trails.ReadAsync(request.BucketName, prefix, null, cancellationToken).ConfigureAwait(false);
+                    tally.Add(prefix, AuditComparison.Compare(null, Array.Empty<TableItem>(), trail, request.Scope));
+                }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Consecutive items of one order, in scan order.</summary>
+    private static List<List<TableItem>> GroupByOrder(IEnumerable<TableItem> items)
+    {
+        var orders = new List<List<TableItem>>();
+        foreach (var item in items)
+        {
+            if (orders.Count == 0 || !string.Equals(orders[orders.Count - 1][0].OrderId, item.OrderId, StringComparison.Ordinal))
+            {
+                orders.Add(new List<TableItem>());
+            }
+
+            orders[orders.Count - 1].Add(item);
+        }
+
+        return orders;
+    }
+
+    private static string? PrefixOf(string orderId)
+    {
+        try
+        {
+            return AuditKey.OrderPrefix(orderId);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    // An id that is not valid Unicode can have no audit key: the processor quarantines its records.
+    private static OrderCheck Unkeyable(string orderId, IReadOnlyList<TableItem> items) =>
+        new(orderId, items.Count, 0, items.Select(item => new CheckedFinding(AuditFindingKind.MissingAudit, orderId, item.Timestamp, null,
+            "the order id cannot be an audit key (not valid Unicode); its records are quarantined") { Item = item }).ToList(), 0);
+
+    /// <summary>The per-order outcomes of a check, safe to add to from every worker.</summary>
+    private sealed class CheckTally
+    {
+        private readonly ConcurrentDictionary<string, OrderCheck?> _byOrder = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, string> _split = new(StringComparer.Ordinal);
+        private readonly IOperationReporter _reporter;
+        private int _checked;
+
+        public CheckTally(IOperationReporter reporter) => _reporter = reporter;
+
+        /// <summary>True for the first claim of an order's folder; a later claim by a scan marks the order as split.</summary>
+        public bool Claim(string prefix, string? orderId)
+        {
+            if (_byOrder.TryAdd(prefix, null))
+            {
+                return true;
+            }
+
+            if (orderId is not null)
+            {
+                _split[prefix] = orderId;
+            }
+
+            return false;
+        }
+
+        public IEnumerable<(string Prefix, string OrderId)> SplitOrders() => _split.Select(pair => (pair.Key, pair.Value)).ToList();
+
+        public void Add(string prefix, OrderCheck check)
+        {
+            _byOrder[prefix] = check;
+            var done = Interlocked.Increment(ref _checked);
+            if (done % ProgressEvery == 0)
+            {
+                _reporter.Progress(new OperationProgress(1, "Checking the audit log", $"{done} orders checked", CurrentOperation: check.OrderId));
+            }
+        }
+
+        public void Replace(string prefix, OrderCheck check) => _byOrder[prefix] = check;
+
+        public CheckOutcome Outcome(TimeSpan duration)
+        {
+            var checks = _byOrder.Values.Where(c => c is not null).Select(c => c!).ToList();
+            var findings = checks.SelectMany(c => c.Findings).OrderBy(f => f.OrderId, StringComparer.Ordinal)
+                .ThenBy(f => f.Timestamp, StringComparer.Ordinal).ThenBy(f => f.Kind).ToList();
+            return new CheckOutcome(checks.Count, checks.Sum(c => c.Items), checks.Sum(c => c.AuditObjects), checks.Sum(c => c.PendingIgnored), findings, duration);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using OrderMonitoring.Processor.Audit;
+
+namespace OrderMonitoring.Cmdlets.Reconciliation;
+
+/// <summary>One change the repair would make, described for ShouldProcess before it is made.</summary>
+internal sealed record RepairStep(CheckedFinding Finding, string Action, string Key, string Description, AuditRecord? Record = null, string? VersionId = null);
+
+/// <summary>
+/// Repairs findings in the audit bucket. Missing and stale audits get a reconciliation record of the item as it is
+/// now, a missing REMOVE gets a REMOVE record (when the deletion happened is unknown); these are audit documents like
+/// the processor's, marked <c>reconciled</c>, under the key <see cref="AuditKey.ForReconciliation"/> gives. A deleted
+/// object gets its delete markers removed; a tampered one gets its first version copied over it, only when asked.
+/// Nothing else is ever changed or deleted.
+/// </summary>
+internal sealed class AuditLogRepairer
+{
+    public const string WroteRecord = "WroteReconciliationRecord";
+    public const string RemovedDeleteMarker = "RemovedDeleteMarker";
+    public const string RestoredFirstVersion = "RestoredFirstVersion";
+
+    private readonly IAuditVersionStore _store;
+    private readonly TimeProvider _time;
+
+    public AuditLogRepairer(IAuditVersionStore store, TimeProvider time)
+    {
+        _store = store;
+        _time = time;
+    }
+
+    /// <summary>What would repair <paramref name="finding"/>; empty, with the reason, when it is left alone.</summary>
+    public (IReadOnlyList<RepairStep> Steps, string? LeftAlone) Plan(CheckedFinding finding, bool restoreTampered, string environment)
+    {
+        switch (finding.Kind)
+        {
+            case AuditFindingKind.MissingAudit or AuditFindingKind.StaleAudit:
+                return (new[] { Write(finding, ItemRecord(finding, environment)) }, null);
+            case AuditFindingKind.MissingRemove:
+                return (new[] { Write(finding, RemoveRecord(finding, environment)) }, null);
+            case AuditFindingKind.DeletedAudit when finding.DeleteMarkers.Count > 0:
+                return (finding.DeleteMarkers.Select(marker => new RepairStep(finding, RemovedDeleteMarker, finding.Key!,
+                    $"Remove delete marker {marker} so the newest version is current again", VersionId: marker)).ToList(), null);
+            case AuditFindingKind.DeletedAudit:
+                return (Array.Empty<RepairStep>(), "no version of it survives, so there is nothing to restore");
+            case AuditFindingKind.TamperedAudit when restoreTampered && finding.FirstVersionId is not null:
+                return (new[] { new RepairStep(finding, RestoredFirstVersion, finding.Key!, $"Copy the first version ({finding.FirstVersionId}) over the current one",
+                    VersionId: finding.FirstVersionId) }, null);
+            case AuditFindingKind.TamperedAudit:
+                return (Array.Empty<RepairStep>(), "restoring the first version needs -RestoreTampered");
+            default:
+                return (Array.Empty<RepairStep>(), "an object that is not an audit document is never changed; inspect and remove it by hand");
+        }
+    }
+
+    /// <summary>Makes the change; null when a reconciliation record with that key already exists (a repeated repair).</summary>
+    public async Task<AuditRepair?> ApplyAsync(string bucketName, RepairStep step, CancellationToken cancellationToken)
+    {
+        string? versionId;
+        switch (step.Action)
+        {
+            case WroteRecord:
+                if (await _store.ReadAsync(bucketName, step.Key, null, cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    return null;
+                }
+
+                versionId = await _store.PutAsync(bucketName, step.Key, step.Record!.ToJson(), cancellationToken).ConfigureAwait(false);
+                break;
+            case RemovedDeleteMarker:
+                versionId = step.VersionId!;
+                await _store.DeleteVersionAsync(bucketName, step.Key, versionId, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                versionId = await _store.RestoreVersionAsync(bucketName, step.Key, step.VersionId!, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+
+        return new AuditRepair
+        {
+            Kind = step.Finding.Kind,
+            Action = step.Action,
+            OrderId = step.Finding.OrderId,
+            Timestamp = step.Finding.Timestamp,
+            BucketName = bucketName,
+            Key = step.Key,
+            VersionId = versionId,
+        };
+    }
+
+    private static RepairStep Write(CheckedFinding finding, AuditRecord record) =>
+        new(finding, WroteRecord, record.Key, $"Write a {record.EventType} reconciliation record of item {finding.Timestamp} ({finding.Kind})", record);
+
+    private AuditRecord ItemRecord(CheckedFinding finding, string environment)
+    {
+        var item = finding.Item!;
+        var previous = finding.LatestRecord is { EventType: not "REMOVE" } latest ? latest : null;
+        var eventType = previous is null ? "INSERT" : "MODIFY";
+        var image = item.PlainJson();
+        var status = item.Status();
+        return new AuditRecord
+        {
+            OrderId = finding.OrderId,
+            Timestamp = item.Timestamp,
+            Status = string.IsNullOrWhiteSpace(status) ? "UNKNOWN" : status!,
+            PreviousStatus = previous?.Status,
+            EventType = eventType,
+            ProcessedAt = _time.GetUtcNow(),
+            Environment = environment,
+            NewImageJson = image,
+            OldImageJson = previous?.NewImageJson,
+            Reconciled = finding.Kind.ToString(),
+            Key = AuditKey.ForReconciliation(finding.OrderId, finding.AfterSequence, item.Timestamp, eventType, image),
+        };
+    }
+
+    private AuditRecord RemoveRecord(CheckedFinding finding, string environment)
+    {
+        var latest = finding.LatestRecord!;
+        return new AuditRecord
+        {
+            OrderId = finding.OrderId,
+            Timestamp = latest.Timestamp!,
+            Status = latest.Status ?? "UNKNOWN",
+            PreviousStatus = latest.Status,
+            EventType = "REMOVE",
+            ProcessedAt = _time.GetUtcNow(),
+            Environment = environment,
+            // Who deleted the item, and when, is not known: the stream record that would say was never audited.
+            DeletedBy = "unknown",
+            OldImageJson = latest.NewImageJson,
+            Reconciled = finding.Kind.ToString(),
+            Key = AuditKey.ForReconciliation(finding.OrderId, finding.AfterSequence, latest.Timestamp!, "REMOVE", latest.NewImageJson),
+        };
+    }
+}

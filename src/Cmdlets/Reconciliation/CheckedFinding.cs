@@ -1,0 +1,37 @@
+using OrderMonitoring.Processor.Audit;
+
+namespace OrderMonitoring.Cmdlets.Reconciliation;
+
+/// <summary>
+/// A finding with what its repair needs: the item as it is now (MissingAudit, StaleAudit), the latest audited record
+/// (MissingRemove), the delete markers over the newest version (DeletedAudit) or the first version (TamperedAudit).
+/// </summary>
+internal sealed record CheckedFinding(AuditFindingKind Kind, string OrderId, string? Timestamp, string? Key, string Detail)
+{
+    public TableItem? Item { get; init; }
+
+    public AuditDocument? LatestRecord { get; init; }
+
+    /// <summary>The order's newest stream record when checked, which a reconciliation record is written after.</summary>
+    public string? AfterSequence { get; init; }
+
+    public IReadOnlyList<string> DeleteMarkers { get; init; } = Array.Empty<string>();
+
+    public string? FirstVersionId { get; init; }
+
+    /// <summary>True when <paramref name="finding"/> names the same thing (kind, order, item and key).</summary>
+    public bool Matches(AuditFinding finding) =>
+        finding.Kind == Kind && string.Equals(finding.OrderId, OrderId, StringComparison.Ordinal)
+        && string.Equals(finding.Timestamp, Timestamp, StringComparison.Ordinal) && string.Equals(finding.Key, Key, StringComparison.Ordinal);
+
+    public AuditFinding ToPublic(string environment, string stackName) => new()
+    {
+        Kind = Kind,
+        OrderId = OrderId,
+        Timestamp = Timestamp,
+        Key = Key,
+        Detail = Detail,
+        Environment = environment,
+        StackName = stackName,
+    };
+}

@@ -1,0 +1,51 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OrderMonitoring.Aws;
+
+namespace OrderMonitoring.Cmdlets.Reconciliation;
+
+/// <summary><see cref="IOrderItemSource"/> on DynamoDB: parallel Scan segments and a consistent Query per order.</summary>
+internal sealed class DynamoDbOrderItemSource : IOrderItemSource
+{
+    private const string OrderIdAttribute = TemplateContract.Table.OrderIdAttribute;
+    private const string TimestampAttribute = TemplateContract.Table.TimestampAttribute;
+
+    private readonly IAmazonDynamoDB _dynamoDb;
+
+    public DynamoDbOrderItemSource(IAmazonDynamoDB dynamoDb) => _dynamoDb = dynamoDb;
+
+    public async Task<ItemPage> ScanAsync(string tableName, int segment, int totalSegments, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var response = await _dynamoDb.ScanAsync(new ScanRequest
+        {
+            TableName = tableName,
+            Segment = segment,
+            TotalSegments = totalSegments,
+            ExclusiveStartKey = continuationToken is null ? null : DynamoDbItemJson.ReadKey(continuationToken),
+        }, cancellationToken).ConfigureAwait(false);
+        return new ItemPage(ToItems(response.Items), NextToken(response.LastEvaluatedKey));
+    }
+
+    public async Task<IReadOnlyList<TableItem>> ReadOrderAsync(string tableName, string orderId, CancellationToken cancellationToken) =>
+        await Paging.ReadAllAsync(async (token, cancel) =>
+        {
+            var response = await _dynamoDb.QueryAsync(new QueryRequest
+            {
+                TableName = tableName,
+                KeyConditionExpression = "#o = :id",
+                ExpressionAttributeNames = new Dictionary<string, string> { ["#o"] = OrderIdAttribute },
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":id"] = new() { S = orderId } },
+                ConsistentRead = true,
+                ExclusiveStartKey = token is null ? null : DynamoDbItemJson.ReadKey(token),
+            }, cancel).ConfigureAwait(false);
+            return new ItemPage(ToItems(response.Items), NextToken(response.LastEvaluatedKey));
+        }, page => page.NextToken, page => page.Items, cancellationToken).ConfigureAwait(false);
+
+    private static string? NextToken(Dictionary<string, AttributeValue>? lastKey) => lastKey is { Count: > 0 } key ? DynamoDbItemJson.Write(key) : null;
+
+    private static List<TableItem> ToItems(List<Dictionary<string, AttributeValue>>? items) =>
+        (items ?? new List<Dictionary<string, AttributeValue>>())
+            .Where(item => item.TryGetValue(OrderIdAttribute, out var id) && !string.IsNullOrEmpty(id.S) && item.TryGetValue(TimestampAttribute, out var ts) && ts.N is not null)
+            .Select(item => new TableItem(item[OrderIdAttribute].S, item[TimestampAttribute].N, DynamoDbItemJson.Write(item)))
+            .ToList();
+}

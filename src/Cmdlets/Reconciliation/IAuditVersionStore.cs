@@ -1,0 +1,32 @@
+namespace OrderMonitoring.Cmdlets.Reconciliation;
+
+/// <summary>The audit bucket with its versions, as reconciliation needs it: S3 in production, fakes in tests.</summary>
+internal interface IAuditVersionStore
+{
+    /// <summary>One page of versions and delete markers under <paramref name="prefix"/>: by key, newest first within a key.</summary>
+    Task<VersionPage> ListVersionsAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken);
+
+    /// <summary>One page of the folders (and loose objects) directly under <paramref name="prefix"/>, with "/" as delimiter.</summary>
+    Task<FolderPage> ListFoldersAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken);
+
+    /// <summary>The text of one version (null: the current one), or null when it does not exist.</summary>
+    Task<string?> ReadAsync(string bucketName, string key, string? versionId, CancellationToken cancellationToken);
+
+    /// <summary>Writes a new object; returns its version id (null when the bucket is not versioned).</summary>
+    Task<string?> PutAsync(string bucketName, string key, string json, CancellationToken cancellationToken);
+
+    /// <summary>Deletes one version (a delete marker's version id removes the marker).</summary>
+    Task DeleteVersionAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken);
+
+    /// <summary>Copies an older version of the key over it, so it is current again; returns the new version id.</summary>
+    Task<string?> RestoreVersionAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken);
+}
+
+/// <summary>One version of an object, or a delete marker; <see cref="LastModified"/> null when the store does not say.</summary>
+internal sealed record ObjectVersion(string Key, string VersionId, bool IsLatest, bool IsDeleteMarker, DateTime? LastModified = null);
+
+/// <summary>A page of versions; <see cref="NextToken"/> is null on the last page.</summary>
+internal sealed record VersionPage(IReadOnlyList<ObjectVersion> Versions, string? NextToken);
+
+/// <summary>A page of folder prefixes and loose keys; <see cref="NextToken"/> is null on the last page.</summary>
+internal sealed record FolderPage(IReadOnlyList<string> Folders, IReadOnlyList<string> Keys, string? NextToken);

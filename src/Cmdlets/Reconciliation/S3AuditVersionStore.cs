@@ -1,0 +1,95 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace OrderMonitoring.Cmdlets.Reconciliation;
+
+/// <summary><see cref="IAuditVersionStore"/> on S3: ListObjectVersions, ListObjectsV2 with a delimiter, Get/Put/Copy/DeleteObject.</summary>
+internal sealed class S3AuditVersionStore : IAuditVersionStore
+{
+    // ListObjectVersions continues from two markers; the paging loop carries one opaque token.
+    private const char TokenSeparator = '\n';
+
+    // An unversioned bucket lists every object with this version id; S3 accepts it back only as "no version".
+    private const string NullVersion = "null";
+
+    private readonly IAmazonS3 _s3;
+
+    public S3AuditVersionStore(IAmazonS3 s3) => _s3 = s3;
+
+    public async Task<VersionPage> ListVersionsAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var request = new ListVersionsRequest { BucketName = bucketName, Prefix = prefix };
+        if (continuationToken is { } token)
+        {
+            var separator = token.IndexOf(TokenSeparator);
+            request.KeyMarker = token.Substring(0, separator);
+            request.VersionIdMarker = token.Substring(separator + 1);
+        }
+
+        var response = await _s3.ListVersionsAsync(request, cancellationToken).ConfigureAwait(false);
+        var versions = (response.Versions ?? new List<S3ObjectVersion>())
+            .Select(v => new ObjectVersion(v.Key, v.VersionId ?? NullVersion, v.IsLatest == true, v.IsDeleteMarker == true, v.LastModified))
+            .ToList();
+        var next = response.IsTruncated == true ? response.NextKeyMarker + TokenSeparator + response.NextVersionIdMarker : null;
+        return new VersionPage(versions, next);
+    }
+
+    public async Task<FolderPage> ListFoldersAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var response = await _s3.ListObjectsV2Async(new ListObjectsV2Request
+        {
+            BucketName = bucketName,
+            Prefix = prefix,
+            Delimiter = "/",
+            ContinuationToken = continuationToken,
+        }, cancellationToken).ConfigureAwait(false);
+        var keys = (response.S3Objects ?? new List<S3Object>()).Select(o => o.Key).ToList();
+        return new FolderPage(response.CommonPrefixes ?? new List<string>(), keys, response.IsTruncated == true ? response.NextContinuationToken : null);
+    }
+
+    public async Task<string?> ReadAsync(string bucketName, string key, string? versionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var request = new GetObjectRequest { BucketName = bucketName, Key = key, VersionId = Specific(versionId) };
+            using var response = await _s3.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            using var reader = new StreamReader(response.ResponseStream, System.Text.Encoding.UTF8);
+            return await reader.ReadToEndAsync().ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<string?> PutAsync(string bucketName, string key, string json, CancellationToken cancellationToken)
+    {
+        var response = await _s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucketName,
+            Key = key,
+            ContentBody = json,
+            ContentType = "application/json",
+        }, cancellationToken).ConfigureAwait(false);
+        return response.VersionId;
+    }
+
+    public async Task DeleteVersionAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken) =>
+        await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucketName, Key = key, VersionId = versionId }, cancellationToken).ConfigureAwait(false);
+
+    public async Task<string?> RestoreVersionAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken)
+    {
+        var response = await _s3.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = bucketName,
+            SourceKey = key,
+            SourceVersionId = Specific(versionId),
+            DestinationBucket = bucketName,
+            DestinationKey = key,
+        }, cancellationToken).ConfigureAwait(false);
+        return response.VersionId;
+    }
+
+    private static string? Specific(string? versionId) => versionId is null or NullVersion ? null : versionId;
+}
