@@ -12,7 +12,7 @@
         20  deploy: New-OrderMonitoringStack failed (rolled back, timed out, busy)
         30  smoke: a test order's audit object did not appear (Send-TestOrderEvent -Wait)
         40  health gate: Get-OrderMonitoringStatus -Quiet said unhealthy (the reasons are printed)
-        50  audit gate: Test-OrderAuditLog -Quiet said the audit log is incomplete
+        50  audit gate: Test-OrderAuditLog said the audit log is incomplete (the findings are printed)
 
     -ReviewOnly stops after the review stage (for a pull-request build: post the plan, change nothing).
 
@@ -35,6 +35,8 @@ param(
     [ValidateSet('Lambda', 'External')] [string] $ProcessorTrigger = 'Lambda',
     [ValidateRange(1, 100)] [int] $SmokeOrders = 3,
     [ValidateRange(1, 3600)] [int] $SmokeTimeoutSeconds = 120,
+    # How far back the audit gate compares the table with the audit log (0: every order; the whole table is read).
+    [ValidateRange(0, 87600)] [int] $AuditWindowHours = 24,
     [switch] $ReviewOnly,
     # The module to import: its name when installed, or the path of a staged manifest.
     [string] $Module = 'OrderMonitoring'
@@ -122,17 +124,15 @@ if (-not (Get-OrderMonitoringStatus @target -Quiet -WarningAction SilentlyContin
 }
 Write-Host 'healthy'
 
-# 5. Audit gate: every order change has its audit object.
-# >>> Test-OrderAuditLog is being built in parallel and is not in the module yet. Until it is, this stage says so
-# >>> and passes; once the cmdlet exists it runs. Keep the call below as it is when it lands.
-Write-Stage 'Audit gate: Test-OrderAuditLog -Quiet'
-if (Get-Command Test-OrderAuditLog -Module OrderMonitoring -ErrorAction Ignore) {
-    if (-not (Test-OrderAuditLog @target -Quiet)) { Stop-Pipeline 50 'the audit log is incomplete (Test-OrderAuditLog).' }
-    Write-Host 'complete'
+# 5. Audit gate: every order change of the last AuditWindowHours has its audit object, untouched. Records still in
+# the stream are not findings (-IgnorePending): a live table always has a few in flight.
+Write-Stage "Audit gate: Test-OrderAuditLog -IgnorePending -Quiet (last $AuditWindowHours h)"
+$window = if ($AuditWindowHours -gt 0) { @{ Since = [datetime]::UtcNow.AddHours(-$AuditWindowHours) } } else { @{} }
+if (-not (Test-OrderAuditLog @target @window -IgnorePending -Quiet)) {
+    $findings = (Test-OrderAuditLog @target @window -IgnorePending).Findings
+    Stop-Pipeline 50 ("the audit log is incomplete: " + (($findings | ForEach-Object { "$($_.Kind) $($_.OrderId)" }) -join '; '))
 }
-else {
-    Write-Host 'skipped: this version of OrderMonitoring has no Test-OrderAuditLog'
-}
+Write-Host 'complete'
 
 Write-Host "Pipeline passed: $($stack.StackName) deployed, smoke-tested and healthy."
 exit 0

@@ -6,18 +6,19 @@
     Meant to run on a schedule (cron, a systemd timer, Windows Task Scheduler, an Azure Automation or AWS Systems
     Manager runbook) with credentials from the environment or an instance role. For each environment it:
 
-      1. checks health with Get-OrderMonitoringStatus (alarms, failure queue, processor errors);
-      2. with -Remediate, when unhealthy: replays the failed batches, then reconciles the audit log
-         (each only where this version of the module offers it; see "Remediation" below);
-      3. checks health again after remediating.
+      1. checks health with Get-OrderMonitoringStatus (alarms, failed batches, processor errors);
+      2. with -Remediate, when unhealthy: replays the failed batches (Invoke-OrderEventProcessor -FailedBatches) and
+         checks health again;
+      3. compares the table with the audit log for the last AuditWindowHours (Test-OrderAuditLog -IgnorePending):
+         an incomplete audit log makes the environment unhealthy; with -Remediate, Repair-OrderAuditLog writes the
+         missing records and restores deleted ones. Tampered objects are never restored here: they are reported for a
+         person to look at (Repair-OrderAuditLog -RestoreTampered).
 
     It writes one summary object per environment (Environment, Healthy, Reasons, Actions) and exits with 0 when
     every environment is healthy, 1 when one is not, 2 when one could not be checked at all (no stack, no access).
 
-    Remediation: failed batches are replayed with Invoke-OrderEventProcessor -FailedBatches (the runbook checks that
-    the installed module has it, and reports "not available in this module version" otherwise). Reconciling the
-    audit log with the table is being added to the module in parallel; until it lands that step reports "not
-    available in this module version" (see the marked lines in Invoke-Remediation).
+    The identity it runs as needs what those cmdlets need (see their help): reading the stack, table, stream, bucket
+    and queue, and for -Remediate writing to the audit bucket and deleting replayed failure-queue messages.
 
 .EXAMPLE
     pwsh -File examples/Invoke-OrderMonitoringRunbook.ps1 -Environment prod, staging -Region eu-west-1
@@ -34,6 +35,8 @@ param(
     [string] $Region,
     [string] $EndpointUrl,
     [switch] $Remediate,
+    # How far back the table is compared with the audit log (0: every order; the whole table is read).
+    [ValidateRange(0, 87600)] [int] $AuditWindowHours = 24,
     # The module to import: its name when installed, or the path of a staged manifest.
     [string] $Module = 'OrderMonitoring'
 )
@@ -52,24 +55,26 @@ function Get-Health([hashtable] $Target) {
     Get-OrderMonitoringStatus @Target -WarningAction SilentlyContinue
 }
 
-function Invoke-Remediation([hashtable] $Target) {
-    # Returns what was done, one line per step, including the steps this module version cannot do yet.
-    $processor = Get-Command Invoke-OrderEventProcessor -Module OrderMonitoring
-    if ($processor.Parameters.ContainsKey('FailedBatches')) {
-        # A batch that cannot be replayed (expired range, unreadable record) is a non-terminating error: reported
-        # here, so the other batches and the other environments still get their turn.
-        $replayed = @(Invoke-OrderEventProcessor @Target -FailedBatches -WarningAction SilentlyContinue -ErrorAction Continue -ErrorVariable replayErrors 2>$null)
-        $problems = @($replayErrors | ForEach-Object { "$($_.FullyQualifiedErrorId -replace ',.*$'): $($_.Exception.Message)" })
-        "replayed failed batches: $($replayed.Count) batch(es) replayed, $($problems.Count) error(s)$(if ($problems) { ': ' + ($problems -join ' | ') })"
-    }
-    else {
-        'replay failed batches: not available in this module version (Invoke-OrderEventProcessor has no -FailedBatches)'
-    }
-    # >>> Reconciling the audit log with the table is being built in parallel and has no cmdlet in this version.
-    # >>> When it lands, call it here (guarded like the replay above) and drop the line below.
-    'reconcile the audit log: not available in this module version'
+function Invoke-Replay([hashtable] $Target) {
+    # A batch that cannot be replayed (expired range, unreadable record) is a non-terminating error: reported here, so
+    # the other batches and the other environments still get their turn.
+    $replayed = @(Invoke-OrderEventProcessor @Target -FailedBatches -Confirm:$false -WarningAction SilentlyContinue -ErrorAction Continue -ErrorVariable replayErrors 2>$null)
+    $problems = @($replayErrors | ForEach-Object { "$($_.FullyQualifiedErrorId -replace ',.*$'): $($_.Exception.Message)" })
+    "replayed failed batches: $($replayed.Count) batch(es) replayed, $($problems.Count) error(s)$(if ($problems) { ': ' + ($problems -join ' | ') })"
 }
 
+function Test-AuditLog([hashtable] $Target) {
+    $window = if ($AuditWindowHours -gt 0) { @{ Since = [datetime]::UtcNow.AddHours(-$AuditWindowHours) } } else { @{} }
+    Test-OrderAuditLog @Target @window -IgnorePending
+}
+
+function Repair-AuditLog([hashtable] $Target, $Check) {
+    # Tampered objects wait for a person: restoring them is a decision (Repair-OrderAuditLog -RestoreTampered).
+    $repairable = @($Check.Findings | Where-Object { "$($_.Kind)" -ne 'TamperedAudit' })
+    $tampered = @($Check.Findings).Count - $repairable.Count
+    $written = @(if ($repairable) { $repairable | Repair-OrderAuditLog @Target -IgnorePending -Confirm:$false })
+    "repaired the audit log: $($written.Count) change(s) for $($repairable.Count) finding(s)$(if ($tampered) { "; $tampered tampered object(s) left for review" })"
+}
 $worst = 0
 foreach ($name in $Environment) {
     $target = @{ Environment = $name } + $connection
@@ -77,11 +82,20 @@ foreach ($name in $Environment) {
     try {
         $status = Get-Health $target
         if (-not $status.Healthy -and $Remediate) {
-            foreach ($line in Invoke-Remediation $target) { $actions.Add($line) }
+            $actions.Add((Invoke-Replay $target))
             $status = Get-Health $target
         }
-        $healthy = [bool]$status.Healthy
-        $reasons = @($status.Reasons)
+        $reasons = [System.Collections.Generic.List[string]] @($status.Reasons)
+        $audit = Test-AuditLog $target
+        if (-not $audit.Complete -and $Remediate) {
+            $actions.Add((Repair-AuditLog $target $audit))
+            $audit = Test-AuditLog $target
+        }
+        if (-not $audit.Complete) {
+            $reasons.Add("audit log incomplete: " + (($audit.Findings | ForEach-Object { "$($_.Kind) $($_.OrderId)" }) -join '; '))
+        }
+        $healthy = [bool]$status.Healthy -and $audit.Complete
+        $reasons = @($reasons)
     }
     catch {
         # One environment that cannot be checked must not hide the others.

@@ -9,6 +9,7 @@ BeforeAll {
     $script:SavedCheckpoints = $env:ORDERMONITORING_CHECKPOINT_DIR
     $env:ORDERMONITORING_CHECKPOINT_DIR = Join-Path $TestDrive 'checkpoints'
     $script:Connection = @{ Region = 'us-east-1'; EndpointUrl = $Server.Endpoint; Module = $ManifestPath }
+    $script:Aws = @{ Region = 'us-east-1'; EndpointUrl = $Server.Endpoint }
 
     function Invoke-Example([string] $Name, [hashtable] $Arguments) {
         # In this process, as a scheduler's pwsh -File would run it: exit codes arrive in $LASTEXITCODE, host lines
@@ -54,8 +55,25 @@ Describe 'examples/Deploy-OrderMonitoring.ps1 (CI pipeline)' {
         $run.Text | Should -BeLike '*order-monitoring-ci: *COMPLETE*'
         $run.Text | Should -BeLike '*3 order(s) audited.*'
         $run.Text | Should -BeLike '*Health gate*healthy*'
+        $run.Text | Should -BeLike '*Audit gate*complete*'
         $run.Text | Should -BeLike '*Pipeline passed*'
         Get-Job -Name 'order-processor-ci' -ErrorAction Ignore | Should -BeNullOrEmpty -Because 'the stand-in trigger is stopped and removed'
+    }
+
+    It 'fails the audit gate with exit code 50 naming the finding when an audit object was deleted' {
+        Import-Module (Join-Path $PSScriptRoot 'OrdersTestSupport.psm1') -Force
+        $factory = New-TestClientFactory -EndpointUrl $Server.Endpoint
+        $stack = Get-OrderMonitoringStack -Environment ci @Aws
+        Enable-BucketVersioning -Factory $factory -BucketName $stack.AuditBucketName
+        $order = Send-TestOrderEvent -Environment ci @Aws -OrderId 'ORD-CI-GONE' -Status 'PENDING'
+        $null = Invoke-OrderEventProcessor -Environment ci @Aws -FromStream -NoMetrics
+        $key = (Get-OrderAuditLog -Environment ci @Aws -OrderId $order.OrderId).Key
+        $null = $factory.CreateS3().DeleteObjectAsync($stack.AuditBucketName, $key).GetAwaiter().GetResult()
+
+        $run = Invoke-Example 'Deploy-OrderMonitoring.ps1' (@{ Environment = 'ci'; ProcessorTrigger = 'External'; SmokeOrders = 1; SmokeTimeoutSeconds = 60 } + $Connection)
+
+        $run.ExitCode | Should -Be 50 -Because $run.Text
+        $run.Text | Should -BeLike '*FAILED (50): the audit log is incomplete: DeletedAudit ORD-CI-GONE*'
     }
 
     It 'fails the health gate with exit code 40 and the reasons when a failed batch waits in the failure queue' {
@@ -104,13 +122,43 @@ Describe 'examples/Invoke-OrderMonitoringRunbook.ps1 (scheduled health check)' {
         $bad.Reasons | Should -BeLike '1 message(s) in the failure queue*'
     }
 
-    It 'with -Remediate says which remediation steps this module version offers' {
+    It 'with -Remediate replays an unreadable failed batch as an error and stays unhealthy' {
         $run = Invoke-Example 'Invoke-OrderMonitoringRunbook.ps1' (@{ Environment = @('rbbad'); Remediate = $true } + $Connection)
 
-        $actions = @($run.Objects[0].Actions)
-        $hasReplay = (Get-Command Invoke-OrderEventProcessor).Parameters.ContainsKey('FailedBatches')
-        $actions[0] | Should -BeLike ($hasReplay ? 'replayed failed batches: * batch(es) replayed, * error(s)*' : 'replay failed batches: not available*')
-        $actions[1] | Should -BeLike 'reconcile the audit log*'
+        $run.ExitCode | Should -Be 1
+        @($run.Objects[0].Actions)[0] | Should -BeLike 'replayed failed batches: 0 batch(es) replayed, 1 error(s): FailedBatchUnreadable*'
+    }
+
+    It 'names a lost batch and a deleted audit object, and with -Remediate replays and repairs them until healthy' {
+        Import-Module (Join-Path $PSScriptRoot 'OrdersTestSupport.psm1') -Force
+        $factory = New-TestClientFactory -EndpointUrl $Server.Endpoint
+        $null = Invoke-Example 'Deploy-OrderMonitoring.ps1' (@{ Environment = 'rbfix'; ProcessorTrigger = 'External'; SmokeOrders = 1 } + $Connection)
+        $stack = Get-OrderMonitoringStack -Environment rbfix @Aws
+        Enable-BucketVersioning -Factory $factory -BucketName $stack.AuditBucketName
+        # One order audited and then its audit object deleted behind the module's back ...
+        $gone = Send-TestOrderEvent -Environment rbfix @Aws -OrderId 'ORD-RB-GONE' -Status 'PENDING'
+        $null = Invoke-OrderEventProcessor -Environment rbfix @Aws -FromStream -NoMetrics
+        $key = (Get-OrderAuditLog -Environment rbfix @Aws -OrderId $gone.OrderId).Key
+        $null = $factory.CreateS3().DeleteObjectAsync($stack.AuditBucketName, $key).GetAwaiter().GetResult()
+        # ... and two orders whose batch Lambda gave up on: only its range waits in the failure queue.
+        $null = Send-TestOrderEvent -Environment rbfix @Aws -OrderId 'ORD-RB-1' -Status 'PENDING'
+        $null = Send-TestOrderEvent -Environment rbfix @Aws -OrderId 'ORD-RB-2' -Status 'FAILED'
+        Send-MetadataOnlyFailure -Factory $factory -TableName $stack.TableName -QueueUrl $stack.FailureQueueUrl -OrderId 'ORD-RB-1', 'ORD-RB-2' | Should -Be 2
+
+        $check = Invoke-Example 'Invoke-OrderMonitoringRunbook.ps1' (@{ Environment = @('rbfix') } + $Connection)
+        $check.ExitCode | Should -Be 1
+        $check.Objects[0].Reasons | Should -Contain 'audit log incomplete: DeletedAudit ORD-RB-GONE'
+        @($check.Objects[0].Reasons | Where-Object { $_ -like '*failure queue*' }) | Should -HaveCount 1
+
+        $run = Invoke-Example 'Invoke-OrderMonitoringRunbook.ps1' (@{ Environment = @('rbfix'); Remediate = $true } + $Connection)
+
+        $run.ExitCode | Should -Be 0 -Because ($run.Objects | ConvertTo-Json -Depth 4)
+        $run.Objects[0].Healthy | Should -BeTrue
+        $run.Objects[0].Actions | Should -Be @(
+            'replayed failed batches: 1 batch(es) replayed, 0 error(s)',
+            'repaired the audit log: 1 change(s) for 1 finding(s)')
+        (Get-OrderAuditLog -Environment rbfix @Aws -OrderId 'ORD-RB-2').Status | Should -Be 'FAILED'
+        (Get-OrderAuditLog -Environment rbfix @Aws -OrderId 'ORD-RB-GONE').Key | Should -Be $key
     }
 
     It 'exits 2 for an environment that cannot be checked, still reporting the others' {

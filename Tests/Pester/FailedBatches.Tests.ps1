@@ -115,28 +115,8 @@ Describe 'Replaying a metadata-only record from the failure queue' {
         # Two orders written to the table and not processed (no mapping): their records wait in the stream.
         $null = Send-TestOrderEvent @Q -OrderId 'ORD-FQ-1' -Status 'PENDING'
         $null = Send-TestOrderEvent @Q -OrderId 'ORD-FQ-2' -Status 'FAILED'
-        $none = [System.Threading.CancellationToken]::None
-        $streamArn = $Factory.CreateDynamoDB().DescribeTableAsync($table).GetAwaiter().GetResult().Table.LatestStreamArn
-        $streams = $Factory.CreateDynamoDBStreams()
-        $describe = [OrderMonitoring.Aws.Streams.DescribeStreamRequest]@{ StreamArn = $streamArn }
-        $shard = ($streams.DescribeStreamAsync($describe, $none).GetAwaiter().GetResult().StreamDescription.Shards)[0]
-        $iterator = [OrderMonitoring.Aws.Streams.GetShardIteratorRequest]@{ StreamArn = $streamArn; ShardId = $shard.ShardId; ShardIteratorType = 'TRIM_HORIZON' }
-        $next = $streams.GetShardIteratorAsync($iterator, $none).GetAwaiter().GetResult().ShardIterator
-        $page = $streams.GetRecordsAsync([OrderMonitoring.Aws.Streams.GetRecordsRequest]@{ ShardIterator = $next }, $none).GetAwaiter().GetResult()
-        $sequences = @($page.Records | ForEach-Object { $_.Dynamodb.SequenceNumber })
-
-        $failure = [ordered]@{
-            requestContext     = [ordered]@{ requestId = '316aa6d0-8154-4b5e-9af7-85d5f4a6bc81'; functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:order-processor-failedq'; condition = 'RetryAttemptsExhausted'; approximateInvokeCount = 3 }
-            responseContext    = [ordered]@{ statusCode = 200; executedVersion = '$LATEST'; functionError = 'Unhandled' }
-            version            = '1.0'
-            timestamp          = '2026-01-01T00:05:00.000Z'
-            DDBStreamBatchInfo = [ordered]@{
-                shardId = $shard.ShardId; startSequenceNumber = $sequences[0]; endSequenceNumber = $sequences[-1]
-                approximateArrivalOfFirstRecord = '2026-01-01T00:00:00Z'; approximateArrivalOfLastRecord = '2026-01-01T00:00:00Z'; batchSize = $sequences.Count; streamArn = $streamArn
-            }
-        }
+        $recordsInRange = Send-MetadataOnlyFailure -Factory $Factory -TableName $table -QueueUrl $FailureQueueUrl -OrderId 'ORD-FQ-1', 'ORD-FQ-2' -FunctionName 'order-processor-failedq'
         $script:Sqs = $Factory.CreateSqs()
-        $null = $Sqs.SendMessageAsync($FailureQueueUrl, ($failure | ConvertTo-Json -Depth 5)).GetAwaiter().GetResult()
 
         function script:Get-QueueDepth {
             $names = [System.Collections.Generic.List[string]] @('ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible')
@@ -144,7 +124,7 @@ Describe 'Replaying a metadata-only record from the failure queue' {
             [int] $attributes['ApproximateNumberOfMessages'] + [int] $attributes['ApproximateNumberOfMessagesNotVisible']
         }
 
-        $script:RecordCount = $sequences.Count
+        $script:RecordCount = $recordsInRange
         $script:WhatIf = @(Invoke-OrderEventProcessor @Q -FailedBatches -WhatIf)
         $script:DepthAfterWhatIf = Get-QueueDepth
         $script:AuditObjectsAfterWhatIf = Get-AuditObjectCount -Factory $Factory -BucketName $QAuditBucket

@@ -107,4 +107,50 @@ function Get-ProcessorMetricSum {
     finally { $cloudWatch.Dispose() }
 }
 
-Export-ModuleMember -Function New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount, Get-ProcessorMetricSum
+function Send-MetadataOnlyFailure {
+    <#
+    What Lambda leaves in an SQS on-failure destination when it gives up on a batch: the DDBStreamBatchInfo metadata
+    (shard and sequence range) without the records. The range covers the stream records of the given orders, which
+    must still be in the stream. Returns the number of records in the range.
+    #>
+    param(
+        [Parameter(Mandatory)] $Factory, [Parameter(Mandatory)] [string] $TableName, [Parameter(Mandatory)] [string] $QueueUrl,
+        [Parameter(Mandatory)] [string[]] $OrderId, [string] $FunctionName = 'order-processor'
+    )
+    $none = [System.Threading.CancellationToken]::None
+    $streamArn = $Factory.CreateDynamoDB().DescribeTableAsync($TableName).GetAwaiter().GetResult().Table.LatestStreamArn
+    $streams = $Factory.CreateDynamoDBStreams()
+    $describe = [OrderMonitoring.Aws.Streams.DescribeStreamRequest]@{ StreamArn = $streamArn }
+    foreach ($shard in $streams.DescribeStreamAsync($describe, $none).GetAwaiter().GetResult().StreamDescription.Shards) {
+        $iterator = [OrderMonitoring.Aws.Streams.GetShardIteratorRequest]@{ StreamArn = $streamArn; ShardId = $shard.ShardId; ShardIteratorType = 'TRIM_HORIZON' }
+        $next = $streams.GetShardIteratorAsync($iterator, $none).GetAwaiter().GetResult().ShardIterator
+        $page = $streams.GetRecordsAsync([OrderMonitoring.Aws.Streams.GetRecordsRequest]@{ ShardIterator = $next }, $none).GetAwaiter().GetResult()
+        $ours = @($page.Records | Where-Object { $_.Dynamodb.Keys.GetProperty('orderId').GetProperty('S').GetString() -in $OrderId })
+        if ($ours.Count -eq 0) { continue }
+        $sequences = @($ours | ForEach-Object { $_.Dynamodb.SequenceNumber })
+        $failure = [ordered]@{
+            requestContext     = [ordered]@{ requestId = [guid]::NewGuid().ToString(); functionArn = "arn:aws:lambda:us-east-1:123456789012:function:$FunctionName"; condition = 'RetryAttemptsExhausted'; approximateInvokeCount = 3 }
+            responseContext    = [ordered]@{ statusCode = 200; executedVersion = '$LATEST'; functionError = 'Unhandled' }
+            version            = '1.0'
+            timestamp          = '2026-01-01T00:05:00.000Z'
+            DDBStreamBatchInfo = [ordered]@{
+                shardId = $shard.ShardId; startSequenceNumber = $sequences[0]; endSequenceNumber = $sequences[-1]
+                approximateArrivalOfFirstRecord = '2026-01-01T00:00:00Z'; approximateArrivalOfLastRecord = '2026-01-01T00:00:00Z'; batchSize = $sequences.Count; streamArn = $streamArn
+            }
+        }
+        $null = $Factory.CreateSqs().SendMessageAsync($QueueUrl, ($failure | ConvertTo-Json -Depth 5)).GetAwaiter().GetResult()
+        return $sequences.Count
+    }
+    throw "No stream record of $($OrderId -join ', ') in the stream of $TableName."
+}
+
+function Enable-BucketVersioning {
+    <# moto's CloudFormation ignores a bucket's VersioningConfiguration; the S3 API honours it. #>
+    param([Parameter(Mandatory)] $Factory, [Parameter(Mandatory)] [string] $BucketName)
+    $versioning = [Amazon.S3.Model.PutBucketVersioningRequest]@{
+        BucketName = $BucketName; VersioningConfig = [Amazon.S3.Model.S3BucketVersioningConfig]@{ Status = [Amazon.S3.VersionStatus]::Enabled }
+    }
+    $null = $Factory.CreateS3().PutBucketVersioningAsync($versioning).GetAwaiter().GetResult()
+}
+
+Export-ModuleMember -Function New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount, Get-ProcessorMetricSum, Send-MetadataOnlyFailure, Enable-BucketVersioning
