@@ -39,7 +39,8 @@ Describe 'Reconciling the table with the audit trail' {
         $null = $S3.DeleteObjectAsync($Bucket, $DeletedKey).GetAwaiter().GetResult()
         $script:TamperedKey = (Get-OrderAuditLog @E2E -OrderId $Sent[1].OrderId).Key
         $original = Get-OrderAuditLog @E2E -OrderId $Sent[1].OrderId -Raw
-        $forged = $original -replace '"status":"[A-Z]+"', '"status":"DELIVERED"'
+        # Sent orders get random statuses: forge one the original cannot have.
+        $forged = $original -replace '"status":"[A-Z]+"', '"status":"FORGED"'
         $null = $S3.PutObjectAsync([Amazon.S3.Model.PutObjectRequest]@{ BucketName = $Bucket; Key = $TamperedKey; ContentBody = $forged }).GetAwaiter().GetResult()
         # ... change one item and delete another in the table, and add one, without processing the stream.
         $script:Changed = $Sent[2]

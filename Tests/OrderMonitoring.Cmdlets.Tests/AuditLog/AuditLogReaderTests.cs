@@ -4,6 +4,7 @@ using OrderMonitoring.Cmdlets.AuditLog;
 using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Processor.Audit;
 using OrderMonitoring.Cmdlets.Tests.Orders;
+using OrderMonitoring.Cmdlets.Tests.Shell;
 
 namespace OrderMonitoring.Cmdlets.Tests.AuditLog;
 
@@ -122,9 +123,88 @@ public sealed class AuditLogReaderTests
         table.CurrentStatus["B"] = "DELIVERED"; // failed once, recovered since
         table.CurrentStatus["C"] = "FAILED";
 
-        var orders = await new AuditLogReader(new FakeAuditStore(), table).FindOrdersByStatusAsync("t", "FAILED", DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow, default);
+        var orders = await FindAll(table, "FAILED");
 
         Assert.Equal(new[] { "A", "C" }, orders);
+    }
+
+    [Theory]
+    [InlineData("failed")]
+    [InlineData(" Failed ")]
+    [InlineData("FAILED")]
+    public async Task Finds_orders_by_status_in_any_case_and_trimmed(string asked)
+    {
+        var table = new FakeOrderTable();
+        table.StatusIndex.AddRange(new[] { ("A", "FAILED"), ("B", "Failed"), ("C", "FAILED") });
+        table.CurrentStatus["A"] = "FAILED";
+        table.CurrentStatus["B"] = "Failed"; // written by other code in its own spelling
+        table.CurrentStatus["C"] = " failed";
+
+        var orders = await FindAll(table, asked);
+
+        // B is found only when asked in its own spelling: the index holds the stored text (see OrderStatus).
+        var expected = asked.Trim() == "Failed" ? new[] { "A", "C", "B" } : new[] { "A", "C" };
+        Assert.Equal(expected, orders);
+    }
+
+    [Fact]
+    public async Task Hands_each_order_over_once_its_index_page_is_read_without_reading_ahead()
+    {
+        var table = new FakeOrderTable { StatusPageSize = 2 };
+        foreach (var id in new[] { "A", "B", "C", "D", "E" })
+        {
+            table.StatusIndex.Add((id, "FAILED"));
+            table.CurrentStatus[id] = "FAILED";
+        }
+
+        var queriesWhenHanded = new List<int>();
+        var reporter = new RecordingReporter();
+        var count = await new AuditLogReader(new FakeAuditStore(), table).FindOrdersByStatusAsync("t", "FAILED", DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow,
+            _ =>
+            {
+                queriesWhenHanded.Add(table.StatusQueries);
+                return Task.FromResult(true);
+            }, reporter, default);
+
+        Assert.Equal(5, count);
+        Assert.Equal(new[] { 1, 1, 2, 2, 3 }, queriesWhenHanded);
+        Assert.Equal(3, reporter.Progress.Length);
+        Assert.Contains("page 3 read, 4 order(s) found", reporter.Progress[^1].Status);
+    }
+
+    [Fact]
+    public async Task Stops_reading_the_index_when_the_caller_has_enough()
+    {
+        var table = new FakeOrderTable { StatusPageSize = 2 };
+        foreach (var id in new[] { "A", "B", "C", "D", "E" })
+        {
+            table.StatusIndex.Add((id, "FAILED"));
+            table.CurrentStatus[id] = "FAILED";
+        }
+
+        var handed = new List<string>();
+        var count = await new AuditLogReader(new FakeAuditStore(), table).FindOrdersByStatusAsync("t", "FAILED", DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow,
+            id =>
+            {
+                handed.Add(id);
+                return Task.FromResult(handed.Count < 3);
+            }, new RecordingReporter(), default);
+
+        Assert.Equal(3, count);
+        Assert.Equal(new[] { "A", "B", "C" }, handed);
+        Assert.Equal(2, table.StatusQueries); // the third page (E) is never asked for
+    }
+
+    private static async Task<IReadOnlyList<string>> FindAll(FakeOrderTable table, string status)
+    {
+        var found = new List<string>();
+        await new AuditLogReader(new FakeAuditStore(), table).FindOrdersByStatusAsync("t", status, DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow,
+            id =>
+            {
+                found.Add(id);
+                return Task.FromResult(true);
+            }, new RecordingReporter(), default);
+        return found;
     }
 
     [Fact]

@@ -31,6 +31,21 @@ public sealed class GetOrderAuditLogTimeRangeTests
         Assert.Contains("-Until", error.Exception.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_blank_status_is_refused_at_binding_before_any_call()
+    {
+        var state = InitialSessionState.CreateDefault2();
+        state.Commands.Add(new SessionStateCmdletEntry("Get-OrderAuditLog", typeof(GetOrderAuditLogCommand), null));
+        using var shell = PowerShell.Create(state);
+        shell.AddCommand("Get-OrderAuditLog").AddParameter("Environment", "dev").AddParameter("Status", "  ")
+            .AddParameter("Region", "us-east-1").AddParameter("AccessKey", "test").AddParameter("SecretKey", "test")
+            .AddParameter("EndpointUrl", NoServiceEndpoint);
+
+        var error = Assert.IsAssignableFrom<ParameterBindingException>(Record.Exception(() => shell.Invoke()));
+
+        Assert.Contains("blank status", error.Message, StringComparison.Ordinal);
+    }
+
     private static ErrorRecord Invoke(params (string Name, object Value)[] range)
     {
         var state = InitialSessionState.CreateDefault2();

@@ -48,6 +48,9 @@ internal sealed class FakeOrderTable : IOrderTable
 
     public int StatusPageSize { get; set; } = 2;
 
+    /// <summary>How many status index pages were asked for.</summary>
+    public int StatusQueries { get; private set; }
+
     public async Task<IReadOnlyList<OrderEvent>> WriteBatchAsync(string tableName, IReadOnlyList<OrderEvent> events, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -94,6 +97,7 @@ internal sealed class FakeOrderTable : IOrderTable
 
     public Task<StatusQueryPage> QueryStatusAsync(string tableName, string status, long since, long until, object? continuation, CancellationToken cancellationToken)
     {
+        StatusQueries++;
         var start = continuation is int offset ? offset : 0;
         var matching = StatusIndex.Where(e => e.Status == status).Select(e => e.OrderId).ToList();
         var page = matching.Skip(start).Take(StatusPageSize).ToList();

@@ -48,24 +48,47 @@ internal sealed class AuditLogReader
     /// <summary>
     /// Orders whose current status (the status of their latest item) is <paramref name="status"/> and that have an
     /// item with that status between the bounds, through the table's status-timestamp-index; in first-seen order.
+    /// Each order is handed to <paramref name="found"/> as soon as its index page has been checked, so a caller can
+    /// write it at once; reading stops when <paramref name="found"/> answers false. Statuses compare as
+    /// <see cref="OrderStatus"/> says (trimmed, any case); the index is asked for <see cref="OrderStatus.IndexValues"/>.
     /// </summary>
-    public async Task<IReadOnlyList<string>> FindOrdersByStatusAsync(string tableName, string status, DateTimeOffset since, DateTimeOffset until,
-        CancellationToken cancellationToken)
+    /// <returns>The number of orders handed over. Progress (pages read, orders found) goes to <paramref name="reporter"/>.</returns>
+    public async Task<int> FindOrdersByStatusAsync(string tableName, string status, DateTimeOffset since, DateTimeOffset until,
+        Func<string, Task<bool>> found, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var candidates = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        object? continuation = null;
-        do
+        var (pages, matched) = (0, 0);
+        foreach (var indexValue in OrderStatus.IndexValues(status))
         {
-            var page = await _table.QueryStatusAsync(tableName, status, since.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds(), continuation, cancellationToken)
-                .ConfigureAwait(false);
-            candidates.AddRange(page.OrderIds.Where(seen.Add));
-            continuation = page.Continuation;
-        }
-        while (continuation is not null);
+            object? continuation = null;
+            do
+            {
+                var page = await _table.QueryStatusAsync(tableName, indexValue, since.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds(), continuation, cancellationToken)
+                    .ConfigureAwait(false);
+                // The number of pages is not known in advance, so progress counts instead of showing a percentage.
+                reporter.Progress(new OperationProgress(1, $"Finding {OrderStatus.Normalize(status)} orders",
+                    $"status index page {++pages} read, {matched} order(s) found"));
+                var candidates = page.OrderIds.Where(seen.Add).ToList();
+                var current = await BoundedConcurrency.MapAsync(candidates, _maxParallelReads, id => _table.GetCurrentStatusAsync(tableName, id, cancellationToken), cancellationToken)
+                    .ConfigureAwait(false);
+                for (var i = 0; i < candidates.Count; i++)
+                {
+                    if (OrderStatus.Matches(current[i], status))
+                    {
+                        matched++;
+                        if (!await found(candidates[i]).ConfigureAwait(false))
+                        {
+                            return matched;
+                        }
+                    }
+                }
 
-        var current = await BoundedConcurrency.MapAsync(candidates, _maxParallelReads, id => _table.GetCurrentStatusAsync(tableName, id, cancellationToken), cancellationToken).ConfigureAwait(false);
-        return candidates.Where((_, i) => string.Equals(current[i], status, StringComparison.Ordinal)).ToList();
+                continuation = page.Continuation;
+            }
+            while (continuation is not null);
+        }
+
+        return matched;
     }
 
     private async Task<IReadOnlyList<string>> ListAllAsync(string bucketName, string prefix, CancellationToken cancellationToken) =>

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using OrderMonitoring.Cmdlets.Completion;
 using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.AuditLog;
+using OrderMonitoring.Cmdlets.Orders;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 
@@ -20,16 +21,17 @@ public sealed class GetOrderAuditLogCommand : OrderCmdlet
     private DateTimeOffset _since;
     private DateTimeOffset _until;
 
-    /// <summary>One or more order ids.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = OrderIdSet, Position = 1, ValueFromPipelineByPropertyName = true)]
+    /// <summary>One or more order ids; from the pipeline as plain strings or by property name.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = OrderIdSet, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [OrderIdTransformation]
     [ValidateNotNullOrEmpty]
     public string[] OrderId { get; set; } = Array.Empty<string>();
 
-    /// <summary>Orders whose current status is this one.</summary>
+    /// <summary>Orders whose current status is this one (trimmed, any case; a blank one is refused).</summary>
     [Parameter(Mandatory = true, ParameterSetName = StatusSet)]
     [OrderStatusTransformation]
     [ArgumentCompleter(typeof(OrderStatusCompleter))]
-    [ValidateNotNullOrEmpty]
+    [ValidateOrderStatus]
     public string Status { get; set; } = "";
 
     /// <summary>With -Status: the earliest event time; default 24 hours before -Until.</summary>
@@ -39,6 +41,11 @@ public sealed class GetOrderAuditLogCommand : OrderCmdlet
     /// <summary>With -Status: the latest event time; default now.</summary>
     [Parameter(ParameterSetName = StatusSet)]
     public DateTime? Until { get; set; }
+
+    /// <summary>With -Status: at most this many orders (the first found); reading stops once they are found.</summary>
+    [Parameter(ParameterSetName = StatusSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int? First { get; set; }
 
     /// <summary>Also returns the orders' quarantined records.</summary>
     [Parameter]
@@ -98,7 +105,10 @@ public sealed class GetOrderAuditLogCommand : OrderCmdlet
         }
     }
 
-    /// <summary>-Status: finds the orders through the status index, then writes their histories.</summary>
+    /// <summary>
+    /// -Status: finds the orders through the status index and writes each one's history as soon as it is found, so output
+    /// and progress start with the first index page and a downstream Select-Object -First stops the reading.
+    /// </summary>
     protected override void EndProcessing()
     {
         if (ParameterSetName != StatusSet)
@@ -107,23 +117,25 @@ public sealed class GetOrderAuditLogCommand : OrderCmdlet
         }
 
         var stack = CurrentStack();
-        var (since, until) = (_since, _until);
+        var (since, until, limit) = (_since, _until, First ?? int.MaxValue);
         Guard(() => RunAsync(async (reporter, token) =>
         {
             var history = History;
-            var orders = await history.Reader.FindOrdersByStatusAsync(stack.TableName, Status, since, until, token).ConfigureAwait(false);
-            reporter.Verbose($"{orders.Count} order(s) are currently {Status} with an event between {since:o} and {until:o}.");
-            for (var i = 0; i < orders.Count; i++)
+            var written = 0;
+            var found = await history.Reader.FindOrdersByStatusAsync(stack.TableName, Status, since, until, async orderId =>
             {
-                reporter.Progress(new OperationProgress(1, $"Reading audit logs of {Status} orders", $"{i} of {orders.Count} orders", i * 100 / orders.Count, orders[i]));
-                var entries = await history.ReadAsync(stack.AuditBucketName, orders[i], !Raw, IncludeQuarantined, token).ConfigureAwait(false);
+                var entries = await history.ReadAsync(stack.AuditBucketName, orderId, !Raw, IncludeQuarantined, token).ConfigureAwait(false);
                 foreach (var entry in entries)
                 {
                     reporter.Output(Raw ? entry.Json : entry.Record!);
                 }
-            }
 
-            reporter.Progress(new OperationProgress(1, $"Reading audit logs of {Status} orders", "done", Completed: true));
+                return ++written < limit;
+            }, reporter, token).ConfigureAwait(false);
+            reporter.Progress(new OperationProgress(1, $"Finding {OrderStatus.Normalize(Status)} orders", "done", Completed: true));
+            var stopped = found >= limit ? $" (stopped at -First {limit})" : "";
+            reporter.Verbose($"{found} order(s) are currently {Status} with an event between {since:o} and {until:o}{stopped}.");
+            return found;
         }));
     }
 

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Management.Automation;
 using OrderMonitoring.Cmdlets.Completion;
 using OrderMonitoring.Cmdlets.Shell;
@@ -29,8 +28,9 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
     private int _notWritten;
 
     /// <summary>Order id; a new unique id when omitted (but required for pipeline input).</summary>
+    /// <remarks>Not validated at binding: an empty id (an empty CSV cell) gets the module's OrderIdMissing error for its row.</remarks>
     [Parameter(ParameterSetName = EventSet, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [AllowEmptyString]
     public string? OrderId { get; set; }
 
     /// <summary>Order status, e.g. PENDING or FAILED; default PENDING.</summary>
@@ -45,19 +45,23 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
     [ValidateRange(0L, MaxTimestamp)]
     public long? Timestamp { get; set; }
 
-    /// <summary>Order amount.</summary>
+    /// <summary>Order amount: a number, or text in invariant notation (12.50); empty means no amount.</summary>
+    /// <remarks>Taken raw: PowerShell's decimal conversion reads "12,50" as 1250 and an empty cell as 0.</remarks>
     [Parameter(ParameterSetName = EventSet, ValueFromPipelineByPropertyName = true)]
-    public decimal? Amount { get; set; }
+    [AllowNull]
+    [AllowEmptyString]
+    public object? Amount { get; set; }
 
-    /// <summary>Customer id.</summary>
+    /// <summary>Customer id; empty means none.</summary>
     [Parameter(ParameterSetName = EventSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [AllowEmptyString]
     public string? CustomerId { get; set; }
 
-    /// <summary>Extra attributes to store on the item.</summary>
+    /// <summary>Extra attributes to store on the item: a hashtable or an object (e.g. from ConvertFrom-Json), nested values too.</summary>
     [Parameter(ParameterSetName = EventSet, ValueFromPipelineByPropertyName = true)]
     [Alias("Attributes")]
-    public Hashtable? Attribute { get; set; }
+    [AllowNull]
+    public object? Attribute { get; set; }
 
     /// <summary>Generates this many realistic orders.</summary>
     [Parameter(Mandatory = true, ParameterSetName = CountSet)]
@@ -89,26 +93,9 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
         // The row is checked first (no AWS call for a row that is refused), then the stack is resolved before the row
         // is taken: nothing is written for an unknown environment.
         _received++;
-        if (MyInvocation.ExpectingInput && string.IsNullOrEmpty(OrderId))
+        if (ReadRow() is not { } row)
         {
             _rejected++;
-            WriteError(ErrorRecordFactory.Validation("OrderIdMissing",
-                $"Input object {_received} has no OrderId property, so it was not written.", null,
-                "Give every input row an OrderId column or property (e.g. a CSV header 'OrderId,Status,Amount')."));
-            return;
-        }
-
-        Dictionary<string, object?> attributes;
-        try
-        {
-            attributes = ToAttributes(Attribute);
-        }
-        catch (ArgumentException invalid)
-        {
-            _rejected++;
-            var order = string.IsNullOrEmpty(OrderId) ? "The order" : $"Order '{OrderId}'";
-            WriteError(ErrorRecordFactory.Validation("AttributeInvalid", $"{order}: {invalid.Message} It was not written.", OrderId,
-                "Correct -Attribute: use -Status, -Amount and -CustomerId for the item's own attributes, and finite numbers."));
             return;
         }
 
@@ -123,11 +110,11 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
         _buffer.Add(new OrderEvent
         {
             OrderId = string.IsNullOrEmpty(OrderId) ? OrderGenerator.NewOrderId(now) : OrderId!,
-            Status = Status,
+            Status = OrderStatus.Normalize(Status),
             Timestamp = Timestamp ?? now.ToUnixTimeMilliseconds(),
-            Amount = Amount,
-            CustomerId = CustomerId,
-            Attributes = attributes,
+            Amount = row.Amount,
+            CustomerId = string.IsNullOrEmpty(CustomerId) ? null : CustomerId,
+            Attributes = row.Attributes,
         });
         if (_buffer.Count >= FlushThreshold)
         {
@@ -226,30 +213,62 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
             "Check that the processor runs: Get-OrderMonitoringStatus, or with -ProcessorTrigger External run Invoke-OrderEventProcessor -FromStream; or raise -TimeoutSeconds.");
     }
 
-    /// <summary>The -Attribute hashtable with PowerShell wrappers removed (nested hashtables and lists too).</summary>
-    private static Dictionary<string, object?> ToAttributes(Hashtable? attributes)
+    /// <summary>
+    /// This row's amount and attributes, or null after writing the row's error: nothing of a row that is refused is written.
+    /// Errors name the row (its number in the input, and its order id when it has one).
+    /// </summary>
+    private OrderRow? ReadRow()
     {
-        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (attributes is null)
+        // An explicit empty -OrderId, or an empty cell, is refused rather than replaced by a generated id.
+        if (string.IsNullOrWhiteSpace(OrderId) && (MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(OrderId))))
         {
-            return result;
+            WriteError(ErrorRecordFactory.Validation("OrderIdMissing",
+                $"{RowName()} has no OrderId (the property is missing or empty), so it was not written.", null,
+                "Give every input row an OrderId column or property with a value (e.g. a CSV header 'OrderId,Status,Amount')."));
+            return null;
         }
 
-        foreach (DictionaryEntry entry in attributes)
+        decimal? amount;
+        try
         {
-            var name = entry.Key?.ToString();
-            if (string.IsNullOrEmpty(name))
+            amount = InputValues.ReadAmount(Amount);
+        }
+        catch (FormatException invalid)
+        {
+            WriteError(ErrorRecordFactory.Validation("AmountInvalid", $"{RowName()}: {invalid.Message} It was not written.", OrderId,
+                "Write amounts with '.' as the decimal point and no thousands separators (12.50), or leave the cell empty for no amount."));
+            return null;
+        }
+
+        try
+        {
+            var attributes = InputValues.ReadAttributes(Attribute);
+            foreach (var attribute in attributes)
             {
-                throw new ArgumentException("An attribute name must not be empty.");
+                // Validates name and value now, so a bad one is reported for its row instead of failing a whole batch later.
+                OrderItem.ValidateExtraAttribute(attribute.Key, attribute.Value);
             }
 
-            var value = Unwrap(entry.Value);
-            // Validates name and value now, so a bad one is reported for its row instead of failing a whole batch later.
-            OrderItem.ValidateExtraAttribute(name!, value);
-            result[name!] = value;
+            return new OrderRow(amount, attributes);
+        }
+        catch (ArgumentException invalid)
+        {
+            WriteError(ErrorRecordFactory.Validation("AttributeInvalid", $"{RowName()}: {invalid.Message} It was not written.", OrderId,
+                "Correct -Attribute: use -Status, -Amount and -CustomerId for the item's own attributes, and finite numbers."));
+            return null;
+        }
+    }
+
+    // "Input object 3 (order 'ORD-1')" for pipeline input, "Order 'ORD-1'" for parameters.
+    private string RowName()
+    {
+        var order = string.IsNullOrWhiteSpace(OrderId) ? null : $"order '{OrderId}'";
+        if (MyInvocation.ExpectingInput)
+        {
+            return order is null ? $"Input object {_received}" : $"Input object {_received} ({order})";
         }
 
-        return result;
+        return order is null ? "The order" : char.ToUpperInvariant(order[0]) + order.Substring(1);
     }
 
     /// <summary>The output object for a written event.</summary>
@@ -264,18 +283,8 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
         AuditLatency = arrival?.Latency,
     };
 
-    private static object? Unwrap(object? value)
-    {
-        value = value is PSObject wrapped ? wrapped.BaseObject : value;
-        return value switch
-        {
-            IDictionary map => map.Cast<DictionaryEntry>().ToDictionary(e => e.Key?.ToString() ?? "", e => Unwrap(e.Value)),
-            string text => text,
-            IEnumerable list => list.Cast<object?>().Select(Unwrap).ToList(),
-            _ => value,
-        };
-    }
-
     // The results to output (written, and with -Wait audited), the errors to report after them, and how many events were not written.
+    private sealed record OrderRow(decimal? Amount, Dictionary<string, object?> Attributes);
+
     private sealed record SendOutcome(IReadOnlyList<OrderEventResult> Results, IReadOnlyList<Exception> Errors, int NotWritten);
 }

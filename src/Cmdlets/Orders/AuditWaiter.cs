@@ -75,7 +75,7 @@ internal sealed class AuditWaiter
         foreach (var index in pending)
         {
             var match = found.FirstOrDefault(f => f.Timestamp == events[index].Timestamp.ToString(CultureInfo.InvariantCulture)
-                && f.Status == events[index].Status);
+                && OrderStatus.Matches(f.Status, events[index].Status));
             if (match is not null)
             {
                 results[index] = new AuditArrival(match.Key, latency);

@@ -21,8 +21,8 @@ internal sealed class KeyVersions
     {
         Key = key;
         // S3 lists a key's versions newest first; some emulators list versions and delete markers apart, so order by
-        // time, keeping the listed order among versions of the same second.
-        _versions = listed.OrderByDescending(v => v.LastModified ?? DateTime.MinValue).ToList();
+        // time. Times have whole seconds: within one second the current version comes first, then the listed order.
+        _versions = listed.OrderByDescending(v => v.LastModified ?? DateTime.MinValue).ThenByDescending(v => v.IsLatest).ToList();
         _current = listed.FirstOrDefault(v => v.IsLatest) ?? _versions[0];
         _surviving = _versions.Where(v => !v.IsDeleteMarker).ToList();
     }
