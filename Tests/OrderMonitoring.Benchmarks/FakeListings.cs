@@ -67,7 +67,19 @@ internal sealed class FakeScanTable
     private const int PageSize = 300;
     private readonly List<(string OrderId, string Timestamp, string Json)> _items = new();
 
-    public void Add(string orderId, string timestamp, string typedJson) => _items.Add((orderId, timestamp, typedJson));
+    // The items of each segment and each item's place in it, per TotalSegments, built on the first Scan: a real table
+    // finds a segment's next page from an index, so the fake's CPU (shared with the code measured) must not grow with
+    // the whole table on every page.
+    private readonly Dictionary<int, Segments> _segments = new();
+
+    public void Add(string orderId, string timestamp, string typedJson)
+    {
+        lock (_segments)
+        {
+            _items.Add((orderId, timestamp, typedJson));
+            _segments.Clear();
+        }
+    }
 
     public string Scan(string requestJson)
     {
@@ -75,12 +87,13 @@ internal sealed class FakeScanTable
         var root = request.RootElement;
         var segment = root.TryGetProperty("Segment", out var s) ? s.GetInt32() : 0;
         var total = root.TryGetProperty("TotalSegments", out var t) ? t.GetInt32() : 1;
-        var inSegment = _items.Where(i => (uint)StableHash(i.OrderId) % (uint)total == segment).ToList();
+        var segments = SegmentsOf(total);
+        var inSegment = segments.Items[segment];
         var start = 0;
         if (root.TryGetProperty("ExclusiveStartKey", out var startKey))
         {
-            var (id, timestamp) = (startKey.GetProperty("orderId").GetProperty("S").GetString(), startKey.GetProperty("timestamp").GetProperty("N").GetString());
-            start = inSegment.FindIndex(i => i.OrderId == id && i.Timestamp == timestamp) + 1;
+            var (id, timestamp) = (startKey.GetProperty("orderId").GetProperty("S").GetString()!, startKey.GetProperty("timestamp").GetProperty("N").GetString()!);
+            start = segments.Place.TryGetValue((id, timestamp), out var place) ? place + 1 : 0;
         }
 
         var page = inSegment.Skip(start).Take(PageSize).ToList();
@@ -95,5 +108,30 @@ internal sealed class FakeScanTable
         return body.Append('}').ToString();
     }
 
+    private Segments SegmentsOf(int total)
+    {
+        lock (_segments)
+        {
+            if (!_segments.TryGetValue(total, out var segments))
+            {
+                var items = Enumerable.Range(0, total).Select(_ => new List<(string OrderId, string Timestamp, string Json)>()).ToList();
+                var place = new Dictionary<(string, string), int>();
+                foreach (var item in _items)
+                {
+                    var inSegment = items[(int)((uint)StableHash(item.OrderId) % (uint)total)];
+                    place[(item.OrderId, item.Timestamp)] = inSegment.Count;
+                    inSegment.Add(item);
+                }
+
+                segments = new Segments(items, place);
+                _segments[total] = segments;
+            }
+
+            return segments;
+        }
+    }
+
     private static int StableHash(string text) => text.Aggregate(17, (hash, c) => unchecked(hash * 31 + c));
+
+    private sealed record Segments(List<List<(string OrderId, string Timestamp, string Json)>> Items, Dictionary<(string, string), int> Place);
 }

@@ -60,18 +60,33 @@ internal static class ReconciliationBenchmark
         using var s3 = new AmazonS3Client(Credentials, new AmazonS3Config { ServiceURL = endpoint.Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
         var checker = new AuditLogChecker(new DynamoDbOrderItemSource(dynamoDb), new S3AuditVersionStore(s3), new CheckOptions(), TimeProvider.System);
         GC.Collect();
+        var process = Process.GetCurrentProcess();
+        var (cpuBefore, gcsBefore, pausedBefore, allocatedBefore) = (process.TotalProcessorTime, GC.CollectionCount(0), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
         var stopwatch = Stopwatch.StartNew();
         var outcome = await checker.CheckAsync(new CheckRequest("orders", "b", null, new CheckScope()), NullOperationReporter.Instance, default);
         stopwatch.Stop();
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
+        var (gcs, paused, allocated) = (GC.CollectionCount(0) - gcsBefore, GC.GetTotalPauseDuration() - pausedBefore, GC.GetTotalAllocatedBytes() - allocatedBefore);
         if (outcome.Findings.Count != 0 || outcome.Orders != orders || outcome.AuditObjects != orders * 3)
         {
             throw new InvalidOperationException($"Expected a complete check of {orders} orders; got {outcome.Orders} orders, {outcome.AuditObjects} objects, "
                 + $"{outcome.Findings.Count} findings (first: {outcome.Findings.FirstOrDefault()?.Detail}).");
         }
 
+        // The machine is shared: the CPU the check and the fake endpoint used, what they allocated, the garbage collections' pauses and the
+        // load average tell a slow run on a busy machine from slower code.
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {orders:N0} orders ({outcome.AuditObjects:N0} audit objects): {stopwatch.Elapsed.TotalSeconds:0.00} s, {endpoint.Requests:N0} requests"));
+            $"  {orders:N0} orders ({outcome.AuditObjects:N0} audit objects): {stopwatch.Elapsed.TotalSeconds:0.00} s, {endpoint.Requests:N0} requests, "
+            + $"CPU {cpu.TotalSeconds:0.00} s ({cpu.TotalMilliseconds * 1000 / endpoint.Requests:0} us per request), {allocated / 1024 / endpoint.Requests:0} KB allocated per request, {gcs} GCs pausing {paused.TotalSeconds:0.00} s, load {LoadAverage()}"));
         return (outcome.AuditObjects, stopwatch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The 1-minute load average where the OS reports one (Linux), else "n/a".</summary>
+    private static string LoadAverage()
+    {
+        const string LoadFile = "/proc/loadavg";
+        return File.Exists(LoadFile) ? File.ReadAllText(LoadFile).Split(' ')[0] : "n/a";
     }
 
     private static string Item(string orderId, string timestamp) => new JsonObject
