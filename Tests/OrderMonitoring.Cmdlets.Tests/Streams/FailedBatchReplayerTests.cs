@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.Tests.Completion;
+using OrderMonitoring.TestSupport;
 using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Cmdlets.Tests.Shell;
 using OrderMonitoring.Processor.Alerts;
@@ -109,7 +109,7 @@ public sealed class FailedBatchReplayerTests
     }
 
     private static BatchProcessor Processor(IAuditStore store, IAlertPublisher alerts) =>
-        new(store, alerts, new BatchProcessorOptions { Environment = "test", RetryAttempts = 0, LogSink = new JsonLogger(_ => { }), Time = new ManualClock(DateTimeOffset.UnixEpoch) });
+        new(store, alerts, new BatchProcessorOptions { Environment = "test", RetryAttempts = 0, LogSink = new JsonLogger(_ => { }), Time = new SteppingTime(DateTimeOffset.UnixEpoch) });
 
     private static FailedRange Range(IReadOnlyList<StreamRecord> records) =>
         new(StreamArn, "shardId-1", records[0].Dynamodb!.SequenceNumber!, records[records.Count - 1].Dynamodb!.SequenceNumber!, records.Count, 5, null, null, records);
