@@ -1,19 +1,10 @@
 # Failed batches on moto (127.0.0.1): a failure record in the documented S3 on-failure format (Lambda developer guide,
 # "Retain discarded batch records for a DynamoDB event source") is replayed by Invoke-OrderEventProcessor -FailedBatches.
 BeforeAll {
-    $script:ManifestPath = $env:ORDERMONITORING_MODULE
-    if (-not $script:ManifestPath) { throw 'Run through build.ps1 test (ORDERMONITORING_MODULE names the staged manifest).' }
-    Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
-    Import-Module $ManifestPath -Force
-    Import-Module (Join-Path $PSScriptRoot 'OrdersTestSupport.psm1') -Force
-    $script:Server = Start-MotoServer
-    $script:Aws = @{ EndpointUrl = $Server.Endpoint; Region = 'us-east-1'; AccessKey = 'test'; SecretKey = 'test' }
-    $script:Factory = New-TestClientFactory -EndpointUrl $Server.Endpoint
+    . (Join-Path $PSScriptRoot 'TestSupport/OrdersSuite.ps1')
 }
 
-AfterAll {
-    if ($script:Server) { Stop-MotoServer $script:Server }
-}
+AfterAll { Stop-OrdersSuite }
 
 Describe 'Replaying a failed batch kept in S3' {
     BeforeAll {

@@ -1,16 +1,7 @@
 # Redeploying after removal, wiping a kept bucket, listing beside a broken stack: the lifecycle a user goes through,
 # as they run it, against moto on 127.0.0.1.
 BeforeAll {
-    $script:ManifestPath = $env:ORDERMONITORING_MODULE
-    if (-not $script:ManifestPath) { throw 'Run through build.ps1 test (ORDERMONITORING_MODULE names the staged manifest).' }
-    Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
-    Import-Module $ManifestPath -Force
-    Import-Module (Join-Path $PSScriptRoot 'OrdersTestSupport.psm1') -Force
-    $script:Server = Start-MotoServer
-    $script:Aws = @{ EndpointUrl = $Server.Endpoint; Region = 'us-east-1'; AccessKey = 'test'; SecretKey = 'test' }
-    $script:Factory = New-TestClientFactory -EndpointUrl $Server.Endpoint
-    $script:SavedCheckpointDir = $env:ORDERMONITORING_CHECKPOINT_DIR
-    $env:ORDERMONITORING_CHECKPOINT_DIR = Join-Path $TestDrive 'checkpoints'
+    . (Join-Path $PSScriptRoot 'TestSupport/OrdersSuite.ps1')
 
     function Test-Bucket([string] $Name) {
         $s3 = $Factory.CreateS3()
@@ -20,10 +11,7 @@ BeforeAll {
     }
 }
 
-AfterAll {
-    if ($script:Server) { Stop-MotoServer $script:Server }
-    $env:ORDERMONITORING_CHECKPOINT_DIR = $script:SavedCheckpointDir
-}
+AfterAll { Stop-OrdersSuite }
 
 Describe 'Deploy, remove, deploy again: the kept audit and failed-batches buckets are adopted' {
     BeforeAll {

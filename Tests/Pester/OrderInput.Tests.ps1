@@ -1,16 +1,7 @@
 # What users pipe into the order cmdlets (Import-Csv, ConvertFrom-Json, plain strings) is stored and read back as given,
 # or refused row by row with the module's own error; never altered or dropped silently. Runs against moto (127.0.0.1).
 BeforeAll {
-    $script:ManifestPath = $env:ORDERMONITORING_MODULE
-    if (-not $script:ManifestPath) { throw 'Run through build.ps1 test (ORDERMONITORING_MODULE names the staged manifest).' }
-    Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
-    Import-Module $ManifestPath -Force
-    Import-Module (Join-Path $PSScriptRoot 'OrdersTestSupport.psm1') -Force
-    $script:Server = Start-MotoServer
-    $script:Aws = @{ EndpointUrl = $Server.Endpoint; Region = 'us-east-1'; AccessKey = 'test'; SecretKey = 'test' }
-    $script:Factory = New-TestClientFactory -EndpointUrl $Server.Endpoint
-    $script:SavedCheckpointDir = $env:ORDERMONITORING_CHECKPOINT_DIR
-    $env:ORDERMONITORING_CHECKPOINT_DIR = Join-Path $TestDrive 'checkpoints'
+    . (Join-Path $PSScriptRoot 'TestSupport/OrdersSuite.ps1')
 
     $script:In = @{ Environment = 'ordersinput' } + $Aws
     $null = New-OrderMonitoringStack @In -ProcessorTrigger External
@@ -28,10 +19,7 @@ BeforeAll {
     $script:T = 1767225600000
 }
 
-AfterAll {
-    if ($script:Server) { Stop-MotoServer $script:Server }
-    $env:ORDERMONITORING_CHECKPOINT_DIR = $script:SavedCheckpointDir
-}
+AfterAll { Stop-OrdersSuite }
 
 Describe 'Send-TestOrderEvent reads piped amounts as written' {
     It 'stores an empty Amount cell as no amount and refuses "12,50" and "abc" naming the row, writing nothing for them' {

@@ -1,23 +1,10 @@
 # The order cmdlets end to end on moto (127.0.0.1): deploy with an external processor, send orders, process the stream,
 # read the audit log back, check the alerts that reached a subscribed queue; then the bad input a new user tries.
 BeforeAll {
-    $script:ManifestPath = $env:ORDERMONITORING_MODULE
-    if (-not $script:ManifestPath) { throw 'Run through build.ps1 test (ORDERMONITORING_MODULE names the staged manifest).' }
-    Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
-    Import-Module $ManifestPath -Force
-    Import-Module (Join-Path $PSScriptRoot 'OrdersTestSupport.psm1') -Force
-    $script:Server = Start-MotoServer
-    $script:Aws = @{ EndpointUrl = $Server.Endpoint; Region = 'us-east-1'; AccessKey = 'test'; SecretKey = 'test' }
-    $script:Factory = New-TestClientFactory -EndpointUrl $Server.Endpoint
-    # Checkpoints of this run only.
-    $script:SavedCheckpointDir = $env:ORDERMONITORING_CHECKPOINT_DIR
-    $env:ORDERMONITORING_CHECKPOINT_DIR = Join-Path $TestDrive 'checkpoints'
+    . (Join-Path $PSScriptRoot 'TestSupport/OrdersSuite.ps1')
 }
 
-AfterAll {
-    if ($script:Server) { Stop-MotoServer $script:Server }
-    $env:ORDERMONITORING_CHECKPOINT_DIR = $script:SavedCheckpointDir
-}
+AfterAll { Stop-OrdersSuite }
 
 Describe 'Orders end to end' {
     BeforeAll {

@@ -1,22 +1,10 @@
 # Test-OrderAuditLog and Repair-OrderAuditLog end to end on moto (127.0.0.1): deploy with an external processor, send
 # and process orders, then change the table and the audit bucket behind the module's back with the SDK.
 BeforeAll {
-    $script:ManifestPath = $env:ORDERMONITORING_MODULE
-    if (-not $script:ManifestPath) { throw 'Run through build.ps1 test (ORDERMONITORING_MODULE names the staged manifest).' }
-    Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
-    Import-Module $ManifestPath -Force
-    Import-Module (Join-Path $PSScriptRoot 'OrdersTestSupport.psm1') -Force
-    $script:Server = Start-MotoServer
-    $script:Aws = @{ EndpointUrl = $Server.Endpoint; Region = 'us-east-1'; AccessKey = 'test'; SecretKey = 'test' }
-    $script:Factory = New-TestClientFactory -EndpointUrl $Server.Endpoint
-    $script:SavedCheckpointDir = $env:ORDERMONITORING_CHECKPOINT_DIR
-    $env:ORDERMONITORING_CHECKPOINT_DIR = Join-Path $TestDrive 'checkpoints'
+    . (Join-Path $PSScriptRoot 'TestSupport/OrdersSuite.ps1')
 }
 
-AfterAll {
-    if ($script:Server) { Stop-MotoServer $script:Server }
-    $env:ORDERMONITORING_CHECKPOINT_DIR = $script:SavedCheckpointDir
-}
+AfterAll { Stop-OrdersSuite }
 
 Describe 'Reconciling the table with the audit trail' {
     BeforeAll {
