@@ -54,6 +54,8 @@ internal sealed class StackDeployment
                 new Parameter { ParameterKey = "ProcessorCodeBucket", ParameterValue = codeBucket },
                 new Parameter { ParameterKey = "ProcessorCodeKey", ParameterValue = codeKey },
                 new Parameter { ParameterKey = "ProcessorTrigger", ParameterValue = processorTrigger },
+                // No default: a new table has no stream to name yet.
+                new Parameter { ParameterKey = "OrderTableStreamArn", ParameterValue = "" },
             ],
         }, token);
         var changeSetId = changeSet.Id ?? throw new InvalidOperationException("CreateChangeSet returned no id.");

@@ -319,6 +319,82 @@ public sealed class StackDeployerTests : IDisposable
         Assert.Contains(plan, change => change.LogicalResourceId == "OrderEventsTable");
     }
 
+    [Fact]
+    public async Task A_create_adopts_the_order_table_an_earlier_deployment_kept_with_its_stream()
+    {
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        var tables = new FakeOrderTables();
+        tables.Tables["order-events-dev"] = FakeOrderTables.Kept("order-events-dev", "arn:aws:dynamodb:us-east-1:123456789012:table/order-events-dev/stream/kept");
+
+        await Deployer(tables: tables).DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.Equal("CREATE", _cloudFormation.LastChangeSet!.ChangeSetType);
+        Assert.Equal("Existing", ParameterSent("OrderTableSource"));
+        Assert.Equal("arn:aws:dynamodb:us-east-1:123456789012:table/order-events-dev/stream/kept", ParameterSent("OrderTableStreamArn"));
+        Assert.Contains(_reporter.Warnings, w => w.Contains("order table order-events-dev was kept", StringComparison.Ordinal));
+        Assert.DoesNotContain(tables.Calls, c => c != "DescribeTable"); // adopting changes nothing on the table
+    }
+
+    [Fact]
+    public async Task A_create_without_a_kept_table_creates_one_and_names_no_stream()
+    {
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+
+        await Deployer(tables: new FakeOrderTables()).DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.Equal(("New", ""), (ParameterSent("OrderTableSource"), ParameterSent("OrderTableStreamArn")));
+    }
+
+    [Theory]
+    [InlineData(null, "NEW_AND_OLD_IMAGES", "has no stream")]
+    [InlineData("arn:aws:dynamodb:us-east-1:123456789012:table/order-events-dev/stream/x", "KEYS_ONLY", "KEYS_ONLY")]
+    public async Task A_kept_table_the_processor_cannot_read_is_refused_before_anything_is_uploaded_or_deployed(string? stream, string viewType, string named)
+    {
+        _cloudFormation.Statuses.Enqueue(null);
+        var tables = new FakeOrderTables();
+        tables.Tables["order-events-dev"] = FakeOrderTables.Kept("order-events-dev", stream, viewType);
+
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(() => Deployer(tables: tables).DeployAsync(Request(), _reporter, CancellationToken.None));
+
+        Assert.Equal("KeptOrderTableUnusable", error.ErrorId);
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.Contains("-DeleteOrderTable", error.RecommendedAction, StringComparison.Ordinal);
+        Assert.DoesNotContain("CreateChangeSet", _cloudFormation.Calls);
+    }
+
+    [Fact]
+    public async Task An_update_of_a_stack_on_a_kept_table_passes_the_stream_the_table_has_now()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "OrderTableSource", ParameterValue = "Existing" });
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "OrderTableStreamArn", ParameterValue = "arn:old" });
+        var tables = new FakeOrderTables();
+        tables.Tables["order-events-dev"] = FakeOrderTables.Kept("order-events-dev", "arn:aws:dynamodb:us-east-1:123456789012:table/order-events-dev/stream/new");
+
+        await Deployer(tables: tables).DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.Equal("UPDATE", _cloudFormation.LastChangeSet!.ChangeSetType);
+        Assert.Equal("Existing", ParameterSent("OrderTableSource"));
+        Assert.Equal("arn:aws:dynamodb:us-east-1:123456789012:table/order-events-dev/stream/new", ParameterSent("OrderTableStreamArn"));
+    }
+
+    [Fact]
+    public async Task An_update_of_a_stack_that_owns_its_table_keeps_it_New_without_looking_for_a_kept_one()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
+        var tables = new FakeOrderTables();
+        tables.Tables["order-events-dev"] = FakeOrderTables.Kept("order-events-dev"); // the stack's own table
+
+        await Deployer(tables: tables).DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.Equal(("New", ""), (ParameterSent("OrderTableSource"), ParameterSent("OrderTableStreamArn")));
+        Assert.Empty(tables.Calls);
+    }
+
     private string? ParameterSent(string key) => _cloudFormation.LastChangeSet!.Parameters.Single(p => p.ParameterKey == key).ParameterValue;
 
     private sealed class FakeBucketProbe(params string[] existing) : IBucketProbe
@@ -330,11 +406,11 @@ public sealed class StackDeployerTests : IDisposable
     private IEnumerable<string> Mutations() =>
         _cloudFormation.Calls.Where(call => !call.StartsWith("Describe", StringComparison.Ordinal) && !call.StartsWith("List", StringComparison.Ordinal));
 
-    private StackDeployer Deployer(Action? onPoll = null, IBucketProbe? buckets = null)
+    private StackDeployer Deployer(Action? onPoll = null, IBucketProbe? buckets = null, IOrderTableClient? tables = null)
     {
         var timing = new PollTiming { Interval = TimeSpan.FromSeconds(2), Time = _time };
         _time.Stepped = onPoll;
-        return new StackDeployer(_cloudFormation, _artifacts, _artifacts, "us-east-1", timing, buckets: buckets);
+        return new StackDeployer(_cloudFormation, _artifacts, _artifacts, "us-east-1", timing, buckets: buckets, tables: tables);
     }
 
     private DeployRequest Request(TimeSpan? timeout = null, string? trigger = "External", bool replaceFailedStack = false)

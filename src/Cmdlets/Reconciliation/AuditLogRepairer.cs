@@ -18,6 +18,9 @@ internal sealed class AuditLogRepairer
     public const string RemovedDeleteMarker = "RemovedDeleteMarker";
     public const string RestoredFirstVersion = "RestoredFirstVersion";
 
+    /// <summary>The <c>deletedBy</c> of a REMOVE record for an item that went with a deleted table (<see cref="AuditFindingKind.EarlierTable"/>).</summary>
+    public const string TableDeleted = "table-deleted";
+
     private readonly IAuditVersionStore _store;
     private readonly TimeProvider _time;
 
@@ -35,7 +38,11 @@ internal sealed class AuditLogRepairer
             case AuditFindingKind.MissingAudit or AuditFindingKind.StaleAudit:
                 return (new[] { Write(finding, ItemRecord(finding, environment)) }, null);
             case AuditFindingKind.MissingRemove:
-                return (new[] { Write(finding, RemoveRecord(finding, environment)) }, null);
+                // Who deleted the item, and when, is not known: the stream record that would say was never audited.
+                return (new[] { Write(finding, RemoveRecord(finding, environment, deletedBy: "unknown")) }, null);
+            case AuditFindingKind.EarlierTable:
+                // The item went when its table was deleted on purpose; no stream record is written for that.
+                return (new[] { Write(finding, RemoveRecord(finding, environment, deletedBy: TableDeleted)) }, null);
             case AuditFindingKind.DeletedAudit when finding.DeleteMarkers.Count > 0:
                 return (finding.DeleteMarkers.Select(marker => new RepairStep(finding, RemovedDeleteMarker, finding.Key!,
                     $"Remove delete marker {marker} so the newest version is current again", VersionId: marker)).ToList(), null);
@@ -112,7 +119,7 @@ internal sealed class AuditLogRepairer
         };
     }
 
-    private AuditRecord RemoveRecord(CheckedFinding finding, string environment)
+    private AuditRecord RemoveRecord(CheckedFinding finding, string environment, string deletedBy)
     {
         var latest = finding.LatestRecord!;
         return new AuditRecord
@@ -124,8 +131,7 @@ internal sealed class AuditLogRepairer
             EventType = "REMOVE",
             ProcessedAt = _time.GetUtcNow(),
             Environment = environment,
-            // Who deleted the item, and when, is not known: the stream record that would say was never audited.
-            DeletedBy = "unknown",
+            DeletedBy = deletedBy,
             OldImageJson = latest.NewImageJson,
             Reconciled = finding.Kind.ToString(),
             Key = AuditKey.ForReconciliation(finding.OrderId, finding.AfterSequence, latest.Timestamp!, "REMOVE", latest.NewImageJson),

@@ -41,6 +41,12 @@ internal sealed class DynamoDbOrderItemSource : IOrderItemSource
             return new ItemPage(ToItems(response.Items), NextToken(response.LastEvaluatedKey));
         }, page => page.NextToken, page => page.Items, cancellationToken).ConfigureAwait(false);
 
+    public async Task<DateTimeOffset?> TableCreatedAsync(string tableName, CancellationToken cancellationToken)
+    {
+        var table = (await _dynamoDb.DescribeTableAsync(new DescribeTableRequest { TableName = tableName }, cancellationToken).ConfigureAwait(false)).Table;
+        return table.CreationDateTime is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, created.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : created.Kind)) : null;
+    }
+
     private static string? NextToken(Dictionary<string, AttributeValue>? lastKey) => lastKey is { Count: > 0 } key ? DynamoDbItemJson.Write(key) : null;
 
     private static List<TableItem> ToItems(List<Dictionary<string, AttributeValue>>? items) =>

@@ -19,7 +19,12 @@ internal sealed class ReconciliationServices : IDisposable
         _streams = new Lazy<IAmazonDynamoDBStreams>(factory.CreateDynamoDBStreams);
     }
 
-    public AuditLogChecker Checker() => new(new DynamoDbOrderItemSource(_dynamoDb.Value), Store(), new CheckOptions(), TimeProvider.System);
+    public AuditLogChecker Checker() => new(Items(), Store(), new CheckOptions(), TimeProvider.System);
+
+    /// <summary>When the order table was created: audit records older than that describe an earlier table of the same name.</summary>
+    public Task<DateTimeOffset?> TableCreatedAsync(string tableName, CancellationToken cancellationToken) => Items().TableCreatedAsync(tableName, cancellationToken);
+
+    private DynamoDbOrderItemSource Items() => new(_dynamoDb.Value);
 
     public AuditLogRepairer Repairer() => new(Store(), TimeProvider.System);
 

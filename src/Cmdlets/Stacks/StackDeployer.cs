@@ -25,12 +25,15 @@ internal sealed class StackDeployer
     private readonly StackEventWatcher _watcher;
     private readonly ChangeSetRunner _changeSets;
     private readonly IBucketProbe? _buckets;
+    private readonly IOrderTableClient? _tables;
 
     /// <param name="buckets">Finds an audit bucket kept by an earlier deployment; null: a create always makes a new bucket.</param>
+    /// <param name="tables">Finds the order table an earlier deployment kept; null: a create always makes a new table.</param>
     public StackDeployer(IAmazonCloudFormation cloudFormation, IArtifactStore artifacts, IAccountIdProvider account, string region, PollTiming timing,
-        StackReader? reader = null, IBucketProbe? buckets = null)
+        StackReader? reader = null, IBucketProbe? buckets = null, IOrderTableClient? tables = null)
     {
         _buckets = buckets;
+        _tables = tables;
         _cloudFormation = cloudFormation;
         _artifacts = artifacts;
         _account = account;
@@ -53,8 +56,8 @@ internal sealed class StackDeployer
         var codeKey = await UploadAsync(bucket, "processor", request.ProcessorZipPath, reporter, cancellationToken).ConfigureAwait(false);
         var templateKey = await UploadAsync(bucket, "templates", request.TemplatePath, reporter, cancellationToken).ConfigureAwait(false);
 
-        var bucketSources = await BucketSourcesAsync(request, existing, reporter, cancellationToken).ConfigureAwait(false);
-        var changeSet = BuildChangeSet(request, existing, bucket, codeKey, bucketSources);
+        var keptSources = await KeptResourcesAsync(request, existing, reporter, cancellationToken).ConfigureAwait(false);
+        var changeSet = BuildChangeSet(request, existing, bucket, codeKey, keptSources);
         changeSet.TemplateURL = TemplateUrl(_region, bucket, templateKey);
         var prepared = await _changeSets.CreateAsync(changeSet, Left(), reporter, cancellationToken).ConfigureAwait(false);
         if (!prepared.HasChanges)
@@ -120,8 +123,8 @@ internal sealed class StackDeployer
 
         var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
         var updating = replacing ? null : existing;
-        var bucketSources = await BucketSourcesAsync(request, updating, reporter, cancellationToken).ConfigureAwait(false);
-        var changeSet = BuildChangeSet(request, updating, bucket, ContentKey("processor", request.ProcessorZipPath), bucketSources);
+        var keptSources = await KeptResourcesAsync(request, updating, reporter, cancellationToken).ConfigureAwait(false);
+        var changeSet = BuildChangeSet(request, updating, bucket, ContentKey("processor", request.ProcessorZipPath), keptSources);
         if (replacing)
         {
             // A ROLLBACK_COMPLETE stack takes no change set. -Force would delete it and create the stack anew, so the
@@ -230,7 +233,7 @@ internal sealed class StackDeployer
         return null;
     }
 
-    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey, IReadOnlyDictionary<string, string> bucketSources)
+    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey, IReadOnlyDictionary<string, string> keptSources)
     {
         var name = "order-monitoring-" + _timing.Now().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
         var creating = IsCreate(existing);
@@ -242,7 +245,7 @@ internal sealed class StackDeployer
             ClientToken = name,
             ChangeSetType = creating ? ChangeSetType.CREATE : ChangeSetType.UPDATE,
             Capabilities = new List<string> { Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM },
-            Parameters = StackParameters.For(request, creating ? null : existing, bucket, codeKey, bucketSources),
+            Parameters = StackParameters.For(request, creating ? null : existing, bucket, codeKey, keptSources),
             Tags = request.Tags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value }).ToList(),
             Description = "Deployed by the OrderMonitoring PowerShell module",
         };
@@ -251,22 +254,41 @@ internal sealed class StackDeployer
     private static bool IsCreate(CfnStack? existing) => existing is null || existing.StackStatus == StackStatuses.ReviewInProgress;
 
     /// <summary>
-    /// New or Existing for each retained bucket. An update keeps the stack's choice (a stack from before a parameter
-    /// existed owns its bucket: New). A create writes to each bucket an earlier deployment of the environment kept
-    /// (see <see cref="RetainedBucket"/>).
+    /// The parameters of the resources a removal keeps: New or Existing for each retained bucket and the order table,
+    /// and the kept table's stream. An update keeps the stack's choices (a stack from before a parameter existed owns
+    /// its resource: New). A create uses each bucket and the table an earlier deployment of the environment kept (see
+    /// <see cref="RetainedBucket"/>).
     /// </summary>
-    private async Task<IReadOnlyDictionary<string, string>> BucketSourcesAsync(DeployRequest request, CfnStack? existing, IOperationReporter reporter,
+    private async Task<IReadOnlyDictionary<string, string>> KeptResourcesAsync(DeployRequest request, CfnStack? existing, IOperationReporter reporter,
         CancellationToken cancellationToken)
     {
-        var sources = RetainedBucket.All.ToDictionary(bucket => bucket.SourceParameter, _ => TemplateContract.BucketSources.New, StringComparer.Ordinal);
+        var sources = RetainedBucket.All.Select(bucket => bucket.SourceParameter).Append(TemplateContract.Parameters.OrderTableSource)
+            .ToDictionary(parameter => parameter, _ => TemplateContract.BucketSources.New, StringComparer.Ordinal);
+        sources[TemplateContract.Parameters.OrderTableStreamArn] = "";
         if (!IsCreate(existing))
         {
             foreach (var parameter in existing!.Parameters.Where(p => p.ParameterKey is not null && sources.ContainsKey(p.ParameterKey)))
             {
-                sources[parameter.ParameterKey!] = parameter.ParameterValue ?? TemplateContract.BucketSources.New;
+                sources[parameter.ParameterKey!] = parameter.ParameterValue ?? "";
+            }
+
+            if (sources[TemplateContract.Parameters.OrderTableSource] == TemplateContract.BucketSources.Existing && _tables is not null)
+            {
+                // The stream of a kept table changes when someone turns it off and on again: pass the one it has now.
+                var table = await KeptTableAsync(request.Environment, cancellationToken).ConfigureAwait(false)
+                    ?? throw KeptTableGone(request.StackName, OrderTableState.NameFor(request.Environment));
+                sources[TemplateContract.Parameters.OrderTableStreamArn] = table.StreamArn!;
             }
 
             return sources;
+        }
+
+        if (_tables is not null && await KeptTableAsync(request.Environment, cancellationToken).ConfigureAwait(false) is { } kept)
+        {
+            sources[TemplateContract.Parameters.OrderTableSource] = TemplateContract.BucketSources.Existing;
+            sources[TemplateContract.Parameters.OrderTableStreamArn] = kept.StreamArn!;
+            reporter.Warning($"The order table {kept.Name} was kept from an earlier deployment of {request.Environment}; the stack uses it and its stream, "
+                + "so its orders are still there (the table stays outside the stack; Remove-OrderMonitoringStack -DeleteOrderTable deletes it).");
         }
 
         if (_buckets is null)
@@ -283,6 +305,29 @@ internal sealed class StackDeployer
 
         return sources;
     }
+
+    /// <summary>The environment's kept order table when it exists; an error when it exists but a stack cannot use it.</summary>
+    private async Task<OrderTableState?> KeptTableAsync(string environment, CancellationToken cancellationToken)
+    {
+        var name = OrderTableState.NameFor(environment);
+        var table = await _tables!.DescribeAsync(name, cancellationToken).ConfigureAwait(false);
+        if (table?.Unusable() is { } problem)
+        {
+            throw new OrderMonitoringException("KeptOrderTableUnusable", FailureKind.InvalidState,
+                $"The order table {name} exists (kept from an earlier deployment of {environment}), but the stack cannot use it: {problem}.",
+                table.Status == "DELETING"
+                    ? "Wait until the deletion has finished, then deploy again."
+                    : $"Give it a stream of type {OrderTableState.RequiredStreamViewType} (aws dynamodb update-table --table-name {name} --stream-specification "
+                      + $"StreamEnabled=true,StreamViewType={OrderTableState.RequiredStreamViewType}), or delete it with Remove-OrderMonitoringStack -DeleteOrderTable if its orders may go.");
+        }
+
+        return table;
+    }
+
+    private static OrderMonitoringException KeptTableGone(string stackName, string table) =>
+        new("KeptOrderTableMissing", FailureKind.NotFound,
+            $"Stack {stackName} uses the kept order table {table} (OrderTableSource=Existing), but the table no longer exists.",
+            "Remove the stack with Remove-OrderMonitoringStack and deploy it again; the new stack creates a new table.");
 
     private async Task<string> ArtifactBucketAsync(DeployRequest request, CancellationToken cancellationToken) =>
         request.ArtifactBucketName

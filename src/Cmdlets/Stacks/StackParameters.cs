@@ -20,8 +20,8 @@ internal static class StackParameters
     /// <param name="updating">The stack being updated, or null for a create.</param>
     /// <param name="codeBucket">The artifacts bucket.</param>
     /// <param name="codeKey">The processor zip's key.</param>
-    /// <param name="bucketSources">New or Existing for each <see cref="RetainedBucket.SourceParameter"/>.</param>
-    public static List<Parameter> For(DeployRequest request, CfnStack? updating, string codeBucket, string codeKey, IReadOnlyDictionary<string, string> bucketSources)
+    /// <param name="keptSources">New or Existing for each <see cref="RetainedBucket.SourceParameter"/> and the order table, and the kept table's stream.</param>
+    public static List<Parameter> For(DeployRequest request, CfnStack? updating, string codeBucket, string codeKey, IReadOnlyDictionary<string, string> keptSources)
     {
         string? Current(string key) => updating?.Parameters.FirstOrDefault(p => p.ParameterKey == key)?.ParameterValue;
         var parameters = new List<Parameter>
@@ -32,7 +32,7 @@ internal static class StackParameters
             new() { ParameterKey = Names.ProcessorTrigger, ParameterValue = request.ProcessorTrigger ?? Current(Names.ProcessorTrigger) ?? TemplateContract.ProcessorTriggers.Lambda },
             new() { ParameterKey = Names.AlertEmail, ParameterValue = request.AlertEmail ?? Current(Names.AlertEmail) ?? "" },
         };
-        parameters.AddRange(bucketSources.Select(source => new Parameter { ParameterKey = source.Key, ParameterValue = source.Value }));
+        parameters.AddRange(keptSources.Select(source => new Parameter { ParameterKey = source.Key, ParameterValue = source.Value }));
         return parameters;
     }
 

@@ -1,3 +1,4 @@
+using Amazon.DynamoDBv2;
 using Amazon.S3;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
@@ -10,6 +11,7 @@ internal sealed class StackServices : IDisposable
 {
     private readonly AwsClientFactory _factory;
     private readonly Lazy<IAmazonS3> _s3;
+    private readonly Lazy<IAmazonDynamoDB> _dynamoDb;
     private readonly List<IDisposable> _others = new();
 
     public StackServices(AwsClientFactory factory, PollTiming? timing = null)
@@ -18,6 +20,7 @@ internal sealed class StackServices : IDisposable
         Timing = timing ?? PollTiming.Default;
         CloudFormation = factory.CreateCloudFormation();
         _s3 = new Lazy<IAmazonS3>(factory.CreateS3);
+        _dynamoDb = new Lazy<IAmazonDynamoDB>(factory.CreateDynamoDB);
     }
 
     public IAmazonCloudFormation CloudFormation { get; }
@@ -30,11 +33,16 @@ internal sealed class StackServices : IDisposable
 
     public StackDeployer Deployer() =>
         new(CloudFormation, new S3ArtifactStore(_s3.Value, Region), new StsAccountIdProvider(_factory.Connection), Region, Timing, Reader,
-            new S3BucketProbe(_s3.Value));
+            new S3BucketProbe(_s3.Value), OrderTables);
 
     public StackRemover Remover() => new(CloudFormation, new StackEventWatcher(CloudFormation, Reader, Timing));
 
     public AuditBucketEraser Eraser() => new(new S3VersionedBucketClient(_s3.Value));
+
+    /// <summary>The order tables: the kept one a deploy adopts, the one a removal deletes when asked to.</summary>
+    public IOrderTableClient OrderTables => new DynamoDbOrderTableClient(_dynamoDb.Value);
+
+    public OrderTableEraser TableEraser() => new(OrderTables, Timing);
 
     /// <summary>The retained buckets an earlier deployment of the environment kept, when they are still there.</summary>
     public KeptBuckets KeptBuckets() => new(new StsAccountIdProvider(_factory.Connection), new S3BucketProbe(_s3.Value), Region);
@@ -59,6 +67,11 @@ internal sealed class StackServices : IDisposable
         if (_s3.IsValueCreated)
         {
             _s3.Value.Dispose();
+        }
+
+        if (_dynamoDb.IsValueCreated)
+        {
+            _dynamoDb.Value.Dispose();
         }
     }
 

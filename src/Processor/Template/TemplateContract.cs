@@ -18,6 +18,10 @@ public static class TemplateContract
         public const string AuditObjectLockDays = "AuditObjectLockDays";
         public const string AuditBucketSource = "AuditBucketSource";
         public const string FailedBatchesBucketSource = "FailedBatchesBucketSource";
+        public const string OrderTableSource = "OrderTableSource";
+
+        /// <summary>With <see cref="OrderTableSource"/> Existing: the kept table's stream ARN, which its name does not give.</summary>
+        public const string OrderTableStreamArn = "OrderTableStreamArn";
 
         /// <summary>EnvironmentSuffix's AllowedPattern (lower-case: the environment is part of bucket names).</summary>
         public const string EnvironmentSuffixPattern = "^[a-z0-9]+$";
@@ -30,9 +34,9 @@ public static class TemplateContract
     }
 
     /// <summary>
-    /// The AllowedValues of AuditBucketSource and FailedBatchesBucketSource: whether the stack creates a retained
-    /// bucket or writes to the one an earlier deployment of the environment kept (conditions <c>CreatesAuditBucket</c>,
-    /// <c>CreatesFailedBatchesBucket</c>).
+    /// The AllowedValues of AuditBucketSource, FailedBatchesBucketSource and OrderTableSource: whether the stack creates
+    /// a retained resource or uses the one an earlier deployment of the environment kept (conditions
+    /// <c>CreatesAuditBucket</c>, <c>CreatesFailedBatchesBucket</c>, <c>CreatesOrderTable</c>).
     /// </summary>
     public static class BucketSources
     {
@@ -103,9 +107,12 @@ public static class TemplateContract
         public const string Dashboard = "MonitoringDashboard";
     }
 
-    /// <summary>The order events table: its key and index attributes and the status index.</summary>
+    /// <summary>The order events table: its name, its key and index attributes and the status index.</summary>
     public static class Table
     {
+        /// <summary>The table's name is this prefix and the environment: fixed, so a kept table is found again.</summary>
+        public const string NamePrefix = "order-events-";
+
         public const string OrderIdAttribute = "orderId";
         public const string TimestampAttribute = "timestamp";
         public const string StatusAttribute = "status";
