@@ -67,7 +67,7 @@ BeforeAll {
         $complete = Test-OrderAuditLog -Environment pkg -Quiet
         $repairs = @(Repair-OrderAuditLog -Environment pkg -Confirm:$false)
         $status = Get-OrderMonitoringStatus -Environment pkg
-        Remove-OrderMonitoringStack -Environment pkg -DeleteAuditData -Force
+        Remove-OrderMonitoringStack -Environment pkg -Force
         $remaining = @(Get-OrderMonitoringStack)
         [pscustomobject]@{
             Path     = $module.Path

@@ -227,7 +227,8 @@ Describe 'Deploying, planning and removing' {
     It 'removes the stack and its audit and failed-batches data with -DeleteAuditData' {
         $null = New-OrderMonitoringStack -Environment pgone -ProcessorTrigger External @Aws
         $before = Get-MotoBucketNames
-        Remove-OrderMonitoringStack -Environment pgone -Force -DeleteAuditData @Aws
+        Remove-OrderMonitoringStack -Environment pgone -Force -DeleteAuditData @Aws `
+            -ConfirmDeletionOf 'order-audit-logs-pgone-123456789012-us-east-1', 'order-failed-batches-pgone-123456789012-us-east-1'
         $gone = @(Compare-Object $before (Get-MotoBucketNames) | Where-Object SideIndicator -EQ '<=')
         @($gone.InputObject | Sort-Object) | Should -Be @('order-audit-logs-pgone-123456789012-us-east-1', 'order-failed-batches-pgone-123456789012-us-east-1')
         Get-OrderMonitoringStack -Environment pgone @Aws -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
@@ -260,7 +261,7 @@ Describe 'Deploying, planning and removing' {
         @($lines | Where-Object { $_ -like 'What if:*' }) | Should -HaveCount 3 -Because 'the stack, the audit bucket and the failed-batches bucket'
         (Get-OrderMonitoringStack -Environment pwrap @Aws).Status | Should -Be 'CREATE_COMPLETE'
         Get-MotoBucketNames | Should -Be $before
-        Remove-OrderMonitoringStack -Environment pwrap -DeleteAuditData -Force @Aws
+        Remove-OrderMonitoringStack -Environment pwrap -Force @Aws
     }
 
     It 'makes a failed deploy exit non-zero in a non-interactive pwsh' {
