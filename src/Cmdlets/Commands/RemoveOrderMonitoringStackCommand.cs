@@ -101,16 +101,7 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
     {
         foreach (var item in data)
         {
-            if (item.IsTable)
-            {
-                var eraser = services.TableEraser();
-                RunAsync((reporter, token) => eraser.EraseAsync(item.Name, TimeSpan.FromSeconds(TimeoutSeconds), reporter, token));
-            }
-            else
-            {
-                var eraser = services.Eraser();
-                RunAsync((reporter, token) => eraser.EraseAsync(item.Name, reporter, token));
-            }
+            RunAsync((reporter, token) => services.DeleteAsync(item, TimeSpan.FromSeconds(TimeoutSeconds), reporter, token));
         }
     }
 
@@ -121,23 +112,9 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
     /// </summary>
     private void RemoveKeptData(StackServices services, string stackName)
     {
-        var kept = new List<KeptData>();
-        if (DeleteOrderTable)
-        {
-            var tables = services.OrderTables;
-            var name = OrderTableState.NameFor(Environment);
-            if (RunAsync((_, token) => tables.DescribeAsync(name, token)) is not null)
-            {
-                kept.Add(KeptData.Table(name));
-            }
-        }
-
-        if (DeleteAuditData)
-        {
-            var finder = services.KeptBuckets();
-            kept.AddRange(RunAsync((_, token) => finder.FindAsync(Environment, token)).Select(found => KeptData.Bucket(found.Bucket.Description, found.Name)));
-        }
-
+        var kept = DeleteOrderTable || DeleteAuditData
+            ? RunAsync((_, token) => services.FindKeptDataAsync(Environment, DeleteOrderTable, DeleteAuditData, token))
+            : Array.Empty<KeptData>();
         if (kept.Count == 0)
         {
             WriteFailure(StackNotFound.Error(stackName, services.Region), stackName);

@@ -44,6 +44,31 @@ internal sealed class StackServices : IDisposable
 
     public OrderTableEraser TableEraser() => new(OrderTables, Timing);
 
+    /// <summary>The table and buckets an earlier deployment of <paramref name="environment"/> kept, of the kinds asked for, when they are still there.</summary>
+    public async Task<IReadOnlyList<KeptData>> FindKeptDataAsync(string environment, bool table, bool buckets, CancellationToken cancellationToken)
+    {
+        var kept = new List<KeptData>();
+        var tableName = OrderTableState.NameFor(environment);
+        if (table && await OrderTables.DescribeAsync(tableName, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            kept.Add(KeptData.Table(tableName));
+        }
+
+        if (buckets)
+        {
+            var found = await KeptBuckets().FindAsync(environment, cancellationToken).ConfigureAwait(false);
+            kept.AddRange(found.Select(bucket => KeptData.Bucket(bucket.Bucket.Description, bucket.Name)));
+        }
+
+        return kept;
+    }
+
+    /// <summary>Deletes one confirmed table or bucket; running it again after a stop continues where it stopped.</summary>
+    public Task DeleteAsync(KeptData data, TimeSpan timeout, Shell.IOperationReporter reporter, CancellationToken cancellationToken) =>
+        data.IsTable
+            ? TableEraser().EraseAsync(data.Name, timeout, reporter, cancellationToken)
+            : Eraser().EraseAsync(data.Name, reporter, cancellationToken);
+
     /// <summary>The retained buckets an earlier deployment of the environment kept, when they are still there.</summary>
     public KeptBuckets KeptBuckets() => new(new StsAccountIdProvider(_factory.Connection), new S3BucketProbe(_s3.Value), Region);
 
