@@ -154,6 +154,25 @@ Describe 'A table deleted on purpose and created again: its history is told apar
     }
 }
 
+Describe 'A Lambda-triggered stack on a kept table' {
+    It 'points the new event source mapping at the kept table''s stream' {
+        # moto runs no Lambda functions (no Docker), so what can be shown is the trigger's wiring, not an invocation.
+        $lambda = @{ Environment = 'lclam' } + $Aws
+        $null = New-OrderMonitoringStack @lambda -ProcessorTrigger Lambda
+        Remove-OrderMonitoringStack @lambda -Force
+        $stream = (Get-TableState 'order-events-lclam').LatestStreamArn
+        $stack = New-OrderMonitoringStack @lambda -ProcessorTrigger Lambda -WarningAction SilentlyContinue
+        $stack.StreamArn | Should -Be $stream
+        $client = $Factory.CreateLambda()
+        try {
+            $mappings = [OrderMonitoring.Aws.Lambda.LambdaPaging]::ListAllEventSourceMappingsAsync($client, $stack.FunctionName, [System.Threading.CancellationToken]::None).GetAwaiter().GetResult()
+        }
+        finally { if ($client -is [IDisposable]) { $client.Dispose() } }
+        @($mappings.EventSourceArn) | Should -Be @($stream)
+        Remove-OrderMonitoringStack @lambda -Force
+    }
+}
+
 Describe 'Deletes and writes that ask' {
     BeforeAll {
         $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
