@@ -25,10 +25,13 @@ internal sealed record OrderTableState(string Name, string Status, string? Strea
     /// <summary>The table of <paramref name="environment"/>, as the template names it.</summary>
     public static string NameFor(string environment) => TemplateContract.Table.NamePrefix + environment;
 
+    /// <summary>Whether the table has the order table's key (a stream can be turned on later; a key cannot change).</summary>
+    public bool HasOrderKey => KeySchema.SequenceEqual(RequiredKeySchema, StringComparer.Ordinal);
+
     /// <summary>Why a stack cannot use this table as its order table, or null when it can.</summary>
     public string? Unusable()
     {
-        if (!KeySchema.SequenceEqual(RequiredKeySchema, StringComparer.Ordinal))
+        if (!HasOrderKey)
         {
             return $"its key is ({string.Join(", ", KeySchema)}), not ({string.Join(", ", RequiredKeySchema)})";
         }

@@ -317,6 +317,8 @@ internal sealed class StackDeployer
                 $"The order table {name} exists (kept from an earlier deployment of {environment}), but the stack cannot use it: {problem}.",
                 table.Status == "DELETING"
                     ? "Wait until the deletion has finished, then deploy again."
+                    : !table.HasOrderKey
+                    ? $"A table of another key cannot hold the orders: move what it holds elsewhere and delete it, or deploy under another environment name."
                     : $"Give it a stream of type {OrderTableState.RequiredStreamViewType} (aws dynamodb update-table --table-name {name} --stream-specification "
                       + $"StreamEnabled=true,StreamViewType={OrderTableState.RequiredStreamViewType}), or delete it with Remove-OrderMonitoringStack -DeleteOrderTable if its orders may go.");
         }
