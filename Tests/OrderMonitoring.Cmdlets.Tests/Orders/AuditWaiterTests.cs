@@ -1,6 +1,6 @@
-using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Processor.Audit;
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Cmdlets.Tests.AuditLog;
 
 namespace OrderMonitoring.Cmdlets.Tests.Orders;

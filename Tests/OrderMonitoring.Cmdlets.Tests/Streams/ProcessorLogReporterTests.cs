@@ -1,10 +1,10 @@
 using OrderMonitoring.Aws.Streams;
-using OrderMonitoring.Cmdlets.Streams;
-using OrderMonitoring.Cmdlets.Tests.Shell;
 using OrderMonitoring.Processor.Alerts;
 using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Processor.Observability;
 using OrderMonitoring.Processor.Storage;
+using OrderMonitoring.Cmdlets.Streams;
+using OrderMonitoring.Cmdlets.Tests.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Tests.Streams;
 

@@ -1,7 +1,7 @@
 using System.Management.Automation;
-using OrderMonitoring.Cmdlets.Completion;
-using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.AuditLog;
+using OrderMonitoring.Cmdlets.Binding;
+using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Orders;
 
 namespace OrderMonitoring.Cmdlets.Commands;

@@ -1,9 +1,11 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
-using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.Orders;
-using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Aws.CloudWatch;
+using OrderMonitoring.Cmdlets.Binding;
+using OrderMonitoring.Cmdlets.FailedBatches;
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Stacks;
+using OrderMonitoring.Cmdlets.Streams;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 

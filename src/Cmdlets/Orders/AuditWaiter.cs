@@ -1,8 +1,8 @@
 using System.Globalization;
 using OrderMonitoring.Aws;
-using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.AuditLog;
 using OrderMonitoring.Processor.Audit;
+using OrderMonitoring.Cmdlets.AuditLog;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Orders;
 

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.S3;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.Streams;
+using OrderMonitoring.Cmdlets.Streams;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 

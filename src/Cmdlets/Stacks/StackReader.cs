@@ -1,8 +1,8 @@
 using Amazon.Runtime;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
-using OrderMonitoring.Cmdlets.Shell;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
+using OrderMonitoring.Cmdlets.Binding;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
 

@@ -1,6 +1,6 @@
 using OrderMonitoring.Aws.Streams;
-using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Processor.Lambda;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Streams;
 

@@ -1,6 +1,7 @@
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.Streams;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.FailedBatches;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Streams;
 
