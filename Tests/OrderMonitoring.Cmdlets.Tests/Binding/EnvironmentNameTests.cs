@@ -1,5 +1,6 @@
 using OrderMonitoring.Processor.Template;
 using OrderMonitoring.Cmdlets.Binding;
+using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Tests.Binding;
 

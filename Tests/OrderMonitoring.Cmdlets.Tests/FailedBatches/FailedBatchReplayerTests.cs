@@ -27,7 +27,7 @@ public sealed class FailedBatchReplayerTests
         await Processor(original, new MemoryPublisher()).ProcessAsync(records);
 
         var store = new MemoryFailedBatches();
-        await new FailedBatchSink(store).SendAsync(Range(records), default);
+        await new FailedBatchSink(store).KeepAsync(Range(records), default);
         var replayedStore = new MemoryStore();
         var alerts = new MemoryPublisher();
         var replayer = new FailedBatchReplayer(store, new InProcessRecordProcessor(Processor(replayedStore, alerts)), new NoStream());
@@ -46,7 +46,7 @@ public sealed class FailedBatchReplayerTests
     {
         var records = EventRecords(("ORD-AGAIN", "FAILED", "100000000000000000003"));
         var store = new MemoryFailedBatches();
-        await new FailedBatchSink(store).SendAsync(Range(records), default);
+        await new FailedBatchSink(store).KeepAsync(Range(records), default);
         var replayer = new FailedBatchReplayer(store, new InProcessRecordProcessor(Processor(new MemoryStore { Broken = true }, new MemoryPublisher())), new NoStream());
         var reporter = new RecordingReporter();
 
@@ -186,7 +186,7 @@ public sealed class FailedBatchReplayerTests
 
     private sealed class NoStream : IStreamRangeSource
     {
-        public Task<IReadOnlyList<StreamRecord>> ReadAsync(FailureRecord batch, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<StreamRecord>> ReadAsync(ShardRange range, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("A whole record must not be read from the stream.");
     }
 }

@@ -1,4 +1,5 @@
 using OrderMonitoring.Cmdlets.FailedBatches;
+using OrderMonitoring.Cmdlets.FailedBatches.LegacyQueue;
 using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.Cmdlets.Streams;
@@ -123,7 +124,7 @@ public sealed class FailureQueueBatchesTests
 
     /// <summary>What the local run sent to the queue of a stack without the failed-batches bucket.</summary>
     private static string LocalRunMessage() =>
-        SqsFailureQueue.ToJson(new FailedRange(StreamArn, "shardId-1", "300", "301", 2, 2, null, null), DateTimeOffset.UnixEpoch);
+        FailureRecord.ToJson(new FailedRange(StreamArn, "shardId-1", "300", "301", 2, 2, null, null), records: null, DateTimeOffset.UnixEpoch);
 
     /// <summary>An SQS queue in memory: received messages are hidden until deleted or released; each receive gets a new receipt handle.</summary>
     private sealed class FakeFailureQueue : IFailureQueueClient

@@ -89,7 +89,7 @@ public sealed class StreamEventProcessorTests
         Assert.Equal("12", checkpoints.Saved["s"].SequenceNumber);
         Assert.Contains(reporter.Warnings, w => w.Contains("-FailedBatches"));
         Assert.Equal(["4", "5", "6", "7", "8", "9", "10"], range.Records!.Select(r => r.Dynamodb!.SequenceNumber));
-        Assert.Contains("\"condition\":\"RetryAttemptsExhausted\"", SqsFailureQueue.ToJson(range, DateTimeOffset.UnixEpoch));
+        Assert.Contains("\"condition\":\"RetryAttemptsExhausted\"", FailureRecord.ToJson(range, records: null, DateTimeOffset.UnixEpoch));
     }
 
     [Fact]

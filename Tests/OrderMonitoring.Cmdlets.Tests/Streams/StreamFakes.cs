@@ -127,11 +127,11 @@ internal sealed class MemoryCheckpoints : ICheckpointStore
     public void Save(string streamArn, string shardId, ShardCheckpoint checkpoint) => Saved[shardId] = checkpoint;
 }
 
-internal sealed class MemoryFailureQueue : IFailureQueue
+internal sealed class MemoryFailureQueue : IFailedBatchSink
 {
     public List<FailedRange> Sent { get; } = new();
 
-    public Task SendAsync(FailedRange range, CancellationToken cancellationToken)
+    public Task KeepAsync(FailedRange range, CancellationToken cancellationToken)
     {
         Sent.Add(range);
         return Task.CompletedTask;

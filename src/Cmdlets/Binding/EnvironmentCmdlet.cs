@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Binding;
 

@@ -1,3 +1,4 @@
+using OrderMonitoring.Cmdlets.AuditLog;
 using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Cmdlets.Stacks;
 
@@ -11,8 +12,12 @@ public abstract class OrderCmdlet : EnvironmentCmdlet
 {
     private readonly Dictionary<string, OrderStackResources> _stacks = new(StringComparer.Ordinal);
     private OrderServices? _services;
+    private AuditLogServices? _auditLog;
 
     private protected OrderServices Orders => _services ??= new OrderServices(ClientFactory);
+
+    /// <summary>The audit log over the same clients as <see cref="Orders"/>.</summary>
+    private protected AuditLogServices AuditLog => _auditLog ??= new AuditLogServices(Orders);
 
     /// <summary>
     /// The stack for the current record, resolved once per stack name (a terminating error when it is unusable).

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using OrderMonitoring.Aws.CloudWatch;
 using OrderMonitoring.Cmdlets.Binding;
 using OrderMonitoring.Cmdlets.FailedBatches;
+using OrderMonitoring.Cmdlets.FailedBatches.LegacyQueue;
 using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.Cmdlets.Streams;
@@ -152,8 +153,8 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
             using var s3 = ClientFactory.CreateS3();
             // Whole records into the failed-batches bucket, like Lambda's S3 destination; only a stack older than that
             // bucket falls back to the range-only failure queue.
-            IFailureQueue? queue = stack.FailedBatchesBucketName is { } bucket ? new FailedBatchSink(new S3FailedBatchStore(s3, bucket))
-                : stack.FailureQueueUrl is { } url ? new SqsFailureQueue(sqs, url) : null;
+            IFailedBatchSink? queue = stack.FailedBatchesBucketName is { } bucket ? new FailedBatchSink(new S3FailedBatchStore(s3, bucket))
+                : stack.FailureQueueUrl is { } url ? new SqsFailedBatchSink(sqs, url, TimeProvider.System) : null;
             var checkpoints = new FileCheckpointStore();
             reporter.Verbose($"Checkpoints: {checkpoints.FileFor(streamArn)}");
             var streamProcessor = new StreamEventProcessor(streams, processor, checkpoints, queue,

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using OrderMonitoring.Cmdlets.AuditLog;
 using OrderMonitoring.Cmdlets.Binding;
 using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Orders;
@@ -175,7 +176,7 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
         CancellationToken cancellationToken)
     {
         var writer = Orders.Writer();
-        var waiter = Orders.Waiter();
+        var waiter = AuditLog.Waiter();
         var writeStarted = waiter.Time.GetTimestamp();
         var written = await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken).ConfigureAwait(false);
         reporter.Verbose($"Wrote {written.Written.Count} of {events.Count} order event(s) to {stack.TableName}.");

@@ -72,7 +72,7 @@ internal sealed class FailedBatchReplayer
         if (records is null)
         {
             reporter.Verbose($"{pending.Source} holds only its range; reading {batch.Range} from the stream.");
-            records = await _stream.ReadAsync(batch, cancellationToken).ConfigureAwait(false);
+            records = await _stream.ReadAsync(batch.Shard, cancellationToken).ConfigureAwait(false);
         }
 
         var result = await _processor.ProcessAsync(records, cancellationToken).ConfigureAwait(false);

@@ -1,10 +1,12 @@
+using OrderMonitoring.Cmdlets.Streams;
+
 namespace OrderMonitoring.Cmdlets.FailedBatches;
 
 /// <summary>
 /// The local run's failure path, the same as Lambda's S3 on-failure destination: the whole batch, in Lambda's record
 /// format, under <c>aws/lambda/local/&lt;shard id&gt;/...</c> of the failed-batches bucket, replayable with -FailedBatches.
 /// </summary>
-internal sealed class FailedBatchSink : IFailureQueue
+internal sealed class FailedBatchSink : IFailedBatchSink
 {
     private readonly IFailedBatchStore _store;
     private readonly TimeProvider _time;
@@ -15,7 +17,7 @@ internal sealed class FailedBatchSink : IFailureQueue
         _time = time ?? TimeProvider.System;
     }
 
-    public Task SendAsync(FailedRange range, CancellationToken cancellationToken)
+    public Task KeepAsync(FailedRange range, CancellationToken cancellationToken)
     {
         var records = range.Records ?? throw new ArgumentException("The local run keeps whole batches: the range must carry its records.", nameof(range));
         var now = _time.GetUtcNow();

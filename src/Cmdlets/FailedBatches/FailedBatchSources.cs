@@ -1,3 +1,4 @@
+using OrderMonitoring.Cmdlets.FailedBatches.LegacyQueue;
 using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Stacks;
 

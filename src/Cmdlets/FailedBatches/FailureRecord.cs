@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Processor.Lambda;
 using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Streams;
 
 namespace OrderMonitoring.Cmdlets.FailedBatches;
 
@@ -36,8 +37,11 @@ internal sealed class FailureRecord
     /// <summary>The batch's records; null when the record carries only the metadata (then they must come from the stream).</summary>
     public IReadOnlyList<StreamRecord>? Records { get; init; }
 
+    /// <summary>Where the batch lies in the stream.</summary>
+    public ShardRange Shard => new(StreamArn, ShardId, StartSequenceNumber, EndSequenceNumber);
+
     /// <summary>"shard S, sequence numbers A to B": how an error names the batch.</summary>
-    public string Range => $"shard {ShardId}, sequence numbers {StartSequenceNumber} to {EndSequenceNumber} of {StreamArn}";
+    public string Range => Shard.Description;
 
     /// <summary>Reads a failure record; throws <see cref="OrderMonitoringException"/> (FailedBatchUnreadable) for anything else.</summary>
     public static FailureRecord Parse(string source, string json)
@@ -72,8 +76,11 @@ internal sealed class FailureRecord
         }
     }
 
-    /// <summary>The document Lambda would store in S3 for these records (what the local run keeps when it gives up).</summary>
-    public static string ToJson(FailedRange range, IReadOnlyList<StreamRecord> records, DateTimeOffset now)
+    /// <summary>
+    /// The document Lambda writes for a failed range: with <c>payload</c> (the records) as its S3 destination stores it,
+    /// or without, as its SQS and SNS destinations get it (then <paramref name="records"/> is null).
+    /// </summary>
+    public static string ToJson(FailedRange range, IReadOnlyList<StreamRecord>? records, DateTimeOffset now)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -101,7 +108,11 @@ internal sealed class FailureRecord
             writer.WriteNumber("batchSize", range.BatchSize);
             writer.WriteString("streamArn", range.StreamArn);
             writer.WriteEndObject();
-            writer.WriteString("payload", JsonSerializer.Serialize(new { Records = records }, RecordWriteOptions));
+            if (records is not null)
+            {
+                writer.WriteString("payload", JsonSerializer.Serialize(new { Records = records }, RecordWriteOptions));
+            }
+
             writer.WriteEndObject();
         }
 

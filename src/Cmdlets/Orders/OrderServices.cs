@@ -1,7 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
 using OrderMonitoring.Aws;
-using OrderMonitoring.Cmdlets.AuditLog;
 using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Processor.Observability;
@@ -35,11 +34,16 @@ internal sealed class OrderServices : IDisposable
         return await new CloudFormationStackResolver(stacks.Reader).ResolveAsync(stackName, environment, cancellationToken).ConfigureAwait(false);
     }
 
-    public OrderEventWriter Writer() => new(new DynamoDbOrderTable(_dynamoDb.Value));
+    public OrderEventWriter Writer() => new(Table());
 
-    public AuditWaiter Waiter() => new(new S3AuditObjectStore(_s3.Value));
+    /// <summary>The invocation's DynamoDB client, shared with the capabilities built on the orders' (audit log, reconciliation).</summary>
+    public IAmazonDynamoDB DynamoDB => _dynamoDb.Value;
 
-    public AuditLogReader AuditLog() => new(new S3AuditObjectStore(_s3.Value), new DynamoDbOrderTable(_dynamoDb.Value));
+    /// <summary>The invocation's S3 client, shared likewise.</summary>
+    public IAmazonS3 S3 => _s3.Value;
+
+    /// <summary>The order table of the invocation.</summary>
+    public IOrderTable Table() => new DynamoDbOrderTable(_dynamoDb.Value);
 
     /// <summary>The in-process processor over the stack's bucket and topic, built once per stack.</summary>
     public ProcessorServices ProcessorFor(OrderStackResources stack, IProcessorLogSink log)

@@ -2,7 +2,6 @@ using Amazon.Runtime;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
-using OrderMonitoring.Cmdlets.Binding;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
 

@@ -1,4 +1,4 @@
-namespace OrderMonitoring.Cmdlets.FailedBatches;
+namespace OrderMonitoring.Cmdlets.FailedBatches.LegacyQueue;
 
 /// <summary>One message of the failure queue as received: its body and the handle that deletes or releases it.</summary>
 internal sealed record QueuedFailure(string MessageId, string Body, string ReceiptHandle, DateTimeOffset? SentAt);

@@ -1,10 +1,10 @@
 using System.Globalization;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Processor.Audit;
-using OrderMonitoring.Cmdlets.AuditLog;
 using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Orders;
 
-namespace OrderMonitoring.Cmdlets.Orders;
+namespace OrderMonitoring.Cmdlets.AuditLog;
 
 /// <summary>The audit object found for a written event and how long after the write it appeared.</summary>
 internal sealed record AuditArrival(string Key, TimeSpan Latency);

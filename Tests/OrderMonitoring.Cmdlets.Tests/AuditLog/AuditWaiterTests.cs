@@ -1,9 +1,8 @@
 using OrderMonitoring.Processor.Audit;
 using OrderMonitoring.Cmdlets.Foundation;
-using OrderMonitoring.Cmdlets.Orders;
-using OrderMonitoring.Cmdlets.Tests.AuditLog;
+using OrderMonitoring.Cmdlets.AuditLog;
 
-namespace OrderMonitoring.Cmdlets.Tests.Orders;
+namespace OrderMonitoring.Cmdlets.Tests.AuditLog;
 
 public sealed class AuditWaiterTests
 {

@@ -2,7 +2,7 @@ using System.Globalization;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 
-namespace OrderMonitoring.Cmdlets.FailedBatches;
+namespace OrderMonitoring.Cmdlets.FailedBatches.LegacyQueue;
 
 /// <summary>The failure queue through SQS ReceiveMessage, DeleteMessage and ChangeMessageVisibility.</summary>
 internal sealed class SqsFailureQueueClient : IFailureQueueClient
