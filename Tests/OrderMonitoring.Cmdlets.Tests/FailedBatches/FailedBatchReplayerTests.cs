@@ -58,6 +58,36 @@ public sealed class FailedBatchReplayerTests
     }
 
     [Fact]
+    public async Task The_replay_loop_asks_before_each_batch_reports_an_unreadable_one_and_replays_only_what_was_confirmed()
+    {
+        var store = new MemoryFailedBatches();
+        await new FailedBatchSink(store).KeepAsync(Range(EventRecords(("ORD-YES", "PENDING", "100000000000000000010"))), default);
+        await new FailedBatchSink(store).KeepAsync(Range(EventRecords(("ORD-NO", "PENDING", "100000000000000000011"))), default);
+        store.Objects["aws/lambda/uuid/shardId-1/2026/01/01/2026-01-01T00.00.00-broken"] = "{}";
+        var audited = new MemoryStore();
+        var replayer = new FailedBatchReplayer(store, new InProcessRecordProcessor(Processor(audited, new MemoryPublisher())), new NoStream());
+        var asked = new List<string>();
+        var reporter = new RecordingReporter();
+
+        await replayer.ReplayAllAsync("Replaying", (target, action) =>
+        {
+            asked.Add(target);
+            // Only the batch that holds ORD-YES is confirmed.
+            return Task.FromResult(store.Objects.Single(o => o.Key == target.Substring("s3://failed/".Length)).Value.Contains("ORD-YES", StringComparison.Ordinal));
+        }, reporter, default);
+
+        Assert.Equal(2, asked.Count);
+        var failure = Assert.Single(reporter.Failures);
+        Assert.Equal("FailedBatchUnreadable", Assert.IsType<OrderMonitoringException>(failure.Error).ErrorId);
+        var result = Assert.IsType<OrderProcessorResult>(Assert.Single(reporter.Output));
+        Assert.Equal((1, 1), (result.Records, result.Audited));
+        Assert.Contains(audited.Objects.Keys, key => key.Contains("ORD-YES", StringComparison.Ordinal));
+        Assert.DoesNotContain(audited.Objects.Keys, key => key.Contains("ORD-NO", StringComparison.Ordinal));
+        Assert.Equal(2, (await replayer.PlanAsync(default)).Count);
+        Assert.True(reporter.Progress[^1].Completed);
+    }
+
+    [Fact]
     public async Task A_metadata_only_record_reads_its_range_from_the_stream_and_names_the_range_when_the_stream_lost_it()
     {
         var store = new MemoryFailedBatches();

@@ -98,6 +98,16 @@ public abstract class OrderMonitoringCmdlet : PSCmdlet, IDisposable
     /// <summary>Runs async service code on the thread pool while this thread writes what it reports; returns its result.</summary>
     protected T RunAsync<T>(Func<IOperationReporter, CancellationToken, Task<T>> work) => new PipelineBridge(this).Run(work, _stopping);
 
+    /// <summary>
+    /// Runs async service code that asks before each step: <paramref name="question"/> (target, action) runs on this
+    /// thread whenever the work awaits its <see cref="ConfirmStep"/>.
+    /// </summary>
+    protected T RunAsync<T>(Func<string, string, bool> question, Func<IOperationReporter, ConfirmStep, CancellationToken, Task<T>> work)
+    {
+        var bridge = new PipelineBridge(this);
+        return bridge.Run((reporter, token) => work(reporter, (target, action) => bridge.AskAsync(() => question(target, action)), token), _stopping);
+    }
+
     /// <summary>Runs async service code that returns nothing (see <see cref="RunAsync{T}"/>).</summary>
     protected void RunAsync(Func<IOperationReporter, CancellationToken, Task> work) =>
         RunAsync<bool>(async (reporter, token) =>

@@ -18,6 +18,9 @@ public interface IOperationReporter
 
     /// <summary>An output object written while the operation still runs (streamed, not collected).</summary>
     void Output(object item);
+
+    /// <summary>One item failed and the operation goes on (a non-terminating error naming <paramref name="target"/>).</summary>
+    void Failure(Exception error, string target);
 }
 
 /// <summary>One progress update; <see cref="Completed"/> removes the bar.</summary>
@@ -53,6 +56,11 @@ public sealed class NullOperationReporter : IOperationReporter
 
     /// <inheritdoc />
     public void Output(object item)
+    {
+    }
+
+    /// <inheritdoc />
+    public void Failure(Exception error, string target)
     {
     }
 }
