@@ -67,6 +67,9 @@ public abstract class OrderMonitoringCmdlet : PSCmdlet, IDisposable
     /// <summary>The factory for every client; resolving it validates region, profile, credentials and endpoint.</summary>
     protected AwsClientFactory ClientFactory => _clientFactory ??= new AwsClientFactory(AwsConnection.Resolve(ConnectionParameters().ToSettings()));
 
+    /// <summary>The clock the cmdlet and the services it builds read (<see cref="ModuleClock"/>).</summary>
+    protected TimeProvider Time => ModuleClock.System;
+
     /// <summary>The resolved connection.</summary>
     protected AwsConnection Connection => ClientFactory.Connection;
 

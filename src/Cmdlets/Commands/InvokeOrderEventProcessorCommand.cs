@@ -61,9 +61,9 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
     [Parameter(ParameterSetName = StreamSet)]
     public SwitchParameter Force { get; set; }
 
-    private StreamServices Streams => _streams ??= new StreamServices(ClientFactory, TimeProvider.System);
+    private StreamServices Streams => _streams ??= new StreamServices(ClientFactory, Time);
 
-    private FailedBatchServices FailedBatchServices => _failedBatches ??= new FailedBatchServices(ClientFactory, Streams, TimeProvider.System);
+    private FailedBatchServices FailedBatchServices => _failedBatches ??= new FailedBatchServices(ClientFactory, Streams, Time);
 
     /// <summary>The processor over the current stack's bucket and topic, publishing its metrics unless -NoMetrics.</summary>
     private (OrderStackResources Stack, IRecordProcessor Processor) CurrentProcessor()

@@ -1,3 +1,5 @@
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.Processor.Audit;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
@@ -49,6 +51,48 @@ internal sealed class AuditLogRepairer
             default:
                 return (Array.Empty<RepairStep>(), "an object that is not an audit document is never changed; inspect and remove it by hand");
         }
+    }
+
+    /// <summary>
+    /// Repairs each finding: plans its steps (warning when it is left alone) and makes each step <paramref name="confirm"/>
+    /// agrees to, writing each repair as it is made; a step that fails is reported and the rest go on.
+    /// </summary>
+    public async Task RepairAllAsync(OrderStackResources stack, IReadOnlyList<CheckedFinding> findings, bool restoreTampered, ConfirmStep confirm,
+        IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        const string activity = "Repairing the audit log";
+        for (var i = 0; i < findings.Count; i++)
+        {
+            reporter.Progress(new OperationProgress(2, activity, $"{i} of {findings.Count} findings", i * 100 / findings.Count));
+            var finding = findings[i];
+            var (steps, leftAlone) = Plan(finding, restoreTampered, stack.Environment);
+            if (leftAlone is not null)
+            {
+                reporter.Warning($"{finding.Kind} {finding.Key ?? finding.OrderId}: left alone, {leftAlone}.");
+            }
+
+            foreach (var step in steps)
+            {
+                if (!await confirm($"s3://{stack.AuditBucketName}/{step.Key}", step.Description).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    if (await ApplyAsync(stack.AuditBucketName, step, cancellationToken).ConfigureAwait(false) is { } repair)
+                    {
+                        reporter.Output(repair);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    reporter.Failure(ex, step.Key);
+                }
+            }
+        }
+
+        reporter.Progress(new OperationProgress(2, activity, "done", Completed: true));
     }
 
     /// <summary>Makes the change; null when a reconciliation record with that key already exists (a repeated repair).</summary>
