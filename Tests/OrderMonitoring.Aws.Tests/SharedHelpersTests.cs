@@ -109,6 +109,11 @@ public sealed class SharedHelpersTests
             CancellationToken.None));
         Assert.True(TransientErrors.IsWorthRetrying(new AmazonServiceException("slow") { StatusCode = HttpStatusCode.ServiceUnavailable }, CancellationToken.None));
         Assert.True(TransientErrors.IsWorthRetrying(new IOException("reset"), CancellationToken.None));
+        Assert.True(TransientErrors.IsWorthRetrying(new HttpRequestException("connection refused"), CancellationToken.None));
+        Assert.True(TransientErrors.IsWorthRetrying(new TimeoutException("attempt timed out"), CancellationToken.None));
+        // A defect fails the same way every time: retrying it only delays the failure.
+        Assert.False(TransientErrors.IsWorthRetrying(new NullReferenceException(), CancellationToken.None));
+        Assert.False(TransientErrors.IsWorthRetrying(new ArgumentException("bad"), CancellationToken.None));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ internal sealed class StreamServices : IDisposable
             _processors[stack.StackName] = services;
         }
 
-        IRecordProcessor inProcess = new InProcessRecordProcessor(services.Processor);
+        IRecordProcessor inProcess = new InProcessRecordProcessor(services.Processor, services.Handler);
         return noMetrics ? inProcess : new MeteredRecordProcessor(inProcess, new CloudWatchProcessorMetrics(_cloudWatch.Value, _time), stack.Environment, Log);
     }
 
