@@ -33,7 +33,7 @@ internal sealed class FailedBatchReplayer
         _store = store;
         _processor = processor;
         _stream = stream;
-        _time = time ?? TimeProvider.System;
+        _time = time ?? ModuleClock.System;
     }
 
     /// <summary>Where the batches come from, for messages.</summary>

@@ -31,7 +31,7 @@ internal sealed class StreamEventProcessor
         _checkpoints = checkpoints;
         _failureQueue = failureQueue;
         _options = options ?? new StreamReaderOptions();
-        _time = time ?? TimeProvider.System;
+        _time = time ?? ModuleClock.System;
     }
 
     /// <summary>Drains the stream (or, with Follow, keeps polling until cancelled) and returns the totals.</summary>

@@ -32,7 +32,7 @@ public sealed class BatchProcessor
             throw new ArgumentOutOfRangeException(nameof(options), "AttemptTimeout and Deadline must be positive.");
         }
 
-        _time = _options.Time ?? TimeProvider.System;
+        _time = _options.Time;
         _log = new ProcessorLog(_options.LogSink ?? new JsonLogger(Console.Out.WriteLine, _time), _options.LogLevel);
     }
 
@@ -49,7 +49,7 @@ public sealed class BatchProcessor
 
         var started = _time.GetTimestamp();
         var processedAt = _time.GetUtcNow();
-        using var deadline = new RunDeadline(_options.Deadline, _options.AttemptTimeout, cancellationToken);
+        using var deadline = new RunDeadline(_options.Deadline, _options.AttemptTimeout, cancellationToken, _time);
         var run = new BatchRun(records.Count);
         var groups = GroupByOrder(records, handler, processedAt);
         BatchResult result;

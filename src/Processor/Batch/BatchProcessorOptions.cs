@@ -38,6 +38,9 @@ public sealed class BatchProcessorOptions
     /// <summary>How long one store write or publish attempt may take before it counts as a (retryable) timeout.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The clock for processedAt, durations, log timestamps and the lag metric; the system clock when null.</summary>
-    public TimeProvider? Time { get; init; }
+    /// <summary>
+    /// The processor's one clock: processedAt, durations, the deadline, retry backoff, log timestamps and the lag
+    /// metric. The system clock unless a caller (a test, the module) passes its own.
+    /// </summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -75,7 +75,7 @@ public sealed class OrderRecordHandler : IRecordHandler
     private static ResiliencePipeline BuildRetry(BatchProcessorOptions options) =>
         options.RetryAttempts <= 0
             ? ResiliencePipeline.Empty
-            : new ResiliencePipelineBuilder { TimeProvider = options.Time ?? TimeProvider.System }.AddRetry(new RetryStrategyOptions
+            : new ResiliencePipelineBuilder { TimeProvider = options.Time }.AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = options.RetryAttempts,
                 Delay = options.RetryBaseDelay,
