@@ -17,7 +17,7 @@ public sealed class EarlierTableTests
     private AuditLogChecker Checker() => new(_table, _store, new CheckOptions(), TimeProvider.System);
 
     private async Task<CheckOutcome> CheckAsync() =>
-        await Checker().CheckAsync(new CheckRequest("orders", "b", null, new CheckScope(TableCreated: _table.Created)), Cmdlets.Shell.NullOperationReporter.Instance, default);
+        await Checker().CheckAsync(new CheckRequest("orders", "b", null, new CheckScope(TableCreated: _table.Created)), Cmdlets.Foundation.NullOperationReporter.Instance, default);
 
     [Fact]
     public async Task An_item_audited_before_the_table_was_created_is_history_of_the_earlier_table()

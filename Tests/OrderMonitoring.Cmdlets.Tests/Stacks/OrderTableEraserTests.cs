@@ -1,6 +1,6 @@
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Stacks;
-using OrderMonitoring.Cmdlets.Tests.Shell;
+using OrderMonitoring.Cmdlets.Tests.Foundation;
 using OrderMonitoring.TestSupport;
 
 namespace OrderMonitoring.Cmdlets.Tests.Stacks;

@@ -2,6 +2,8 @@ using Amazon.DynamoDBv2;
 using Amazon.S3;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.Streams;
+using OrderMonitoring.Cmdlets.Streams;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 
@@ -19,14 +21,14 @@ internal sealed class ReconciliationServices : IDisposable
         _streams = new Lazy<IAmazonDynamoDBStreams>(factory.CreateDynamoDBStreams);
     }
 
-    public AuditLogChecker Checker() => new(Items(), Store(), new CheckOptions(), TimeProvider.System);
+    public AuditLogChecker Checker() => new(Items(), Store(), new CheckOptions(), ModuleClock.System);
 
     /// <summary>When the order table was created: audit records older than that describe an earlier table of the same name.</summary>
     public Task<DateTimeOffset?> TableCreatedAsync(string tableName, CancellationToken cancellationToken) => Items().TableCreatedAsync(tableName, cancellationToken);
 
     private DynamoDbOrderItemSource Items() => new(_dynamoDb.Value);
 
-    public AuditLogRepairer Repairer() => new(Store(), TimeProvider.System);
+    public AuditLogRepairer Repairer() => new(Store(), ModuleClock.System);
 
     public StreamPendingReader Pending() => new(_streams.Value);
 

@@ -1,4 +1,4 @@
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Foundation;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
 
 namespace OrderMonitoring.Cmdlets.Stacks;

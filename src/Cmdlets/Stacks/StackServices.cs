@@ -2,7 +2,6 @@ using Amazon.DynamoDBv2;
 using Amazon.S3;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
-using OrderMonitoring.Cmdlets.Status;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
 
@@ -12,7 +11,6 @@ internal sealed class StackServices : IDisposable
     private readonly AwsClientFactory _factory;
     private readonly Lazy<IAmazonS3> _s3;
     private readonly Lazy<IAmazonDynamoDB> _dynamoDb;
-    private readonly List<IDisposable> _others = new();
 
     public StackServices(AwsClientFactory factory, PollTiming? timing = null)
     {
@@ -28,6 +26,12 @@ internal sealed class StackServices : IDisposable
     public PollTiming Timing { get; }
 
     public string Region => _factory.Connection.Region.SystemName;
+
+    /// <summary>The invocation's S3 client, shared with the capabilities that build on the stack's (status, failed batches).</summary>
+    public IAmazonS3 S3 => _s3.Value;
+
+    /// <summary>The factory the clients come from, for capabilities that need clients of their own.</summary>
+    public AwsClientFactory Clients => _factory;
 
     public StackReader Reader => new(CloudFormation, Region, new DynamoDbStreamArnLookup(_factory.CreateDynamoDB));
 
@@ -64,7 +68,7 @@ internal sealed class StackServices : IDisposable
     }
 
     /// <summary>Deletes one confirmed table or bucket; running it again after a stop continues where it stopped.</summary>
-    public Task DeleteAsync(KeptData data, TimeSpan timeout, Shell.IOperationReporter reporter, CancellationToken cancellationToken) =>
+    public Task DeleteAsync(KeptData data, TimeSpan timeout, Foundation.IOperationReporter reporter, CancellationToken cancellationToken) =>
         data.IsTable
             ? TableEraser().EraseAsync(data.Name, timeout, reporter, cancellationToken)
             : Eraser().EraseAsync(data.Name, reporter, cancellationToken);
@@ -72,22 +76,8 @@ internal sealed class StackServices : IDisposable
     /// <summary>The retained buckets an earlier deployment of the environment kept, when they are still there.</summary>
     public KeptBuckets KeptBuckets() => new(new StsAccountIdProvider(_factory.Connection), new S3BucketProbe(_s3.Value), Region);
 
-    /// <summary>The health check; its CloudWatch and SQS clients live as long as this object.</summary>
-    public HealthChecker HealthChecker()
-    {
-        var cloudWatch = Track(_factory.CreateCloudWatch());
-        return new HealthChecker(Reader, new CloudWatchAlarmSource(cloudWatch), new CloudWatchMetricSource(cloudWatch),
-            new SqsQueueDepthSource(Track(_factory.CreateSqs())), new S3FailedBatchCounter(_s3.Value),
-            new LambdaEventSourceMappingSource(Track(_factory.CreateLambda())));
-    }
-
     public void Dispose()
     {
-        foreach (var client in _others)
-        {
-            client.Dispose();
-        }
-
         CloudFormation.Dispose();
         if (_s3.IsValueCreated)
         {
@@ -98,12 +88,5 @@ internal sealed class StackServices : IDisposable
         {
             _dynamoDb.Value.Dispose();
         }
-    }
-
-    private T Track<T>(T client)
-        where T : IDisposable
-    {
-        _others.Add(client);
-        return client;
     }
 }
