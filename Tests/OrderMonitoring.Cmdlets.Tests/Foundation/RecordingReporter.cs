@@ -11,6 +11,7 @@ internal sealed class RecordingReporter : IOperationReporter
     private readonly object _gate = new();
     private readonly List<string> _verbose = new();
     private readonly List<string> _warnings = new();
+    private readonly List<Exception> _errors = new();
     private readonly List<OperationProgress> _progress = new();
 
     /// <summary>Verbose lines in order, with warnings among them as "WARNING: ...".</summary>
@@ -41,5 +42,13 @@ internal sealed class RecordingReporter : IOperationReporter
 
     public void Output(object item)
     {
+    }
+
+    /// <summary>Non-terminating errors, in order.</summary>
+    public Exception[] Errors { get { lock (_gate) { return _errors.ToArray(); } } }
+
+    public void Error(Exception error, object? target)
+    {
+        lock (_gate) { _errors.Add(error); }
     }
 }

@@ -70,6 +70,8 @@ internal sealed class PipelineBridge : IOperationReporter
     /// <inheritdoc />
     public void Output(object item) => Enqueue(() => _cmdlet.WriteObject(item));
 
+    public void Error(Exception error, object? target) => Enqueue(() => _cmdlet.WriteError(ErrorRecordFactory.Create(error, target)));
+
     /// <inheritdoc />
     public void Progress(OperationProgress progress) => Enqueue(() => _cmdlet.WriteProgress(ToRecord(progress)));
 

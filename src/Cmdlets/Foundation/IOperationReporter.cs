@@ -18,6 +18,9 @@ public interface IOperationReporter
 
     /// <summary>An output object written while the operation still runs (streamed, not collected).</summary>
     void Output(object item);
+
+    /// <summary>A non-terminating error about <paramref name="target"/>: the operation goes on.</summary>
+    void Error(Exception error, object? target);
 }
 
 /// <summary>One progress update; <see cref="Completed"/> removes the bar.</summary>
@@ -53,6 +56,10 @@ public sealed class NullOperationReporter : IOperationReporter
 
     /// <inheritdoc />
     public void Output(object item)
+    {
+    }
+
+    public void Error(Exception error, object? target)
     {
     }
 }

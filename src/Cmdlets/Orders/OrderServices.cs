@@ -46,7 +46,7 @@ internal sealed class OrderServices : IDisposable
     public IOrderTable Table() => new DynamoDbOrderTable(_dynamoDb.Value);
 
     /// <summary>The in-process processor over the stack's bucket and topic, built once per stack.</summary>
-    public ProcessorServices ProcessorFor(OrderStackResources stack, IProcessorLogSink log)
+    public ProcessorServices ProcessorFor(OrderStackResources stack, IProcessorLogSink log, int maxConcurrency = 16)
     {
         if (!_processors.TryGetValue(stack.StackName, out var services))
         {
@@ -56,6 +56,7 @@ internal sealed class OrderServices : IDisposable
                 LogSink = log,
                 LogLevel = ProcessorLogLevel.Info,
                 EmitMetrics = false,
+                MaxConcurrency = maxConcurrency,
             });
             _processors[stack.StackName] = services;
         }
