@@ -24,6 +24,7 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
     // The processor logs from worker threads; each run's reporter moves the entries onto the pipeline thread.
     private readonly ProcessorLogReporter _log = new();
     private IAmazonCloudWatch? _cloudWatch;
+    private BackgroundProcessorMetrics? _metrics;
 
     /// <summary>Lambda DynamoDB stream event files (wildcards allowed).</summary>
     [Parameter(Mandatory = true, ParameterSetName = PathSet, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -53,7 +54,7 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
     public SwitchParameter FailedBatches { get; set; }
 
     /// <summary>
-    /// Does not publish the processor's metrics to CloudWatch. By default each batch's RecordsProcessed,
+    /// Does not publish the processor's metrics to CloudWatch. By default (aggregated per minute, in the background) each batch's RecordsProcessed,
     /// AuditObjectsWritten, AlertsPublished, RecordsQuarantined, RecordsFailed and ProcessingLagMs go to the
     /// OrderMonitoring namespace (dimension Environment), as the Lambda's EMF lines do, so the alarms see this run.
     /// </summary>
@@ -93,7 +94,7 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
         {
             IRecordProcessor inProcess = new InProcessRecordProcessor(Orders.ProcessorFor(stack, _log, Concurrency).Processor);
             processor = NoMetrics ? inProcess
-                : new MeteredRecordProcessor(inProcess, new CloudWatchProcessorMetrics(CloudWatch(), TimeProvider.System), stack.Environment, _log);
+                : new MeteredRecordProcessor(inProcess, _metrics ??= new BackgroundProcessorMetrics(CloudWatch(), stack.Environment, _log, TimeProvider.System));
         });
         return (stack, processor!);
     }
@@ -142,7 +143,42 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
             var (stack, processor) = CurrentProcessor();
             ReplayFailedBatches(stack, processor);
         }
+
+        PublishRemainingMetrics();
     }
+
+    /// <summary>The metrics still waiting for the background publish, sent before the command returns.</summary>
+    private void PublishRemainingMetrics()
+    {
+        if (_metrics is { } metrics)
+        {
+            RunAsync(async (reporter, _) =>
+            {
+                _log.Reporter = reporter;
+                await metrics.CompleteAsync().ConfigureAwait(false);
+                return true;
+            });
+        }
+    }
+
+    /// <summary>
+    /// Runs processing work; when Ctrl+C stops it, the metrics of the batches already done are published before the
+    /// pipeline stops (EndProcessing does not run then), within the publisher's own short bound.
+    /// </summary>
+    private T RunProcessing<T>(Func<IOperationReporter, CancellationToken, Task<T>> work) => RunAsync(async (reporter, token) =>
+    {
+        try
+        {
+            return await work(reporter, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (token.IsCancellationRequested && _metrics is { } metrics)
+            {
+                await metrics.CompleteAsync().ConfigureAwait(false);
+            }
+        }
+    });
 
     private void ProcessStream(OrderStackResources stack, IRecordProcessor processor)
     {
@@ -161,7 +197,7 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
             return;
         }
 
-        Guard(() => WriteObject(RunAsync(async (reporter, token) =>
+        Guard(() => WriteObject(RunProcessing(async (reporter, token) =>
         {
             _log.Reporter = reporter;
             using var streams = ClientFactory.CreateDynamoDBStreams();
@@ -262,7 +298,7 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
 
             try
             {
-                WriteObject(RunAsync(async (reporter, token) =>
+                WriteObject(RunProcessing(async (reporter, token) =>
                 {
                     _log.Reporter = reporter;
                     return await replayer.ReplayAsync(batch, reporter, token).ConfigureAwait(false);
@@ -298,7 +334,7 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
             }
 
             var records = StreamEventFile.Parse(file, json);
-            var result = RunAsync(async (reporter, token) =>
+            var result = RunProcessing(async (reporter, token) =>
             {
                 _log.Reporter = reporter;
                 return await processor.ProcessAsync(records, token).ConfigureAwait(false);
