@@ -19,6 +19,7 @@ internal sealed class FakeAwsEndpoint : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private int _requests;
     private int _objectsPut;
+    private readonly HashSet<string> _keysPut = new(StringComparer.Ordinal);
     private int _published;
 
     public FakeAwsEndpoint(TimeSpan latency)
@@ -35,6 +36,18 @@ internal sealed class FakeAwsEndpoint : IDisposable
 
     /// <summary>S3 PutObject calls answered.</summary>
     public int ObjectsPut => Volatile.Read(ref _objectsPut);
+
+    /// <summary>Different S3 keys written (a key written twice counts once).</summary>
+    public int DistinctKeysPut
+    {
+        get
+        {
+            lock (_keysPut)
+            {
+                return _keysPut.Count;
+            }
+        }
+    }
 
     /// <summary>SNS Publish calls answered.</summary>
     public int Published => Volatile.Read(ref _published);
@@ -152,6 +165,11 @@ internal sealed class FakeAwsEndpoint : IDisposable
             if (request.HttpMethod == "PUT")
             {
                 Interlocked.Increment(ref _objectsPut);
+                lock (_keysPut)
+                {
+                    _keysPut.Add(key);
+                }
+
                 await request.InputStream.CopyToAsync(Stream.Null).ConfigureAwait(false);
             }
 
