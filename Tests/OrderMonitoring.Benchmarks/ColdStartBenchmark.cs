@@ -52,7 +52,7 @@ internal static class ColdStartBenchmark
             var seedMedian = Median(seedRuns);
             var met = oursMedian.Milliseconds <= seedMedian.Milliseconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {"ours (.NET 10, ReadyToRun zip)",-36} start -> answer {oursMedian.Milliseconds,7:0} ms   peak memory {oursMedian.PeakKilobytes / 1024.0,6:0.0} MB"));
+                $"  {"ours (.NET 10, ReadyToRun " + HostArchitecture() + ")",-36} start -> answer {oursMedian.Milliseconds,7:0} ms   peak memory {oursMedian.PeakKilobytes / 1024.0,6:0.0} MB"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {"seed (Node.js " + NodeVersion() + ", AWS SDK v3)",-36} start -> answer {seedMedian.Milliseconds,7:0} ms   peak memory {seedMedian.PeakKilobytes / 1024.0,6:0.0} MB"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -68,10 +68,12 @@ internal static class ColdStartBenchmark
 
     private static Launch PrepareOurs(string repository, string work)
     {
-        var zips = Directory.GetFiles(Path.Combine(repository, "out", "processor"), "order-processor-*.zip");
+        // The zip of this machine's architecture: its ReadyToRun code is what a function of that architecture starts with.
+        var architecture = HostArchitecture();
+        var zips = Directory.GetFiles(Path.Combine(repository, "out", "processor"), $"order-processor-{architecture}-*.zip");
         if (zips.Length != 1)
         {
-            throw new InvalidOperationException("Expected exactly one processor zip in out/processor; run build.ps1 build first.");
+            throw new InvalidOperationException($"Expected exactly one {architecture} processor zip in out/processor; run build.ps1 build first.");
         }
 
         var function = Path.Combine(work, "function");
@@ -197,6 +199,10 @@ internal static class ColdStartBenchmark
 
         throw new InvalidOperationException("The repository root (OrderMonitoring.slnx) is not above the benchmark's folder.");
     }
+
+    private static string HostArchitecture() =>
+        System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64
+            ? TemplateContract.Architectures.Arm64 : TemplateContract.Architectures.X86_64;
 
     private static string NodeVersion()
     {
