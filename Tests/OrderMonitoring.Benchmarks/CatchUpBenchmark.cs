@@ -62,7 +62,7 @@ internal static class CatchUpBenchmark
             Environment = "bench", MaxConcurrency = Concurrency, EmitMetrics = false, LogSink = new JsonLogger(static _ => { }), LogLevel = ProcessorLogLevel.Warn,
         });
         var timedStreams = new TimedStreams(streams);
-        var timedProcessor = new TimedProcessor(new InProcessRecordProcessor(processor.Processor));
+        var timedProcessor = new TimedProcessor(new InProcessRecordProcessor(processor.Processor, processor.Handler));
         var reader = new StreamEventProcessor(timedStreams, timedProcessor, new MemoryCheckpoints(), failureQueue: null,
             new StreamReaderOptions { StartingPosition = StreamStartingPosition.TrimHorizon });
 

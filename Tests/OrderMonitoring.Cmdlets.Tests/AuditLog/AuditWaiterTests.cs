@@ -1,11 +1,15 @@
 using OrderMonitoring.Processor.Audit;
 using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.AuditLog;
+using OrderMonitoring.TestSupport;
 
 namespace OrderMonitoring.Cmdlets.Tests.AuditLog;
 
+/// <summary>The waiter on the test clock: polling and timeouts take no real time.</summary>
 public sealed class AuditWaiterTests
 {
+    private readonly SteppingTime _clock = new(DateTimeOffset.UnixEpoch);
+
     private static string Audit(string orderId, long timestamp, string status) =>
         $$"""{"schemaVersion":1,"orderId":"{{orderId}}","timestamp":{{timestamp}},"status":"{{status}}","eventType":"INSERT","sequenceNumber":"1"}""";
 
@@ -22,8 +26,8 @@ public sealed class AuditWaiterTests
             new OrderEvent { OrderId = "B", Timestamp = 3, Status = "SHIPPED" },
         };
 
-        var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1))
-            .WaitAsync("b", events, TimeProvider.System.GetTimestamp(), TimeSpan.FromMinutes(1), NullOperationReporter.Instance, default);
+        var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1), time: _clock)
+            .WaitAsync("b", events, _clock.GetTimestamp(), TimeSpan.FromMinutes(1), NullOperationReporter.Instance, default);
 
         Assert.Equal(AuditKey.ForRecord("A", "7"), arrivals[0]!.Key);
         Assert.Equal(AuditKey.ForRecord("B", "9"), arrivals[1]!.Key);
@@ -36,8 +40,8 @@ public sealed class AuditWaiterTests
         store.Objects[AuditKey.ForRecord("A", "5")] = Audit("A", 1, "PENDING");
         var events = new[] { new OrderEvent { OrderId = "A", Timestamp = 1, Status = "FAILED" } };
 
-        var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1))
-            .WaitAsync("b", events, TimeProvider.System.GetTimestamp(), TimeSpan.FromMilliseconds(20), NullOperationReporter.Instance, default);
+        var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1), time: _clock)
+            .WaitAsync("b", events, _clock.GetTimestamp(), TimeSpan.FromMilliseconds(20), NullOperationReporter.Instance, default);
 
         Assert.Null(Assert.Single(arrivals));
     }
@@ -45,20 +49,20 @@ public sealed class AuditWaiterTests
     [Fact]
     public async Task Checks_several_orders_at_once_within_the_bound()
     {
-        var store = new FakeAuditStore { ListDelay = TimeSpan.FromMilliseconds(5) };
+        var store = new FakeAuditStore { HoldListsUntilInFlight = 8 };
         var events = Enumerable.Range(0, 40).Select(i => new OrderEvent { OrderId = $"ORD-{i}", Timestamp = i, Status = "PENDING" }).ToList();
         foreach (var e in events)
         {
             store.Objects[AuditKey.ForRecord(e.OrderId, "1")] = Audit(e.OrderId, e.Timestamp, e.Status);
         }
 
-        var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1), maxParallelOrders: 8)
-            .WaitAsync("b", events, TimeProvider.System.GetTimestamp(), TimeSpan.FromMinutes(1), NullOperationReporter.Instance, default);
+        var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1), maxParallelOrders: 8, time: _clock)
+            .WaitAsync("b", events, _clock.GetTimestamp(), TimeSpan.FromMinutes(1), NullOperationReporter.Instance, default);
 
         Assert.All(arrivals, a => Assert.NotNull(a));
         Assert.Equal(events.Select(e => AuditKey.ForRecord(e.OrderId, "1")), arrivals.Select(a => a!.Key));
         Assert.Equal(40, store.ListCalls);
-        Assert.InRange(store.MaxListsInFlight, 2, 8);
+        Assert.Equal(8, store.MaxListsInFlight);
     }
 
     [Fact]
@@ -72,8 +76,8 @@ public sealed class AuditWaiterTests
             new OrderEvent { OrderId = "B", Timestamp = 2, Status = "PENDING" },
         };
 
-        var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1))
-            .WaitAsync("b", events, TimeProvider.System.GetTimestamp(), TimeSpan.FromMilliseconds(20), NullOperationReporter.Instance, default);
+        var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1), time: _clock)
+            .WaitAsync("b", events, _clock.GetTimestamp(), TimeSpan.FromMilliseconds(20), NullOperationReporter.Instance, default);
 
         Assert.Equal(AuditKey.ForRecord("A", "5"), arrivals[0]!.Key);
         Assert.Null(arrivals[1]);

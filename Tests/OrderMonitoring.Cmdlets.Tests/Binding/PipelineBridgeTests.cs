@@ -6,7 +6,7 @@ using OrderMonitoring.Cmdlets.Foundation;
 namespace OrderMonitoring.Cmdlets.Tests.Binding;
 
 /// <summary>A cmdlet that exercises the bridge the way real cmdlets do, without AWS.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "Bridge")]
+[Cmdlet(VerbsDiagnostic.Test, "Bridge", SupportsShouldProcess = true)]
 public sealed class TestBridgeCommand : OrderMonitoringCmdlet
 {
     [Parameter(Mandatory = true)]
@@ -33,6 +33,23 @@ public sealed class TestBridgeCommand : OrderMonitoringCmdlet
                     reporter.Output("started");
                     await Task.Delay(Timeout.Infinite, token).ConfigureAwait(false);
                 });
+                break;
+            case "ask":
+                // Two steps asked from the thread pool; ShouldProcess answers on the pipeline thread; only confirmed steps run.
+                WriteObject(RunAsync((target, action) => ShouldProcess(target, action), async (reporter, confirm, token) =>
+                {
+                    var done = new List<string>();
+                    foreach (var step in new[] { "first", "second" })
+                    {
+                        if (await confirm(step, "Do").ConfigureAwait(false))
+                        {
+                            done.Add(step);
+                        }
+                    }
+
+                    reporter.Failure(new OrderMonitoringException("OneItemFailed", FailureKind.OperationFailed, "one item failed"), "third");
+                    return done.Count;
+                }));
                 break;
             default:
                 throw new ArgumentException("unknown mode");
@@ -69,6 +86,22 @@ public sealed class PipelineBridgeTests
         Assert.Equal(66, progress.PercentComplete);
         Assert.Equal("latest", progress.CurrentOperation);
         Assert.Empty(shell.Streams.Error);
+    }
+
+    [Theory]
+    [InlineData(true, 0)]
+    [InlineData(false, 2)]
+    public void A_confirmation_asked_from_the_work_is_answered_on_the_pipeline_thread(bool whatIf, int stepsDone)
+    {
+        using var shell = CreateShell();
+        shell.AddCommand("Test-Bridge").AddParameter("Mode", "ask").AddParameter("WhatIf", whatIf);
+
+        var output = shell.Invoke();
+
+        Assert.Equal(stepsDone, Assert.Single(output).BaseObject);
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.StartsWith("OneItemFailed,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal("third", error.TargetObject);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using OrderMonitoring.Processor.Alerts;
 using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Processor.Lambda;
 using OrderMonitoring.Processor.Observability;
+using OrderMonitoring.Processor.Orders;
 using OrderMonitoring.Processor.Storage;
 using OrderMonitoring.Cmdlets.FailedBatches;
 using OrderMonitoring.Cmdlets.Foundation;
@@ -24,13 +25,13 @@ public sealed class FailedBatchReplayerTests
     {
         var records = EventRecords(("ORD-R1", "PENDING", "100000000000000000001"), ("ORD-R2", "FAILED", "100000000000000000002"));
         var original = new MemoryStore();
-        await Processor(original, new MemoryPublisher()).ProcessAsync(records);
+        await Processor(original, new MemoryPublisher()).ProcessAsync(records, default);
 
         var store = new MemoryFailedBatches();
         await new FailedBatchSink(store).KeepAsync(Range(records), default);
         var replayedStore = new MemoryStore();
         var alerts = new MemoryPublisher();
-        var replayer = new FailedBatchReplayer(store, new InProcessRecordProcessor(Processor(replayedStore, alerts)), new NoStream());
+        var replayer = new FailedBatchReplayer(store, (Processor(replayedStore, alerts)), new NoStream());
 
         var pending = Assert.Single(await replayer.PlanAsync(default));
         var result = await replayer.ReplayAsync(pending, new RecordingReporter(), default);
@@ -47,7 +48,7 @@ public sealed class FailedBatchReplayerTests
         var records = EventRecords(("ORD-AGAIN", "FAILED", "100000000000000000003"));
         var store = new MemoryFailedBatches();
         await new FailedBatchSink(store).KeepAsync(Range(records), default);
-        var replayer = new FailedBatchReplayer(store, new InProcessRecordProcessor(Processor(new MemoryStore { Broken = true }, new MemoryPublisher())), new NoStream());
+        var replayer = new FailedBatchReplayer(store, (Processor(new MemoryStore { Broken = true }, new MemoryPublisher())), new NoStream());
         var reporter = new RecordingReporter();
 
         var result = await replayer.ReplayAsync(Assert.Single(await replayer.PlanAsync(default)), reporter, default);
@@ -55,6 +56,36 @@ public sealed class FailedBatchReplayerTests
         Assert.Equal(1, result.Failed);
         Assert.Single(await replayer.PlanAsync(default));
         Assert.Contains(reporter.Warnings, w => w.Contains("not marked replayed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_replay_loop_asks_before_each_batch_reports_an_unreadable_one_and_replays_only_what_was_confirmed()
+    {
+        var store = new MemoryFailedBatches();
+        await new FailedBatchSink(store).KeepAsync(Range(EventRecords(("ORD-YES", "PENDING", "100000000000000000010"))), default);
+        await new FailedBatchSink(store).KeepAsync(Range(EventRecords(("ORD-NO", "PENDING", "100000000000000000011"))), default);
+        store.Objects["aws/lambda/uuid/shardId-1/2026/01/01/2026-01-01T00.00.00-broken"] = "{}";
+        var audited = new MemoryStore();
+        var replayer = new FailedBatchReplayer(store, (Processor(audited, new MemoryPublisher())), new NoStream());
+        var asked = new List<string>();
+        var reporter = new RecordingReporter();
+
+        await replayer.ReplayAllAsync("Replaying", (target, action) =>
+        {
+            asked.Add(target);
+            // Only the batch that holds ORD-YES is confirmed.
+            return Task.FromResult(store.Objects.Single(o => o.Key == target.Substring("s3://failed/".Length)).Value.Contains("ORD-YES", StringComparison.Ordinal));
+        }, reporter, default);
+
+        Assert.Equal(2, asked.Count);
+        var failure = Assert.Single(reporter.Failures);
+        Assert.Equal("FailedBatchUnreadable", Assert.IsType<OrderMonitoringException>(failure.Error).ErrorId);
+        var result = Assert.IsType<OrderProcessorResult>(Assert.Single(reporter.Output));
+        Assert.Equal((1, 1), (result.Records, result.Audited));
+        Assert.Contains(audited.Objects.Keys, key => key.Contains("ORD-YES", StringComparison.Ordinal));
+        Assert.DoesNotContain(audited.Objects.Keys, key => key.Contains("ORD-NO", StringComparison.Ordinal));
+        Assert.Equal(2, (await replayer.PlanAsync(default)).Count);
+        Assert.True(reporter.Progress[^1].Completed);
     }
 
     [Fact]
@@ -110,8 +141,12 @@ public sealed class FailedBatchReplayerTests
         return node.ToJsonString();
     }
 
-    private static BatchProcessor Processor(IAuditStore store, IAlertPublisher alerts) =>
-        new(store, alerts, new BatchProcessorOptions { Environment = "test", RetryAttempts = 0, LogSink = new JsonLogger(_ => { }), Time = new SteppingTime(DateTimeOffset.UnixEpoch) });
+    private static InProcessRecordProcessor Processor(IAuditStore store, IAlertPublisher alerts)
+    {
+        var options = new BatchProcessorOptions { Environment = "test", RetryAttempts = 0, LogSink = new JsonLogger(_ => { }), Time = new SteppingTime(DateTimeOffset.UnixEpoch) };
+        var processor = new BatchProcessor(options);
+        return new InProcessRecordProcessor(processor, new OrderRecordHandler(store, alerts, processor.Log, options));
+    }
 
     private static FailedRange Range(IReadOnlyList<StreamRecord> records) =>
         new(StreamArn, "shardId-1", records[0].Dynamodb!.SequenceNumber!, records[records.Count - 1].Dynamodb!.SequenceNumber!, records.Count, 5, null, null, records);

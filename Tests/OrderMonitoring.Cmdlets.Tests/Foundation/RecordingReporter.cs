@@ -11,8 +11,9 @@ internal sealed class RecordingReporter : IOperationReporter
     private readonly object _gate = new();
     private readonly List<string> _verbose = new();
     private readonly List<string> _warnings = new();
-    private readonly List<Exception> _errors = new();
     private readonly List<OperationProgress> _progress = new();
+    private readonly List<object> _output = new();
+    private readonly List<(Exception Error, string Target)> _failures = new();
 
     /// <summary>Verbose lines in order, with warnings among them as "WARNING: ...".</summary>
     public string[] Verbose { get { lock (_gate) { return _verbose.ToArray(); } } }
@@ -20,6 +21,10 @@ internal sealed class RecordingReporter : IOperationReporter
     public string[] Warnings { get { lock (_gate) { return _warnings.ToArray(); } } }
 
     public OperationProgress[] Progress { get { lock (_gate) { return _progress.ToArray(); } } }
+
+    public object[] Output { get { lock (_gate) { return _output.ToArray(); } } }
+
+    public (Exception Error, string Target)[] Failures { get { lock (_gate) { return _failures.ToArray(); } } }
 
     void IOperationReporter.Verbose(string message)
     {
@@ -40,15 +45,13 @@ internal sealed class RecordingReporter : IOperationReporter
         lock (_gate) { _progress.Add(progress); }
     }
 
-    public void Output(object item)
+    void IOperationReporter.Output(object item)
     {
+        lock (_gate) { _output.Add(item); }
     }
 
-    /// <summary>Non-terminating errors, in order.</summary>
-    public Exception[] Errors { get { lock (_gate) { return _errors.ToArray(); } } }
-
-    public void Error(Exception error, object? target)
+    void IOperationReporter.Failure(Exception error, string target)
     {
-        lock (_gate) { _errors.Add(error); }
+        lock (_gate) { _failures.Add((error, target)); }
     }
 }

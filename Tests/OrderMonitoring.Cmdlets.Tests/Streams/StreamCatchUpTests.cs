@@ -129,7 +129,9 @@ public sealed class StreamCatchUpTests
 
         var result = await Run(new StreamReaderOptions { AcceptRecordLoss = true });
 
-        var gap = Assert.IsType<OrderMonitoringException>(Assert.Single(_reporter.Errors));
+        var (error, target) = Assert.Single(_reporter.Failures);
+        var gap = Assert.IsType<OrderMonitoringException>(error);
+        Assert.Equal("s", target);
         Assert.Equal(StreamGap.ErrorId, gap.ErrorId);
         Assert.Equal(Sequences(15, 20).Select(s => s.ToString()), _processor.Calls.SelectMany(call => call));
         Assert.Equal(6, result.Records);
@@ -145,7 +147,7 @@ public sealed class StreamCatchUpTests
         Assert.Contains("Shard gone", error.Message, StringComparison.Ordinal);
 
         var accepted = await Run(new StreamReaderOptions { AcceptRecordLoss = true });
-        Assert.Single(_reporter.Errors);
+        Assert.Single(_reporter.Failures);
         Assert.Equal(2, accepted.Records);
         Assert.True(_checkpoints.Saved["gone"].Finished); // reported once, not on every run
     }

@@ -14,6 +14,9 @@ internal sealed class AuditLogServices
 
     public AuditWaiter Waiter() => new(Store());
 
+    /// <summary>Writes order events and, when asked, waits for their audit objects.</summary>
+    public OrderSender Sender() => new(_orders.Writer(), Waiter());
+
     public AuditLogReader Reader() => new(Store(), _orders.Table());
 
     private S3AuditObjectStore Store() => new(_orders.S3);

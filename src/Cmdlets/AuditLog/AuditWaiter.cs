@@ -30,7 +30,7 @@ internal sealed class AuditWaiter
         _store = store;
         _pollInterval = pollInterval ?? TimeSpan.FromMilliseconds(500);
         _maxParallelOrders = Math.Max(1, maxParallelOrders);
-        _time = time ?? TimeProvider.System;
+        _time = time ?? ModuleClock.System;
     }
 
     /// <summary>The clock latencies and the timeout are measured on.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Cmdlets.Stacks;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Binding;
 
@@ -21,7 +22,7 @@ internal sealed class EnvironmentNameCache
     public EnvironmentNameCache(Func<AwsConnection, CancellationToken, Task<IReadOnlyList<KnownStack>>> list, TimeProvider? time = null)
     {
         _list = list;
-        _time = time ?? TimeProvider.System;
+        _time = time ?? ModuleClock.System;
     }
 
     /// <summary>The cache the completer uses: stacks listed through CloudFormation.</summary>

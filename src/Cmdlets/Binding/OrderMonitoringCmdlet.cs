@@ -67,6 +67,9 @@ public abstract class OrderMonitoringCmdlet : PSCmdlet, IDisposable
     /// <summary>The factory for every client; resolving it validates region, profile, credentials and endpoint.</summary>
     protected AwsClientFactory ClientFactory => _clientFactory ??= new AwsClientFactory(AwsConnection.Resolve(ConnectionParameters().ToSettings()));
 
+    /// <summary>The clock the cmdlet and the services it builds read (<see cref="ModuleClock"/>).</summary>
+    protected TimeProvider Time => ModuleClock.System;
+
     /// <summary>The resolved connection.</summary>
     protected AwsConnection Connection => ClientFactory.Connection;
 
@@ -97,6 +100,16 @@ public abstract class OrderMonitoringCmdlet : PSCmdlet, IDisposable
 
     /// <summary>Runs async service code on the thread pool while this thread writes what it reports; returns its result.</summary>
     protected T RunAsync<T>(Func<IOperationReporter, CancellationToken, Task<T>> work) => new PipelineBridge(this).Run(work, _stopping);
+
+    /// <summary>
+    /// Runs async service code that asks before each step: <paramref name="question"/> (target, action) runs on this
+    /// thread whenever the work awaits its <see cref="ConfirmStep"/>.
+    /// </summary>
+    protected T RunAsync<T>(Func<string, string, bool> question, Func<IOperationReporter, ConfirmStep, CancellationToken, Task<T>> work)
+    {
+        var bridge = new PipelineBridge(this);
+        return bridge.Run((reporter, token) => work(reporter, (target, action) => bridge.AskAsync(() => question(target, action)), token), _stopping);
+    }
 
     /// <summary>Runs async service code that returns nothing (see <see cref="RunAsync{T}"/>).</summary>
     protected void RunAsync(Func<IOperationReporter, CancellationToken, Task> work) =>

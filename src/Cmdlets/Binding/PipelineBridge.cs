@@ -70,7 +70,29 @@ internal sealed class PipelineBridge : IOperationReporter
     /// <inheritdoc />
     public void Output(object item) => Enqueue(() => _cmdlet.WriteObject(item));
 
-    public void Error(Exception error, object? target) => Enqueue(() => _cmdlet.WriteError(ErrorRecordFactory.Create(error, target)));
+    /// <inheritdoc />
+    public void Failure(Exception error, string target) => Enqueue(() => _cmdlet.WriteError(ErrorRecordFactory.Create(error, target)));
+
+    /// <summary>
+    /// Runs <paramref name="question"/> (ShouldProcess, ShouldContinue) on the pipeline thread, where PowerShell allows
+    /// it, and hands its answer back to the work; a question that cannot be asked fails the work with its error.
+    /// </summary>
+    public Task<bool> AskAsync(Func<bool> question)
+    {
+        var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(() =>
+        {
+            try
+            {
+                answer.SetResult(question());
+            }
+            catch (Exception error)
+            {
+                answer.SetException(error);
+            }
+        });
+        return answer.Task;
+    }
 
     /// <inheritdoc />
     public void Progress(OperationProgress progress) => Enqueue(() => _cmdlet.WriteProgress(ToRecord(progress)));

@@ -61,7 +61,7 @@ public sealed class GetOrderAuditLogCommand : OrderCmdlet
         if (ParameterSetName == StatusSet)
         {
             // Only -Since in the future would otherwise reach DynamoDB as an invalid BETWEEN and come back as its error.
-            _until = Until is { } until ? ToOffset(until) : DateTimeOffset.UtcNow;
+            _until = Until is { } until ? ToOffset(until) : Time.GetUtcNow();
             _since = Since is { } since ? ToOffset(since) : _until.AddDays(-1);
             if (_since > _until)
             {

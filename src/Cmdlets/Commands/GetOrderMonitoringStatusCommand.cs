@@ -22,7 +22,7 @@ public sealed class GetOrderMonitoringStatusCommand : EnvironmentCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord() => Guard(() =>
     {
-        var until = DateTime.UtcNow;
+        var until = Time.GetUtcNow().UtcDateTime;
         var since = Since?.ToUniversalTime() ?? until.AddHours(-1);
         if (since >= until)
         {

@@ -33,7 +33,7 @@ internal sealed class FailedBatchReplayer
         _store = store;
         _processor = processor;
         _stream = stream;
-        _time = time ?? TimeProvider.System;
+        _time = time ?? ModuleClock.System;
     }
 
     /// <summary>Where the batches come from, for messages.</summary>
@@ -86,12 +86,43 @@ internal sealed class FailedBatchReplayer
             reporter.Warning($"{pending.Source}: {result.Failed} record(s) failed again; the batch is not marked replayed, so the next run tries it again (see -Verbose for the cause).");
         }
 
-        return new OrderProcessorResult
+        return OrderProcessorResult.OfBatch(pending.Source, result, _time.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// Replays every pending batch of the source, oldest first: an unreadable one is reported and skipped, each other one
+    /// replayed when <paramref name="confirm"/> agrees (so -WhatIf lists them); a batch that fails is reported and the run goes on.
+    /// </summary>
+    public async Task ReplayAllAsync(string activity, ConfirmStep confirm, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var pending = await PlanAsync(cancellationToken).ConfigureAwait(false);
+        reporter.Verbose($"{pending.Count} failed batch(es) not yet replayed in {Location}.");
+        for (var i = 0; i < pending.Count; i++)
         {
-            Source = pending.Source, Batches = 1, Records = result.Records, Audited = result.Audited, Alerts = result.Alerts,
-            Quarantined = result.Quarantined, Failed = result.Failed, Duration = _time.GetElapsedTime(started),
-            BatchItemFailures = result.BatchItemFailures.Select(f => f.ItemIdentifier).ToList(),
-        };
+            var batch = pending[i];
+            reporter.Progress(new OperationProgress(2, activity, $"batch {i + 1} of {pending.Count}", i * 100 / pending.Count, batch.Key));
+            if (batch.Problem is { } unreadable)
+            {
+                reporter.Failure(unreadable, batch.Source);
+                continue;
+            }
+
+            if (!await confirm(batch.Source, $"Replay {batch.Description}, then {WhenReplayed}").ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            try
+            {
+                reporter.Output(await ReplayAsync(batch, reporter, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                reporter.Failure(ex, batch.Source);
+            }
+        }
+
+        reporter.Progress(new OperationProgress(2, activity, "done", Completed: true));
     }
 
     private string Note(Processor.Batch.BatchResult result)

@@ -1,4 +1,5 @@
 using OrderMonitoring.Cmdlets.Streams;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.FailedBatches;
 
@@ -14,7 +15,7 @@ internal sealed class FailedBatchSink : IFailedBatchSink
     public FailedBatchSink(IFailedBatchStore store, TimeProvider? time = null)
     {
         _store = store;
-        _time = time ?? TimeProvider.System;
+        _time = time ?? ModuleClock.System;
     }
 
     public Task KeepAsync(FailedRange range, CancellationToken cancellationToken)

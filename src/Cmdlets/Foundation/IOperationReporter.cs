@@ -19,8 +19,8 @@ public interface IOperationReporter
     /// <summary>An output object written while the operation still runs (streamed, not collected).</summary>
     void Output(object item);
 
-    /// <summary>A non-terminating error about <paramref name="target"/>: the operation goes on.</summary>
-    void Error(Exception error, object? target);
+    /// <summary>One item failed and the operation goes on (a non-terminating error naming <paramref name="target"/>).</summary>
+    void Failure(Exception error, string target);
 }
 
 /// <summary>One progress update; <see cref="Completed"/> removes the bar.</summary>
@@ -59,7 +59,8 @@ public sealed class NullOperationReporter : IOperationReporter
     {
     }
 
-    public void Error(Exception error, object? target)
+    /// <inheritdoc />
+    public void Failure(Exception error, string target)
     {
     }
 }

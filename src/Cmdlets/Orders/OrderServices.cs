@@ -2,8 +2,6 @@ using Amazon.DynamoDBv2;
 using Amazon.S3;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Cmdlets.Stacks;
-using OrderMonitoring.Processor.Batch;
-using OrderMonitoring.Processor.Observability;
 
 namespace OrderMonitoring.Cmdlets.Orders;
 
@@ -16,7 +14,6 @@ internal sealed class OrderServices : IDisposable
     private readonly AwsClientFactory _factory;
     private readonly Lazy<IAmazonDynamoDB> _dynamoDb;
     private readonly Lazy<IAmazonS3> _s3;
-    private readonly Dictionary<string, ProcessorServices> _processors = new(StringComparer.Ordinal);
 
     public OrderServices(AwsClientFactory factory)
     {
@@ -45,32 +42,8 @@ internal sealed class OrderServices : IDisposable
     /// <summary>The order table of the invocation.</summary>
     public IOrderTable Table() => new DynamoDbOrderTable(_dynamoDb.Value);
 
-    /// <summary>The in-process processor over the stack's bucket and topic, built once per stack.</summary>
-    public ProcessorServices ProcessorFor(OrderStackResources stack, IProcessorLogSink log, int maxConcurrency = 16)
-    {
-        if (!_processors.TryGetValue(stack.StackName, out var services))
-        {
-            services = ProcessorServices.Create(_factory, stack.AuditBucketName, stack.TopicArn, new BatchProcessorOptions
-            {
-                Environment = stack.Environment,
-                LogSink = log,
-                LogLevel = ProcessorLogLevel.Info,
-                EmitMetrics = false,
-                MaxConcurrency = maxConcurrency,
-            });
-            _processors[stack.StackName] = services;
-        }
-
-        return services;
-    }
-
     public void Dispose()
     {
-        foreach (var processor in _processors.Values)
-        {
-            processor.Dispose();
-        }
-
         if (_dynamoDb.IsValueCreated)
         {
             _dynamoDb.Value.Dispose();

@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.Streams;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Streams;
 
@@ -30,7 +31,7 @@ internal sealed class ShardReader
     public ShardReader(IAmazonDynamoDBStreams streams, TimeProvider? time = null)
     {
         _streams = streams;
-        _time = time ?? TimeProvider.System;
+        _time = time ?? ModuleClock.System;
     }
 
     /// <summary>

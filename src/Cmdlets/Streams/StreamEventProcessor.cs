@@ -30,7 +30,7 @@ internal sealed class StreamEventProcessor
         StreamReaderOptions? options = null, TimeProvider? time = null)
     {
         _streams = streams;
-        _time = time ?? TimeProvider.System;
+        _time = time ?? ModuleClock.System;
         _shards = new ShardReader(streams, _time);
         _processor = processor;
         _checkpoints = checkpoints;
@@ -254,7 +254,7 @@ internal sealed class StreamEventProcessor
             throw gap;
         }
 
-        reporter.Error(gap, shardId);
+        reporter.Failure(gap, shardId);
     }
 
     private async Task ProcessBatchAsync(string streamArn, string shardId, List<StreamRecord> batch, CatchUpRun run, CancellationToken cancellationToken)
