@@ -82,6 +82,6 @@ public sealed class ProcessorFunctionTests
     public void Function_waits_for_its_permissions()
     {
         var function = _template.Resource("OrderProcessorLambda");
-        Assert.Contains("OrderProcessorPolicy", OneOrMany(function["DependsOn"]).Select(d => (string?)d));
+        Assert.Contains("OrderProcessorManagedPolicy", OneOrMany(function["DependsOn"]).Select(d => (string?)d));
     }
 }

@@ -7,6 +7,7 @@ namespace OrderMonitoring.Template.Tests;
 public sealed class ProcessorPermissionsTests
 {
     private const string Role = "OrderProcessorLambdaRole";
+    private const string Policy = "OrderProcessorManagedPolicy";
     private readonly OrderMonitoringTemplate _template = Load();
 
     public static TheoryData<string, string> ExpectedGrants => new()
@@ -20,7 +21,7 @@ public sealed class ProcessorPermissionsTests
         { "s3:PutObject", AuditBucketTests.ObjectsArnJson.Replace("${BucketArn}/*", "${BucketArn}/quarantine/*", StringComparison.Ordinal) },
         { "sns:Publish", """{"Ref":"OrderAlertsTopic"}""" },
         { "kms:Decrypt", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
-        { "kms:GenerateDataKey*", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
+        { "kms:GenerateDataKey", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
         // The event source mapping's S3 on-failure destination writes with the function's role: PutObject where Lambda
         // puts failure records (aws/lambda/...) and ListBucket, the two the Lambda developer guide names.
         { "s3:PutObject", """{"Fn::If":["CreatesFailedBatchesBucket",{"Fn::Sub":"${FailedBatchesBucket.Arn}/aws/lambda/*"},{"Fn::Sub":"arn:${AWS::Partition}:s3:::order-failed-batches-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}/aws/lambda/*"}]}""" },
@@ -30,13 +31,25 @@ public sealed class ProcessorPermissionsTests
     };
 
     [Fact]
-    public void Role_is_assumable_by_lambda_only_and_has_no_managed_policies()
+    public void Role_is_assumable_by_lambda_only_and_attaches_no_aws_managed_policy()
     {
         var role = _template.Properties(Role);
         Assert.Null(role["ManagedPolicyArns"]);
         var statement = Assert.Single(role["AssumeRolePolicyDocument"]!["Statement"]!.AsArray())!;
         Assert.Equal("lambda.amazonaws.com", (string?)statement["Principal"]!["Service"]);
         Assert.Equal("sts:AssumeRole", (string?)statement["Action"]);
+    }
+
+    [Fact]
+    public void The_permissions_are_one_customer_managed_policy_and_no_inline_policy()
+    {
+        // PCI DSS 7.x (cdk-nag IAMNoInlinePolicy): a managed policy can be reviewed, versioned and reused on its own.
+        Assert.Null(_template.Properties(Role)["Policies"]);
+        Assert.Empty(_template.ResourcesOfType("AWS::IAM::Policy"));
+        var managed = Assert.Single(_template.ResourcesOfType("AWS::IAM::ManagedPolicy"));
+        Assert.Equal(Policy, managed.Key);
+        Assert.True(IsRef(Assert.Single(managed.Value["Properties"]!["Roles"]!.AsArray()), Role));
+        Assert.Equal("order-processor-${EnvironmentSuffix}-${AWS::Region}", SubText(managed.Value["Properties"]!["ManagedPolicyName"]));
     }
 
     [Fact]
@@ -51,7 +64,7 @@ public sealed class ProcessorPermissionsTests
     public void The_processor_uses_the_alerts_key_only_through_sns()
     {
         const string ViaSns = """{"Fn::Sub":"sns.${AWS::Region}.${AWS::URLSuffix}"}""";
-        var policy = _template.Properties("OrderProcessorPolicy")["PolicyDocument"]!["Statement"]!.AsArray();
+        var policy = _template.Properties(Policy)["PolicyDocument"]!["Statement"]!.AsArray();
         var keyPolicy = _template.Properties("AlertsKey")["KeyPolicy"]!["Statement"]!.AsArray();
         var grants = policy.Concat(keyPolicy).Where(st => OneOrMany(st!["Action"]).Any(a => ((string?)a)!.StartsWith("kms:Decrypt", StringComparison.Ordinal))
             && st!["Principal"]?["Service"] is null).ToList();
@@ -99,11 +112,11 @@ public sealed class ProcessorPermissionsTests
         Assert.All(Statements(), s => Assert.Equal("Allow", (string?)s["Effect"]));
     }
 
-    /// <summary>Statements of the role's inline policies and of every AWS::IAM::Policy attached to it.</summary>
+    /// <summary>Statements of the role's inline policies and of every AWS::IAM::Policy or ManagedPolicy attached to it.</summary>
     private IEnumerable<JsonNode> Statements()
     {
         var inline = (_template.Properties(Role)["Policies"] as JsonArray ?? []).Select(p => p!["PolicyDocument"]!);
-        var attached = _template.ResourcesOfType("AWS::IAM::Policy")
+        var attached = _template.ResourcesOfType("AWS::IAM::Policy").Concat(_template.ResourcesOfType("AWS::IAM::ManagedPolicy"))
             .Where(p => p.Value["Properties"]!["Roles"]!.AsArray().Any(r => IsRef(r, Role)))
             .Select(p => p.Value["Properties"]!["PolicyDocument"]!);
         return inline.Concat(attached).SelectMany(d => d["Statement"]!.AsArray()).Select(s => s!);

@@ -22,6 +22,7 @@ internal sealed class OrderRecordHandler : IRecordHandler
     private readonly ProcessorLog _log;
     private readonly ResiliencePipeline _retry;
     private readonly TimeSpan _attemptTimeout;
+    private readonly AlertDetail _alertDetail;
 
     public OrderRecordHandler(IAuditStore store, IAlertPublisher publisher, ProcessorLog log, BatchProcessorOptions options)
     {
@@ -30,6 +31,7 @@ internal sealed class OrderRecordHandler : IRecordHandler
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _retry = BuildRetry(options ?? throw new ArgumentNullException(nameof(options)));
         _attemptTimeout = options.AttemptTimeout;
+        _alertDetail = options.AlertDetail;
     }
 
     public async Task<HandledRecord> HandleAsync(StreamRecord record, ReadOutcome outcome, CancellationToken cancellationToken)
@@ -38,7 +40,7 @@ internal sealed class OrderRecordHandler : IRecordHandler
         {
             // Written before the alert: an alert always points at an audit object that exists.
             await WithRetryAsync(ct => _store.PutAsync(audit.Key, audit.ToJson(), ct), cancellationToken).ConfigureAwait(false);
-            var alerted = await PublishAsync(AlertPolicy.AlertFor(audit), cancellationToken).ConfigureAwait(false);
+            var alerted = await PublishAsync(AlertPolicy.AlertFor(audit, _alertDetail), cancellationToken).ConfigureAwait(false);
             _log.Log(ProcessorLogLevel.Debug, "Audit object written", LogFields.Of(record, ("orderId", audit.OrderId), ("key", audit.Key), ("status", audit.Status)));
             return new HandledRecord(RecordState.Audited, alerted);
         }
@@ -46,7 +48,7 @@ internal sealed class OrderRecordHandler : IRecordHandler
         var quarantine = outcome.Quarantine!;
         await WithRetryAsync(ct => _store.PutAsync(quarantine.Key, quarantine.ToJson(), ct), cancellationToken).ConfigureAwait(false);
         _log.Log(ProcessorLogLevel.Warn, "Record quarantined: it cannot be audited as an order", LogFields.Of(record, ("reason", quarantine.Reason), ("key", quarantine.Key)));
-        var quarantineAlerted = await PublishAsync(AlertPolicy.AlertFor(quarantine, record), cancellationToken).ConfigureAwait(false);
+        var quarantineAlerted = await PublishAsync(AlertPolicy.AlertFor(quarantine, record, _alertDetail), cancellationToken).ConfigureAwait(false);
         return new HandledRecord(RecordState.Quarantined, quarantineAlerted);
     }
 
