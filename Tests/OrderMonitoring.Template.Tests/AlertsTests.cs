@@ -70,7 +70,7 @@ public sealed class AlertsTests
         var email = _template.Parameters["AlertEmail"]!;
         Assert.Equal(string.Empty, (string?)email["Default"]);
 
-        var subscription = _template.ResourcesOfType("AWS::SNS::Subscription").Single().Value;
+        var subscription = _template.Resource("AlertEmailSubscription");
         var not = _template.Conditions[(string)subscription["Condition"]!]!["Fn::Not"]!.AsArray();
         var equals = Assert.Single(not)!["Fn::Equals"]!.AsArray();
         Assert.True(IsRef(equals[0], "AlertEmail"));
