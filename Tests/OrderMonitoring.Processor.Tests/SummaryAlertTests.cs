@@ -111,6 +111,10 @@ public sealed class SummaryAlertTests
     }
 
     [Fact]
+    public void The_named_fields_are_AlertPolicys_summary_fields() =>
+        Assert.Equal(SummaryFields, AlertPolicy.SummaryFields.All);
+
+    [Fact]
     public void The_processor_defaults_to_summary_alerts()
     {
         Assert.Equal(AlertDetail.Summary, new BatchProcessorOptions().AlertDetail);
