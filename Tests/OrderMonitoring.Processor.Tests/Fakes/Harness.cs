@@ -20,7 +20,7 @@ internal sealed class Harness
     /// </param>
     public Harness(int maxConcurrency = 16, int retryAttempts = 0, ProcessorLogLevel level = ProcessorLogLevel.Debug, AlertDetail alertDetail = AlertDetail.Full)
     {
-        Processor = new BatchProcessor(Store, Publisher, new BatchProcessorOptions
+        Processor = new OrderPipeline(Store, Publisher, new BatchProcessorOptions
         {
             Environment = "test",
             MaxConcurrency = maxConcurrency,
@@ -37,7 +37,7 @@ internal sealed class Harness
 
     public MemoryAlertPublisher Publisher { get; } = new();
 
-    public BatchProcessor Processor { get; }
+    public OrderPipeline Processor { get; }
 
     public IReadOnlyList<string> Lines => [.. _lines];
 

@@ -30,9 +30,12 @@ public static class AlertPolicy
         && IsFailed(newStatus)
         && (string.Equals(eventType, "INSERT", StringComparison.Ordinal) || !IsFailed(previousStatus));
 
-    /// <summary>The alert an audited change raises, or null when it raises none.</summary>
-    public static Alert? AlertFor(AuditRecord record, AlertDetail detail) =>
-        ShouldAlert(record.EventType, record.Status, record.PreviousStatus) ? For(record, detail) : null;
+    /// <summary>
+    /// The alert an audited change raises, or null when it raises none; <paramref name="json"/> is the record's document
+    /// when already written (a full alert reuses it).
+    /// </summary>
+    public static Alert? AlertFor(AuditRecord record, AlertDetail detail, string? json = null) =>
+        ShouldAlert(record.EventType, record.Status, record.PreviousStatus) ? For(record, detail, json) : null;
 
     /// <summary>
     /// The alert a quarantined record raises, or null: its images are read leniently, so a change that still says
@@ -51,20 +54,20 @@ public static class AlertPolicy
         status is not null && string.Equals(status.Trim(), FailedStatus, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The alert for an audited change.</summary>
-    public static Alert For(AuditRecord record, AlertDetail detail)
+    public static Alert For(AuditRecord record, AlertDetail detail, string? json = null)
     {
         var message = detail == AlertDetail.Summary
             ? Summary(record.OrderId, record.Status, record.PreviousStatus, record.EventType, record.ApproximateCreationTime, record.Key)
-            : FullMessage(record);
+            : FullMessage(record, json);
         return new Alert(
             SafeSubject("Order Failed: " + record.OrderId),
             message,
             Attributes(record.OrderId, record.Status, record.EventType, record.Environment, record.EventId));
     }
 
-    private static string FullMessage(AuditRecord record)
+    private static string FullMessage(AuditRecord record, string? json)
     {
-        var message = record.ToJson();
+        var message = json ?? record.ToJson();
         if (JsonOutput.Utf8.GetByteCount(message) > MaxMessageBytes)
         {
             message = record.ToJsonWithoutImages($"newImage and oldImage were dropped (and long statuses cut) to fit SNS's message size limit; the full record is in S3 at {record.Key}");
