@@ -15,20 +15,11 @@ internal interface IProcessorMetricsPublisher
 /// <see cref="IProcessorMetricsPublisher"/> with CloudWatch PutMetricData: the same namespace, names, units and
 /// Environment dimension as <see cref="EmfMetrics"/>, so the alarms and Get-OrderMonitoringStatus see External mode.
 /// </summary>
-internal sealed class CloudWatchProcessorMetrics : IProcessorMetricsPublisher
+internal sealed class CloudWatchProcessorMetrics(IAmazonCloudWatch cloudWatch, TimeProvider time) : IProcessorMetricsPublisher
 {
-    private readonly IAmazonCloudWatch _cloudWatch;
-    private readonly TimeProvider _time;
-
-    public CloudWatchProcessorMetrics(IAmazonCloudWatch cloudWatch, TimeProvider time)
-    {
-        _cloudWatch = cloudWatch;
-        _time = time;
-    }
-
     public Task PublishAsync(string environment, BatchResult result, CancellationToken cancellationToken)
     {
-        var at = _time.GetUtcNow().UtcDateTime;
+        var at = time.GetUtcNow().UtcDateTime;
         var dimension = new Dimension { Name = TemplateContract.ProcessorMetrics.EnvironmentDimension, Value = environment };
         var request = new PutMetricDataRequest
         {
@@ -37,7 +28,7 @@ internal sealed class CloudWatchProcessorMetrics : IProcessorMetricsPublisher
                 .Select(metric => new MetricDatum { MetricName = metric.Name, Unit = metric.Unit, Value = metric.Value, Timestamp = at, Dimensions = [dimension] })
                 .ToList(),
         };
-        return _cloudWatch.PutMetricDataAsync(request, cancellationToken);
+        return cloudWatch.PutMetricDataAsync(request, cancellationToken);
     }
 }
 
@@ -45,24 +36,11 @@ internal sealed class CloudWatchProcessorMetrics : IProcessorMetricsPublisher
 /// Runs a batch, then publishes its metrics. A batch's data is already written when publishing fails, so that failure
 /// is a warning (naming what the alarms will miss), never a failed batch: retrying would write the records again.
 /// </summary>
-internal sealed class MeteredRecordProcessor : IRecordProcessor
+internal sealed class MeteredRecordProcessor(IRecordProcessor inner, IProcessorMetricsPublisher metrics, string environment, IProcessorLogSink log) : IRecordProcessor
 {
-    private readonly IRecordProcessor _inner;
-    private readonly IProcessorMetricsPublisher _metrics;
-    private readonly string _environment;
-    private readonly IProcessorLogSink _log;
-
-    public MeteredRecordProcessor(IRecordProcessor inner, IProcessorMetricsPublisher metrics, string environment, IProcessorLogSink log)
-    {
-        _inner = inner;
-        _metrics = metrics;
-        _environment = environment;
-        _log = log;
-    }
-
     public async Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> records, CancellationToken cancellationToken)
     {
-        var result = await _inner.ProcessAsync(records, cancellationToken).ConfigureAwait(false);
+        var result = await inner.ProcessAsync(records, cancellationToken).ConfigureAwait(false);
         if (result.Records == 0)
         {
             return result;
@@ -70,11 +48,11 @@ internal sealed class MeteredRecordProcessor : IRecordProcessor
 
         try
         {
-            await _metrics.PublishAsync(_environment, result, cancellationToken).ConfigureAwait(false);
+            await metrics.PublishAsync(environment, result, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _log.Write(ProcessorLogLevel.Warn, "CloudWatch PutMetricData failed: the alarms and Get-OrderMonitoringStatus do not see this batch",
+            log.Write(ProcessorLogLevel.Warn, "CloudWatch PutMetricData failed: the alarms and Get-OrderMonitoringStatus do not see this batch",
                 [("records", result.Records), ("quarantined", result.Quarantined), ("failed", result.Failed), ("error", error.Message)]);
         }
 
