@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using OrderMonitoring.Aws;
 
 namespace OrderMonitoring.Cmdlets.FailedBatches;
 
@@ -61,21 +62,12 @@ internal sealed class S3FailedBatchStore(IAmazonS3 s3, string bucket) : IFailedB
         s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = ReplayedPrefix + key, ContentBody = note, ContentType = "application/json" },
             cancellationToken);
 
-    private async Task<List<(string Key, DateTime? LastModified)>> ListAsync(string prefix, CancellationToken cancellationToken)
-    {
-        var found = new List<(string, DateTime?)>();
-        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix };
-        ListObjectsV2Response page;
-        do
-        {
-            page = await s3.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
-            found.AddRange((page.S3Objects ?? new List<S3Object>()).Select(o => (o.Key, o.LastModified)));
-            request.ContinuationToken = page.NextContinuationToken;
-        }
-        while (page.IsTruncated == true);
-
-        return found;
-    }
+    private Task<List<(string Key, DateTime? LastModified)>> ListAsync(string prefix, CancellationToken cancellationToken) =>
+        Paging.ReadAllAsync(
+            (token, cancel) => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, ContinuationToken = token }, cancel),
+            page => page.IsTruncated == true ? page.NextContinuationToken : null,
+            page => (page.S3Objects ?? new List<S3Object>()).Select(o => (o.Key, o.LastModified)),
+            cancellationToken);
 
     /// <summary>True when the error says the bucket does not exist (a stack deployed before it was added).</summary>
     public static bool IsMissingBucket(AmazonS3Exception error) =>

@@ -1,5 +1,6 @@
 using OrderMonitoring.Aws;
 using OrderMonitoring.Processor.Audit;
+using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 
@@ -46,7 +47,7 @@ internal sealed class OrderAuditTrailReader(IAuditVersionStore store, int maxPar
     /// <param name="cancellationToken">Cancels the listing and the reads.</param>
     public async Task<OrderAuditTrail> ReadAsync(string bucketName, string prefix, string? orderId, CancellationToken cancellationToken)
     {
-        var versions = await Paging.ReadAllAsync((token, cancel) => store.ListVersionsAsync(bucketName, prefix, token, cancel), page => page.NextToken,
+        var versions = await Paging.ReadAllAsync((VersionMarker? marker, CancellationToken cancel) => store.ListVersionsAsync(bucketName, prefix, marker, cancel), page => page.Next,
             page => page.Versions, cancellationToken).ConfigureAwait(false);
         var byKey = versions.GroupBy(v => v.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new KeyVersions(g.Key, g.ToList())).ToList();
