@@ -8,6 +8,7 @@ using OrderMonitoring.Processor.Observability;
 using OrderMonitoring.Processor.Template;
 using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Cmdlets.Tests.Foundation;
+using OrderMonitoring.TestSupport;
 
 namespace OrderMonitoring.Cmdlets.Tests.Streams;
 
@@ -23,7 +24,7 @@ public sealed class ProcessorMetricsTests
     [Fact]
     public async Task A_batch_is_published_with_the_names_namespace_dimension_and_units_of_the_EMF_line()
     {
-        await new CloudWatchProcessorMetrics(_cloudWatch, new FixedTime(Now)).PublishAsync("dev", Quarantining, CancellationToken.None);
+        await new CloudWatchProcessorMetrics(_cloudWatch, new SteppingTime(Now)).PublishAsync("dev", Quarantining, CancellationToken.None);
 
         var request = Assert.Single(_cloudWatch.Puts);
         var emf = JsonNode.Parse(EmfMetrics.Format("dev", Quarantining, Quarantining.ProcessingLagMs, Now))!;
@@ -43,7 +44,7 @@ public sealed class ProcessorMetricsTests
     [Fact]
     public async Task The_metered_processor_publishes_each_batch_for_its_environment()
     {
-        var metered = new MeteredRecordProcessor(new FixedResult(Quarantining), new CloudWatchProcessorMetrics(_cloudWatch, new FixedTime(Now)), "qa",
+        var metered = new MeteredRecordProcessor(new FixedResult(Quarantining), new CloudWatchProcessorMetrics(_cloudWatch, new SteppingTime(Now)), "qa",
             new ProcessorLogReporter { Reporter = _reporter });
 
         var result = await metered.ProcessAsync([new StreamRecord()], CancellationToken.None);
@@ -57,7 +58,7 @@ public sealed class ProcessorMetricsTests
     public async Task A_failed_publish_is_a_warning_and_the_batch_result_stands()
     {
         _cloudWatch.Failure = new AwsServiceException("CloudWatch", "PutMetricData", "AccessDenied", "not allowed: cloudwatch:PutMetricData", "r-1", HttpStatusCode.Forbidden, isRetryable: false);
-        var metered = new MeteredRecordProcessor(new FixedResult(Quarantining), new CloudWatchProcessorMetrics(_cloudWatch, new FixedTime(Now)), "qa",
+        var metered = new MeteredRecordProcessor(new FixedResult(Quarantining), new CloudWatchProcessorMetrics(_cloudWatch, new SteppingTime(Now)), "qa",
             new ProcessorLogReporter { Reporter = _reporter });
 
         var result = await metered.ProcessAsync([new StreamRecord()], CancellationToken.None);
@@ -72,7 +73,7 @@ public sealed class ProcessorMetricsTests
     [Fact]
     public async Task An_empty_poll_publishes_nothing()
     {
-        var metered = new MeteredRecordProcessor(new FixedResult(new BatchResult()), new CloudWatchProcessorMetrics(_cloudWatch, new FixedTime(Now)), "qa",
+        var metered = new MeteredRecordProcessor(new FixedResult(new BatchResult()), new CloudWatchProcessorMetrics(_cloudWatch, new SteppingTime(Now)), "qa",
             new ProcessorLogReporter { Reporter = _reporter });
 
         await metered.ProcessAsync([], CancellationToken.None);
@@ -85,10 +86,6 @@ public sealed class ProcessorMetricsTests
         public Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> records, CancellationToken cancellationToken) => Task.FromResult(result);
     }
 
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 
     private sealed class RecordingCloudWatch : IAmazonCloudWatch
     {

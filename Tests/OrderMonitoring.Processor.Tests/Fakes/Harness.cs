@@ -3,6 +3,7 @@ using System.Text.Json;
 using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Processor.Observability;
+using OrderMonitoring.TestSupport;
 
 namespace OrderMonitoring.Processor.Tests.Fakes;
 
@@ -23,7 +24,7 @@ internal sealed class Harness
             RetryBaseDelay = TimeSpan.Zero,
             LogLevel = level,
             LogSink = new JsonLogger(_lines.Enqueue),
-            Time = new FixedTime(Now),
+            Time = new SteppingTime(Now),
         });
     }
 
