@@ -1,3 +1,4 @@
+using Amazon.DynamoDBv2.Model;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -146,12 +147,15 @@ internal sealed class FakeItemSource : IOrderItemSource
 
     public int PageSize { get; set; } = 100;
 
-    public Task<ItemPage> ScanAsync(string tableName, int segment, int totalSegments, string? continuationToken, CancellationToken cancellationToken)
+    public Task<ItemPage> ScanAsync(string tableName, int segment, int totalSegments, ScanPosition? from, CancellationToken cancellationToken)
     {
         var inSegment = Items.Where(i => SegmentOf(i.OrderId, totalSegments) == segment).ToList();
-        var start = continuationToken is null ? 0 : int.Parse(continuationToken, CultureInfo.InvariantCulture);
+        // The fake's position is the index of the next item (DynamoDB's is the last key it evaluated).
+        var start = from is null ? 0 : int.Parse(from.LastKey["next"].N, CultureInfo.InvariantCulture);
         var page = inSegment.Skip(start).Take(PageSize).ToList();
-        var next = start + page.Count < inSegment.Count ? (start + page.Count).ToString(CultureInfo.InvariantCulture) : null;
+        var next = start + page.Count < inSegment.Count
+            ? new ScanPosition(new Dictionary<string, AttributeValue> { ["next"] = new() { N = (start + page.Count).ToString(CultureInfo.InvariantCulture) } })
+            : null;
         return Task.FromResult(new ItemPage(page, next));
     }
 
