@@ -62,9 +62,9 @@ public sealed class AwsConnection
     }
 
     /// <summary>Every custom endpoint a request may go to (explicit, per service, generic), each once.</summary>
-    public IReadOnlyList<Uri> CustomEndpoints =>
-        new[] { _explicitEndpoint, _genericConfiguredEndpoint }.Concat(_explicitEndpoint is null ? _configuredEndpoints.Values : [])
-            .OfType<Uri>().Distinct().ToList();
+    public IReadOnlyList<Uri> CustomEndpoints => _explicitEndpoint is not null
+        ? [_explicitEndpoint]
+        : new[] { _genericConfiguredEndpoint }.Concat(_configuredEndpoints.Values).OfType<Uri>().Distinct().ToList();
 
     /// <summary>Resolves region, credentials and endpoints from the settings, the environment and the shared files.</summary>
     /// <param name="settings">What the caller asked for.</param>

@@ -93,6 +93,7 @@ internal static class InputValues
             return null;
         }
 
+        _ = WithinDepth(depth);
         var result = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var member in members)
         {
@@ -109,12 +110,6 @@ internal static class InputValues
 
     private static object? ToPlain(object? value, int depth)
     {
-        if (depth > MaxDepth)
-        {
-            throw new ArgumentException(
-                $"-Attribute is nested more than {MaxDepth} levels deep, the most DynamoDB stores (a hashtable or list that contains itself never ends).");
-        }
-
         if (ToMap(value, depth) is { } map)
         {
             return map;
@@ -124,10 +119,15 @@ internal static class InputValues
         return raw switch
         {
             string text => text,
-            IEnumerable list => list.Cast<object?>().Select(item => ToPlain(item, depth + 1)).ToList(),
+            IEnumerable list => WithinDepth(depth) ? list.Cast<object?>().Select(item => ToPlain(item, depth + 1)).ToList() : null,
             _ => raw,
         };
     }
+
+    private static bool WithinDepth(int depth) => depth <= MaxDepth
+        ? true
+        : throw new ArgumentException(
+            $"-Attribute is nested more than {MaxDepth} levels deep, the most DynamoDB stores (a hashtable or list that contains itself never ends).");
 
     private static object? Unwrap(object? value) => value is PSObject wrapped && wrapped.BaseObject is not PSCustomObject ? wrapped.BaseObject : value;
 }
