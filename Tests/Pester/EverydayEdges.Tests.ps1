@@ -327,3 +327,38 @@ Describe 'Help and prompts' {
         @($run.HostLines | Where-Object { $_ -like '*Write a INSERT*' }) | Should -HaveCount 0
     }
 }
+
+Describe 'Two -FromStream runs against one stack at once' {
+    It 'refuses the second while the first holds the checkpoint, and runs again once the first has ended' {
+        # The first run keeps going (-Follow) in a thread job of this process, as a second console would.
+        $first = Start-ThreadJob -ScriptBlock {
+            Import-Module $using:ManifestPath
+            $arguments = $using:Edges
+            Invoke-OrderEventProcessor @arguments -FromStream -Follow -NoMetrics -WarningAction SilentlyContinue
+        }
+        $refusal = $null
+        try {
+            # Until the first run has claimed the stream, a second one simply runs; once it has, it must be refused.
+            for ($attempt = 0; $attempt -lt 120 -and -not $refusal; $attempt++) {
+                try {
+                    $null = Invoke-OrderEventProcessor @Edges -FromStream -NoMetrics -WarningAction SilentlyContinue -ErrorAction Stop
+                    Start-Sleep -Milliseconds 500
+                }
+                catch {
+                    if ($_.FullyQualifiedErrorId -notlike 'CheckpointInUse,*') { throw }
+                    $refusal = $_
+                }
+            }
+        }
+        finally {
+            Stop-Job $first
+            $null = Wait-Job $first -Timeout 60
+            Remove-Job $first -Force
+        }
+
+        $refusal | Should -Not -BeNullOrEmpty -Because 'the first run holds the checkpoint'
+        $refusal.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+        $refusal.Exception.Message | Should -BeLike '*Another Invoke-OrderEventProcessor -FromStream is processing the stream*did not start*'
+        { Invoke-OrderEventProcessor @Edges -FromStream -NoMetrics -WarningAction SilentlyContinue -ErrorAction Stop } | Should -Not -Throw
+    }
+}

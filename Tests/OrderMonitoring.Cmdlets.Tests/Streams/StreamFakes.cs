@@ -126,6 +126,14 @@ internal sealed class MemoryCheckpoints : ICheckpointStore
     public ShardCheckpoint? Get(string streamArn, string shardId) => Saved.TryGetValue(shardId, out var checkpoint) ? checkpoint : null;
 
     public void Save(string streamArn, string shardId, ShardCheckpoint checkpoint) => Saved[shardId] = checkpoint;
+
+    public int Claims { get; private set; }
+
+    public IDisposable Claim(string streamArn)
+    {
+        Claims++;
+        return new MemoryStream();
+    }
 }
 
 internal sealed class MemoryFailureQueue : IFailureQueue

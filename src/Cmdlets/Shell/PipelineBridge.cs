@@ -53,6 +53,7 @@ internal sealed class PipelineBridge : IOperationReporter
 
         if (task.IsCanceled || (task.IsFaulted && cancellation.IsCancellationRequested && IsCancellation(task.Exception)))
         {
+            ShowStopSummary(task);
             throw new PipelineStoppedException();
         }
 
@@ -89,6 +90,45 @@ internal sealed class PipelineBridge : IOperationReporter
         }
 
         return record;
+    }
+
+    // The streams no longer take anything while the pipeline stops; the host still shows a line, and a stopped run
+    // must say what it did and where it stopped.
+    private void ShowStopSummary(Task task)
+    {
+        var summary = StopSummary(task);
+        if (summary is not null && (_cmdlet as PSCmdlet)?.Host?.UI is { } ui)
+        {
+            try
+            {
+                ui.WriteWarningLine(summary);
+            }
+            catch (Exception ex) when (ex is PipelineStoppedException or InvalidOperationException or NotImplementedException)
+            {
+                // A host without a console: the summary has nowhere to go, the stop itself still happens.
+            }
+        }
+    }
+
+    private static string? StopSummary(Task task)
+    {
+        if (task.IsCanceled)
+        {
+            try
+            {
+                task.GetAwaiter().GetResult();
+            }
+            catch (OperationStoppedException stopped)
+            {
+                return stopped.Message;
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        return task.Exception?.Flatten().InnerExceptions.OfType<OperationStoppedException>().FirstOrDefault()?.Message;
     }
 
     private static bool IsCancellation(AggregateException? exception) =>

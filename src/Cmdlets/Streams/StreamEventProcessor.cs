@@ -22,6 +22,7 @@ internal sealed class StreamEventProcessor
     private readonly TimeProvider _time;
     private readonly Dictionary<string, string> _openIterators = new(StringComparer.Ordinal);
     private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _shardsSeen = new(StringComparer.Ordinal);
 
     public StreamEventProcessor(IAmazonDynamoDBStreams streams, IRecordProcessor processor, ICheckpointStore checkpoints, IFailureQueue? failureQueue,
         StreamReaderOptions? options = null, TimeProvider? time = null)
@@ -39,6 +40,38 @@ internal sealed class StreamEventProcessor
     {
         var started = _time.GetTimestamp();
         var totals = new RunTotals();
+        using var claim = _checkpoints.Claim(streamArn);
+        try
+        {
+            return await DrainAsync(streamArn, totals, started, reporter, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException stopped) when (cancellationToken.IsCancellationRequested && stopped is not OperationStoppedException)
+        {
+            throw Stopped(streamArn, totals, cancellationToken);
+        }
+    }
+
+    // What a stopped run (Ctrl+C, Stop-Job; the only way -Follow ends) did and where each shard's checkpoint stands.
+    private OperationStoppedException Stopped(string streamArn, RunTotals totals, CancellationToken token)
+    {
+        var shards = string.Join("; ", _shardsSeen.Select(shard => $"{shard}: {Position(_checkpoints.Get(streamArn, shard))}"));
+        return new OperationStoppedException(
+            $"Stopped: {totals.Records} record(s) processed ({totals.Audited} audited, {totals.Alerts} alert(s), {totals.Quarantined} quarantined, {totals.Failed} failed). "
+            + $"The checkpoints are saved up to the last batch done ({(shards.Length == 0 ? "no shard read yet" : shards)}); "
+            + "run Invoke-OrderEventProcessor -FromStream again to continue from there.",
+            token);
+    }
+
+    private static string Position(ShardCheckpoint? checkpoint) => checkpoint switch
+    {
+        null or { SequenceNumber: null, Finished: false } => "not started",
+        { Finished: true } => "finished",
+        _ => "after sequence number " + checkpoint.SequenceNumber,
+    };
+
+    private async Task<OrderProcessorResult> DrainAsync(string streamArn, RunTotals totals, long started, IOperationReporter reporter,
+        CancellationToken cancellationToken)
+    {
         while (true)
         {
             var description = await _streams.DescribeStreamAllShardsAsync(streamArn, cancellationToken).ConfigureAwait(false);
@@ -75,6 +108,7 @@ internal sealed class StreamEventProcessor
         CancellationToken cancellationToken)
     {
         var shardId = shard.ShardId!;
+        _shardsSeen.Add(shardId);
         if (_finished.Contains(shardId))
         {
             return;
