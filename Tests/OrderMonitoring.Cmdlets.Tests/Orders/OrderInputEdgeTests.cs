@@ -92,3 +92,35 @@ public sealed class StatusVariableCollection
 {
     public const string Name = "ORDERMONITORING_STATUSES";
 }
+
+public sealed class ExistingOrderTests
+{
+    private static OrderEvent Event(string id, long timestamp) => new() { OrderId = id, Timestamp = timestamp, Status = "PENDING" };
+
+    [Fact]
+    public async Task Events_whose_item_exists_are_kept_apart_and_named_in_the_error()
+    {
+        var table = new FakeOrderTable();
+        table.Items.Add(Event("ORD-1", 1));
+        var events = new[] { Event("ORD-1", 1), Event("ORD-1", 2), Event("ORD-2", 1), Event("ORD-1", 1) };
+
+        var (toWrite, existing) = await ExistingOrders.SplitAsync(table, "orders", events, default);
+        var error = ExistingOrders.Error("orders", existing);
+
+        Assert.Equal(["ORD-1/2", "ORD-2/1"], toWrite.Select(e => $"{e.OrderId}/{e.Timestamp}"));
+        Assert.Equal(2, existing.Count);
+        Assert.Equal(ExistingOrders.ExistsErrorId, error.ErrorId);
+        Assert.StartsWith("2 order event(s) were not written because their item already exists in orders: order 'ORD-1' (timestamp 1)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("-Force", error.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_item_is_marked_as_a_test_event_and_the_mark_cannot_be_set_by_hand()
+    {
+        var item = OrderItem.ToItem(Event("ORD-1", 1));
+
+        Assert.True(item[OrderItem.TestEventAttribute].BOOL);
+        var refused = Assert.Throws<ArgumentException>(() => OrderItem.ValidateExtraAttribute("TestEvent", false));
+        Assert.Contains("marks every item Send-TestOrderEvent writes", refused.Message, StringComparison.Ordinal);
+    }
+}
