@@ -362,3 +362,106 @@ Describe 'Two -FromStream runs against one stack at once' {
         { Invoke-OrderEventProcessor @Edges -FromStream -NoMetrics -WarningAction SilentlyContinue -ErrorAction Stop } | Should -Not -Throw
     }
 }
+
+Describe 'Send-TestOrderEvent: statuses, empty cells, existing items, test marks' {
+    It 'Send-TestOrderEvent -Status FIALED warns that the status is unknown and writes it as given' {
+        $sent = Send-TestOrderEvent @Edges -OrderId ORD-TYPO -Status FIALED -WarningVariable warnings -WarningAction SilentlyContinue
+
+        $sent.Status | Should -Be 'FIALED'
+        @($warnings) | Should -HaveCount 1
+        "$($warnings[0])" | Should -BeLike "*'FIALED' is not an order status the module knows*written as given*"
+    }
+
+    It 'an empty Status cell names its row, and the closing count is right (4 of 8)' {
+        $csv = Join-Path $TestDrive 'orders.csv'
+        @('OrderId,Status,Amount') + (1..8 | ForEach-Object { "ORD-CSV-$_,$(if ($_ % 2) { 'PENDING' }),1.50" }) | Set-Content $csv
+        $sent = @(Import-Csv $csv | Send-TestOrderEvent @Edges -ErrorVariable rowErrors -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue)
+
+        $sent.OrderId | Should -Be @('ORD-CSV-1', 'ORD-CSV-3', 'ORD-CSV-5', 'ORD-CSV-7')
+        @($rowErrors) | Should -HaveCount 4
+        foreach ($error in $rowErrors) { $error.FullyQualifiedErrorId | Should -BeLike 'StatusMissing,*' }
+        $rowErrors[0].Exception.Message | Should -BeLike "Input object 2 (order 'ORD-CSV-2') has no Status*"
+        @($warnings) | Should -Contain '4 of 8 input object(s) were not written (see the errors above); the others were.'
+    }
+
+    It 'never overwrites an existing item unless -Force is given, and marks every test item' {
+        $first = Send-TestOrderEvent @Edges -OrderId ORD-KEEP -Timestamp 1767225600000 -Status PENDING -Amount 10
+        $again = @(Send-TestOrderEvent @Edges -OrderId ORD-KEEP -Timestamp 1767225600000 -Status CANCELLED -ErrorVariable refused -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+
+        $again | Should -HaveCount 0
+        @($refused) | Should -HaveCount 1
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'OrderExists,*'
+        $refused[0].Exception.Message | Should -BeLike "*'ORD-KEEP' (timestamp 1767225600000)*Nothing was overwritten*"
+        $null = Invoke-OrderEventProcessor @Edges -FromStream -NoMetrics -WarningAction SilentlyContinue
+        $history = @(Get-OrderAuditLog @Edges -OrderId ORD-KEEP)
+        $history | Should -HaveCount 1 -Because 'the refused event reached neither the table nor the stream'
+        $history[0].Status | Should -Be 'PENDING'
+        $history[0].NewImage.testEvent | Should -BeTrue -Because 'the audit record keeps the test mark'
+
+        $forced = Send-TestOrderEvent @Edges -OrderId ORD-KEEP -Timestamp $first.Timestamp -Status CANCELLED -Force
+        $forced.Status | Should -Be 'CANCELLED'
+        $null = Invoke-OrderEventProcessor @Edges -FromStream -NoMetrics -WarningAction SilentlyContinue
+        (Get-OrderAuditLog @Edges -OrderId ORD-KEEP | Select-Object -Last 1).EventType | Should -Be 'MODIFY'
+    }
+}
+
+Describe 'Ctrl+C' {
+    It 'Send-TestOrderEvent -Count streams its results, keeps them in -OutVariable when stopped, and says where it stopped' {
+        if (-not ('OrderMonitoringTests.ScriptedHost' -as [type])) { Add-Type -Path (Join-Path $PSScriptRoot 'TestSupport/ScriptedHost.cs') }
+        $ui = [OrderMonitoringTests.ScriptedHostUI]::new()
+        $runspace = [runspacefactory]::CreateRunspace([OrderMonitoringTests.ScriptedHost]::new($ui))
+        $runspace.Open()
+        $shell = [powershell]::Create()
+        $shell.Runspace = $runspace
+        $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+        try {
+            $null = $shell.AddScript('param($Manifest, $Edges) Import-Module $Manifest; Send-TestOrderEvent @Edges -Count 200000 -OutVariable sent').
+                AddArgument($ManifestPath).AddArgument($Edges)
+            $running = $shell.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
+            # Ctrl+C once results have started to arrive (bounded: a run that never streams fails below).
+            for ($i = 0; $i -lt 600 -and $output.Count -eq 0 -and -not $running.IsCompleted; $i++) { Start-Sleep -Milliseconds 200 }
+            $shell.Stop()
+            $sent = @($runspace.SessionStateProxy.GetVariable('sent'))
+        }
+        finally {
+            $shell.Dispose()
+            $runspace.Dispose()
+        }
+
+        $output.Count | Should -BeGreaterThan 0 -Because 'results stream out while the rest is written'
+        $sent.Count | Should -Be $output.Count -Because '-OutVariable keeps what was output before the stop'
+        $summary = @($ui.Lines | Where-Object { $_ -like 'WARNING: Stopped:*' })
+        $summary | Should -HaveCount 1 -Because ($ui.Lines -join "`n")
+        $summary[0] | Should -Match '^WARNING: Stopped: (\d+) of 200000 order event\(s\) were written to order-events-edges; the other \d+ were not\. The last written: order ''ORD-'
+        [int]$Matches[1] | Should -BeGreaterOrEqual $output.Count
+    }
+
+    It 'Invoke-OrderEventProcessor -FromStream -Follow says what it processed and where each shard is checkpointed' {
+        $orders = @(Send-TestOrderEvent @Edges -Count 3 -FailedPercent 0)
+        $ui = [OrderMonitoringTests.ScriptedHostUI]::new()
+        $runspace = [runspacefactory]::CreateRunspace([OrderMonitoringTests.ScriptedHost]::new($ui))
+        $runspace.Open()
+        $shell = [powershell]::Create()
+        $shell.Runspace = $runspace
+        try {
+            $null = $shell.AddScript('param($Manifest, $Edges) Import-Module $Manifest; Invoke-OrderEventProcessor @Edges -FromStream -Follow -NoMetrics -WarningAction SilentlyContinue').
+                AddArgument($ManifestPath).AddArgument($Edges)
+            $running = $shell.BeginInvoke()
+            # Ctrl+C once the three orders are audited (bounded).
+            for ($i = 0; $i -lt 300 -and -not $running.IsCompleted; $i++) {
+                if (@(Get-OrderAuditLog @Edges -OrderId $orders.OrderId -ErrorAction SilentlyContinue).Count -ge 3) { break }
+                Start-Sleep -Milliseconds 200
+            }
+            $shell.Stop()
+        }
+        finally {
+            $shell.Dispose()
+            $runspace.Dispose()
+        }
+
+        $summary = @($ui.Lines | Where-Object { $_ -like 'WARNING: Stopped:*' })
+        $summary | Should -HaveCount 1 -Because ($ui.Lines -join "`n")
+        $summary[0] | Should -Match '^WARNING: Stopped: \d+ record\(s\) processed \(\d+ audited, .*The checkpoints are saved up to the last batch done \(shardId-[^:]+: (after sequence number \d+|finished|not started)'
+        $summary[0] | Should -BeLike '*run Invoke-OrderEventProcessor -FromStream again to continue from there.'
+    }
+}

@@ -22,6 +22,7 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
     private const long MaxTimestamp = 253_402_300_799_999;
 
     private readonly List<OrderEvent> _buffer = new();
+    private readonly HashSet<string> _unknownStatusesWarned = new(StringComparer.OrdinalIgnoreCase);
     private OrderStackResources? _bufferStack;
     private int _rejected;
     private int _received;
@@ -34,11 +35,13 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
     public string? OrderId { get; set; }
 
     /// <summary>Order status, e.g. PENDING or FAILED; default PENDING.</summary>
+    /// <remarks>Not validated at binding: an empty status (an empty CSV cell) gets the module's StatusMissing error for its row.</remarks>
     [Parameter(ParameterSetName = EventSet, ValueFromPipelineByPropertyName = true)]
     [OrderStatusTransformation]
     [ArgumentCompleter(typeof(OrderStatusCompleter))]
-    [ValidateOrderStatus]
-    public string Status { get; set; } = "PENDING";
+    [AllowNull]
+    [AllowEmptyString]
+    public string? Status { get; set; } = "PENDING";
 
     /// <summary>Epoch milliseconds (the table's sort key), 0 to the end of year 9999; default now.</summary>
     [Parameter(ParameterSetName = EventSet, ValueFromPipelineByPropertyName = true)]
@@ -72,6 +75,10 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
     [Parameter(ParameterSetName = CountSet)]
     [ValidateRange(0.0, 100.0)]
     public double FailedPercent { get; set; } = 10;
+
+    /// <summary>Overwrites an order item that already exists (same order id and timestamp); without it such an event is not written.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     /// <summary>Waits until each event's audit object exists and reports the latency.</summary>
     [Parameter]
@@ -110,7 +117,7 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
         _buffer.Add(new OrderEvent
         {
             OrderId = string.IsNullOrEmpty(OrderId) ? OrderGenerator.NewOrderId(now) : OrderId!,
-            Status = OrderStatus.Normalize(Status),
+            Status = OrderStatus.Normalize(row.Status),
             Timestamp = Timestamp ?? now.ToUnixTimeMilliseconds(),
             Amount = row.Amount,
             CustomerId = string.IsNullOrEmpty(CustomerId) ? null : CustomerId,
@@ -175,10 +182,23 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
     {
         var writer = Orders.Writer();
         var waiter = Orders.Waiter();
-        var writeStarted = waiter.Time.GetTimestamp();
-        var written = await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken).ConfigureAwait(false);
-        reporter.Verbose($"Wrote {written.Written.Count} of {events.Count} order event(s) to {stack.TableName}.");
         var errors = new List<Exception>();
+        var existing = Array.Empty<OrderEvent>() as IReadOnlyList<OrderEvent>;
+        if (!Force)
+        {
+            (events, existing) = await ExistingOrders.SplitAsync(Orders.Table, stack.TableName, events, cancellationToken).ConfigureAwait(false);
+            if (existing.Count > 0)
+            {
+                errors.Add(ExistingOrders.Error(stack.TableName, existing));
+            }
+        }
+
+        // Without -Wait each result streams out as soon as it (and every event before it) is stored, so a stopped run
+        // keeps what it wrote; with -Wait a result needs its audit object first.
+        Action<OrderEvent>? stream = Wait ? null : e => reporter.Output(ToResult(e, stack, null));
+        var writeStarted = waiter.Time.GetTimestamp();
+        var written = await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken, stream).ConfigureAwait(false);
+        reporter.Verbose($"Wrote {written.Written.Count} of {events.Count} order event(s) to {stack.TableName}.");
         if (!written.IsComplete)
         {
             errors.Add(written.ToError(stack.TableName));
@@ -186,7 +206,7 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
 
         if (!Wait || written.Written.Count == 0)
         {
-            return new SendOutcome(written.Written.Select(e => ToResult(e, stack, null)).ToList(), errors, written.NotWritten.Count);
+            return new SendOutcome(Array.Empty<OrderEventResult>(), errors, written.NotWritten.Count + existing.Count);
         }
 
         var arrivals = await waiter
@@ -199,7 +219,7 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
             errors.Add(AuditTimeout(written.Written.Count, missing));
         }
 
-        return new SendOutcome(results, errors, written.NotWritten.Count);
+        return new SendOutcome(results, errors, written.NotWritten.Count + existing.Count);
     }
 
     private OrderMonitoringException AuditTimeout(int writtenCount, IReadOnlyList<OrderEvent> missing)
@@ -228,6 +248,19 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
             return null;
         }
 
+        if (string.IsNullOrWhiteSpace(Status))
+        {
+            WriteError(ErrorRecordFactory.Validation("StatusMissing",
+                $"{RowName()} has no Status (the property is empty or blank), so it was not written.", OrderId,
+                "Give every input row a Status such as PENDING or FAILED, or leave the column out for PENDING."));
+            return null;
+        }
+
+        if (_unknownStatusesWarned.Add(Status!.Trim()) && KnownOrderStatuses.WarningFor(Status, "It is written as given") is { } unknown)
+        {
+            WriteWarning(unknown);
+        }
+
         decimal? amount;
         try
         {
@@ -249,7 +282,7 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
                 OrderItem.ValidateExtraAttribute(attribute.Key, attribute.Value);
             }
 
-            return new OrderRow(amount, attributes);
+            return new OrderRow(Status!, amount, attributes);
         }
         catch (ArgumentException invalid)
         {
@@ -284,7 +317,7 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
     };
 
     // The results to output (written, and with -Wait audited), the errors to report after them, and how many events were not written.
-    private sealed record OrderRow(decimal? Amount, Dictionary<string, object?> Attributes);
+    private sealed record OrderRow(string Status, decimal? Amount, Dictionary<string, object?> Attributes);
 
     private sealed record SendOutcome(IReadOnlyList<OrderEventResult> Results, IReadOnlyList<Exception> Errors, int NotWritten);
 }

@@ -35,7 +35,10 @@ internal sealed class OrderServices : IDisposable
         return await new CloudFormationStackResolver(stacks.Reader).ResolveAsync(stackName, environment, cancellationToken).ConfigureAwait(false);
     }
 
-    public OrderEventWriter Writer() => new(new DynamoDbOrderTable(_dynamoDb.Value));
+    public OrderEventWriter Writer() => new(Table);
+
+    /// <summary>The order table (existence checks before a write).</summary>
+    public IOrderTable Table => new DynamoDbOrderTable(_dynamoDb.Value);
 
     public AuditWaiter Waiter() => new(new S3AuditObjectStore(_s3.Value));
 
