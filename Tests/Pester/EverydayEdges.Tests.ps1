@@ -330,25 +330,21 @@ Describe 'Help and prompts' {
 
 Describe 'Two -FromStream runs against one stack at once' {
     It 'refuses the second while the first holds the checkpoint, and runs again once the first has ended' {
-        # The first run keeps going (-Follow) in a thread job of this process, as a second console would.
+        # The first run keeps going (-Follow) in a thread job of this process, as a second console would; once it has
+        # audited this order it is certainly running.
+        $marker = Send-TestOrderEvent @Edges -OrderId ORD-CLAIM
         $first = Start-ThreadJob -ScriptBlock {
             Import-Module $using:ManifestPath
             $arguments = $using:Edges
             Invoke-OrderEventProcessor @arguments -FromStream -Follow -NoMetrics -WarningAction SilentlyContinue
         }
-        $refusal = $null
         try {
-            # Until the first run has claimed the stream, a second one simply runs; once it has, it must be refused.
-            for ($attempt = 0; $attempt -lt 120 -and -not $refusal; $attempt++) {
-                try {
-                    $null = Invoke-OrderEventProcessor @Edges -FromStream -NoMetrics -WarningAction SilentlyContinue -ErrorAction Stop
-                    Start-Sleep -Milliseconds 500
-                }
-                catch {
-                    if ($_.FullyQualifiedErrorId -notlike 'CheckpointInUse,*') { throw }
-                    $refusal = $_
-                }
+            for ($i = 0; $i -lt 300 -and $first.State -in 'NotStarted', 'Running'; $i++) {
+                if (@(Get-OrderAuditLog @Edges -OrderId $marker.OrderId -ErrorAction SilentlyContinue).Count -gt 0) { break }
+                Start-Sleep -Milliseconds 200
             }
+            $first.State | Should -Be 'Running' -Because 'the first run follows the stream until it is stopped'
+            $refusal = { Invoke-OrderEventProcessor @Edges -FromStream -NoMetrics -WarningAction SilentlyContinue -ErrorAction Stop } | Should -Throw -PassThru
         }
         finally {
             Stop-Job $first
@@ -356,7 +352,7 @@ Describe 'Two -FromStream runs against one stack at once' {
             Remove-Job $first -Force
         }
 
-        $refusal | Should -Not -BeNullOrEmpty -Because 'the first run holds the checkpoint'
+        $refusal.FullyQualifiedErrorId | Should -BeLike 'CheckpointInUse,*'
         $refusal.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
         $refusal.Exception.Message | Should -BeLike '*Another Invoke-OrderEventProcessor -FromStream is processing the stream*did not start*'
         { Invoke-OrderEventProcessor @Edges -FromStream -NoMetrics -WarningAction SilentlyContinue -ErrorAction Stop } | Should -Not -Throw
@@ -381,7 +377,7 @@ Describe 'Send-TestOrderEvent: statuses, empty cells, existing items, test marks
         @($rowErrors) | Should -HaveCount 4
         foreach ($error in $rowErrors) { $error.FullyQualifiedErrorId | Should -BeLike 'StatusMissing,*' }
         $rowErrors[0].Exception.Message | Should -BeLike "Input object 2 (order 'ORD-CSV-2') has no Status*"
-        @($warnings) | Should -Contain '4 of 8 input object(s) were not written (see the errors above); the others were.'
+        @($warnings | ForEach-Object Message) | Should -Contain '4 of 8 input object(s) were not written (see the errors above); the others were.'
     }
 
     It 'never overwrites an existing item unless -Force is given, and marks every test item' {
@@ -432,7 +428,8 @@ Describe 'Ctrl+C' {
         $sent.Count | Should -Be $output.Count -Because '-OutVariable keeps what was output before the stop'
         $summary = @($ui.Lines | Where-Object { $_ -like 'WARNING: Stopped:*' })
         $summary | Should -HaveCount 1 -Because ($ui.Lines -join "`n")
-        $summary[0] | Should -Match '^WARNING: Stopped: (\d+) of 200000 order event\(s\) were written to order-events-edges; the other \d+ were not\. The last written: order ''ORD-'
+        $summary[0] -match '^WARNING: Stopped: (\d+) of 200000 order event\(s\) were written to order-events-edges; the other \d+ were not\. The last written: order ''ORD-' |
+            Should -BeTrue -Because $summary[0]
         [int]$Matches[1] | Should -BeGreaterOrEqual $output.Count
     }
 

@@ -92,7 +92,9 @@ Describe 'Reconciling the table with the audit trail' {
         $null = [pscustomobject]@{ OrderId = $Untouched.OrderId; Timestamp = $Untouched.Timestamp; Status = 'SHIPPED' } | Send-TestOrderEvent @E2E -Force
         $check = Test-OrderAuditLog @E2E -OrderId $Untouched.OrderId
         @($check.Findings.Kind) | Should -Be @('StaleAudit')
-        @($check | Repair-OrderAuditLog @Aws -WhatIf) | Should -HaveCount 0
+        $plan = Invoke-CapturedHost { $check | Repair-OrderAuditLog @Aws -WhatIf } @{ check = $check; Aws = $Aws }
+        $plan.Output | Should -HaveCount 0
+        @($plan.HostLines | Where-Object { $_ -like 'What if: *Write a MODIFY reconciliation record*(StaleAudit)*' }) | Should -HaveCount 1
         (Test-OrderAuditLog @E2E -OrderId $Untouched.OrderId -Quiet) | Should -BeFalse
         @($check.Findings | Repair-OrderAuditLog @Aws -Confirm:$false) | Should -HaveCount 1
         (Test-OrderAuditLog @E2E -Quiet) | Should -BeTrue

@@ -3,6 +3,7 @@ BeforeAll {
     $script:ManifestPath = $env:ORDERMONITORING_MODULE
     if (-not $script:ManifestPath) { throw 'Run through build.ps1 test (ORDERMONITORING_MODULE names the staged manifest).' }
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport/CapturedHost.psm1') -Force
     Import-Module $ManifestPath -Force
     $script:Server = Start-MotoServer
     $script:Aws = @{ EndpointUrl = $Server.Endpoint; Region = 'us-east-1'; AccessKey = 'test'; SecretKey = 'test' }
@@ -168,7 +169,9 @@ Describe 'Deploying, planning and removing' {
     }
 
     It 'plans a new environment with -WhatIf and leaves nothing behind' {
-        $plan = @(New-OrderMonitoringStack -Environment pplan -ProcessorTrigger External @Aws -WhatIf)
+        $run = Invoke-CapturedHost { New-OrderMonitoringStack -Environment pplan -ProcessorTrigger External @Aws -WhatIf } @{ Aws = $Aws }
+        $run.HostLines | Should -Be @('What if: Deploy stack order-monitoring-pplan (environment pplan, trigger External)')
+        $plan = @($run.Output)
         $plan.Count | Should -BeGreaterThan 5
         $plan[0].pstypenames | Should -Contain 'OrderMonitoring.StackChange'
         $plan.LogicalResourceId | Should -Contain 'OrderEventsTable'

@@ -13,6 +13,9 @@ internal sealed class PipelineBridge : IOperationReporter
     private readonly Cmdlet _cmdlet;
     private readonly BlockingCollection<Action> _writes = new();
 
+    // What the work said when it was stopped (OperationStoppedException), shown through the host after the stop.
+    private volatile string? _stopSummary;
+
     /// <summary>A bridge for one run on <paramref name="cmdlet"/>'s pipeline thread.</summary>
     public PipelineBridge(Cmdlet cmdlet) => _cmdlet = cmdlet;
 
@@ -23,7 +26,18 @@ internal sealed class PipelineBridge : IOperationReporter
     /// </summary>
     public T Run<T>(Func<IOperationReporter, CancellationToken, Task<T>> work, CancellationTokenSource cancellation)
     {
-        var task = Task.Run(() => work(this, cancellation.Token));
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                return await work(this, cancellation.Token).ConfigureAwait(false);
+            }
+            catch (OperationStoppedException stopped)
+            {
+                _stopSummary = stopped.Message;
+                throw;
+            }
+        });
         _ = task.ContinueWith(_ => _writes.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
 
@@ -48,12 +62,18 @@ internal sealed class PipelineBridge : IOperationReporter
 
         if (writeFailure is not null)
         {
+            // A write refused because the pipeline is stopping: the work has ended by now and may say where it stopped.
+            if (writeFailure is PipelineStoppedException)
+            {
+                ShowStopSummary();
+            }
+
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(writeFailure).Throw();
         }
 
         if (task.IsCanceled || (task.IsFaulted && cancellation.IsCancellationRequested && IsCancellation(task.Exception)))
         {
-            ShowStopSummary(task);
+            ShowStopSummary();
             throw new PipelineStoppedException();
         }
 
@@ -94,10 +114,9 @@ internal sealed class PipelineBridge : IOperationReporter
 
     // The streams no longer take anything while the pipeline stops; the host still shows a line, and a stopped run
     // must say what it did and where it stopped.
-    private void ShowStopSummary(Task task)
+    private void ShowStopSummary()
     {
-        var summary = StopSummary(task);
-        if (summary is not null && (_cmdlet as PSCmdlet)?.Host?.UI is { } ui)
+        if (_stopSummary is { } summary && (_cmdlet as PSCmdlet)?.Host?.UI is { } ui)
         {
             try
             {
@@ -108,27 +127,6 @@ internal sealed class PipelineBridge : IOperationReporter
                 // A host without a console: the summary has nowhere to go, the stop itself still happens.
             }
         }
-    }
-
-    private static string? StopSummary(Task task)
-    {
-        if (task.IsCanceled)
-        {
-            try
-            {
-                task.GetAwaiter().GetResult();
-            }
-            catch (OperationStoppedException stopped)
-            {
-                return stopped.Message;
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
-        }
-
-        return task.Exception?.Flatten().InnerExceptions.OfType<OperationStoppedException>().FirstOrDefault()?.Message;
     }
 
     private static bool IsCancellation(AggregateException? exception) =>
