@@ -1,6 +1,7 @@
 using System.Collections;
 using OrderMonitoring.Cmdlets.Orders;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Binding;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Tests.Orders;
 

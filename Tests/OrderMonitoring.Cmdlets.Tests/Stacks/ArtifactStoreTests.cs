@@ -1,8 +1,8 @@
 using Amazon.S3;
 using Amazon.S3.Model;
-using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.TestSupport;
-using OrderMonitoring.Cmdlets.Tests.Shell;
+using OrderMonitoring.Cmdlets.Stacks;
+using OrderMonitoring.Cmdlets.Tests.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Tests.Stacks;
 

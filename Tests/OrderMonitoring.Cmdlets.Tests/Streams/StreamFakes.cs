@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using OrderMonitoring.Aws.Streams;
-using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.AuditLog;
-using OrderMonitoring.Cmdlets.Orders;
-using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Cmdlets.AuditLog;
+using OrderMonitoring.Cmdlets.FailedBatches;
+using OrderMonitoring.Cmdlets.Streams;
 
 namespace OrderMonitoring.Cmdlets.Tests.Streams;
 
@@ -136,11 +135,11 @@ internal sealed class MemoryCheckpoints : ICheckpointStore
     }
 }
 
-internal sealed class MemoryFailureQueue : IFailureQueue
+internal sealed class MemoryFailureQueue : IFailedBatchSink
 {
     public List<FailedRange> Sent { get; } = new();
 
-    public Task SendAsync(FailedRange range, CancellationToken cancellationToken)
+    public Task KeepAsync(FailedRange range, CancellationToken cancellationToken)
     {
         Sent.Add(range);
         return Task.CompletedTask;

@@ -1,7 +1,8 @@
 using System.Collections;
 using System.Management.Automation;
 using OrderMonitoring.Aws;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Binding;
+using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Commands;

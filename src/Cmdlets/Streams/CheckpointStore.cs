@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OrderMonitoring.Aws;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Streams;
 
