@@ -49,9 +49,9 @@ Describe 'Replaying a failed batch kept in S3' {
         $null = $s3.PutObjectAsync($put).GetAwaiter().GetResult()
 
         $script:Before = Get-OrderMonitoringStatus @F -WarningAction SilentlyContinue
-        $whatIf = Invoke-CapturedHost { Invoke-OrderEventProcessor @F -FailedBatches -WhatIf } @{ F = $F }
-        $script:WhatIf = $whatIf.Output
-        $script:WhatIfLines = $whatIf.HostLines
+        $plan = Invoke-CapturedHost { Invoke-OrderEventProcessor @F -FailedBatches -WhatIf } @{ F = $F }
+        $script:WhatIf = $plan.Output
+        $script:WhatIfLines = $plan.HostLines
         $script:AuditObjectsBeforeReplay = Get-AuditObjectCount -Factory $Factory -BucketName (Get-StackResourceId -Factory $Factory -StackName $stackName -LogicalId AuditLogsBucket)
         $script:Replay = @(Invoke-OrderEventProcessor @F -FailedBatches)
         $script:Alerts = @(Receive-Alert -Factory $Factory -QueueUrl $QueueUrl | Where-Object OrderId -Like 'ORD-FB-*')
@@ -119,9 +119,9 @@ Describe 'Replaying a metadata-only record from the failure queue' {
         }
 
         $script:RecordCount = $recordsInRange
-        $whatIf = Invoke-CapturedHost { Invoke-OrderEventProcessor @Q -FailedBatches -WhatIf } @{ Q = $Q }
-        $script:WhatIf = $whatIf.Output
-        $script:WhatIfLines = $whatIf.HostLines
+        $plan = Invoke-CapturedHost { Invoke-OrderEventProcessor @Q -FailedBatches -WhatIf } @{ Q = $Q }
+        $script:WhatIf = $plan.Output
+        $script:WhatIfLines = $plan.HostLines
         $script:DepthAfterWhatIf = Get-QueueDepth
         $script:AuditObjectsAfterWhatIf = Get-AuditObjectCount -Factory $Factory -BucketName $QAuditBucket
         $script:Replay = @(Invoke-OrderEventProcessor @Q -FailedBatches)

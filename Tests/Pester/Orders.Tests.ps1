@@ -230,8 +230,8 @@ Describe 'Bad input as a new user tries it' {
 
     It 'refuses a blank status, a timestamp past 9999 and -Attribute values it cannot store as they are, before writing' {
         $err = { Send-TestOrderEvent @Bad -OrderId 'ORD-BLANK' -Status ' ' -ErrorAction Stop } | Should -Throw -PassThru
-        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
-        $err.Exception.Message | Should -BeLike '*blank status*'
+        $err.FullyQualifiedErrorId | Should -BeLike 'StatusMissing,*'
+        $err.Exception.Message | Should -BeLike "Order 'ORD-BLANK' has no Status*"
         $err = { Send-TestOrderEvent @Bad -OrderId 'ORD-9999' -Timestamp 253402300800000 -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
         $err = { Send-TestOrderEvent @Bad -OrderId 'ORD-OWN' -Attribute @{ status = 'FAILED' } -ErrorAction Stop } | Should -Throw -PassThru

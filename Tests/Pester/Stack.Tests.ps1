@@ -170,7 +170,7 @@ Describe 'Deploying, planning and removing' {
 
     It 'plans a new environment with -WhatIf and leaves nothing behind' {
         $run = Invoke-CapturedHost { New-OrderMonitoringStack -Environment pplan -ProcessorTrigger External @Aws -WhatIf } @{ Aws = $Aws }
-        $run.HostLines | Should -Be @('What if: Deploy stack order-monitoring-pplan (environment pplan, trigger External)')
+        @($run.HostLines | Where-Object { $_ -like 'What if:*' }) | Should -Be @('What if: Deploy stack order-monitoring-pplan (environment pplan, trigger External)')
         $plan = @($run.Output)
         $plan.Count | Should -BeGreaterThan 5
         $plan[0].pstypenames | Should -Contain 'OrderMonitoring.StackChange'

@@ -158,6 +158,22 @@ public sealed class OrderEventWriterTests
     }
 
     [Fact]
+    public async Task Written_events_behind_a_failed_call_are_handed_on_too_once_every_call_has_ended()
+    {
+        // The second call fails; the third, already in flight, is stored: its events come after the unwritten ones.
+        var table = new FakeOrderTable { FailWith = batch => batch.Any(e => e.OrderId == "ORD-30") ? new InvalidOperationException("too large") : null };
+        var events = Enumerable.Range(0, 60).Select(i => Event($"ORD-{i}")).ToList();
+        var handedOn = new List<string>();
+
+        var outcome = await new OrderEventWriter(table, new OrderWriteOptions { MaxInFlight = 3 }, NoDelay)
+            .WriteAsync("t", events, NullOperationReporter.Instance, default, written => handedOn.Add(written.OrderId));
+
+        Assert.Equal(outcome.Written.Select(e => e.OrderId), handedOn);
+        Assert.Contains("ORD-59", handedOn);
+        Assert.DoesNotContain("ORD-30", handedOn);
+    }
+
+    [Fact]
     public async Task A_stopped_write_says_how_many_were_written_and_the_last_one_and_has_handed_those_on()
     {
         using var cancellation = new CancellationTokenSource();

@@ -102,6 +102,7 @@ internal sealed class OrderEventWriter
 
             await StartChunkAsync().ConfigureAwait(false);
             await Task.WhenAll(inFlight).ConfigureAwait(false);
+            run.HandOnTheRest();
         }
         catch (OperationCanceledException stopped) when (cancellationToken.IsCancellationRequested && stopped is not OperationStoppedException)
         {
@@ -248,6 +249,29 @@ internal sealed class OrderWriteRun
             while (_emitted < Events.Count && Volatile.Read(ref _written[_emitted]))
             {
                 _onWritten(Events[_emitted++]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Once every chunk has ended: hands on the written events still held back behind one that was not written (a failed
+    /// call), in input order, so every written event is handed on exactly once.
+    /// </summary>
+    public void HandOnTheRest()
+    {
+        if (_onWritten is null)
+        {
+            return;
+        }
+
+        lock (_emitGate)
+        {
+            for (; _emitted < Events.Count; _emitted++)
+            {
+                if (_written[_emitted])
+                {
+                    _onWritten(Events[_emitted]);
+                }
             }
         }
     }
