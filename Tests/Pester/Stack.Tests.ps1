@@ -164,10 +164,11 @@ Describe 'Deploying, planning and removing' {
     }
 
     It 'plans -AlertDetail Full as a parameter change and keeps the current value when it is not given' {
-        $plan = @(New-OrderMonitoringStack -Environment pdev -AlertDetail Full @Aws -WhatIf)
+        # In a captured host: the What-if lines stay out of the test run's output.
+        $plan = @((Invoke-CapturedHost { New-OrderMonitoringStack -Environment pdev -AlertDetail Full @Aws -WhatIf } @{ Aws = $Aws }).Output)
         $change = $plan | Where-Object { $_.ResourceType -eq 'Parameter' -and $_.LogicalResourceId -eq 'AlertDetail' }
         $change.PhysicalResourceId | Should -Be 'Summary -> Full'
-        $unchanged = @(New-OrderMonitoringStack -Environment pdev @Aws -WhatIf)
+        $unchanged = @((Invoke-CapturedHost { New-OrderMonitoringStack -Environment pdev @Aws -WhatIf } @{ Aws = $Aws }).Output)
         $unchanged | Where-Object { $_.ResourceType -eq 'Parameter' -and $_.LogicalResourceId -eq 'AlertDetail' } | Should -BeNullOrEmpty
         { New-OrderMonitoringStack -Environment pdev -AlertDetail Images @Aws -WhatIf } | Should -Throw -ErrorId 'ParameterArgumentValidationError,OrderMonitoring.Cmdlets.Commands.NewOrderMonitoringStackCommand'
     }
