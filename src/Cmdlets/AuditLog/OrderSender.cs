@@ -14,19 +14,8 @@ internal sealed record SendOutcome(IReadOnlyList<OrderEventResult> Results, IRea
 /// Writes order events to the stack's table and, when asked to wait, follows each into the audit log: the writer and
 /// the waiter coordinated, so the cmdlet only binds, asks and writes what comes back.
 /// </summary>
-internal sealed class OrderSender
+internal sealed class OrderSender(OrderEventWriter writer, AuditWaiter waiter, IOrderTable table)
 {
-    private readonly OrderEventWriter _writer;
-    private readonly AuditWaiter _waiter;
-    private readonly IOrderTable _table;
-
-    public OrderSender(OrderEventWriter writer, AuditWaiter waiter, IOrderTable table)
-    {
-        _writer = writer;
-        _waiter = waiter;
-        _table = table;
-    }
-
     /// <summary>
     /// Writes <paramref name="events"/>; with <paramref name="wait"/>, waits that long for their audit objects. An event
     /// whose item already exists is written only with <paramref name="overwrite"/> (else an OrderExists error names it).
@@ -40,7 +29,7 @@ internal sealed class OrderSender
         IReadOnlyList<OrderEvent> existing = Array.Empty<OrderEvent>();
         if (!overwrite)
         {
-            (events, existing) = await ExistingOrders.SplitAsync(_table, stack.TableName, events, cancellationToken).ConfigureAwait(false);
+            (events, existing) = await ExistingOrders.SplitAsync(table, stack.TableName, events, cancellationToken).ConfigureAwait(false);
             if (existing.Count > 0)
             {
                 errors.Add(ExistingOrders.Error(stack.TableName, existing));
@@ -48,8 +37,8 @@ internal sealed class OrderSender
         }
 
         Action<OrderEvent>? stream = wait is null ? e => reporter.Output(ToResult(e, stack, null)) : null;
-        var writeStarted = _waiter.Time.GetTimestamp();
-        var written = await _writer.WriteAsync(stack.TableName, events, reporter, cancellationToken, stream).ConfigureAwait(false);
+        var writeStarted = waiter.Time.GetTimestamp();
+        var written = await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken, stream).ConfigureAwait(false);
         reporter.Verbose($"Wrote {written.Written.Count} of {events.Count} order event(s) to {stack.TableName}.");
         if (!written.IsComplete)
         {
@@ -62,7 +51,7 @@ internal sealed class OrderSender
             return new SendOutcome(Array.Empty<OrderEventResult>(), errors, notWritten);
         }
 
-        var arrivals = await _waiter.WaitAsync(stack.AuditBucketName, written.Written, writeStarted, timeout, reporter, cancellationToken).ConfigureAwait(false);
+        var arrivals = await waiter.WaitAsync(stack.AuditBucketName, written.Written, writeStarted, timeout, reporter, cancellationToken).ConfigureAwait(false);
         var results = written.Written.Select((e, i) => (Event: e, Arrival: arrivals[i])).Where(x => x.Arrival is not null)
             .Select(x => ToResult(x.Event, stack, x.Arrival)).ToList();
         var missing = written.Written.Where((_, i) => arrivals[i] is null).ToList();
