@@ -192,8 +192,11 @@ Describe 'Deletes and writes that ask' {
     }
 
     It 'writes no order with Send-TestOrderEvent -WhatIf and processes nothing with Invoke-OrderEventProcessor -WhatIf' {
-        @(Send-TestOrderEvent @Ask -Count 2 -WhatIf) | Should -HaveCount 0
-        @(Invoke-OrderEventProcessor @Ask -FromStream -WhatIf) | Should -HaveCount 0
+        $plan = Invoke-CapturedHost { Send-TestOrderEvent @Ask -Count 2 -WhatIf; Invoke-OrderEventProcessor @Ask -FromStream -WhatIf } @{ Ask = $Ask }
+        $plan.Output | Should -HaveCount 0
+        $plan.HostLines | Should -HaveCount 2
+        $plan.HostLines[0] | Should -BeLike 'What if: *Write 2 order event(s)*'
+        $plan.HostLines[1] | Should -BeLike 'What if: *Process the stream''s records*'
         $run = Invoke-OrderEventProcessor @Ask -FromStream
         $run.Records | Should -Be 0
     }

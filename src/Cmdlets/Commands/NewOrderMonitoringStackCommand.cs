@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using OrderMonitoring.Aws;
 using OrderMonitoring.Cmdlets.Binding;
 using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Stacks;
@@ -106,7 +107,13 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
         }
         else if (reason == ShouldProcessReason.WhatIf)
         {
-            WriteObject(RunAsync((reporter, token) => deployer.PlanAsync(request, reporter, token)), enumerateCollection: true);
+            var plan = RunAsync((reporter, token) => deployer.PlanAsync(request, reporter, token));
+            if (ConditionalPlanNote.For(plan, File.ReadAllText(request.TemplatePath), Connection.EndpointFor(AwsServiceIds.CloudFormation)) is { } note)
+            {
+                WriteWarning(note);
+            }
+
+            WriteObject(plan, enumerateCollection: true);
         }
     });
 

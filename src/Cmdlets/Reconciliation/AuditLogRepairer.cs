@@ -132,7 +132,10 @@ internal sealed class AuditLogRepairer(IAuditVersionStore store, TimeProvider ti
     }
 
     private static RepairStep Write(CheckedFinding finding, AuditRecord record) =>
-        new(finding, WroteRecord, record.Key, $"Write a {record.EventType} reconciliation record of item {finding.Timestamp} ({finding.Kind})", record);
+        new(finding, WroteRecord, record.Key, $"Write {Article(record.EventType)} {record.EventType} reconciliation record of item {finding.Timestamp} ({finding.Kind})", record);
+
+    // "an INSERT", "a MODIFY", "a REMOVE": the prompt is read by people.
+    private static string Article(string word) => word.Length > 0 && "AEIOU".IndexOf(char.ToUpperInvariant(word[0])) >= 0 ? "an" : "a";
 
     private AuditRecord ItemRecord(CheckedFinding finding, string environment)
     {
