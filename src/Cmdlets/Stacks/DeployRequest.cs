@@ -22,6 +22,9 @@ internal sealed class DeployRequest
     /// <summary>Null: the stack's current value on an update, none on a create.</summary>
     public string? AlertEmail { get; init; }
 
+    /// <summary>Null: the stack's current value on an update, none on a create; "" removes it.</summary>
+    public string? CodeSigningConfigArn { get; init; }
+
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
     /// <summary>How long to follow the stack before giving up (the operation continues in AWS).</summary>

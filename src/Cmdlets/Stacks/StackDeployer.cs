@@ -17,7 +17,7 @@ internal sealed class StackDeployer
     private const int MaxTemplateBodyBytes = 51_200;
 
     private readonly IAmazonCloudFormation _cloudFormation;
-    private readonly IArtifactStore _artifacts;
+    private readonly ArtifactPublisher _artifacts;
     private readonly IAccountIdProvider _account;
     private readonly string _region;
     private readonly PollTiming _timing;
@@ -32,7 +32,7 @@ internal sealed class StackDeployer
     {
         _buckets = buckets;
         _cloudFormation = cloudFormation;
-        _artifacts = artifacts;
+        _artifacts = new ArtifactPublisher(artifacts, account, region);
         _account = account;
         _region = region;
         _timing = timing;
@@ -47,15 +47,19 @@ internal sealed class StackDeployer
         // the execution share one deadline.
         var deadline = _timing.Now() + request.Timeout;
         TimeSpan Left() => deadline > _timing.Now() ? deadline - _timing.Now() : TimeSpan.Zero;
+        // Another account's artifacts bucket is refused before anything changes: no stack replaced, nothing uploaded.
+        var bucket = await _artifacts.BucketAsync(request.ArtifactBucketName, cancellationToken).ConfigureAwait(false);
+        await _artifacts.PrepareBucketAsync(bucket, reporter, cancellationToken).ConfigureAwait(false);
         var existing = await PrepareExistingAsync(request, Left(), reporter, cancellationToken).ConfigureAwait(false);
-        var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
-        await _artifacts.EnsureBucketAsync(bucket, reporter, cancellationToken).ConfigureAwait(false);
-        var codeKey = await UploadAsync(bucket, "processor", request.ProcessorZipPath, reporter, cancellationToken).ConfigureAwait(false);
-        var templateKey = await UploadAsync(bucket, "templates", request.TemplatePath, reporter, cancellationToken).ConfigureAwait(false);
+        var code = await _artifacts.PublishAsync(bucket, LocalArtifact.Of("processor", request.ProcessorZipPath), reporter, cancellationToken).ConfigureAwait(false);
+        var template = LocalArtifact.Of("templates", request.TemplatePath);
+        await _artifacts.PublishAsync(bucket, template, reporter, cancellationToken).ConfigureAwait(false);
 
         var bucketSources = await BucketSourcesAsync(request, existing, reporter, cancellationToken).ConfigureAwait(false);
-        var changeSet = BuildChangeSet(request, existing, bucket, codeKey, bucketSources);
-        changeSet.TemplateURL = TemplateUrl(_region, bucket, templateKey);
+        var changeSet = BuildChangeSet(request, existing, bucket.Name, code.Key, code.VersionId, bucketSources);
+        changeSet.TemplateURL = TemplateUrl(_region, bucket.Name, template.Key);
+        // The code is pinned by its version; the template is read by CloudFormation from its key, so it is checked last.
+        await _artifacts.VerifyAsync(bucket, template, reporter, cancellationToken).ConfigureAwait(false);
         var prepared = await _changeSets.CreateAsync(changeSet, Left(), reporter, cancellationToken).ConfigureAwait(false);
         if (!prepared.HasChanges)
         {
@@ -118,10 +122,12 @@ internal sealed class StackDeployer
                 $"The template is larger than {MaxTemplateBodyBytes} bytes and can only be planned after an upload.", "Deploy without -WhatIf.");
         }
 
-        var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
+        var bucket = await _artifacts.BucketAsync(request.ArtifactBucketName, cancellationToken).ConfigureAwait(false);
+        var code = LocalArtifact.Of("processor", request.ProcessorZipPath);
+        var codeVersion = await _artifacts.PlannedVersionAsync(bucket, code, cancellationToken).ConfigureAwait(false);
         var updating = replacing ? null : existing;
         var bucketSources = await BucketSourcesAsync(request, updating, reporter, cancellationToken).ConfigureAwait(false);
-        var changeSet = BuildChangeSet(request, updating, bucket, ContentKey("processor", request.ProcessorZipPath), bucketSources);
+        var changeSet = BuildChangeSet(request, updating, bucket.Name, code.Key, codeVersion, bucketSources);
         if (replacing)
         {
             // A ROLLBACK_COMPLETE stack takes no change set. -Force would delete it and create the stack anew, so the
@@ -230,7 +236,8 @@ internal sealed class StackDeployer
         return null;
     }
 
-    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey, IReadOnlyDictionary<string, string> bucketSources)
+    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey, string codeVersion,
+        IReadOnlyDictionary<string, string> bucketSources)
     {
         var name = "order-monitoring-" + _timing.Now().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
         var creating = IsCreate(existing);
@@ -242,7 +249,7 @@ internal sealed class StackDeployer
             ClientToken = name,
             ChangeSetType = creating ? ChangeSetType.CREATE : ChangeSetType.UPDATE,
             Capabilities = new List<string> { Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM },
-            Parameters = StackParameters.For(request, creating ? null : existing, bucket, codeKey, bucketSources),
+            Parameters = StackParameters.For(request, creating ? null : existing, new ProcessorCode(bucket, codeKey, codeVersion), bucketSources),
             Tags = request.Tags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value }).ToList(),
             Description = "Deployed by the OrderMonitoring PowerShell module",
         };
@@ -282,29 +289,6 @@ internal sealed class StackDeployer
         }
 
         return sources;
-    }
-
-    private async Task<string> ArtifactBucketAsync(DeployRequest request, CancellationToken cancellationToken) =>
-        request.ArtifactBucketName
-        ?? $"order-monitoring-artifacts-{await _account.GetAccountIdAsync(cancellationToken).ConfigureAwait(false)}-{_region}";
-
-    private async Task<string> UploadAsync(string bucket, string prefix, string path, IOperationReporter reporter, CancellationToken cancellationToken)
-    {
-        var key = ContentKey(prefix, path);
-        var uploaded = await _artifacts.UploadIfMissingAsync(bucket, key, path, cancellationToken).ConfigureAwait(false);
-        reporter.Verbose(uploaded ? $"Uploaded s3://{bucket}/{key}." : $"s3://{bucket}/{key} is already there; not uploaded again.");
-        return key;
-    }
-
-    /// <summary>
-    /// <c>prefix/&lt;sha256 first 12 hex&gt;/&lt;file name&gt;</c>: new content gets a new key, so CloudFormation notices a
-    /// changed processor and unchanged content is never uploaded twice.
-    /// </summary>
-    internal static string ContentKey(string prefix, string path)
-    {
-        using var stream = File.OpenRead(path);
-        var hash = Sha256Hex.Of(stream).Substring(0, 12);
-        return $"{prefix}/{hash}/{Path.GetFileName(path)}";
     }
 
     /// <summary>The uploaded template's S3 URL in the region's partition (amazonaws.com, amazonaws.com.cn, ...).</summary>
