@@ -37,7 +37,9 @@ internal sealed class S3ArtifactStore : IArtifactStore
         {
             try
             {
-                await _s3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket.Name }, cancellationToken).ConfigureAwait(false);
+                // With ExpectedBucketOwner real S3 answers 403 for another account's bucket; either answer means it is there.
+                await _s3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket.Name, ExpectedBucketOwner = bucket.OwnerAccountId }, cancellationToken)
+                    .ConfigureAwait(false);
                 return true;
             }
             catch (AmazonS3Exception error) when (error.StatusCode == HttpStatusCode.NotFound)
