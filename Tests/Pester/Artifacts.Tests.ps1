@@ -164,3 +164,14 @@ Describe 'What the stack runs' {
         $head.ChecksumSHA256 | Should -Be ([Convert]::ToBase64String([Security.Cryptography.SHA256]::HashData([IO.File]::ReadAllBytes($templatePath))))
     }
 }
+
+Describe 'A code signing configuration' {
+    # AWS Signer and Lambda code signing are not emulated: the template tests check that the value reaches the
+    # function; here only what the cmdlet accepts.
+    It 'accepts nothing but a code signing configuration ARN, at binding' {
+        $err = { New-OrderMonitoringStack -Environment csc -CodeSigningConfigArn 'arn:aws:lambda:us-east-1:123456789012:function:other' @Aws -ErrorAction Stop } |
+            Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+        Get-OrderMonitoringStack -Environment csc @Aws -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
