@@ -46,9 +46,9 @@ internal sealed class S3ArtifactStore : IArtifactStore
             {
                 return false;
             }
-            catch (AmazonS3Exception error) when (error.StatusCode == HttpStatusCode.Forbidden)
+            catch (AmazonS3Exception error) when (error.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.MovedPermanently)
             {
-                return true; // there, and not ours to look at
+                return true; // there: not ours to look at, or in another region
             }
         }).ConfigureAwait(false);
         return exists ? throw ArtifactErrors.NotOwned(bucket) : false;
