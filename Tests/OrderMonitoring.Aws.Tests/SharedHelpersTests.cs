@@ -49,18 +49,28 @@ public sealed class SharedHelpersTests
         var running = 0;
         var peak = 0;
         var items = Enumerable.Range(0, 40).ToList();
+        // The first items wait until four run at once: a loop that ran fewer at a time (or one by one) never opens the
+        // gate and fails on the guard below instead of passing; one that ran more would show a peak above four.
+        var allFourRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var results = await BoundedConcurrency.MapAsync(items, 4, async item =>
         {
             var now = Interlocked.Increment(ref running);
             InterlockedMax(ref peak, now);
-            await Task.Delay(item % 3);
+            if (now == 4)
+            {
+                allFourRunning.TrySetResult();
+            }
+
+            // A guard against hanging, not a speed check: four concurrent starts take microseconds.
+            await allFourRunning.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.Yield();
             Interlocked.Decrement(ref running);
             return item * 10;
         }, CancellationToken.None);
 
         Assert.Equal(items.Select(item => item * 10), results);
-        Assert.InRange(peak, 1, 4);
+        Assert.Equal(4, peak);
     }
 
     [Fact]
@@ -109,6 +119,11 @@ public sealed class SharedHelpersTests
             CancellationToken.None));
         Assert.True(TransientErrors.IsWorthRetrying(new AmazonServiceException("slow") { StatusCode = HttpStatusCode.ServiceUnavailable }, CancellationToken.None));
         Assert.True(TransientErrors.IsWorthRetrying(new IOException("reset"), CancellationToken.None));
+        Assert.True(TransientErrors.IsWorthRetrying(new HttpRequestException("connection refused"), CancellationToken.None));
+        Assert.True(TransientErrors.IsWorthRetrying(new TimeoutException("attempt timed out"), CancellationToken.None));
+        // A defect fails the same way every time: retrying it only delays the failure.
+        Assert.False(TransientErrors.IsWorthRetrying(new NullReferenceException(), CancellationToken.None));
+        Assert.False(TransientErrors.IsWorthRetrying(new ArgumentException("bad"), CancellationToken.None));
     }
 
     [Fact]

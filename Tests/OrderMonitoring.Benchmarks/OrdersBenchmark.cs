@@ -4,10 +4,10 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Amazon.S3;
-using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.AuditLog;
-using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Processor.Audit;
+using OrderMonitoring.Cmdlets.AuditLog;
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Orders;
 
 namespace OrderMonitoring.Benchmarks;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Processor.Observability;
+using OrderMonitoring.Processor.Orders;
 
 namespace OrderMonitoring.Benchmarks;
 
@@ -54,14 +55,16 @@ internal static class ProcessorBenchmark
         {
             var store = new SlowStore(Latency);
             var publisher = new SlowPublisher(Latency);
-            var processor = new BatchProcessor(store, publisher, new BatchProcessorOptions
+            var options = new BatchProcessorOptions
             {
                 Environment = "bench",
                 MaxConcurrency = Concurrency,
                 LogSink = new JsonLogger(static _ => { }),
-            });
+            };
+            var processor = new BatchProcessor(options);
+            var handler = new OrderRecordHandler(store, publisher, processor.Log, options);
             var stopwatch = Stopwatch.StartNew();
-            var result = await processor.ProcessAsync(records).ConfigureAwait(false);
+            var result = await processor.ProcessAsync(records, handler).ConfigureAwait(false);
             timings.Add(stopwatch.Elapsed.TotalMilliseconds);
             if (result.Failed != 0 || store.Writes != records.Count)
             {

@@ -4,9 +4,9 @@ using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
-using OrderMonitoring.Cmdlets.Reconciliation;
-using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Processor.Audit;
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Reconciliation;
 
 namespace OrderMonitoring.Benchmarks;
 

@@ -20,7 +20,7 @@ public sealed class DeadlineTests
     {
         var lines = new ConcurrentQueue<string>();
         var store = new SilentStore();
-        var processor = new BatchProcessor(store, new MemoryAlertPublisher(), new BatchProcessorOptions
+        var processor = new OrderPipeline(store, new MemoryAlertPublisher(), new BatchProcessorOptions
         {
             Environment = "test", MaxConcurrency = 1, RetryAttempts = 1, RetryBaseDelay = TimeSpan.Zero, LogSink = new JsonLogger(lines.Enqueue),
             // 3 s of work after a 1 s reserve: the first record's first attempt times out (2.5 s), its retry is cut by the
@@ -29,7 +29,7 @@ public sealed class DeadlineTests
         });
         var records = Enumerable.Range(1, 4).Select(i => Events.Insert($"ORD-DEADLINE-{i}")).ToList();
 
-        var handling = new Function(processor).HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(Events.EventJson(records))));
+        var handling = processor.Function().HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(Events.EventJson(records))));
         Assert.Same(handling, await Task.WhenAny(handling, Task.Delay(Hung)));
 
         using var response = await JsonDocument.ParseAsync(await handling);
@@ -47,7 +47,7 @@ public sealed class DeadlineTests
     {
         var store = new MemoryAuditStore();
         var slowOnce = new FirstCallSilentStore(store);
-        var processor = new BatchProcessor(slowOnce, new MemoryAlertPublisher(), new BatchProcessorOptions
+        var processor = new OrderPipeline(slowOnce, new MemoryAlertPublisher(), new BatchProcessorOptions
         {
             Environment = "test", RetryAttempts = 1, RetryBaseDelay = TimeSpan.Zero, LogSink = new JsonLogger(_ => { }), AttemptTimeout = TimeSpan.FromMilliseconds(200),
         });
@@ -62,7 +62,7 @@ public sealed class DeadlineTests
     public async Task A_caller_that_cancels_still_gets_the_batch_log_and_metrics_line()
     {
         var lines = new ConcurrentQueue<string>();
-        var processor = new BatchProcessor(new SilentStore(honourCancellation: true), new MemoryAlertPublisher(),
+        var processor = new OrderPipeline(new SilentStore(honourCancellation: true), new MemoryAlertPublisher(),
             new BatchProcessorOptions { Environment = "test", LogSink = new JsonLogger(lines.Enqueue), AttemptTimeout = TimeSpan.FromMinutes(5) });
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 

@@ -9,7 +9,7 @@ public sealed class FunctionTests
 {
     private static async Task<JsonElement> InvokeAsync(Harness harness, string eventJson)
     {
-        var function = new Function(harness.Processor);
+        var function = harness.Processor.Function();
         using var input = new MemoryStream(Encoding.UTF8.GetBytes(eventJson));
         using var output = await function.HandleAsync(input);
         return (await JsonDocument.ParseAsync(output)).RootElement;

@@ -10,7 +10,7 @@ public sealed class HostileEventTests
 {
     private static async Task<JsonElement> InvokeAsync(Harness harness, string eventJson)
     {
-        var function = new Function(harness.Processor);
+        var function = harness.Processor.Function();
         using var input = new MemoryStream(Encoding.UTF8.GetBytes(eventJson));
         using var output = await function.HandleAsync(input);
         return (await JsonDocument.ParseAsync(output)).RootElement;
@@ -130,7 +130,7 @@ public sealed class HostileEventTests
     public async Task An_event_with_a_byte_order_mark_is_read()
     {
         var harness = new Harness();
-        var function = new Function(harness.Processor);
+        var function = harness.Processor.Function();
         var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(Events.EventJson([Events.Insert("ORD-BOM")]))).ToArray();
 
         using var output = await function.HandleAsync(new MemoryStream(bytes));

@@ -36,8 +36,8 @@ public sealed class MotoIntegrationTests(MotoFixture moto)
             new BatchProcessorOptions { Environment = "moto", LogSink = new JsonLogger(_ => { }) });
         var insert = Events.Insert("ORD/1 é", "PENDING");
         var ship = Events.Modify("ORD/1 é", "PENDING", "SHIPPED");
-        var first = await services.Processor.ProcessAsync([insert, ship]);
-        var again = await services.Processor.ProcessAsync([ship]);
+        var first = await services.Processor.ProcessAsync([insert, ship], services.Handler);
+        var again = await services.Processor.ProcessAsync([ship], services.Handler);
 
         Assert.Equal((2, 1), (first.Audited, again.Audited));
         var versions = await s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket, Prefix = Audit.AuditKey.OrderPrefix("ORD/1 é") });
@@ -73,7 +73,7 @@ public sealed class MotoIntegrationTests(MotoFixture moto)
 
         using var services = ProcessorServices.Create(Clients, bucket, topicArn, new BatchProcessorOptions { Environment = "moto", LogSink = new JsonLogger(_ => { }) });
         var failed = Events.Modify("ORD-42", "PENDING", "FAILED");
-        var result = await services.Processor.ProcessAsync([failed]);
+        var result = await services.Processor.ProcessAsync([failed], services.Handler);
         Assert.Equal((1, 1, 0), (result.Audited, result.Alerts, result.Failed));
 
         var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, WaitTimeSeconds = 5, MaxNumberOfMessages = 10 });

@@ -5,6 +5,16 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
     $script:Module = Import-Module $ManifestPath -Force -PassThru
     $script:Commands = @(Get-Command -Module $Module.Name -CommandType Cmdlet)
+    # Every check below loops over the exported cmdlets: with none, each would pass without checking anything.
+    if ($script:Commands.Count -eq 0) { throw "The module '$ManifestPath' exports no cmdlets." }
+}
+
+Describe 'Exported cmdlets' {
+    It 'exports exactly the cmdlets the manifest lists, so every check below runs over all of them' {
+        $listed = @((Import-PowerShellDataFile $ManifestPath).CmdletsToExport)
+        $listed.Count | Should -BeGreaterThan 0
+        @($Commands.Name | Sort-Object) | Should -Be @($listed | Sort-Object)
+    }
 }
 
 Describe 'Default views' {

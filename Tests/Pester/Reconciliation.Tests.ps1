@@ -40,61 +40,77 @@ Describe 'Reconciling the table with the audit trail' {
         $script:Check = Test-OrderAuditLog @E2E
     }
 
-    It 'reports exactly the five findings and nothing else' {
-        $Check | Should -BeOfType ([OrderMonitoring.AuditLogCheck])
-        $Check.Complete | Should -BeFalse
-        $found = @($Check.Findings | Sort-Object { "$($_.Kind)" } | ForEach-Object { "$($_.Kind) $($_.OrderId)" })
-        $expected = @(
-            "DeletedAudit $($Sent[0].OrderId)", "MissingAudit $($Added.OrderId)", "MissingRemove $($Removed.OrderId)",
-            "StaleAudit $($Changed.OrderId)", "TamperedAudit $($Sent[1].OrderId)")
-        $found | Should -Be $expected
-        ($Check.Findings | Where-Object Kind -EQ DeletedAudit).Key | Should -Be $DeletedKey
-        ($Check.Findings | Where-Object Kind -EQ TamperedAudit).Key | Should -Be $TamperedKey
-        ($Check.Findings | Where-Object Kind -EQ StaleAudit).Timestamp | Should -Be "$($Changed.Timestamp)"
-        $Check.OrdersChecked | Should -Be 7
-        $Check.ItemsChecked | Should -Be 6
+    # Each context sets up the state its tests read in its own BeforeAll, so any one of them can run alone.
+    Context 'before any repair' {
+        It 'reports exactly the five findings and nothing else' {
+            $Check | Should -BeOfType ([OrderMonitoring.AuditLogCheck])
+            $Check.Complete | Should -BeFalse
+            $found = @($Check.Findings | Sort-Object { "$($_.Kind)" } | ForEach-Object { "$($_.Kind) $($_.OrderId)" })
+            $expected = @(
+                "DeletedAudit $($Sent[0].OrderId)", "MissingAudit $($Added.OrderId)", "MissingRemove $($Removed.OrderId)",
+                "StaleAudit $($Changed.OrderId)", "TamperedAudit $($Sent[1].OrderId)")
+            $found | Should -Be $expected
+            ($Check.Findings | Where-Object Kind -EQ DeletedAudit).Key | Should -Be $DeletedKey
+            ($Check.Findings | Where-Object Kind -EQ TamperedAudit).Key | Should -Be $TamperedKey
+            ($Check.Findings | Where-Object Kind -EQ StaleAudit).Timestamp | Should -Be "$($Changed.Timestamp)"
+            $Check.OrdersChecked | Should -Be 7
+            $Check.ItemsChecked | Should -Be 6
+        }
+
+        It 'answers only $false with -Quiet, and $true for an untouched order' {
+            Test-OrderAuditLog @E2E -Quiet | Should -BeExactly $false
+            Test-OrderAuditLog @E2E -OrderId $Untouched.OrderId -Quiet | Should -BeExactly $true
+        }
+
+        It 'does not count changes still waiting in the stream with -IgnorePending' {
+            $pending = Test-OrderAuditLog @E2E -IgnorePending
+            @($pending.Findings.Kind | Sort-Object { "$_" }) | Should -Be @('DeletedAudit', 'TamperedAudit')
+            $pending.PendingIgnored | Should -Be 3
+        }
     }
 
-    It 'answers only $false with -Quiet, and $true for an untouched order' {
-        Test-OrderAuditLog @E2E -Quiet | Should -BeExactly $false
-        Test-OrderAuditLog @E2E -OrderId $Untouched.OrderId -Quiet | Should -BeExactly $true
+    Context 'after repairing every finding' {
+        BeforeAll {
+            $script:Repairs = @(Repair-OrderAuditLog @E2E -Confirm:$false -RestoreTampered)
+        }
+
+        It 'repairs every finding, after which the check is complete and a second repair writes nothing' {
+            $repairs = $Repairs
+            $repairs | Should -HaveCount 5
+            $repairs[0] | Should -BeOfType ([OrderMonitoring.AuditRepair])
+            @($repairs.Action | Sort-Object -Unique) | Should -Be @('RemovedDeleteMarker', 'RestoredFirstVersion', 'WroteReconciliationRecord')
+
+            (Test-OrderAuditLog @E2E).Complete | Should -BeTrue
+            @(Repair-OrderAuditLog @E2E -Confirm:$false -RestoreTampered) | Should -HaveCount 0
+            (Get-OrderAuditLog @E2E -OrderId $Sent[1].OrderId).Status | Should -Be $Sent[1].Status
+        }
+
+        It 'shows reconciliation records in Get-OrderAuditLog, marked as reconciled' {
+            $history = @(Get-OrderAuditLog @E2E -OrderId $Changed.OrderId)
+            $history.EventType | Should -Be @('INSERT', 'MODIFY')
+            $history[1].Reconciled | Should -BeTrue
+            $history[1].ReconciledFor | Should -Be 'StaleAudit'
+            $history[1].Status | Should -Be 'CANCELLED'
+            $removal = @(Get-OrderAuditLog @E2E -OrderId $Removed.OrderId)[-1]
+            ($removal.EventType, $removal.DeletedBy, $removal.ReconciledFor) | Should -Be @('REMOVE', 'unknown', 'MissingRemove')
+            ($history | Format-Table | Out-String -Width 200) | Should -Match 'CANCELLED \(reconciled\)'
+        }
     }
 
-    It 'does not count changes still waiting in the stream with -IgnorePending' {
-        $pending = Test-OrderAuditLog @E2E -IgnorePending
-        @($pending.Findings.Kind | Sort-Object { "$_" }) | Should -Be @('DeletedAudit', 'TamperedAudit')
-        $pending.PendingIgnored | Should -Be 3
-    }
+    Context 'repairing the findings piped in' {
+        BeforeAll {
+            # Starts from a complete trail whether or not the contexts above ran (a repeated repair writes nothing).
+            $null = Repair-OrderAuditLog @E2E -Confirm:$false -RestoreTampered
+        }
 
-    It 'repairs every finding, after which the check is complete and a second repair writes nothing' {
-        $repairs = @(Repair-OrderAuditLog @E2E -Confirm:$false -RestoreTampered)
-        $repairs | Should -HaveCount 5
-        $repairs[0] | Should -BeOfType ([OrderMonitoring.AuditRepair])
-        @($repairs.Action | Sort-Object -Unique) | Should -Be @('RemovedDeleteMarker', 'RestoredFirstVersion', 'WroteReconciliationRecord')
-
-        (Test-OrderAuditLog @E2E).Complete | Should -BeTrue
-        @(Repair-OrderAuditLog @E2E -Confirm:$false -RestoreTampered) | Should -HaveCount 0
-        (Get-OrderAuditLog @E2E -OrderId $Sent[1].OrderId).Status | Should -Be $Sent[1].Status
-    }
-
-    It 'shows reconciliation records in Get-OrderAuditLog, marked as reconciled' {
-        $history = @(Get-OrderAuditLog @E2E -OrderId $Changed.OrderId)
-        $history.EventType | Should -Be @('INSERT', 'MODIFY')
-        $history[1].Reconciled | Should -BeTrue
-        $history[1].ReconciledFor | Should -Be 'StaleAudit'
-        $history[1].Status | Should -Be 'CANCELLED'
-        $removal = @(Get-OrderAuditLog @E2E -OrderId $Removed.OrderId)[-1]
-        ($removal.EventType, $removal.DeletedBy, $removal.ReconciledFor) | Should -Be @('REMOVE', 'unknown', 'MissingRemove')
-        ($history | Format-Table | Out-String -Width 200) | Should -Match 'CANCELLED \(reconciled\)'
-    }
-
-    It 'repairs only the findings piped in, and only with -WhatIf it changes nothing' {
-        $null = [pscustomobject]@{ OrderId = $Untouched.OrderId; Timestamp = $Untouched.Timestamp; Status = 'SHIPPED' } | Send-TestOrderEvent @E2E
-        $check = Test-OrderAuditLog @E2E -OrderId $Untouched.OrderId
-        @($check.Findings.Kind) | Should -Be @('StaleAudit')
-        @($check | Repair-OrderAuditLog @Aws -WhatIf) | Should -HaveCount 0
-        (Test-OrderAuditLog @E2E -OrderId $Untouched.OrderId -Quiet) | Should -BeFalse
-        @($check.Findings | Repair-OrderAuditLog @Aws -Confirm:$false) | Should -HaveCount 1
-        (Test-OrderAuditLog @E2E -Quiet) | Should -BeTrue
+        It 'repairs only the findings piped in, and only with -WhatIf it changes nothing' {
+            $null = [pscustomobject]@{ OrderId = $Untouched.OrderId; Timestamp = $Untouched.Timestamp; Status = 'SHIPPED' } | Send-TestOrderEvent @E2E
+            $check = Test-OrderAuditLog @E2E -OrderId $Untouched.OrderId
+            @($check.Findings.Kind) | Should -Be @('StaleAudit')
+            @($check | Repair-OrderAuditLog @Aws -WhatIf) | Should -HaveCount 0
+            (Test-OrderAuditLog @E2E -OrderId $Untouched.OrderId -Quiet) | Should -BeFalse
+            @($check.Findings | Repair-OrderAuditLog @Aws -Confirm:$false) | Should -HaveCount 1
+            (Test-OrderAuditLog @E2E -Quiet) | Should -BeTrue
+        }
     }
 }

@@ -33,13 +33,21 @@ public sealed class AwsClientFactory
     public IAmazonS3 CreateS3() => CreateS3(null);
 
     /// <summary>S3 whose every HTTP request gives up after <paramref name="requestTimeout"/> (the SDK's default when null).</summary>
-    public IAmazonS3 CreateS3(TimeSpan? requestTimeout)
+    public IAmazonS3 CreateS3(TimeSpan? requestTimeout) => CreateS3(requestTimeout, retries: true);
+
+    /// <summary>S3 as above; without <paramref name="retries"/> the SDK sends each request once (the caller retries).</summary>
+    public IAmazonS3 CreateS3(TimeSpan? requestTimeout, bool retries)
     {
         var config = Configure(new AmazonS3Config(), AwsServiceIds.S3);
         config.ForcePathStyle = Connection.EndpointFor(AwsServiceIds.S3) is not null;
         if (requestTimeout is { } timeout)
         {
             config.Timeout = timeout;
+        }
+
+        if (!retries)
+        {
+            config.MaxErrorRetry = 0;
         }
 
         return new AmazonS3Client(Connection.Credentials, config);
@@ -53,7 +61,10 @@ public sealed class AwsClientFactory
     public IAmazonSQS CreateSqs() => new AmazonSQSClient(Connection.Credentials, Configure(new AmazonSQSConfig(), AwsServiceIds.Sqs));
 
     /// <summary>SNS (our client).</summary>
-    public IAmazonSimpleNotificationService CreateSns() => new AmazonSimpleNotificationServiceClient(Connection, _retry);
+    public IAmazonSimpleNotificationService CreateSns() => CreateSns(_retry);
+
+    /// <summary>SNS (our client) with its own retry settings.</summary>
+    public IAmazonSimpleNotificationService CreateSns(AwsRetryOptions retry) => new AmazonSimpleNotificationServiceClient(Connection, retry);
 
     /// <summary>CloudFormation (our client).</summary>
     public IAmazonCloudFormation CreateCloudFormation() => new AmazonCloudFormationClient(Connection, _retry);

@@ -41,8 +41,9 @@ public static class TransientErrors
     /// <summary>
     /// Whether a failed call deserves another attempt. Only the caller's own cancellation ends the work (an
     /// HttpClient timeout is a TaskCanceledException too); a rejected request (bad parameter, access denied) fails
-    /// the same way every time; an SDK error without any answer (status 0) is a transport failure, and so are
-    /// exceptions that are not service answers at all.
+    /// the same way every time; an SDK error without any answer (status 0) is a transport failure, and so are the
+    /// transport's own exceptions (connection, stream, timeout). Anything else is a defect (a null reference, a bad
+    /// argument) that fails the same way again: it is not retried.
     /// </summary>
     public static bool IsWorthRetrying(Exception error, CancellationToken cancellationToken) => error switch
     {
@@ -50,6 +51,7 @@ public static class TransientErrors
         OperationCanceledException => !cancellationToken.IsCancellationRequested,
         AwsServiceException ours => ours.IsRetryable,
         AmazonServiceException sdk => sdk.StatusCode == 0 || IsTransient(sdk.StatusCode, sdk.ErrorCode),
-        _ => true,
+        AmazonClientException or HttpRequestException or IOException or TimeoutException or System.Net.Sockets.SocketException => true,
+        _ => false,
     };
 }

@@ -1,7 +1,7 @@
-using OrderMonitoring.Cmdlets.AuditLog;
-using OrderMonitoring.Cmdlets.Tests.Orders;
-using OrderMonitoring.Cmdlets.Tests.Shell;
 using OrderMonitoring.Processor.Audit;
+using OrderMonitoring.Cmdlets.AuditLog;
+using OrderMonitoring.Cmdlets.Tests.Foundation;
+using OrderMonitoring.Cmdlets.Tests.Orders;
 
 namespace OrderMonitoring.Cmdlets.Tests.AuditLog;
 

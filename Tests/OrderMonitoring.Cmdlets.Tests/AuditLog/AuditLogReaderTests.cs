@@ -1,10 +1,10 @@
 using System.Collections.Specialized;
-using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.AuditLog;
-using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Processor.Audit;
+using OrderMonitoring.Cmdlets.AuditLog;
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Streams;
+using OrderMonitoring.Cmdlets.Tests.Foundation;
 using OrderMonitoring.Cmdlets.Tests.Orders;
-using OrderMonitoring.Cmdlets.Tests.Shell;
 
 namespace OrderMonitoring.Cmdlets.Tests.AuditLog;
 

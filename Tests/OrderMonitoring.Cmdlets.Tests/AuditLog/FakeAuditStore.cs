@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using OrderMonitoring.Aws.Streams;
-using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.AuditLog;
-using OrderMonitoring.Cmdlets.Orders;
-using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Cmdlets.AuditLog;
 
 namespace OrderMonitoring.Cmdlets.Tests.AuditLog;
 
@@ -49,8 +46,13 @@ internal sealed class FakeAuditStore : IAuditObjectStore
         }
     }
 
-    /// <summary>A pause inside each listing, so concurrent listings overlap.</summary>
-    public TimeSpan ListDelay { get; set; }
+    /// <summary>
+    /// When set, listings wait until this many are in flight at once (then all go on): proof of overlap without a
+    /// sleep. A caller that never runs that many at once fails on the guard instead of passing.
+    /// </summary>
+    public int? HoldListsUntilInFlight { get; set; }
+
+    private readonly TaskCompletionSource _enoughInFlight = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async Task<KeyPage> ListAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken)
     {
@@ -59,13 +61,18 @@ internal sealed class FakeAuditStore : IAuditObjectStore
             _listCalls++;
             _listsInFlight++;
             _maxListsInFlight = Math.Max(_maxListsInFlight, _listsInFlight);
+            if (_listsInFlight >= HoldListsUntilInFlight)
+            {
+                _enoughInFlight.TrySetResult();
+            }
         }
 
         try
         {
-            if (ListDelay > TimeSpan.Zero)
+            if (HoldListsUntilInFlight is not null)
             {
-                await Task.Delay(ListDelay, cancellationToken);
+                // A guard against hanging, not a speed check.
+                await _enoughInFlight.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
             }
 
             return List(prefix, continuationToken);

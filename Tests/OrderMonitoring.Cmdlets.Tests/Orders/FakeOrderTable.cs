@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using OrderMonitoring.Aws.Streams;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Cmdlets.AuditLog;
 using OrderMonitoring.Cmdlets.Orders;
-using OrderMonitoring.Cmdlets.Streams;
-using OrderMonitoring.Processor.Batch;
 
 namespace OrderMonitoring.Cmdlets.Tests.Orders;
 

@@ -1,8 +1,8 @@
 using Amazon.DynamoDBv2;
-using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.Orders;
-using OrderMonitoring.Cmdlets.Tests.Shell;
 using OrderMonitoring.TestSupport;
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Cmdlets.Tests.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Tests.Orders;
 

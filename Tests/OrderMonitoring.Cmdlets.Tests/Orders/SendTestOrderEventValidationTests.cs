@@ -16,7 +16,7 @@ public sealed class SendTestOrderEventValidationTests
     [InlineData("\t ")]
     public void Refuses_a_blank_status(string status)
     {
-        var error = BindingError(shell => shell.AddParameter("OrderId", "O1").AddParameter("Status", status));
+        var error = BindingError("Status", shell => shell.AddParameter("OrderId", "O1").AddParameter("Status", status));
 
         Assert.Contains("blank status", error.Message);
     }
@@ -24,7 +24,10 @@ public sealed class SendTestOrderEventValidationTests
     [Fact]
     public void Refuses_a_timestamp_past_the_year_9999()
     {
-        BindingError(shell => shell.AddParameter("OrderId", "O1").AddParameter("Timestamp", 253_402_300_800_000L));
+        var error = BindingError("Timestamp", shell => shell.AddParameter("OrderId", "O1").AddParameter("Timestamp", 253_402_300_800_000L));
+
+        // The range's own message: the last instant a DateTimeOffset can hold is the maximum.
+        Assert.Contains("253402300799999", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -58,12 +61,14 @@ public sealed class SendTestOrderEventValidationTests
         Assert.Contains("finite", error.Exception.Message);
     }
 
-    private static ParameterBindingException BindingError(Action<PowerShell> parameters)
+    /// <summary>The validation error of <paramref name="parameter"/> (another parameter's error, or any other failure, fails the test).</summary>
+    private static ParameterBindingException BindingError(string parameter, Action<PowerShell> parameters)
     {
         using var shell = CreateShell();
         parameters(shell);
         var error = Assert.IsAssignableFrom<ParameterBindingException>(Record.Exception(() => shell.Invoke()));
         Assert.Equal("ParameterArgumentValidationError", error.ErrorId);
+        Assert.Equal(parameter, error.ParameterName);
         return error;
     }
 

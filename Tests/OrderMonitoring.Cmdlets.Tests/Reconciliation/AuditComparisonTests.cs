@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using OrderMonitoring.Cmdlets.Reconciliation;
-using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Processor.Audit;
+using OrderMonitoring.Cmdlets.Reconciliation;
 
 namespace OrderMonitoring.Cmdlets.Tests.Reconciliation;
 

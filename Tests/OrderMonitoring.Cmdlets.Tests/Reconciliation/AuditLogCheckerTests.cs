@@ -1,7 +1,7 @@
-using OrderMonitoring.Cmdlets.Reconciliation;
-using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.Tests.Shell;
 using OrderMonitoring.Processor.Audit;
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Reconciliation;
+using OrderMonitoring.Cmdlets.Tests.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Tests.Reconciliation;
 

@@ -1,10 +1,11 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using OrderMonitoring.Aws;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Binding;
+using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.TestSupport;
-using OrderMonitoring.Cmdlets.Tests.Shell;
+using OrderMonitoring.Cmdlets.Tests.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Tests.Stacks;
 

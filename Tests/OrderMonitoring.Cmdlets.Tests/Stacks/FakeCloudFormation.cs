@@ -1,7 +1,7 @@
 using System.Net;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Tests.Stacks;

@@ -1,7 +1,7 @@
 using OrderMonitoring.TestSupport;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Stacks;
-using OrderMonitoring.Cmdlets.Tests.Shell;
+using OrderMonitoring.Cmdlets.Tests.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Tests.Stacks;
 

@@ -1,8 +1,7 @@
 using System.Net;
 using OrderMonitoring.Aws;
-using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.Stacks;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
+using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Tests.Stacks;
 

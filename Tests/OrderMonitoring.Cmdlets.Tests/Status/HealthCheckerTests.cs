@@ -1,9 +1,9 @@
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.Cmdlets.Status;
-using OrderMonitoring.Cmdlets.Tests.Shell;
+using OrderMonitoring.Cmdlets.Tests.Foundation;
 using OrderMonitoring.Cmdlets.Tests.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Tests.Status;

@@ -1,10 +1,11 @@
 using OrderMonitoring.Aws.Streams;
-using OrderMonitoring.Cmdlets.Streams;
-using OrderMonitoring.Cmdlets.Tests.Shell;
 using OrderMonitoring.Processor.Alerts;
 using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Processor.Observability;
+using OrderMonitoring.Processor.Orders;
 using OrderMonitoring.Processor.Storage;
+using OrderMonitoring.Cmdlets.Streams;
+using OrderMonitoring.Cmdlets.Tests.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Tests.Streams;
 
@@ -54,10 +55,12 @@ public sealed class ProcessorLogReporterTests
     [Fact]
     public async Task The_processor_reports_a_quarantined_record_as_a_warning_without_any_json_in_between()
     {
-        var processor = new BatchProcessor(new NullStore(), new NullPublisher(), new BatchProcessorOptions { LogSink = _sink, EmitMetrics = false });
+        var options = new BatchProcessorOptions { LogSink = _sink, EmitMetrics = false };
+        var processor = new BatchProcessor(options);
+        var handler = new OrderRecordHandler(new NullStore(), new NullPublisher(), processor.Log, options);
         var notAnOrder = new StreamRecord { EventId = "e-9", EventName = "INSERT", Dynamodb = new StreamRecordData { SequenceNumber = "900" } };
 
-        var result = await processor.ProcessAsync([notAnOrder]);
+        var result = await processor.ProcessAsync([notAnOrder], handler);
 
         Assert.Equal(1, result.Quarantined);
         var warning = Assert.Single(_reporter.Warnings);

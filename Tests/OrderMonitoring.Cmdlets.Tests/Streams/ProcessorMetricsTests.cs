@@ -3,11 +3,11 @@ using System.Text.Json.Nodes;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudWatch;
 using OrderMonitoring.Aws.Streams;
-using OrderMonitoring.Cmdlets.Streams;
-using OrderMonitoring.Cmdlets.Tests.Shell;
 using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Processor.Observability;
 using OrderMonitoring.Processor.Template;
+using OrderMonitoring.Cmdlets.Streams;
+using OrderMonitoring.Cmdlets.Tests.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Tests.Streams;
 

@@ -1,6 +1,6 @@
 using OrderMonitoring.TestSupport;
 using OrderMonitoring.Aws.Streams;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Streams;
 
 namespace OrderMonitoring.Cmdlets.Tests.Streams;

@@ -1,7 +1,8 @@
 using OrderMonitoring.TestSupport;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.FailedBatches;
+using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Streams;
-using OrderMonitoring.Cmdlets.Tests.Shell;
+using OrderMonitoring.Cmdlets.Tests.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Tests.Streams;
 
@@ -88,7 +89,7 @@ public sealed class StreamEventProcessorTests
         Assert.Equal("12", checkpoints.Saved["s"].SequenceNumber);
         Assert.Contains(reporter.Warnings, w => w.Contains("-FailedBatches"));
         Assert.Equal(["4", "5", "6", "7", "8", "9", "10"], range.Records!.Select(r => r.Dynamodb!.SequenceNumber));
-        Assert.Contains("\"condition\":\"RetryAttemptsExhausted\"", SqsFailureQueue.ToJson(range, DateTimeOffset.UnixEpoch));
+        Assert.Contains("\"condition\":\"RetryAttemptsExhausted\"", FailureRecord.ToJson(range, records: null, DateTimeOffset.UnixEpoch));
     }
 
     [Fact]

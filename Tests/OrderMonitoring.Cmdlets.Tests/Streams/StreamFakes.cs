@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using OrderMonitoring.Aws.Streams;
-using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.AuditLog;
-using OrderMonitoring.Cmdlets.Orders;
-using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Cmdlets.AuditLog;
+using OrderMonitoring.Cmdlets.FailedBatches;
+using OrderMonitoring.Cmdlets.Streams;
 
 namespace OrderMonitoring.Cmdlets.Tests.Streams;
 
@@ -128,11 +127,11 @@ internal sealed class MemoryCheckpoints : ICheckpointStore
     public void Save(string streamArn, string shardId, ShardCheckpoint checkpoint) => Saved[shardId] = checkpoint;
 }
 
-internal sealed class MemoryFailureQueue : IFailureQueue
+internal sealed class MemoryFailureQueue : IFailedBatchSink
 {
     public List<FailedRange> Sent { get; } = new();
 
-    public Task SendAsync(FailedRange range, CancellationToken cancellationToken)
+    public Task KeepAsync(FailedRange range, CancellationToken cancellationToken)
     {
         Sent.Add(range);
         return Task.CompletedTask;

@@ -15,7 +15,7 @@ internal sealed class Harness
 
     public Harness(int maxConcurrency = 16, int retryAttempts = 0, ProcessorLogLevel level = ProcessorLogLevel.Debug)
     {
-        Processor = new BatchProcessor(Store, Publisher, new BatchProcessorOptions
+        Processor = new OrderPipeline(Store, Publisher, new BatchProcessorOptions
         {
             Environment = "test",
             MaxConcurrency = maxConcurrency,
@@ -31,7 +31,7 @@ internal sealed class Harness
 
     public MemoryAlertPublisher Publisher { get; } = new();
 
-    public BatchProcessor Processor { get; }
+    public OrderPipeline Processor { get; }
 
     public IReadOnlyList<string> Lines => [.. _lines];
 

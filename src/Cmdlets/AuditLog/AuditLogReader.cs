@@ -1,7 +1,7 @@
 using OrderMonitoring.Aws;
-using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Processor.Audit;
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Orders;
 
 namespace OrderMonitoring.Cmdlets.AuditLog;
 

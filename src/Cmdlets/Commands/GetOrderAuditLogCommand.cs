@@ -1,7 +1,7 @@
 using System.Management.Automation;
-using OrderMonitoring.Cmdlets.Completion;
-using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Cmdlets.AuditLog;
+using OrderMonitoring.Cmdlets.Binding;
+using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Orders;
 
 namespace OrderMonitoring.Cmdlets.Commands;
@@ -61,7 +61,7 @@ public sealed class GetOrderAuditLogCommand : OrderCmdlet
         if (ParameterSetName == StatusSet)
         {
             // Only -Since in the future would otherwise reach DynamoDB as an invalid BETWEEN and come back as its error.
-            _until = Until is { } until ? ToOffset(until) : DateTimeOffset.UtcNow;
+            _until = Until is { } until ? ToOffset(until) : Time.GetUtcNow();
             _since = Since is { } since ? ToOffset(since) : _until.AddDays(-1);
             if (_since > _until)
             {
@@ -140,7 +140,7 @@ public sealed class GetOrderAuditLogCommand : OrderCmdlet
     }
 
     // Lives for the invocation, so the quarantine area is read once however many orders are asked for.
-    private OrderHistory History => _history ??= new OrderHistory(Orders.AuditLog());
+    private OrderHistory History => _history ??= new OrderHistory(AuditLog.Reader());
 
     private void Write(IEnumerable<AuditEntry> entries)
     {

@@ -1,6 +1,5 @@
 using System.Management.Automation;
-using OrderMonitoring.Cmdlets.Completion;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Binding;
 using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Commands;

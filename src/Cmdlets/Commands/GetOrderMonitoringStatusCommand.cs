@@ -1,6 +1,8 @@
 using System.Management.Automation;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Binding;
+using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Stacks;
+using OrderMonitoring.Cmdlets.Status;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 
@@ -20,7 +22,7 @@ public sealed class GetOrderMonitoringStatusCommand : EnvironmentCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord() => Guard(() =>
     {
-        var until = DateTime.UtcNow;
+        var until = Time.GetUtcNow().UtcDateTime;
         var since = Since?.ToUniversalTime() ?? until.AddHours(-1);
         if (since >= until)
         {
@@ -28,12 +30,13 @@ public sealed class GetOrderMonitoringStatusCommand : EnvironmentCmdlet
                 "Pass a time in the past, for example -Since (Get-Date).AddHours(-6).");
         }
 
-        using var services = new StackServices(ClientFactory);
-        var checker = services.HealthChecker();
-        MonitoringStatus status;
+        using var stacks = new StackServices(ClientFactory);
+        using var status = new StatusServices(stacks);
+        var checker = status.HealthChecker();
+        MonitoringStatus health;
         try
         {
-            status = RunAsync((reporter, token) => checker.CheckAsync(ResolvedStackName, since, until, reporter, token));
+            health = RunAsync((reporter, token) => checker.CheckAsync(ResolvedStackName, since, until, reporter, token));
         }
         catch (OrderMonitoringException missing) when (Quiet && missing.ErrorId == StackNotFound.ErrorId)
         {
@@ -43,6 +46,6 @@ public sealed class GetOrderMonitoringStatusCommand : EnvironmentCmdlet
             return;
         }
 
-        WriteObject(Quiet ? status.Healthy : status);
+        WriteObject(Quiet ? health.Healthy : health);
     });
 }

@@ -1,9 +1,10 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
-using OrderMonitoring.Cmdlets.Shell;
-using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Cmdlets.Binding;
+using OrderMonitoring.Cmdlets.FailedBatches;
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.Cmdlets.Streams;
-using OrderMonitoring.Aws.CloudWatch;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 
@@ -18,9 +19,8 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
     private const string StreamSet = "FromStream";
     private const string FailedBatchesSet = "FailedBatches";
 
-    // The processor logs from worker threads; each run's reporter moves the entries onto the pipeline thread.
-    private readonly ProcessorLogReporter _log = new();
-    private IAmazonCloudWatch? _cloudWatch;
+    private StreamServices? _streams;
+    private FailedBatchServices? _failedBatches;
 
     /// <summary>Lambda DynamoDB stream event files (wildcards allowed).</summary>
     [Parameter(Mandatory = true, ParameterSetName = PathSet, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -61,28 +61,26 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
     [Parameter(ParameterSetName = StreamSet)]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>The processor over the current stack's bucket and topic (built once per stack), publishing its metrics unless -NoMetrics.</summary>
+    private StreamServices Streams => _streams ??= new StreamServices(ClientFactory, Time);
+
+    private FailedBatchServices FailedBatchServices => _failedBatches ??= new FailedBatchServices(ClientFactory, Streams, Time);
+
+    /// <summary>The processor over the current stack's bucket and topic, publishing its metrics unless -NoMetrics.</summary>
     private (OrderStackResources Stack, IRecordProcessor Processor) CurrentProcessor()
     {
         var stack = CurrentStack();
         IRecordProcessor? processor = null;
-        Guard(() =>
-        {
-            IRecordProcessor inProcess = new InProcessRecordProcessor(Orders.ProcessorFor(stack, _log).Processor);
-            processor = NoMetrics ? inProcess
-                : new MeteredRecordProcessor(inProcess, new CloudWatchProcessorMetrics(CloudWatch(), TimeProvider.System), stack.Environment, _log);
-        });
+        Guard(() => processor = Streams.ProcessorFor(stack, NoMetrics));
         return (stack, processor!);
     }
 
-    private IAmazonCloudWatch CloudWatch() => _cloudWatch ??= ClientFactory.CreateCloudWatch();
-
-    /// <summary>Releases the CloudWatch client.</summary>
+    /// <summary>Releases the clients of the run.</summary>
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _cloudWatch?.Dispose();
+            _failedBatches?.Dispose();
+            _streams?.Dispose();
         }
 
         base.Dispose(disposing);
@@ -97,16 +95,23 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
         }
 
         var (_, processor) = CurrentProcessor();
-        foreach (var pattern in Path)
+        foreach (var file in Path.SelectMany(Resolve))
         {
-            foreach (var file in Resolve(pattern))
+            try
             {
-                ProcessFile(processor, file);
+                if (Confirmation.ShouldProcess(this, file, "Process the event file's records: write audit objects and publish alerts", out _))
+                {
+                    WriteObject(Run((reporter, token) => StreamEventFile.ProcessAsync(file, processor, reporter, token)));
+                }
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException and not RuntimeException)
+            {
+                WriteFailure(ex, file);
             }
         }
     }
 
-    /// <summary>-FromStream: drains (or follows) the stream and writes the summary.</summary>
+    /// <summary>-FromStream: drains (or follows) the stream and writes the summary; -FailedBatches: replays them.</summary>
     protected override void EndProcessing()
     {
         if (ParameterSetName == StreamSet)
@@ -117,7 +122,12 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
         else if (ParameterSetName == FailedBatchesSet)
         {
             var (stack, processor) = CurrentProcessor();
-            ReplayFailedBatches(stack, processor);
+            Guard(() => RunAsync((target, action) => Confirmation.ShouldProcess(this, target, action, out _), async (reporter, confirm, token) =>
+            {
+                Streams.Log.Reporter = reporter;
+                await FailedBatchServices.ReplayAsync(stack, processor, confirm, reporter, token).ConfigureAwait(false);
+                return true;
+            }));
         }
     }
 
@@ -138,161 +148,22 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
             return;
         }
 
-        Guard(() => WriteObject(RunAsync(async (reporter, token) =>
+        Guard(() => WriteObject(Run((reporter, token) =>
         {
-            _log.Reporter = reporter;
-            using var streams = ClientFactory.CreateDynamoDBStreams();
-            using var sqs = ClientFactory.CreateSqs();
-            // The stack reader already looked for the stream on the table when the output was missing.
-            var streamArn = stack.StreamArn
-                ?? throw new OrderMonitoringException("StreamNotFound", FailureKind.InvalidState, $"The table '{stack.TableName}' has no stream.",
-                    "Redeploy the stack with New-OrderMonitoringStack (the template enables the stream).");
-            using var s3 = ClientFactory.CreateS3();
-            // Whole records into the failed-batches bucket, like Lambda's S3 destination; only a stack older than that
-            // bucket falls back to the range-only failure queue.
-            IFailureQueue? queue = stack.FailedBatchesBucketName is { } bucket ? new FailedBatchSink(new S3FailedBatchStore(s3, bucket))
-                : stack.FailureQueueUrl is { } url ? new SqsFailureQueue(sqs, url) : null;
+            var streamArn = StreamServices.StreamOf(stack);
             var checkpoints = new FileCheckpointStore();
             reporter.Verbose($"Checkpoints: {checkpoints.FileFor(streamArn)}");
-            var streamProcessor = new StreamEventProcessor(streams, processor, checkpoints, queue,
-                new StreamReaderOptions { StartingPosition = StartingPosition, Follow = Follow, MaxRetries = MaxRetries });
-            return await streamProcessor.RunAsync(streamArn, reporter, token).ConfigureAwait(false);
+            var options = new StreamReaderOptions { StartingPosition = StartingPosition, Follow = Follow, MaxRetries = MaxRetries };
+            return Streams.Runner(processor, checkpoints, FailedBatchServices.SinkFor(stack), options).RunAsync(streamArn, reporter, token);
         })));
     }
 
-    /// <summary>
-    /// -FailedBatches: the failure queue's ranges, then the bucket's whole batches; each confirmed by ShouldProcess (so
-    /// -WhatIf lists them) and replayed. Queue messages not replayed are released at the end.
-    /// </summary>
-    private void ReplayFailedBatches(OrderStackResources stack, IRecordProcessor processor) => Guard(() =>
+    /// <summary>Runs service work with the processor's log going to this run's reporter.</summary>
+    private T Run<T>(Func<IOperationReporter, CancellationToken, Task<T>> work) => RunAsync((reporter, token) =>
     {
-        using var s3 = ClientFactory.CreateS3();
-        using var sqs = ClientFactory.CreateSqs();
-        using var streams = ClientFactory.CreateDynamoDBStreams();
-        var sources = new FailedBatchSources(stack, bucket => new S3FailedBatchStore(s3, bucket), url => new SqsFailureQueueClient(sqs, url));
-        try
-        {
-            foreach (var source in sources.All)
-            {
-                ReplayFrom(stack, new FailedBatchReplayer(source, processor, new StreamRangeReader(streams)));
-            }
-        }
-        finally
-        {
-            ReleaseHeldMessages(sources.Queue);
-        }
-
-        if (sources.Queue is { MoreMayWait: true })
-        {
-            WriteWarning($"This run took the first {FailureQueueBatches.MaxMessagesPerRun} failure-queue messages; run it again for the rest.");
-        }
-
-        if (sources.Bucket is null)
-        {
-            WriteFailure(FailedBatchSources.BucketMissing(stack.StackName, queueReplayed: true), stack.StackName);
-        }
+        Streams.Log.Reporter = reporter;
+        return work(reporter, token);
     });
-
-    /// <summary>Makes the queue messages this run did not replay visible again; after Ctrl+C they come back by themselves when the hold ends.</summary>
-    private void ReleaseHeldMessages(FailureQueueBatches? queue)
-    {
-        if (queue is null || Stopping)
-        {
-            return;
-        }
-
-        try
-        {
-            foreach (var stuck in RunAsync((_, token) => queue.ReleaseAsync(token)))
-            {
-                WriteWarning($"Could not release failure-queue message {stuck}; it is visible again {FailureQueueBatches.Hold.TotalMinutes:0} minutes after this run read it.");
-            }
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            WriteWarning($"Could not release the failure-queue messages this run held ({ex.Message}); they are visible again {FailureQueueBatches.Hold.TotalMinutes:0} minutes after this run read them.");
-        }
-    }
-
-    private void ReplayFrom(OrderStackResources stack, FailedBatchReplayer replayer)
-    {
-        var pending = RunAsync((_, token) => replayer.PlanAsync(token));
-        WriteVerbose($"{pending.Count} failed batch(es) not yet replayed in {replayer.Location}.");
-        for (var i = 0; i < pending.Count; i++)
-        {
-            var batch = pending[i];
-            WriteProgress(new ProgressRecord(2, $"Replaying the failed batches of {stack.StackName}", $"batch {i + 1} of {pending.Count}")
-                { PercentComplete = i * 100 / pending.Count, CurrentOperation = batch.Key });
-            if (batch.Problem is { } unreadable)
-            {
-                WriteFailure(unreadable, batch.Source);
-                continue;
-            }
-
-            if (!Confirmation.ShouldProcess(this, batch.Source, $"Replay {batch.Description}, then {replayer.WhenReplayed}", out _))
-            {
-                continue;
-            }
-
-            try
-            {
-                WriteObject(RunAsync(async (reporter, token) =>
-                {
-                    _log.Reporter = reporter;
-                    return await replayer.ReplayAsync(batch, reporter, token).ConfigureAwait(false);
-                }));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException and not RuntimeException)
-            {
-                WriteFailure(ex, batch.Source);
-            }
-        }
-
-        WriteProgress(new ProgressRecord(2, $"Replaying the failed batches of {stack.StackName}", "done") { RecordType = ProgressRecordType.Completed });
-    }
-
-    private void ProcessFile(IRecordProcessor processor, string file)
-    {
-        try
-        {
-            if (!Confirmation.ShouldProcess(this, file, "Process the event file's records: write audit objects and publish alerts", out _))
-            {
-                return;
-            }
-
-            string json;
-            try
-            {
-                json = File.ReadAllText(file);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new OrderMonitoringException("EventFileUnreadable", FailureKind.InvalidArgument, $"Cannot read '{file}': {ex.Message} Nothing was processed.",
-                    "Check the path and its permissions.", ex);
-            }
-
-            var records = StreamEventFile.Parse(file, json);
-            var result = RunAsync(async (reporter, token) =>
-            {
-                _log.Reporter = reporter;
-                return await processor.ProcessAsync(records, token).ConfigureAwait(false);
-            });
-            WriteObject(new OrderProcessorResult
-            {
-                Source = file, Batches = 1, Records = result.Records, Audited = result.Audited, Alerts = result.Alerts,
-                Quarantined = result.Quarantined, Failed = result.Failed, Duration = result.Duration,
-                BatchItemFailures = result.BatchItemFailures.Select(f => f.ItemIdentifier).ToList(),
-            });
-            if (result.Failed > 0)
-            {
-                WriteWarning($"{file}: {result.Failed} record(s) failed; run it again to retry them (audit writes are idempotent). See -Verbose for the cause.");
-            }
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException and not RuntimeException)
-        {
-            WriteFailure(ex, file);
-        }
-    }
 
     private IEnumerable<string> Resolve(string pattern)
     {

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Binding;
+using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Commands;

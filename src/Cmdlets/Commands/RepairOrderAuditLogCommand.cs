@@ -1,7 +1,7 @@
 using System.Management.Automation;
-using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Cmdlets.Binding;
 using OrderMonitoring.Cmdlets.Reconciliation;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 
@@ -64,47 +64,14 @@ public sealed class RepairOrderAuditLogCommand : OrderCmdlet
         var services = _services ??= new ReconciliationServices(ClientFactory);
         var orders = ParameterSetName == FindingSet ? _findings.Select(f => f.OrderId).Distinct(StringComparer.Ordinal).ToList()
             : _orderIds.Count == 0 ? null : _orderIds;
-        CheckOutcome? outcome = null;
-        Guard(() => outcome = RunAsync((reporter, token) =>
-            AuditLogCheckRun.RunAsync(services, stack, new AuditLogCheckRequest(orders, null, null, IgnorePending), reporter, token)));
-        var findings = ParameterSetName == FindingSet ? outcome!.Findings.Where(f => _findings.Any(f.Matches)).ToList() : outcome!.Findings.ToList();
-        var repairer = services.Repairer();
-        for (var i = 0; i < findings.Count; i++)
+        Guard(() => RunAsync((target, action) => ShouldProcess(target, action), async (reporter, confirm, token) =>
         {
-            WriteProgress(new ProgressRecord(2, "Repairing the audit log", $"{i} of {findings.Count} findings") { PercentComplete = i * 100 / findings.Count });
-            Repair(repairer, stack, findings[i]);
-        }
-
-        WriteProgress(new ProgressRecord(2, "Repairing the audit log", "done") { RecordType = ProgressRecordType.Completed });
-    }
-
-    private void Repair(AuditLogRepairer repairer, OrderStackResources stack, CheckedFinding finding)
-    {
-        var (steps, leftAlone) = repairer.Plan(finding, RestoreTampered, stack.Environment);
-        if (leftAlone is not null)
-        {
-            WriteWarning($"{finding.Kind} {finding.Key ?? finding.OrderId}: left alone, {leftAlone}.");
-        }
-
-        foreach (var step in steps)
-        {
-            if (!ShouldProcess($"s3://{stack.AuditBucketName}/{step.Key}", step.Description))
-            {
-                continue;
-            }
-
-            try
-            {
-                if (RunAsync((_, token) => repairer.ApplyAsync(stack.AuditBucketName, step, token)) is { } repair)
-                {
-                    WriteObject(repair);
-                }
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException and not RuntimeException)
-            {
-                WriteFailure(ex, step.Key);
-            }
-        }
+            var outcome = await AuditLogCheckRun.RunAsync(services, stack, new AuditLogCheckRequest(orders, null, null, IgnorePending), reporter, token)
+                .ConfigureAwait(false);
+            var findings = ParameterSetName == FindingSet ? outcome.Findings.Where(f => _findings.Any(f.Matches)).ToList() : outcome.Findings.ToList();
+            await services.Repairer().RepairAllAsync(stack, findings, RestoreTampered, confirm, reporter, token).ConfigureAwait(false);
+            return true;
+        }));
     }
 
     /// <inheritdoc />

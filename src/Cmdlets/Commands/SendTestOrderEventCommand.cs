@@ -1,7 +1,9 @@
 using System.Management.Automation;
-using OrderMonitoring.Cmdlets.Completion;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.AuditLog;
+using OrderMonitoring.Cmdlets.Binding;
+using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 
@@ -106,7 +108,7 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
         }
 
         _bufferStack = stack;
-        var now = DateTimeOffset.UtcNow;
+        var now = Time.GetUtcNow();
         _buffer.Add(new OrderEvent
         {
             OrderId = string.IsNullOrEmpty(OrderId) ? OrderGenerator.NewOrderId(now) : OrderId!,
@@ -128,7 +130,7 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
         if (ParameterSetName == CountSet)
         {
             _bufferStack = CurrentStack();
-            _buffer.AddRange(new OrderGenerator().Generate(Count, FailedPercent, DateTimeOffset.UtcNow));
+            _buffer.AddRange(new OrderGenerator().Generate(Count, FailedPercent, Time.GetUtcNow()));
         }
 
         Flush();
@@ -154,14 +156,12 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
             return;
         }
 
+        var (sender, wait) = (AuditLog.Sender(), Wait ? TimeSpan.FromSeconds(TimeoutSeconds) : (TimeSpan?)null);
         SendOutcome? outcome = null;
-        Guard(() => outcome = RunAsync((reporter, token) => WriteAsync(stack, events, reporter, token)));
+        Guard(() => outcome = RunAsync((reporter, token) => sender.SendAsync(stack, events, wait, reporter, token)));
 
         // What was written is output before any error about the rest, so a script keeps the results it can trust.
-        foreach (var result in outcome!.Results)
-        {
-            WriteObject(result);
-        }
+        WriteObject(outcome!.Results, enumerateCollection: true);
 
         _notWritten += outcome.NotWritten;
         foreach (var error in outcome.Errors)
@@ -170,93 +170,17 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
         }
     }
 
-    private async Task<SendOutcome> WriteAsync(OrderStackResources stack, IReadOnlyList<OrderEvent> events, IOperationReporter reporter,
-        CancellationToken cancellationToken)
-    {
-        var writer = Orders.Writer();
-        var waiter = Orders.Waiter();
-        var writeStarted = waiter.Time.GetTimestamp();
-        var written = await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken).ConfigureAwait(false);
-        reporter.Verbose($"Wrote {written.Written.Count} of {events.Count} order event(s) to {stack.TableName}.");
-        var errors = new List<Exception>();
-        if (!written.IsComplete)
-        {
-            errors.Add(written.ToError(stack.TableName));
-        }
-
-        if (!Wait || written.Written.Count == 0)
-        {
-            return new SendOutcome(written.Written.Select(e => ToResult(e, stack, null)).ToList(), errors, written.NotWritten.Count);
-        }
-
-        var arrivals = await waiter
-            .WaitAsync(stack.AuditBucketName, written.Written, writeStarted, TimeSpan.FromSeconds(TimeoutSeconds), reporter, cancellationToken).ConfigureAwait(false);
-        var results = written.Written.Select((e, i) => (Event: e, Arrival: arrivals[i])).Where(x => x.Arrival is not null)
-            .Select(x => ToResult(x.Event, stack, x.Arrival)).ToList();
-        var missing = written.Written.Where((_, i) => arrivals[i] is null).ToList();
-        if (missing.Count > 0)
-        {
-            errors.Add(AuditTimeout(written.Written.Count, missing));
-        }
-
-        return new SendOutcome(results, errors, written.NotWritten.Count);
-    }
-
-    private OrderMonitoringException AuditTimeout(int writtenCount, IReadOnlyList<OrderEvent> missing)
-    {
-        const int named = 5;
-        var names = string.Join(", ", missing.Take(named).Select(e => $"'{e.OrderId}' (timestamp {e.Timestamp})"));
-        var more = missing.Count > named ? $" and {missing.Count - named} more" : "";
-        return new OrderMonitoringException("AuditTimeout", FailureKind.Timeout,
-            $"{writtenCount} event(s) were written, but for {missing.Count} of them the audit object did not appear within {TimeoutSeconds} s: order {names}{more}. "
-            + $"The {writtenCount - missing.Count} that were audited are in the output.",
-            "Check that the processor runs: Get-OrderMonitoringStatus, or with -ProcessorTrigger External run Invoke-OrderEventProcessor -FromStream; or raise -TimeoutSeconds.");
-    }
-
-    /// <summary>
-    /// This row's amount and attributes, or null after writing the row's error: nothing of a row that is refused is written.
-    /// Errors name the row (its number in the input, and its order id when it has one).
-    /// </summary>
+    /// <summary>This row's amount and attributes, or null after writing the row's error (see <see cref="OrderRows"/>).</summary>
     private OrderRow? ReadRow()
     {
-        // An explicit empty -OrderId, or an empty cell, is refused rather than replaced by a generated id.
-        if (string.IsNullOrWhiteSpace(OrderId) && (MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(OrderId))))
+        var idGiven = MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(OrderId));
+        var (row, error) = OrderRows.Read(OrderId, idGiven, Amount, Attribute, RowName());
+        if (error is not null)
         {
-            WriteError(ErrorRecordFactory.Validation("OrderIdMissing",
-                $"{RowName()} has no OrderId (the property is missing or empty), so it was not written.", null,
-                "Give every input row an OrderId column or property with a value (e.g. a CSV header 'OrderId,Status,Amount')."));
-            return null;
+            WriteError(error);
         }
 
-        decimal? amount;
-        try
-        {
-            amount = InputValues.ReadAmount(Amount);
-        }
-        catch (FormatException invalid)
-        {
-            WriteError(ErrorRecordFactory.Validation("AmountInvalid", $"{RowName()}: {invalid.Message} It was not written.", OrderId,
-                "Write amounts with '.' as the decimal point and no thousands separators (12.50), or leave the cell empty for no amount."));
-            return null;
-        }
-
-        try
-        {
-            var attributes = InputValues.ReadAttributes(Attribute);
-            foreach (var attribute in attributes)
-            {
-                // Validates name and value now, so a bad one is reported for its row instead of failing a whole batch later.
-                OrderItem.ValidateExtraAttribute(attribute.Key, attribute.Value);
-            }
-
-            return new OrderRow(amount, attributes);
-        }
-        catch (ArgumentException invalid)
-        {
-            WriteError(ErrorRecordFactory.Validation("AttributeInvalid", $"{RowName()}: {invalid.Message} It was not written.", OrderId,
-                "Correct -Attribute: use -Status, -Amount and -CustomerId for the item's own attributes, and finite numbers."));
-            return null;
-        }
+        return row;
     }
 
     // "Input object 3 (order 'ORD-1')" for pipeline input, "Order 'ORD-1'" for parameters.
@@ -271,20 +195,4 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
         return order is null ? "The order" : char.ToUpperInvariant(order[0]) + order.Substring(1);
     }
 
-    /// <summary>The output object for a written event.</summary>
-    private static OrderEventResult ToResult(OrderEvent orderEvent, OrderStackResources stack, AuditArrival? arrival) => new()
-    {
-        OrderId = orderEvent.OrderId,
-        Timestamp = orderEvent.Timestamp,
-        Status = orderEvent.Status,
-        TableName = stack.TableName,
-        Environment = stack.Environment,
-        AuditKey = arrival?.Key,
-        AuditLatency = arrival?.Latency,
-    };
-
-    // The results to output (written, and with -Wait audited), the errors to report after them, and how many events were not written.
-    private sealed record OrderRow(decimal? Amount, Dictionary<string, object?> Attributes);
-
-    private sealed record SendOutcome(IReadOnlyList<OrderEventResult> Results, IReadOnlyList<Exception> Errors, int NotWritten);
 }

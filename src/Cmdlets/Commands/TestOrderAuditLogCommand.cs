@@ -1,7 +1,7 @@
 using System.Management.Automation;
-using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Cmdlets.Binding;
 using OrderMonitoring.Cmdlets.Reconciliation;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 

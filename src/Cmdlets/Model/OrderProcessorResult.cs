@@ -1,3 +1,5 @@
+using OrderMonitoring.Processor.Batch;
+
 namespace OrderMonitoring;
 
 /// <summary>What one Invoke-OrderEventProcessor run came to: an event file, or a pass over the table's stream.</summary>
@@ -35,4 +37,12 @@ public sealed class OrderProcessorResult
 
     /// <summary>Wall-clock time of the run.</summary>
     public TimeSpan Duration { get; init; }
+
+    /// <summary>The one mapping from the processor's answer for one batch (an event file, a replayed failed batch).</summary>
+    internal static OrderProcessorResult OfBatch(string source, BatchResult result, TimeSpan duration) => new()
+    {
+        Source = source, Batches = 1, Records = result.Records, Audited = result.Audited, Alerts = result.Alerts,
+        Quarantined = result.Quarantined, Failed = result.Failed, Duration = duration,
+        BatchItemFailures = result.BatchItemFailures.Select(f => f.ItemIdentifier).ToList(),
+    };
 }

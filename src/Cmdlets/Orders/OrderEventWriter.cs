@@ -1,4 +1,4 @@
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Orders;
 
@@ -37,7 +37,7 @@ internal sealed class OrderEventWriter
     {
         _table = table;
         _options = options ?? new OrderWriteOptions();
-        _time = time ?? TimeProvider.System;
+        _time = time ?? ModuleClock.System;
     }
 
     /// <summary>

@@ -1,10 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
 using OrderMonitoring.Aws;
-using OrderMonitoring.Cmdlets.AuditLog;
 using OrderMonitoring.Cmdlets.Stacks;
-using OrderMonitoring.Processor.Batch;
-using OrderMonitoring.Processor.Observability;
 
 namespace OrderMonitoring.Cmdlets.Orders;
 
@@ -17,7 +14,6 @@ internal sealed class OrderServices : IDisposable
     private readonly AwsClientFactory _factory;
     private readonly Lazy<IAmazonDynamoDB> _dynamoDb;
     private readonly Lazy<IAmazonS3> _s3;
-    private readonly Dictionary<string, ProcessorServices> _processors = new(StringComparer.Ordinal);
 
     public OrderServices(AwsClientFactory factory)
     {
@@ -35,37 +31,19 @@ internal sealed class OrderServices : IDisposable
         return await new CloudFormationStackResolver(stacks.Reader).ResolveAsync(stackName, environment, cancellationToken).ConfigureAwait(false);
     }
 
-    public OrderEventWriter Writer() => new(new DynamoDbOrderTable(_dynamoDb.Value));
+    public OrderEventWriter Writer() => new(Table());
 
-    public AuditWaiter Waiter() => new(new S3AuditObjectStore(_s3.Value));
+    /// <summary>The invocation's DynamoDB client, shared with the capabilities built on the orders' (audit log, reconciliation).</summary>
+    public IAmazonDynamoDB DynamoDB => _dynamoDb.Value;
 
-    public AuditLogReader AuditLog() => new(new S3AuditObjectStore(_s3.Value), new DynamoDbOrderTable(_dynamoDb.Value));
+    /// <summary>The invocation's S3 client, shared likewise.</summary>
+    public IAmazonS3 S3 => _s3.Value;
 
-    /// <summary>The in-process processor over the stack's bucket and topic, built once per stack.</summary>
-    public ProcessorServices ProcessorFor(OrderStackResources stack, IProcessorLogSink log)
-    {
-        if (!_processors.TryGetValue(stack.StackName, out var services))
-        {
-            services = ProcessorServices.Create(_factory, stack.AuditBucketName, stack.TopicArn, new BatchProcessorOptions
-            {
-                Environment = stack.Environment,
-                LogSink = log,
-                LogLevel = ProcessorLogLevel.Info,
-                EmitMetrics = false,
-            });
-            _processors[stack.StackName] = services;
-        }
-
-        return services;
-    }
+    /// <summary>The order table of the invocation.</summary>
+    public IOrderTable Table() => new DynamoDbOrderTable(_dynamoDb.Value);
 
     public void Dispose()
     {
-        foreach (var processor in _processors.Values)
-        {
-            processor.Dispose();
-        }
-
         if (_dynamoDb.IsValueCreated)
         {
             _dynamoDb.Value.Dispose();

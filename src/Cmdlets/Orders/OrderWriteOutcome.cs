@@ -1,7 +1,7 @@
 using System.Globalization;
 using Amazon.Runtime;
 using OrderMonitoring.Aws;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Orders;
 

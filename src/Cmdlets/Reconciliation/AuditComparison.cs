@@ -53,8 +53,7 @@ internal static class AuditComparison
         var pending = scope.Pending;
         var reported = pending is null
             ? findings
-            : findings.Where(f => f.Kind is not (AuditFindingKind.MissingAudit or AuditFindingKind.StaleAudit or AuditFindingKind.MissingRemove)
-                || !pending.IsPending(id, f.Timestamp, trail.Keys)).ToList();
+            : findings.Where(f => !FindingKinds.Of(f.Kind).PendingExcuses || !pending.IsPending(id, f.Timestamp, trail.Keys)).ToList();
         return new OrderCheck(id, inWindow.Count, trail.Keys.Count, reported, findings.Count - reported.Count);
     }
 

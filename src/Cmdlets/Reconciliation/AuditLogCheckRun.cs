@@ -1,5 +1,5 @@
-using OrderMonitoring.Cmdlets.Orders;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using OrderMonitoring.Aws;
-using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Processor.Audit;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 

@@ -1,3 +1,5 @@
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.Processor.Audit;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
@@ -30,25 +32,70 @@ internal sealed class AuditLogRepairer
     /// <summary>What would repair <paramref name="finding"/>; empty, with the reason, when it is left alone.</summary>
     public (IReadOnlyList<RepairStep> Steps, string? LeftAlone) Plan(CheckedFinding finding, bool restoreTampered, string environment)
     {
-        switch (finding.Kind)
+        var kind = FindingKinds.Of(finding.Kind);
+        switch (kind.Repair)
         {
-            case AuditFindingKind.MissingAudit or AuditFindingKind.StaleAudit:
+            case RepairAction.WriteItemRecord:
                 return (new[] { Write(finding, ItemRecord(finding, environment)) }, null);
-            case AuditFindingKind.MissingRemove:
+            case RepairAction.WriteRemoveRecord:
                 return (new[] { Write(finding, RemoveRecord(finding, environment)) }, null);
-            case AuditFindingKind.DeletedAudit when finding.DeleteMarkers.Count > 0:
+            case RepairAction.RemoveDeleteMarkers when finding.DeleteMarkers.Count > 0:
                 return (finding.DeleteMarkers.Select(marker => new RepairStep(finding, RemovedDeleteMarker, finding.Key!,
                     $"Remove delete marker {marker} so the newest version is current again", VersionId: marker)).ToList(), null);
-            case AuditFindingKind.DeletedAudit:
+            case RepairAction.RemoveDeleteMarkers:
                 return (Array.Empty<RepairStep>(), "no version of it survives, so there is nothing to restore");
-            case AuditFindingKind.TamperedAudit when restoreTampered && finding.FirstVersionId is not null:
+            case RepairAction.RestoreFirstVersion when restoreTampered && finding.FirstVersionId is not null:
                 return (new[] { new RepairStep(finding, RestoredFirstVersion, finding.Key!, $"Copy the first version ({finding.FirstVersionId}) over the current one",
                     VersionId: finding.FirstVersionId) }, null);
-            case AuditFindingKind.TamperedAudit:
+            case RepairAction.RestoreFirstVersion:
                 return (Array.Empty<RepairStep>(), "restoring the first version needs -RestoreTampered");
+            case RepairAction.LeaveAlone:
+                return (Array.Empty<RepairStep>(), kind.LeftAlone);
             default:
-                return (Array.Empty<RepairStep>(), "an object that is not an audit document is never changed; inspect and remove it by hand");
+                throw new InvalidOperationException($"Repair has no plan for '{kind.Repair}' ({finding.Kind}).");
         }
+    }
+
+    /// <summary>
+    /// Repairs each finding: plans its steps (warning when it is left alone) and makes each step <paramref name="confirm"/>
+    /// agrees to, writing each repair as it is made; a step that fails is reported and the rest go on.
+    /// </summary>
+    public async Task RepairAllAsync(OrderStackResources stack, IReadOnlyList<CheckedFinding> findings, bool restoreTampered, ConfirmStep confirm,
+        IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        const string activity = "Repairing the audit log";
+        for (var i = 0; i < findings.Count; i++)
+        {
+            reporter.Progress(new OperationProgress(2, activity, $"{i} of {findings.Count} findings", i * 100 / findings.Count));
+            var finding = findings[i];
+            var (steps, leftAlone) = Plan(finding, restoreTampered, stack.Environment);
+            if (leftAlone is not null)
+            {
+                reporter.Warning($"{finding.Kind} {finding.Key ?? finding.OrderId}: left alone, {leftAlone}.");
+            }
+
+            foreach (var step in steps)
+            {
+                if (!await confirm($"s3://{stack.AuditBucketName}/{step.Key}", step.Description).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    if (await ApplyAsync(stack.AuditBucketName, step, cancellationToken).ConfigureAwait(false) is { } repair)
+                    {
+                        reporter.Output(repair);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    reporter.Failure(ex, step.Key);
+                }
+            }
+        }
+
+        reporter.Progress(new OperationProgress(2, activity, "done", Completed: true));
     }
 
     /// <summary>Makes the change; null when a reconciliation record with that key already exists (a repeated repair).</summary>

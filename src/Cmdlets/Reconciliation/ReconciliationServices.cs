@@ -2,6 +2,8 @@ using Amazon.DynamoDBv2;
 using Amazon.S3;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.Streams;
+using OrderMonitoring.Cmdlets.Streams;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 
@@ -19,9 +21,9 @@ internal sealed class ReconciliationServices : IDisposable
         _streams = new Lazy<IAmazonDynamoDBStreams>(factory.CreateDynamoDBStreams);
     }
 
-    public AuditLogChecker Checker() => new(new DynamoDbOrderItemSource(_dynamoDb.Value), Store(), new CheckOptions(), TimeProvider.System);
+    public AuditLogChecker Checker() => new(new DynamoDbOrderItemSource(_dynamoDb.Value), Store(), new CheckOptions(), ModuleClock.System);
 
-    public AuditLogRepairer Repairer() => new(Store(), TimeProvider.System);
+    public AuditLogRepairer Repairer() => new(Store(), ModuleClock.System);
 
     public StreamPendingReader Pending() => new(_streams.Value);
 

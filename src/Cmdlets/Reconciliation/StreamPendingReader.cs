@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OrderMonitoring.Aws.Streams;
+using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Processor.Audit;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
@@ -11,7 +12,7 @@ namespace OrderMonitoring.Cmdlets.Reconciliation;
 /// </summary>
 internal sealed class StreamPendingReader
 {
-    // An open shard answers empty pages once it is read to its end (and sometimes before); a few in a row end it.
+    // An open shard answers empty pages once it is read to its end (and sometimes before); a few in a row end it (see ShardReader).
     private const int EmptyPagesToStop = 3;
 
     private readonly IAmazonDynamoDBStreams _streams;
@@ -21,23 +22,21 @@ internal sealed class StreamPendingReader
     public async Task<PendingChanges> ReadAsync(string streamArn, CancellationToken cancellationToken)
     {
         var pending = new PendingChanges();
+        var shards = new ShardReader(_streams);
         var description = await _streams.DescribeStreamAllShardsAsync(streamArn, cancellationToken).ConfigureAwait(false);
         foreach (var shard in description.Shards.Where(s => s.ShardId is not null))
         {
             var iterator = (await _streams.GetShardIteratorAsync(new GetShardIteratorRequest { StreamArn = streamArn, ShardId = shard.ShardId!, ShardIteratorType = ShardIteratorType.TRIM_HORIZON },
                 cancellationToken).ConfigureAwait(false)).ShardIterator;
-            var emptyPages = 0;
-            while (!string.IsNullOrEmpty(iterator) && emptyPages < EmptyPagesToStop)
+            await shards.ReadAsync(iterator, new ShardReading(Closed: !string.IsNullOrEmpty(shard.SequenceNumberRange?.EndingSequenceNumber), EmptyPagesToStop), records =>
             {
-                var page = await _streams.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator! }, cancellationToken).ConfigureAwait(false);
-                foreach (var record in page.Records)
+                foreach (var record in records)
                 {
                     Add(pending, record);
                 }
 
-                emptyPages = page.Records.Count == 0 ? emptyPages + 1 : 0;
-                iterator = page.NextShardIterator;
-            }
+                return Task.FromResult(true);
+            }, cancellationToken).ConfigureAwait(false);
         }
 
         return pending;

@@ -22,7 +22,7 @@ internal sealed class ArtifactBucketSettings
     }
 
     /// <summary>Turns on what is missing of versioning and encryption, and blocks public access.</summary>
-    public async Task CompleteAsync(Shell.IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task CompleteAsync(Foundation.IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var versioning = await Call("GetBucketVersioning", () => _s3.GetBucketVersioningAsync(
             new GetBucketVersioningRequest { BucketName = _bucket.Name, ExpectedBucketOwner = _bucket.OwnerAccountId }, cancellationToken)).ConfigureAwait(false);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using Amazon.S3;
 using OrderMonitoring.Aws;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
 

@@ -1,6 +1,6 @@
 using Amazon.Runtime;
 using OrderMonitoring.Aws.CloudFormation;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
 

@@ -1,3 +1,5 @@
+using OrderMonitoring.Cmdlets.Foundation;
+
 namespace OrderMonitoring.Cmdlets.Stacks;
 
 /// <summary>How often to poll, on which clock; tests pass a clock in which waiting takes no real time.</summary>
@@ -8,7 +10,7 @@ internal sealed class PollTiming
 
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(2);
 
-    public TimeProvider Time { get; init; } = TimeProvider.System;
+    public TimeProvider Time { get; init; } = ModuleClock.System;
 
     public DateTimeOffset Now() => Time.GetUtcNow();
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using Amazon.Runtime;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
-using OrderMonitoring.Cmdlets.Shell;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
 

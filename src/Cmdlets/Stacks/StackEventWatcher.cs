@@ -1,7 +1,7 @@
 using System.Globalization;
 using OrderMonitoring.Aws.CloudFormation;
-using OrderMonitoring.Cmdlets.Shell;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
 
@@ -77,8 +77,8 @@ internal sealed class StackEventWatcher
         ?? events.FirstOrDefault(e => StackStatuses.IsFailedResource(e.ResourceStatus));
 
     /// <summary>One line per event: time, status, resource, type, reason.</summary>
-    public static string Describe(StackEvent e) =>
-        string.Format(CultureInfo.InvariantCulture, "{0:HH:mm:ss} {1} {2} ({3}){4}", e.Timestamp ?? DateTime.UtcNow, e.ResourceStatus,
+    private string Describe(StackEvent e) =>
+        string.Format(CultureInfo.InvariantCulture, "{0:HH:mm:ss} {1} {2} ({3}){4}", e.Timestamp ?? _timing.Time.GetUtcNow().UtcDateTime, e.ResourceStatus,
             e.LogicalResourceId, e.ResourceType, string.IsNullOrEmpty(e.ResourceStatusReason) ? "" : ": " + e.ResourceStatusReason);
 
     private async Task ReadNewEventsAsync(string stackId, string? boundary, HashSet<string> seen, List<StackEvent> events,
@@ -122,7 +122,7 @@ internal sealed class StackEventWatcher
         }
     }
 
-    private static void ReportProgress(string activity, string? status, int finished, int total, List<StackEvent> events, IOperationReporter reporter)
+    private void ReportProgress(string activity, string? status, int finished, int total, List<StackEvent> events, IOperationReporter reporter)
     {
         int? percent = total > 0 ? Math.Min(99, finished * 100 / total) : null;
         var summary = total > 0 ? $"{status}: {Math.Min(finished, total)} of {total} resources done" : $"{status}";

@@ -1,5 +1,5 @@
 using Amazon.Runtime;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
 

@@ -1,7 +1,6 @@
 using Amazon.Runtime;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
-using OrderMonitoring.Cmdlets.Shell;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
 
 namespace OrderMonitoring.Cmdlets.Stacks;

@@ -1,7 +1,6 @@
 using Amazon.S3;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
-using OrderMonitoring.Cmdlets.Status;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
 
@@ -10,7 +9,6 @@ internal sealed class StackServices : IDisposable
 {
     private readonly AwsClientFactory _factory;
     private readonly Lazy<IAmazonS3> _s3;
-    private readonly List<IDisposable> _others = new();
 
     public StackServices(AwsClientFactory factory, PollTiming? timing = null)
     {
@@ -25,6 +23,12 @@ internal sealed class StackServices : IDisposable
     public PollTiming Timing { get; }
 
     public string Region => _factory.Connection.Region.SystemName;
+
+    /// <summary>The invocation's S3 client, shared with the capabilities that build on the stack's (status, failed batches).</summary>
+    public IAmazonS3 S3 => _s3.Value;
+
+    /// <summary>The factory the clients come from, for capabilities that need clients of their own.</summary>
+    public AwsClientFactory Clients => _factory;
 
     public StackReader Reader => new(CloudFormation, Region, new DynamoDbStreamArnLookup(_factory.CreateDynamoDB));
 
@@ -42,33 +46,12 @@ internal sealed class StackServices : IDisposable
     /// <summary>The retained buckets an earlier deployment of the environment kept, when they are still there.</summary>
     public KeptBuckets KeptBuckets() => new(new StsAccountIdProvider(_factory.Connection), new S3BucketProbe(_s3.Value), Region);
 
-    /// <summary>The health check; its CloudWatch and SQS clients live as long as this object.</summary>
-    public HealthChecker HealthChecker()
-    {
-        var cloudWatch = Track(_factory.CreateCloudWatch());
-        return new HealthChecker(Reader, new CloudWatchAlarmSource(cloudWatch), new CloudWatchMetricSource(cloudWatch),
-            new SqsQueueDepthSource(Track(_factory.CreateSqs())), new S3FailedBatchCounter(_s3.Value),
-            new LambdaEventSourceMappingSource(Track(_factory.CreateLambda())));
-    }
-
     public void Dispose()
     {
-        foreach (var client in _others)
-        {
-            client.Dispose();
-        }
-
         CloudFormation.Dispose();
         if (_s3.IsValueCreated)
         {
             _s3.Value.Dispose();
         }
-    }
-
-    private T Track<T>(T client)
-        where T : IDisposable
-    {
-        _others.Add(client);
-        return client;
     }
 }

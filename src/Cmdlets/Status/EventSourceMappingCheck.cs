@@ -1,5 +1,4 @@
 using OrderMonitoring.Aws;
-using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Status;
 

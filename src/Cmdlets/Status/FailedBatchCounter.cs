@@ -1,5 +1,5 @@
 using Amazon.S3;
-using OrderMonitoring.Cmdlets.Streams;
+using OrderMonitoring.Cmdlets.FailedBatches;
 
 namespace OrderMonitoring.Cmdlets.Status;
 

@@ -1,6 +1,6 @@
-using OrderMonitoring.Cmdlets.Stacks;
 using System.Globalization;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Status;
 

@@ -14,9 +14,14 @@ internal interface IRecordProcessor
 internal sealed class InProcessRecordProcessor : IRecordProcessor
 {
     private readonly BatchProcessor _processor;
+    private readonly IRecordHandler _handler;
 
-    public InProcessRecordProcessor(BatchProcessor processor) => _processor = processor;
+    public InProcessRecordProcessor(BatchProcessor processor, IRecordHandler handler)
+    {
+        _processor = processor;
+        _handler = handler;
+    }
 
     public Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> records, CancellationToken cancellationToken) =>
-        _processor.ProcessAsync(records, cancellationToken);
+        _processor.ProcessAsync(records, _handler, cancellationToken);
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
-using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Processor.Observability;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Streams;
 

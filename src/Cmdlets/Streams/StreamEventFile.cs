@@ -1,6 +1,6 @@
 using OrderMonitoring.Aws.Streams;
-using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Processor.Lambda;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Streams;
 
@@ -49,4 +49,32 @@ internal static class StreamEventFile
         new("NotAStreamEvent", FailureKind.InvalidArgument, $"'{path}' cannot be processed. {why} Nothing was processed.",
             "Pass a Lambda event for a DynamoDB stream: { \"Records\": [ { \"eventSource\": \"aws:dynamodb\", \"eventName\": \"INSERT\", \"dynamodb\": { ... } } ] }.",
             inner);
+
+    /// <summary>
+    /// Reads, checks and processes one event file as one invocation; throws <see cref="OrderMonitoringException"/>
+    /// (EventFileUnreadable, NotAStreamEvent) before anything is processed when the file is no stream event.
+    /// </summary>
+    public static async Task<OrderProcessorResult> ProcessAsync(string path, IRecordProcessor processor, IOperationReporter reporter,
+        CancellationToken cancellationToken)
+    {
+        string json;
+        try
+        {
+            json = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new OrderMonitoringException("EventFileUnreadable", FailureKind.InvalidArgument, $"Cannot read '{path}': {ex.Message} Nothing was processed.",
+                "Check the path and its permissions.", ex);
+        }
+
+        var records = Parse(path, json);
+        var result = await processor.ProcessAsync(records, cancellationToken).ConfigureAwait(false);
+        if (result.Failed > 0)
+        {
+            reporter.Warning($"{path}: {result.Failed} record(s) failed; run it again to retry them (audit writes are idempotent). See -Verbose for the cause.");
+        }
+
+        return OrderProcessorResult.OfBatch(path, result, result.Duration);
+    }
 }

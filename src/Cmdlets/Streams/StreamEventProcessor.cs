@@ -1,7 +1,7 @@
 using System.Globalization;
 using OrderMonitoring.Aws.Streams;
-using OrderMonitoring.Cmdlets.Shell;
 using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Streams;
 
@@ -12,26 +12,26 @@ namespace OrderMonitoring.Cmdlets.Streams;
 /// </summary>
 internal sealed class StreamEventProcessor
 {
-    private const int MaxEmptyPagesOnClosedShard = 100;
-
     private readonly IAmazonDynamoDBStreams _streams;
+    private readonly ShardReader _shards;
     private readonly IRecordProcessor _processor;
     private readonly ICheckpointStore _checkpoints;
-    private readonly IFailureQueue? _failureQueue;
+    private readonly IFailedBatchSink? _failureQueue;
     private readonly StreamReaderOptions _options;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, string> _openIterators = new(StringComparer.Ordinal);
     private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
 
-    public StreamEventProcessor(IAmazonDynamoDBStreams streams, IRecordProcessor processor, ICheckpointStore checkpoints, IFailureQueue? failureQueue,
+    public StreamEventProcessor(IAmazonDynamoDBStreams streams, IRecordProcessor processor, ICheckpointStore checkpoints, IFailedBatchSink? failureQueue,
         StreamReaderOptions? options = null, TimeProvider? time = null)
     {
         _streams = streams;
+        _shards = new ShardReader(streams);
         _processor = processor;
         _checkpoints = checkpoints;
         _failureQueue = failureQueue;
         _options = options ?? new StreamReaderOptions();
-        _time = time ?? TimeProvider.System;
+        _time = time ?? ModuleClock.System;
     }
 
     /// <summary>Drains the stream (or, with Follow, keeps polling until cancelled) and returns the totals.</summary>
@@ -82,30 +82,21 @@ internal sealed class StreamEventProcessor
 
         var closed = !string.IsNullOrEmpty(shard.SequenceNumberRange?.EndingSequenceNumber);
         var iterator = _openIterators.TryGetValue(shardId, out var kept) ? kept : await StartIteratorAsync(streamArn, shardId, reporter, cancellationToken).ConfigureAwait(false);
-        var emptyPagesToStop = closed ? MaxEmptyPagesOnClosedShard : _options.Follow ? 1 : Math.Max(1, _options.EmptyPagesToDrainOpenShard);
-        var emptyPages = 0;
-        while (iterator is not null)
+        // With Follow one empty page ends a pass: the next pass reads on from the same iterator.
+        var reading = new ShardReading(closed, _options.Follow ? 1 : _options.EmptyPagesToDrainOpenShard, _options.PageSize);
+        iterator = await _shards.ReadAsync(iterator, reading, async records =>
         {
-            var page = await _streams.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator, Limit = _options.PageSize }, cancellationToken)
-                .ConfigureAwait(false);
-            for (var start = 0; start < page.Records.Count; start += _options.BatchSize)
+            for (var start = 0; start < records.Count; start += _options.BatchSize)
             {
-                var batch = page.Records.Skip(start).Take(_options.BatchSize).ToList();
+                var batch = records.Skip(start).Take(_options.BatchSize).ToList();
                 await ProcessBatchAsync(streamArn, shardId, batch, totals, reporter, cancellationToken).ConfigureAwait(false);
 
                 // A shard can hold many thousands of records: the bar moves per batch, not per shard.
                 reportProgress();
             }
 
-            iterator = page.NextShardIterator;
-            emptyPages = page.Records.Count == 0 ? emptyPages + 1 : 0;
-            // An open shard is drained for now after a few empty pages in a row (the service can answer empty pages before
-            // later records); a closed one is read until the service ends it.
-            if (emptyPages >= emptyPagesToStop)
-            {
-                break;
-            }
-        }
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
 
         if (iterator is null)
         {
@@ -195,7 +186,7 @@ internal sealed class StreamEventProcessor
                 "Fix the cause (see -Verbose) and run again: the checkpoint still points before these records.");
         }
 
-        await _failureQueue.SendAsync(range, cancellationToken).ConfigureAwait(false);
+        await _failureQueue.KeepAsync(range, cancellationToken).ConfigureAwait(false);
         totals.SentToFailureQueue += remaining.Count;
         reporter.Warning($"Shard {shardId}: records {range.StartSequenceNumber} to {range.EndSequenceNumber} ({remaining.Count}) still failed after {retries} retries; the failed batch was kept for replay with Invoke-OrderEventProcessor -FailedBatches.");
     }

@@ -1,13 +1,13 @@
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.Streams;
-using OrderMonitoring.Cmdlets.Shell;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Streams;
 
 /// <summary>Where the records of a metadata-only failed batch come from.</summary>
 internal interface IStreamRangeSource
 {
-    Task<IReadOnlyList<StreamRecord>> ReadAsync(FailureRecord batch, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StreamRecord>> ReadAsync(ShardRange range, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -17,6 +17,7 @@ internal interface IStreamRangeSource
 /// </summary>
 internal sealed class StreamRangeReader : IStreamRangeSource
 {
+    // A range is read from its first record, so empty pages mean the stream no longer has the rest; this many in a row end the read.
     private const int MaxEmptyPages = 20;
 
     private readonly IAmazonDynamoDBStreams _streams;
@@ -24,50 +25,46 @@ internal sealed class StreamRangeReader : IStreamRangeSource
     public StreamRangeReader(IAmazonDynamoDBStreams streams) => _streams = streams;
 
     /// <summary>The records from start to end sequence number; throws FailedBatchExpired naming the range when the stream no longer has them.</summary>
-    public async Task<IReadOnlyList<StreamRecord>> ReadAsync(FailureRecord batch, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StreamRecord>> ReadAsync(ShardRange range, CancellationToken cancellationToken)
     {
         string? iterator;
         try
         {
             iterator = (await _streams.GetShardIteratorAsync(new GetShardIteratorRequest
             {
-                StreamArn = batch.StreamArn, ShardId = batch.ShardId, ShardIteratorType = ShardIteratorType.AT_SEQUENCE_NUMBER,
-                SequenceNumber = batch.StartSequenceNumber,
+                StreamArn = range.StreamArn, ShardId = range.ShardId, ShardIteratorType = ShardIteratorType.AT_SEQUENCE_NUMBER,
+                SequenceNumber = range.StartSequenceNumber,
             }, cancellationToken).ConfigureAwait(false)).ShardIterator;
         }
         catch (AwsServiceException gone) when (gone.ErrorCode is "TrimmedDataAccessException" or "ResourceNotFoundException")
         {
-            throw Expired(batch, gone.ErrorCode, gone);
+            throw Expired(range, gone.ErrorCode, gone);
         }
 
+        // Whether the shard is closed does not matter here: the read ends at the range's last record.
         var records = new List<StreamRecord>();
-        var emptyPages = 0;
-        while (iterator is not null && emptyPages < MaxEmptyPages)
+        await new ShardReader(_streams).ReadAsync(iterator, new ShardReading(Closed: false, EmptyPagesOnOpenShard: MaxEmptyPages, PageSize: 1000), page =>
         {
-            var page = await _streams.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator, Limit = 1000 }, cancellationToken).ConfigureAwait(false);
-            foreach (var record in page.Records)
+            foreach (var record in page)
             {
-                var sequence = record.Dynamodb?.SequenceNumber ?? "";
-                if (Compare(sequence, batch.EndSequenceNumber) > 0)
+                if (Compare(record.Dynamodb?.SequenceNumber ?? "", range.EndSequenceNumber) > 0)
                 {
-                    return Checked(batch, records);
+                    return Task.FromResult(false);
                 }
 
                 records.Add(record);
             }
 
-            emptyPages = page.Records.Count == 0 ? emptyPages + 1 : 0;
-            iterator = page.NextShardIterator;
-        }
-
-        return Checked(batch, records);
+            return Task.FromResult(true);
+        }, cancellationToken).ConfigureAwait(false);
+        return Checked(range, records);
     }
 
     /// <summary>Sequence numbers are decimal strings of growing length: compare by length, then digits.</summary>
     internal static int Compare(string left, string right) =>
         left.Length != right.Length ? left.Length.CompareTo(right.Length) : string.CompareOrdinal(left, right);
 
-    private static IReadOnlyList<StreamRecord> Checked(FailureRecord batch, List<StreamRecord> records)
+    private static IReadOnlyList<StreamRecord> Checked(ShardRange batch, List<StreamRecord> records)
     {
         var first = records.Count > 0 ? records[0].Dynamodb?.SequenceNumber : null;
         var last = records.Count > 0 ? records[records.Count - 1].Dynamodb?.SequenceNumber : null;
@@ -79,9 +76,9 @@ internal sealed class StreamRangeReader : IStreamRangeSource
         return records;
     }
 
-    private static OrderMonitoringException Expired(FailureRecord batch, string found, Exception? inner) =>
+    private static OrderMonitoringException Expired(ShardRange batch, string found, Exception? inner) =>
         new("FailedBatchExpired", FailureKind.NotFound,
-            $"The failed batch holds only its range, and the stream no longer has those records ({batch.Range}; the stream answered: {found}). They cannot be replayed from the stream.",
+            $"The failed batch holds only its range, and the stream no longer has those records ({batch.Description}; the stream answered: {found}). They cannot be replayed from the stream.",
             "Stream records live 24 hours. Recover these orders from the table itself (their current state) or another copy, then remove the failure record "
                 + "(its failure-queue message, or its object in the failed-batches bucket) so it no longer counts as pending. The S3 on-failure destination keeps whole records.",
             inner);

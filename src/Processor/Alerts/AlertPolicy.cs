@@ -30,9 +30,9 @@ public static class AlertPolicy
         && IsFailed(newStatus)
         && (string.Equals(eventType, "INSERT", StringComparison.Ordinal) || !IsFailed(previousStatus));
 
-    /// <summary>The alert an audited change raises, or null when it raises none.</summary>
-    public static Alert? AlertFor(AuditRecord record) =>
-        ShouldAlert(record.EventType, record.Status, record.PreviousStatus) ? For(record) : null;
+    /// <summary>The alert an audited change raises, or null when it raises none; <paramref name="json"/> is the record's document when already written.</summary>
+    public static Alert? AlertFor(AuditRecord record, string? json = null) =>
+        ShouldAlert(record.EventType, record.Status, record.PreviousStatus) ? For(record, json) : null;
 
     /// <summary>
     /// The alert a quarantined record raises, or null: its images are read leniently, so a change that still says
@@ -51,9 +51,9 @@ public static class AlertPolicy
         status is not null && string.Equals(status.Trim(), FailedStatus, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The alert for an audited change.</summary>
-    public static Alert For(AuditRecord record)
+    public static Alert For(AuditRecord record, string? json = null)
     {
-        var message = record.ToJson();
+        var message = json ?? record.ToJson();
         if (JsonOutput.Utf8.GetByteCount(message) > MaxMessageBytes)
         {
             message = record.ToJsonWithoutImages($"newImage and oldImage were dropped (and long statuses cut) to fit SNS's message size limit; the full record is in S3 at {record.Key}");

@@ -6,7 +6,7 @@ using OrderMonitoring.Processor.Template;
 namespace OrderMonitoring.Processor.Audit;
 
 /// <summary>What one stream record becomes: an audit record, or a quarantine record with the reason.</summary>
-internal sealed class ReadOutcome
+public sealed class ReadOutcome
 {
     public AuditRecord? Audit { get; init; }
 

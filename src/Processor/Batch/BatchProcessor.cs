@@ -1,10 +1,8 @@
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.Streams;
-using OrderMonitoring.Processor.Alerts;
 using OrderMonitoring.Processor.Audit;
 using OrderMonitoring.Processor.Observability;
 using OrderMonitoring.Processor.Orders;
-using OrderMonitoring.Processor.Storage;
 
 namespace OrderMonitoring.Processor.Batch;
 
@@ -12,22 +10,17 @@ namespace OrderMonitoring.Processor.Batch;
 /// The batch mechanics: reads each stream record, groups the batch by order, runs orders concurrently up to
 /// <see cref="BatchProcessorOptions.MaxConcurrency"/> and one order's records in stream order, and after a record of
 /// an order fails, reports it and the rest of that order for redelivery. What a record becomes (audit object, then
-/// alert) is <see cref="OrderRecordHandler"/>'s business. Used by the Lambda <see cref="Function"/> and in-process by the module.
+/// alert) is the business of the <see cref="IRecordHandler"/> each call is given (<see cref="OrderRecordHandler"/>).
+/// Used by the Lambda <see cref="Function"/> and in-process by the module.
 /// </summary>
 public sealed class BatchProcessor
 {
     private readonly BatchProcessorOptions _options;
     private readonly ProcessorLog _log;
     private readonly TimeProvider _time;
-    private readonly IRecordHandler _handler;
 
-    public BatchProcessor(IAuditStore store, IAlertPublisher publisher, BatchProcessorOptions? options = null)
+    public BatchProcessor(BatchProcessorOptions? options = null)
     {
-        if (store is null || publisher is null)
-        {
-            throw new ArgumentNullException(store is null ? nameof(store) : nameof(publisher));
-        }
-
         _options = options ?? new BatchProcessorOptions();
         if (_options.MaxConcurrency < 1)
         {
@@ -39,31 +32,30 @@ public sealed class BatchProcessor
             throw new ArgumentOutOfRangeException(nameof(options), "AttemptTimeout and Deadline must be positive.");
         }
 
-        _time = _options.Time ?? TimeProvider.System;
+        _time = _options.Time;
         _log = new ProcessorLog(_options.LogSink ?? new JsonLogger(Console.Out.WriteLine, _time), _options.LogLevel);
-        _handler = new OrderRecordHandler(store, publisher, _log, _options);
     }
 
     /// <summary>The log this processor writes to (the Function logs through it too).</summary>
     public ProcessorLog Log => _log;
 
     /// <summary>Processes the records; never throws for a record's failure (see <see cref="BatchResult.BatchItemFailures"/>).</summary>
-    public async Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> records, CancellationToken cancellationToken = default)
+    public async Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> records, IRecordHandler handler, CancellationToken cancellationToken = default)
     {
-        if (records is null)
+        if (records is null || handler is null)
         {
-            throw new ArgumentNullException(nameof(records));
+            throw new ArgumentNullException(records is null ? nameof(records) : nameof(handler));
         }
 
         var started = _time.GetTimestamp();
         var processedAt = _time.GetUtcNow();
-        using var deadline = new RunDeadline(_options.Deadline, _options.AttemptTimeout, cancellationToken);
+        using var deadline = new RunDeadline(_options.Deadline, _options.AttemptTimeout, cancellationToken, _time);
         var run = new BatchRun(records.Count);
-        var groups = GroupByOrder(records, processedAt);
+        var groups = GroupByOrder(records, handler, processedAt);
         BatchResult result;
         try
         {
-            await BoundedConcurrency.ForEachAsync(groups, _options.MaxConcurrency, (order, _) => ProcessOrderAsync(order, records, run, deadline, cancellationToken),
+            await BoundedConcurrency.ForEachAsync(groups, _options.MaxConcurrency, (order, _) => ProcessOrderAsync(order, records, handler, run, deadline, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -76,14 +68,14 @@ public sealed class BatchProcessor
         return result;
     }
 
-    private List<List<(int Index, ReadOutcome Outcome)>> GroupByOrder(IReadOnlyList<StreamRecord> records, DateTimeOffset processedAt)
+    private static List<List<(int Index, ReadOutcome Outcome)>> GroupByOrder(IReadOnlyList<StreamRecord> records, IRecordHandler handler, DateTimeOffset processedAt)
     {
         var groups = new List<List<(int, ReadOutcome)>>();
         var byOrder = new Dictionary<string, List<(int, ReadOutcome)>>(StringComparer.Ordinal);
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i] ?? throw new ArgumentException($"Record {i} of the batch is null.", nameof(records));
-            var outcome = StreamRecordReader.Read(record, _options.Environment, processedAt);
+            var outcome = handler.Read(record, processedAt);
             if (outcome.OrderId is null || !byOrder.TryGetValue(outcome.OrderId, out var group))
             {
                 group = [];
@@ -100,7 +92,7 @@ public sealed class BatchProcessor
         return groups;
     }
 
-    private async Task ProcessOrderAsync(List<(int Index, ReadOutcome Outcome)> order, IReadOnlyList<StreamRecord> records, BatchRun run, RunDeadline deadline,
+    private async Task ProcessOrderAsync(List<(int Index, ReadOutcome Outcome)> order, IReadOnlyList<StreamRecord> records, IRecordHandler handler, BatchRun run, RunDeadline deadline,
         CancellationToken cancellationToken)
     {
         string? failedAt = null;
@@ -125,7 +117,7 @@ public sealed class BatchProcessor
 
             try
             {
-                var handled = await _handler.HandleAsync(record, outcome, deadline.Token).ConfigureAwait(false);
+                var handled = await handler.HandleAsync(record, outcome, deadline.Token).ConfigureAwait(false);
                 if (handled.Alerted)
                 {
                     run.CountAlert();

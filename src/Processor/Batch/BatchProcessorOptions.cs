@@ -12,10 +12,11 @@ public sealed class BatchProcessorOptions
     public int MaxConcurrency { get; init; } = 16;
 
     /// <summary>
-    /// Extra attempts for a failed store write or publish, before the record is reported as failed. The AWS clients
-    /// already retry throttling and 5xx themselves; this one more try covers what they give up on (e.g. a timeout).
+    /// Extra attempts for a failed store write or publish, before the record is reported as failed: the one retry
+    /// layer of a processor call (<see cref="ProcessorServices"/> builds its S3 and SNS clients without retries of
+    /// their own, so attempts never multiply under throttling). Three, like the SDK's standard retry mode.
     /// </summary>
-    public int RetryAttempts { get; init; } = 1;
+    public int RetryAttempts { get; init; } = 3;
 
     /// <summary>First retry delay; later ones grow exponentially with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(100);
@@ -37,6 +38,9 @@ public sealed class BatchProcessorOptions
     /// <summary>How long one store write or publish attempt may take before it counts as a (retryable) timeout.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The clock for processedAt, durations, log timestamps and the lag metric; the system clock when null.</summary>
-    public TimeProvider? Time { get; init; }
+    /// <summary>
+    /// The processor's one clock: processedAt, durations, the deadline, retry backoff, log timestamps and the lag
+    /// metric. The system clock unless a caller (a test, the module) passes its own.
+    /// </summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

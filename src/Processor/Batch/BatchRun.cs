@@ -3,7 +3,7 @@ using OrderMonitoring.Aws.Streams;
 namespace OrderMonitoring.Processor.Batch;
 
 /// <summary>How far one record got.</summary>
-internal enum RecordState
+public enum RecordState
 {
     Pending,
     Audited,

@@ -4,13 +4,18 @@ using OrderMonitoring.Processor.Audit;
 namespace OrderMonitoring.Processor.Batch;
 
 /// <summary>
-/// The business rule for one record, called by <see cref="BatchProcessor"/> in stream order per order. Throwing
-/// marks the record failed: it and the rest of its order are reported for redelivery.
+/// The business rule for one record, handed to <see cref="BatchProcessor.ProcessAsync"/> (as Powertools'
+/// <c>ProcessAsync(event, handler)</c> does): it reads each record, then handles the records of one order in stream
+/// order. Throwing marks the record failed: it and the rest of its order are reported for redelivery.
 /// </summary>
-internal interface IRecordHandler
+public interface IRecordHandler
 {
+    /// <summary>Reads one record; called for every record of the batch before any is handled (the batch groups by <see cref="ReadOutcome.OrderId"/>).</summary>
+    ReadOutcome Read(StreamRecord record, DateTimeOffset processedAt);
+
+    /// <summary>What the record becomes.</summary>
     Task<HandledRecord> HandleAsync(StreamRecord record, ReadOutcome outcome, CancellationToken cancellationToken);
 }
 
 /// <summary>How a record ended (audited or quarantined) and whether it raised an alert.</summary>
-internal sealed record HandledRecord(RecordState State, bool Alerted);
+public sealed record HandledRecord(RecordState State, bool Alerted);

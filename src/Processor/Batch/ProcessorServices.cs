@@ -1,5 +1,6 @@
 using OrderMonitoring.Aws;
 using OrderMonitoring.Processor.Alerts;
+using OrderMonitoring.Processor.Orders;
 using OrderMonitoring.Processor.Storage;
 
 namespace OrderMonitoring.Processor.Batch;
@@ -13,14 +14,18 @@ public sealed class ProcessorServices : IDisposable
     private readonly IDisposable _s3;
     private readonly IDisposable _sns;
 
-    private ProcessorServices(IDisposable s3, IDisposable sns, BatchProcessor processor)
+    private ProcessorServices(IDisposable s3, IDisposable sns, BatchProcessor processor, IRecordHandler handler)
     {
         _s3 = s3;
         _sns = sns;
         Processor = processor;
+        Handler = handler;
     }
 
     public BatchProcessor Processor { get; }
+
+    /// <summary>The order rule the processor is given with each batch.</summary>
+    public IRecordHandler Handler { get; }
 
     /// <summary>Creates the S3 store and SNS publisher for the bucket and topic, and the processor over them.</summary>
     public static ProcessorServices Create(AwsClientFactory clients, string auditBucketName, string alertTopicArn, BatchProcessorOptions? options = null)
@@ -30,13 +35,17 @@ public sealed class ProcessorServices : IDisposable
             throw new ArgumentNullException(nameof(clients));
         }
 
-        // Each SDK request is bounded by the processor's attempt timeout, so the SDK's own retries fit inside an attempt.
-        var s3 = clients.CreateS3(options?.AttemptTimeout);
-        var sns = clients.CreateSns();
+        // The processor's handler is the one retry layer of each call: the clients send once, each send bounded by the
+        // processor's attempt timeout (two layers would multiply attempts under throttling).
+        var attempt = (options ?? new BatchProcessorOptions()).AttemptTimeout;
+        var s3 = clients.CreateS3(attempt, retries: false);
+        var sns = clients.CreateSns(new AwsRetryOptions { MaxAttempts = 1, AttemptTimeout = attempt, TotalTimeout = attempt });
         try
         {
-            var processor = new BatchProcessor(new S3AuditStore(s3, auditBucketName), new SnsAlertPublisher(sns, alertTopicArn), options);
-            return new ProcessorServices(s3, sns, processor);
+            var processor = new BatchProcessor(options);
+            var handler = new OrderRecordHandler(new S3AuditStore(s3, auditBucketName), new SnsAlertPublisher(sns, alertTopicArn), processor.Log,
+                options ?? new BatchProcessorOptions());
+            return new ProcessorServices(s3, sns, processor, handler);
         }
         catch
         {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OrderMonitoring.Processor.Batch;
 
 /// <summary>
@@ -10,7 +8,8 @@ namespace OrderMonitoring.Processor.Batch;
 /// </summary>
 internal sealed class RunDeadline : IDisposable
 {
-    private readonly Stopwatch _elapsed = Stopwatch.StartNew();
+    private readonly TimeProvider _time;
+    private readonly long _started;
     private readonly TimeSpan? _stopAt;
     private readonly TimeSpan _attemptTimeout;
     private readonly CancellationTokenSource _hardStop;
@@ -19,8 +18,11 @@ internal sealed class RunDeadline : IDisposable
     /// <param name="budget">How long the whole batch may take, the report included; null for no limit.</param>
     /// <param name="attemptTimeout">How long one store write or publish may take.</param>
     /// <param name="caller">The caller's own cancellation.</param>
-    public RunDeadline(TimeSpan? budget, TimeSpan attemptTimeout, CancellationToken caller)
+    /// <param name="time">The processor's clock.</param>
+    public RunDeadline(TimeSpan? budget, TimeSpan attemptTimeout, CancellationToken caller, TimeProvider time)
     {
+        _time = time;
+        _started = time.GetTimestamp();
         _attemptTimeout = attemptTimeout;
         _hardStop = CancellationTokenSource.CreateLinkedTokenSource(caller);
         if (budget is { } total)
@@ -42,7 +44,7 @@ internal sealed class RunDeadline : IDisposable
     /// True when a new record should not be started: less time is left than one attempt may take, so starting it would
     /// most likely end in a cancelled call (and, for a record whose audit object was written, an alert sent twice).
     /// </summary>
-    public bool IsShort => _stopAt is { } stopAt && stopAt - _elapsed.Elapsed < _attemptTimeout;
+    public bool IsShort => _stopAt is { } stopAt && stopAt - _time.GetElapsedTime(_started) < _attemptTimeout;
 
     public void CountNotStarted() => Interlocked.Increment(ref _notStarted);
 

@@ -15,6 +15,7 @@ namespace OrderMonitoring.Processor;
 public sealed class Function
 {
     private readonly BatchProcessor _processor;
+    private readonly IRecordHandler _handler;
 
     /// <summary>Used by the Lambda runtime: settings from the environment, clients from the default AWS chain.</summary>
     public Function()
@@ -22,7 +23,16 @@ public sealed class Function
     {
     }
 
-    internal Function(BatchProcessor processor) => _processor = processor;
+    private Function(ProcessorServices services)
+        : this(services.Processor, services.Handler)
+    {
+    }
+
+    internal Function(BatchProcessor processor, IRecordHandler handler)
+    {
+        _processor = processor;
+        _handler = handler;
+    }
 
     /// <summary>Handles one invocation. Only a single overload may exist: the runtime looks the method up by name.</summary>
     public async Task<Stream> HandleAsync(Stream input)
@@ -40,7 +50,7 @@ public sealed class Function
             throw;
         }
 
-        var result = await _processor.ProcessAsync(records, cancellationToken).ConfigureAwait(false);
+        var result = await _processor.ProcessAsync(records, _handler, cancellationToken).ConfigureAwait(false);
         if (result.RequiresWholeBatchRetry)
         {
             // Lambda treats an empty itemIdentifier as a failure of the whole batch anyway; say why instead.
@@ -50,12 +60,12 @@ public sealed class Function
         return WriteResponse(result);
     }
 
-    private static BatchProcessor CreateFromEnvironment()
+    private static ProcessorServices CreateFromEnvironment()
     {
         var settings = FunctionSettings.FromEnvironment();
         var clients = new AwsClientFactory(AwsConnection.Resolve(new AwsConnectionSettings()), settings.ToClientRetryOptions());
         // Lives as long as the container: the runtime keeps this instance for every invocation.
-        return ProcessorServices.Create(clients, settings.AuditBucketName, settings.AlertTopicArn, settings.ToProcessorOptions()).Processor;
+        return ProcessorServices.Create(clients, settings.AuditBucketName, settings.AlertTopicArn, settings.ToProcessorOptions());
     }
 
     internal static Stream WriteResponse(BatchResult result)

@@ -15,13 +15,14 @@ namespace OrderMonitoring.Processor.Orders;
 /// <see cref="AlertPolicy"/> asks for is published. The batch mechanics (grouping, concurrency, hold-back) stay in
 /// <see cref="BatchProcessor"/>; a new alert rule belongs in <see cref="AlertPolicy"/>.
 /// </summary>
-internal sealed class OrderRecordHandler : IRecordHandler
+public sealed class OrderRecordHandler : IRecordHandler
 {
     private readonly IAuditStore _store;
     private readonly IAlertPublisher _publisher;
     private readonly ProcessorLog _log;
     private readonly ResiliencePipeline _retry;
     private readonly TimeSpan _attemptTimeout;
+    private readonly string _environment;
 
     public OrderRecordHandler(IAuditStore store, IAlertPublisher publisher, ProcessorLog log, BatchProcessorOptions options)
     {
@@ -30,15 +31,21 @@ internal sealed class OrderRecordHandler : IRecordHandler
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _retry = BuildRetry(options ?? throw new ArgumentNullException(nameof(options)));
         _attemptTimeout = options.AttemptTimeout;
+        _environment = options.Environment;
     }
+
+    /// <summary>The audit (or quarantine) record the stream record becomes.</summary>
+    public ReadOutcome Read(StreamRecord record, DateTimeOffset processedAt) => StreamRecordReader.Read(record, _environment, processedAt);
 
     public async Task<HandledRecord> HandleAsync(StreamRecord record, ReadOutcome outcome, CancellationToken cancellationToken)
     {
         if (outcome.Audit is { } audit)
         {
             // Written before the alert: an alert always points at an audit object that exists.
-            await WithRetryAsync(ct => _store.PutAsync(audit.Key, audit.ToJson(), ct), cancellationToken).ConfigureAwait(false);
-            var alerted = await PublishAsync(AlertPolicy.AlertFor(audit), cancellationToken).ConfigureAwait(false);
+            // Serialised once: the same document is stored and, for an alert, published.
+            var json = audit.ToJson();
+            await WithRetryAsync(ct => _store.PutAsync(audit.Key, json, ct), cancellationToken).ConfigureAwait(false);
+            var alerted = await PublishAsync(AlertPolicy.AlertFor(audit, json), cancellationToken).ConfigureAwait(false);
             _log.Log(ProcessorLogLevel.Debug, "Audit object written", LogFields.Of(record, ("orderId", audit.OrderId), ("key", audit.Key), ("status", audit.Status)));
             return new HandledRecord(RecordState.Audited, alerted);
         }
@@ -68,7 +75,7 @@ internal sealed class OrderRecordHandler : IRecordHandler
     private static ResiliencePipeline BuildRetry(BatchProcessorOptions options) =>
         options.RetryAttempts <= 0
             ? ResiliencePipeline.Empty
-            : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+            : new ResiliencePipelineBuilder { TimeProvider = options.Time }.AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = options.RetryAttempts,
                 Delay = options.RetryBaseDelay,

@@ -1,0 +1,80 @@
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Cmdlets.Stacks;
+
+namespace OrderMonitoring.Cmdlets.AuditLog;
+
+/// <summary>
+/// What one slice of Send-TestOrderEvent came to: the results to output (written, and with a wait audited), the errors
+/// to report after them, and how many events were not written.
+/// </summary>
+internal sealed record SendOutcome(IReadOnlyList<OrderEventResult> Results, IReadOnlyList<Exception> Errors, int NotWritten);
+
+/// <summary>
+/// Writes order events to the stack's table and, when asked to wait, follows each into the audit log: the writer and
+/// the waiter coordinated, so the cmdlet only binds, asks and writes what comes back.
+/// </summary>
+internal sealed class OrderSender
+{
+    private readonly OrderEventWriter _writer;
+    private readonly AuditWaiter _waiter;
+
+    public OrderSender(OrderEventWriter writer, AuditWaiter waiter)
+    {
+        _writer = writer;
+        _waiter = waiter;
+    }
+
+    /// <summary>Writes <paramref name="events"/>; with <paramref name="wait"/>, waits that long for their audit objects.</summary>
+    public async Task<SendOutcome> SendAsync(OrderStackResources stack, IReadOnlyList<OrderEvent> events, TimeSpan? wait, IOperationReporter reporter,
+        CancellationToken cancellationToken)
+    {
+        var writeStarted = _waiter.Time.GetTimestamp();
+        var written = await _writer.WriteAsync(stack.TableName, events, reporter, cancellationToken).ConfigureAwait(false);
+        reporter.Verbose($"Wrote {written.Written.Count} of {events.Count} order event(s) to {stack.TableName}.");
+        var errors = new List<Exception>();
+        if (!written.IsComplete)
+        {
+            errors.Add(written.ToError(stack.TableName));
+        }
+
+        if (wait is not { } timeout || written.Written.Count == 0)
+        {
+            return new SendOutcome(written.Written.Select(e => ToResult(e, stack, null)).ToList(), errors, written.NotWritten.Count);
+        }
+
+        var arrivals = await _waiter.WaitAsync(stack.AuditBucketName, written.Written, writeStarted, timeout, reporter, cancellationToken).ConfigureAwait(false);
+        var results = written.Written.Select((e, i) => (Event: e, Arrival: arrivals[i])).Where(x => x.Arrival is not null)
+            .Select(x => ToResult(x.Event, stack, x.Arrival)).ToList();
+        var missing = written.Written.Where((_, i) => arrivals[i] is null).ToList();
+        if (missing.Count > 0)
+        {
+            errors.Add(AuditTimeout(written.Written.Count, missing, timeout));
+        }
+
+        return new SendOutcome(results, errors, written.NotWritten.Count);
+    }
+
+    private static OrderMonitoringException AuditTimeout(int writtenCount, IReadOnlyList<OrderEvent> missing, TimeSpan timeout)
+    {
+        const int named = 5;
+        var names = string.Join(", ", missing.Take(named).Select(e => $"'{e.OrderId}' (timestamp {e.Timestamp})"));
+        var more = missing.Count > named ? $" and {missing.Count - named} more" : "";
+        return new OrderMonitoringException("AuditTimeout", FailureKind.Timeout,
+            $"{writtenCount} event(s) were written, but for {missing.Count} of them the audit object did not appear within {timeout.TotalSeconds:0} s: order {names}{more}. "
+            + $"The {writtenCount - missing.Count} that were audited are in the output.",
+            "Check that the processor runs: Get-OrderMonitoringStatus, or with -ProcessorTrigger External run Invoke-OrderEventProcessor -FromStream; or raise -TimeoutSeconds.");
+    }
+
+    /// <summary>The output object for a written event.</summary>
+    private static OrderEventResult ToResult(OrderEvent orderEvent, OrderStackResources stack, AuditArrival? arrival) => new()
+    {
+        OrderId = orderEvent.OrderId,
+        Timestamp = orderEvent.Timestamp,
+        Status = orderEvent.Status,
+        TableName = stack.TableName,
+        Environment = stack.Environment,
+        AuditKey = arrival?.Key,
+        AuditLatency = arrival?.Latency,
+    };
+}

@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using OrderMonitoring.Cmdlets.Foundation;
+
+namespace OrderMonitoring.Cmdlets.Binding;
+
+/// <summary>
+/// ShouldProcess and ShouldContinue for the module's cmdlets. A prompt that the session cannot show (pwsh
+/// -NonInteractive, a host without a UI) becomes the module's own error that says how to run without one, instead of
+/// the host's "Read and Prompt functionality is not available".
+/// </summary>
+internal static class Confirmation
+{
+    public const string NotPossibleErrorId = "ConfirmationNotPossible";
+
+    /// <summary><see cref="Cmdlet.ShouldProcess(string, string, string, out ShouldProcessReason)"/>, failing clearly where it cannot prompt.</summary>
+    public static bool ShouldProcess(PSCmdlet cmdlet, string target, string action, out ShouldProcessReason reason)
+    {
+        try
+        {
+            return cmdlet.ShouldProcess($"Performing the operation \"{action}\" on target \"{target}\".",
+                $"Are you sure you want to perform this action?\n{action} on target \"{target}\".", "Confirm", out reason);
+        }
+        catch (Exception error) when (CannotPrompt(error))
+        {
+            throw NotPossible(cmdlet, action, target, error);
+        }
+    }
+
+    /// <summary>
+    /// A question of its own (<see cref="Cmdlet.ShouldContinue(string, string)"/>), which a "Yes to All" given to an
+    /// earlier ShouldProcess prompt does not answer. Each call asks again.
+    /// </summary>
+    public static bool ShouldContinue(PSCmdlet cmdlet, string target, string question, string caption)
+    {
+        try
+        {
+            return cmdlet.ShouldContinue(question, caption);
+        }
+        catch (Exception error) when (CannotPrompt(error))
+        {
+            throw NotPossible(cmdlet, question, target, error);
+        }
+    }
+
+    private static bool CannotPrompt(Exception error) =>
+        error is PSInvalidOperationException or HostException or PSNotImplementedException or NotImplementedException;
+
+    private static OrderMonitoringException NotPossible(PSCmdlet cmdlet, string action, string target, Exception error) =>
+        new(NotPossibleErrorId, FailureKind.InvalidOperation,
+            $"{cmdlet.MyInvocation.MyCommand.Name} needs a confirmation to \"{action}\" on \"{target}\", but this session cannot show a prompt ({error.Message}).",
+            "Pass -Force or -Confirm:$false to run it without asking (or -WhatIf to see what it would do).", error);
+}

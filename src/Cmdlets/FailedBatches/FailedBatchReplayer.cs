@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Streams;
+
+namespace OrderMonitoring.Cmdlets.FailedBatches;
+
+/// <summary>A failure record waiting to be replayed, or why it cannot be read.</summary>
+internal sealed record PendingFailedBatch(string Key, string Source, FailureRecord? Batch, OrderMonitoringException? Problem)
+{
+    /// <summary>"2 records (shard ..., sequence numbers ...)" or "records to read from the stream (...)".</summary>
+    public string Description => Batch is null ? "" : Batch.Records is { } records
+        ? $"{records.Count} record(s) kept whole ({Batch.Range})"
+        : $"{Batch.BatchSize} record(s) to read back from the stream ({Batch.Range})";
+}
+
+/// <summary>
+/// Replays the failed batches of one source (the failed-batches bucket, or an older stack's failure queue) with the
+/// same processor as the Lambda: the same audit keys (so a replay only writes new versions of what exists, never a
+/// second record), then marks each batch replayed so the next run skips it. A batch still failing, or whose records
+/// the stream no longer has, is left unmarked for the next run.
+/// </summary>
+internal sealed class FailedBatchReplayer
+{
+    private readonly IFailedBatchSource _store;
+    private readonly IRecordProcessor _processor;
+    private readonly IStreamRangeSource _stream;
+    private readonly TimeProvider _time;
+
+    public FailedBatchReplayer(IFailedBatchSource store, IRecordProcessor processor, IStreamRangeSource stream, TimeProvider? time = null)
+    {
+        _store = store;
+        _processor = processor;
+        _stream = stream;
+        _time = time ?? ModuleClock.System;
+    }
+
+    /// <summary>Where the batches come from, for messages.</summary>
+    public string Location => _store.Location;
+
+    /// <summary>What happens to a batch once replayed, for -WhatIf.</summary>
+    public string WhenReplayed => _store.WhenReplayed;
+
+    /// <summary>The failed batches not yet replayed, each read and checked (nothing is processed).</summary>
+    public async Task<IReadOnlyList<PendingFailedBatch>> PlanAsync(CancellationToken cancellationToken)
+    {
+        var pending = new List<PendingFailedBatch>();
+        foreach (var key in await _store.ListPendingAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var source = _store.SourceOf(key);
+            var json = await _store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                pending.Add(new PendingFailedBatch(key, source, FailureRecord.Parse(source, json), null));
+            }
+            catch (OrderMonitoringException unreadable)
+            {
+                pending.Add(new PendingFailedBatch(key, source, null, unreadable));
+            }
+        }
+
+        return pending;
+    }
+
+    /// <summary>Processes one batch's records and, when every one was audited or quarantined, marks the batch replayed.</summary>
+    public async Task<OrderProcessorResult> ReplayAsync(PendingFailedBatch pending, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var batch = pending.Batch ?? throw pending.Problem!;
+        var started = _time.GetTimestamp();
+        var records = batch.Records;
+        if (records is null)
+        {
+            reporter.Verbose($"{pending.Source} holds only its range; reading {batch.Range} from the stream.");
+            records = await _stream.ReadAsync(batch.Shard, cancellationToken).ConfigureAwait(false);
+        }
+
+        var result = await _processor.ProcessAsync(records, cancellationToken).ConfigureAwait(false);
+        var done = result.BatchItemFailures.Count == 0;
+        if (done)
+        {
+            await _store.MarkReplayedAsync(pending.Key, Note(result), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            reporter.Warning($"{pending.Source}: {result.Failed} record(s) failed again; the batch is not marked replayed, so the next run tries it again (see -Verbose for the cause).");
+        }
+
+        return OrderProcessorResult.OfBatch(pending.Source, result, _time.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// Replays every pending batch of the source, oldest first: an unreadable one is reported and skipped, each other one
+    /// replayed when <paramref name="confirm"/> agrees (so -WhatIf lists them); a batch that fails is reported and the run goes on.
+    /// </summary>
+    public async Task ReplayAllAsync(string activity, ConfirmStep confirm, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var pending = await PlanAsync(cancellationToken).ConfigureAwait(false);
+        reporter.Verbose($"{pending.Count} failed batch(es) not yet replayed in {Location}.");
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var batch = pending[i];
+            reporter.Progress(new OperationProgress(2, activity, $"batch {i + 1} of {pending.Count}", i * 100 / pending.Count, batch.Key));
+            if (batch.Problem is { } unreadable)
+            {
+                reporter.Failure(unreadable, batch.Source);
+                continue;
+            }
+
+            if (!await confirm(batch.Source, $"Replay {batch.Description}, then {WhenReplayed}").ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            try
+            {
+                reporter.Output(await ReplayAsync(batch, reporter, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                reporter.Failure(ex, batch.Source);
+            }
+        }
+
+        reporter.Progress(new OperationProgress(2, activity, "done", Completed: true));
+    }
+
+    private string Note(Processor.Batch.BatchResult result)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("replayedAt", _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            writer.WriteString("replayedBy", FailureRecord.LocalFunction);
+            writer.WriteNumber("records", result.Records);
+            writer.WriteNumber("audited", result.Audited);
+            writer.WriteNumber("quarantined", result.Quarantined);
+            writer.WriteNumber("alerts", result.Alerts);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

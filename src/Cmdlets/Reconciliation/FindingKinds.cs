@@ -1,0 +1,60 @@
+namespace OrderMonitoring.Cmdlets.Reconciliation;
+
+/// <summary>What Repair-OrderAuditLog does about a finding of a kind.</summary>
+internal enum RepairAction
+{
+    /// <summary>Writes a reconciliation record of the item as it is now.</summary>
+    WriteItemRecord,
+
+    /// <summary>Writes a REMOVE reconciliation record (when the deletion happened is unknown).</summary>
+    WriteRemoveRecord,
+
+    /// <summary>Removes the delete markers over the newest version.</summary>
+    RemoveDeleteMarkers,
+
+    /// <summary>Copies the first version over the current one (only with -RestoreTampered).</summary>
+    RestoreFirstVersion,
+
+    /// <summary>Changes nothing; <see cref="FindingKind.LeftAlone"/> says why.</summary>
+    LeaveAlone,
+}
+
+/// <summary>One kind of finding: whether a record still in the stream explains it, what repair does, and its help text.</summary>
+/// <param name="Kind">The kind.</param>
+/// <param name="PendingExcuses">True when a record of the item still in the table's stream (not yet processed) explains it (-IgnorePending).</param>
+/// <param name="Repair">What repair does.</param>
+/// <param name="Help">What the kind means, for a person.</param>
+/// <param name="LeftAlone">For <see cref="RepairAction.LeaveAlone"/>: why repair changes nothing.</param>
+internal sealed record FindingKind(AuditFindingKind Kind, bool PendingExcuses, RepairAction Repair, string Help, string? LeftAlone = null);
+
+/// <summary>
+/// The one table of finding kinds (as <c>AuditField</c> is of audit fields): a new kind is one row here; a kind
+/// without a row fails loudly instead of being mislabelled by a default branch.
+/// </summary>
+internal static class FindingKinds
+{
+    public static readonly IReadOnlyList<FindingKind> All =
+    [
+        new(AuditFindingKind.MissingAudit, PendingExcuses: true, RepairAction.WriteItemRecord,
+            "An item in the table with no audit record of it at all."),
+        new(AuditFindingKind.StaleAudit, PendingExcuses: true, RepairAction.WriteItemRecord,
+            "The latest audit record of an item does not match the item as it is now (a change was lost)."),
+        new(AuditFindingKind.MissingRemove, PendingExcuses: true, RepairAction.WriteRemoveRecord,
+            "The audit log says an item exists, but the table has no such item and no REMOVE was audited."),
+        new(AuditFindingKind.DeletedAudit, PendingExcuses: false, RepairAction.RemoveDeleteMarkers,
+            "An audit object whose current version is a delete marker."),
+        new(AuditFindingKind.TamperedAudit, PendingExcuses: false, RepairAction.RestoreFirstVersion,
+            "An audit object whose current version states other facts than the first version written for its key."),
+        new(AuditFindingKind.UnreadableAudit, PendingExcuses: false, RepairAction.LeaveAlone,
+            "An object under the audit prefix that is not a valid audit document.",
+            LeftAlone: "an object that is not an audit document is never changed; inspect and remove it by hand"),
+    ];
+
+    private static readonly Dictionary<AuditFindingKind, FindingKind> ByKind = All.ToDictionary(kind => kind.Kind);
+
+    /// <summary>The row of <paramref name="kind"/>; throws for a kind the table does not know.</summary>
+    public static FindingKind Of(AuditFindingKind kind) =>
+        ByKind.TryGetValue(kind, out var row)
+            ? row
+            : throw new InvalidOperationException($"The finding kind '{kind}' has no row in FindingKinds: say there whether pending records excuse it and what repair does.");
+}
