@@ -1,3 +1,4 @@
+using OrderMonitoring.Aws.CloudWatch;
 using OrderMonitoring.Processor.Alerts;
 using OrderMonitoring.Processor.Storage;
 
@@ -28,5 +29,29 @@ internal sealed class SlowPublisher(TimeSpan latency) : IAlertPublisher
     {
         await Task.Delay(latency, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _published);
+    }
+}
+
+/// <summary>A CloudWatch that takes a fixed time per PutMetricData, like one round trip; counts what it was sent.</summary>
+internal sealed class SlowCloudWatch(TimeSpan latency) : IAmazonCloudWatch
+{
+    private int _puts;
+
+    public int Puts => Volatile.Read(ref _puts);
+
+    public async Task PutMetricDataAsync(PutMetricDataRequest request, CancellationToken cancellationToken = default)
+    {
+        await Task.Delay(latency, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _puts);
+    }
+
+    public Task<DescribeAlarmsResponse> DescribeAlarmsAsync(DescribeAlarmsRequest request, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<GetMetricDataResponse> GetMetricDataAsync(GetMetricDataRequest request, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public void Dispose()
+    {
     }
 }

@@ -8,7 +8,8 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport/OrdersSuite.ps1')
     $script:Account = '123456789012'
     $script:OtherAccount = '111111111111'
-    $script:LocalZip = Get-Item (Join-Path (Split-Path $ManifestPath) 'processor/order-processor-*.zip') | Sort-Object LastWriteTimeUtc | Select-Object -Last 1
+    # A new stack runs on arm64, so the deployment uploads that architecture's zip.
+    $script:LocalZip = Get-Item (Join-Path (Split-Path $ManifestPath) 'processor/order-processor-arm64-*.zip') | Sort-Object LastWriteTimeUtc | Select-Object -Last 1
 
     function Invoke-AsOtherAccount {
         <# An S3 REST call as another moto account (moto checks no signature, only that one is there). #>

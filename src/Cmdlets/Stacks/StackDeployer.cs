@@ -51,6 +51,7 @@ internal sealed class StackDeployer
         var bucket = await _artifacts.BucketAsync(request.ArtifactBucketName, cancellationToken).ConfigureAwait(false);
         await _artifacts.PrepareBucketAsync(bucket, reporter, cancellationToken).ConfigureAwait(false);
         var existing = await PrepareExistingAsync(request, Left(), reporter, cancellationToken).ConfigureAwait(false);
+        request = request.ForArchitecture(StackParameters.ArchitectureOf(request, existing));
         var code = await _artifacts.PublishAsync(bucket, LocalArtifact.Of("processor", request.ProcessorZipPath), reporter, cancellationToken).ConfigureAwait(false);
         var template = LocalArtifact.Of("templates", request.TemplatePath);
         await _artifacts.PublishAsync(bucket, template, reporter, cancellationToken).ConfigureAwait(false);
@@ -123,9 +124,10 @@ internal sealed class StackDeployer
         }
 
         var bucket = await _artifacts.BucketAsync(request.ArtifactBucketName, cancellationToken).ConfigureAwait(false);
+        var updating = replacing ? null : existing;
+        request = request.ForArchitecture(StackParameters.ArchitectureOf(request, updating));
         var code = LocalArtifact.Of("processor", request.ProcessorZipPath);
         var codeVersion = await _artifacts.PlannedVersionAsync(bucket, code, cancellationToken).ConfigureAwait(false);
-        var updating = replacing ? null : existing;
         var bucketSources = await BucketSourcesAsync(request, updating, reporter, cancellationToken).ConfigureAwait(false);
         var changeSet = BuildChangeSet(request, updating, bucket.Name, code.Key, codeVersion, bucketSources);
         if (replacing)
