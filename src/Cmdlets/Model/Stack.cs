@@ -48,6 +48,9 @@ public sealed class Stack
     /// <summary>Lambda (the stream triggers the function) or External (the processor runs elsewhere).</summary>
     public string? ProcessorTrigger { get; init; }
 
+    /// <summary>What order alerts carry: Summary or Full (the template parameter AlertDetail); null on stacks older than it.</summary>
+    public string? AlertDetail { get; init; }
+
     /// <summary>When the stack was created (UTC).</summary>
     public DateTime? CreationTime { get; init; }
 

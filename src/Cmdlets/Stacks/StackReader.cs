@@ -209,6 +209,7 @@ internal sealed class StackReader
             FailedBatchesBucketName = Output(TemplateContract.Outputs.FailedBatchesBucketName),
             DashboardName = Output(TemplateContract.Outputs.DashboardName),
             ProcessorTrigger = Output(TemplateContract.Outputs.ProcessorTrigger) ?? Parameter(TemplateContract.Parameters.ProcessorTrigger),
+            AlertDetail = Parameter(TemplateContract.Parameters.AlertDetail),
             CreationTime = stack.CreationTime,
             LastUpdatedTime = stack.LastUpdatedTime ?? stack.CreationTime,
             Outputs = outputs,
