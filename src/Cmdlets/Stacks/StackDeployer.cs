@@ -16,7 +16,7 @@ internal sealed class StackDeployer
     /// <summary>CloudFormation's limit for an inline template body.</summary>
 
     private readonly IAmazonCloudFormation _cloudFormation;
-    private readonly IArtifactStore _artifacts;
+    private readonly ArtifactPublisher _artifacts;
     private readonly IAccountIdProvider _account;
     private readonly string _region;
     private readonly PollTiming _timing;
@@ -34,7 +34,7 @@ internal sealed class StackDeployer
         _buckets = buckets;
         _tables = tables;
         _cloudFormation = cloudFormation;
-        _artifacts = artifacts;
+        _artifacts = new ArtifactPublisher(artifacts, account, region);
         _account = account;
         _region = region;
         _timing = timing;
@@ -49,16 +49,20 @@ internal sealed class StackDeployer
         // the execution share one deadline.
         var deadline = _timing.Now() + request.Timeout;
         TimeSpan Left() => deadline > _timing.Now() ? deadline - _timing.Now() : TimeSpan.Zero;
+        // Another account's artifacts bucket is refused before anything changes: no stack replaced, nothing uploaded.
+        var bucket = await _artifacts.BucketAsync(request.ArtifactBucketName, cancellationToken).ConfigureAwait(false);
+        await _artifacts.PrepareBucketAsync(bucket, reporter, cancellationToken).ConfigureAwait(false);
         var existing = await PrepareExistingAsync(request, Left(), reporter, cancellationToken).ConfigureAwait(false);
         request = request.ForArchitecture(StackParameters.ArchitectureOf(request, existing));
-        var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
-        await _artifacts.EnsureBucketAsync(bucket, reporter, cancellationToken).ConfigureAwait(false);
-        var codeKey = await UploadAsync(bucket, "processor", request.ProcessorZipPath, reporter, cancellationToken).ConfigureAwait(false);
-        var templateKey = await UploadAsync(bucket, "templates", request.TemplatePath, reporter, cancellationToken).ConfigureAwait(false);
+        var code = await _artifacts.PublishAsync(bucket, LocalArtifact.Of("processor", request.ProcessorZipPath), reporter, cancellationToken).ConfigureAwait(false);
+        var template = LocalArtifact.Of("templates", request.TemplatePath);
+        await _artifacts.PublishAsync(bucket, template, reporter, cancellationToken).ConfigureAwait(false);
 
         var keptSources = await KeptResourcesAsync(request, existing, reporter, cancellationToken).ConfigureAwait(false);
-        var changeSet = BuildChangeSet(request, existing, bucket, codeKey, keptSources);
-        changeSet.TemplateURL = TemplateUrl(_region, bucket, templateKey);
+        var changeSet = BuildChangeSet(request, existing, bucket.Name, code.Key, code.VersionId, keptSources);
+        changeSet.TemplateURL = TemplateUrl(_region, bucket.Name, template.Key);
+        // The code is pinned by its version; the template is read by CloudFormation from its key, so it is checked last.
+        await _artifacts.VerifyAsync(bucket, template, reporter, cancellationToken).ConfigureAwait(false);
         var prepared = await _changeSets.CreateAsync(changeSet, Left(), reporter, cancellationToken).ConfigureAwait(false);
         if (!prepared.HasChanges)
         {
@@ -121,11 +125,13 @@ internal sealed class StackDeployer
                 $"The template is larger than {TemplateBody.MaxBytes} bytes even without its whitespace and can only be planned after an upload.", "Deploy without -WhatIf.");
         }
 
-        var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
+        var bucket = await _artifacts.BucketAsync(request.ArtifactBucketName, cancellationToken).ConfigureAwait(false);
         var updating = replacing ? null : existing;
         request = request.ForArchitecture(StackParameters.ArchitectureOf(request, updating));
+        var code = LocalArtifact.Of("processor", request.ProcessorZipPath);
+        var codeVersion = await _artifacts.PlannedVersionAsync(bucket, code, cancellationToken).ConfigureAwait(false);
         var keptSources = await KeptResourcesAsync(request, updating, reporter, cancellationToken).ConfigureAwait(false);
-        var changeSet = BuildChangeSet(request, updating, bucket, ContentKey("processor", request.ProcessorZipPath), keptSources);
+        var changeSet = BuildChangeSet(request, updating, bucket.Name, code.Key, codeVersion, keptSources);
         if (replacing)
         {
             // A ROLLBACK_COMPLETE stack takes no change set. -Force would delete it and create the stack anew, so the
@@ -234,7 +240,8 @@ internal sealed class StackDeployer
         return null;
     }
 
-    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey, IReadOnlyDictionary<string, string> keptSources)
+    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey, string codeVersion,
+        IReadOnlyDictionary<string, string> keptSources)
     {
         var name = "order-monitoring-" + _timing.Now().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
         var creating = IsCreate(existing);
@@ -246,7 +253,7 @@ internal sealed class StackDeployer
             ClientToken = name,
             ChangeSetType = creating ? ChangeSetType.CREATE : ChangeSetType.UPDATE,
             Capabilities = new List<string> { Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM },
-            Parameters = StackParameters.For(request, creating ? null : existing, bucket, codeKey, keptSources),
+            Parameters = StackParameters.For(request, creating ? null : existing, new ProcessorCode(bucket, codeKey, codeVersion), keptSources),
             Tags = request.Tags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value }).ToList(),
             Description = "Deployed by the OrderMonitoring PowerShell module",
         };
@@ -331,29 +338,6 @@ internal sealed class StackDeployer
         new("KeptOrderTableMissing", FailureKind.NotFound,
             $"Stack {stackName} uses the kept order table {table} (OrderTableSource=Existing), but the table no longer exists.",
             "Remove the stack with Remove-OrderMonitoringStack and deploy it again; the new stack creates a new table.");
-
-    private async Task<string> ArtifactBucketAsync(DeployRequest request, CancellationToken cancellationToken) =>
-        request.ArtifactBucketName
-        ?? $"order-monitoring-artifacts-{await _account.GetAccountIdAsync(cancellationToken).ConfigureAwait(false)}-{_region}";
-
-    private async Task<string> UploadAsync(string bucket, string prefix, string path, IOperationReporter reporter, CancellationToken cancellationToken)
-    {
-        var key = ContentKey(prefix, path);
-        var uploaded = await _artifacts.UploadIfMissingAsync(bucket, key, path, cancellationToken).ConfigureAwait(false);
-        reporter.Verbose(uploaded ? $"Uploaded s3://{bucket}/{key}." : $"s3://{bucket}/{key} is already there; not uploaded again.");
-        return key;
-    }
-
-    /// <summary>
-    /// <c>prefix/&lt;sha256 first 12 hex&gt;/&lt;file name&gt;</c>: new content gets a new key, so CloudFormation notices a
-    /// changed processor and unchanged content is never uploaded twice.
-    /// </summary>
-    internal static string ContentKey(string prefix, string path)
-    {
-        using var stream = File.OpenRead(path);
-        var hash = Sha256Hex.Of(stream).Substring(0, 12);
-        return $"{prefix}/{hash}/{Path.GetFileName(path)}";
-    }
 
     /// <summary>The uploaded template's S3 URL in the region's partition (amazonaws.com, amazonaws.com.cn, ...).</summary>
     internal static string TemplateUrl(string region, string bucket, string key) =>

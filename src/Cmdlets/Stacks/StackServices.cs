@@ -36,8 +36,11 @@ internal sealed class StackServices : IDisposable
     public StackReader Reader => new(CloudFormation, Region, new DynamoDbStreamArnLookup(_factory.CreateDynamoDB));
 
     public StackDeployer Deployer() =>
-        new(CloudFormation, new S3ArtifactStore(_s3.Value, Region), new StsAccountIdProvider(_factory.Connection), Region, Timing, Reader,
+        new(CloudFormation, new S3ArtifactStore(_s3.Value, Region, S3UsesTls), new StsAccountIdProvider(_factory.Connection), Region, Timing, Reader,
             new S3BucketProbe(_s3.Value), OrderTables);
+
+    /// <summary>False only for a plain-HTTP S3 endpoint (a local emulator); AWS's own endpoints are HTTPS.</summary>
+    private bool S3UsesTls => _factory.Connection.EndpointFor(AwsServiceIds.S3) is not { } endpoint || endpoint.Scheme == Uri.UriSchemeHttps;
 
     public StackRemover Remover() => new(CloudFormation, new StackEventWatcher(CloudFormation, Reader, Timing));
 

@@ -12,6 +12,12 @@ public static class TemplateContract
         public const string EnvironmentSuffix = "EnvironmentSuffix";
         public const string ProcessorCodeBucket = "ProcessorCodeBucket";
         public const string ProcessorCodeKey = "ProcessorCodeKey";
+
+        /// <summary>The zip's S3 object version: the function runs this version whatever is written to the key later.</summary>
+        public const string ProcessorCodeVersion = "ProcessorCodeVersion";
+
+        /// <summary>An AWS Lambda code signing configuration for the function; empty for none.</summary>
+        public const string CodeSigningConfigArn = "CodeSigningConfigArn";
         public const string ProcessorTrigger = "ProcessorTrigger";
         public const string ProcessorArchitecture = "ProcessorArchitecture";
         public const string StreamBatchSize = "StreamBatchSize";
