@@ -6,6 +6,7 @@
 # played by moto's x-moto-account-id header, which makes a request act as that account.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport/OrdersSuite.ps1')
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport/CapturedHost.psm1') -Force
     $script:Account = '123456789012'
     $script:OtherAccount = '111111111111'
     # A new stack runs on arm64, so the deployment uploads that architecture's zip.
@@ -56,8 +57,10 @@ Describe 'An artifacts bucket someone else owns' {
             Get-OtherAccountKeyCount $bucket | Should -Be 0
             Get-OrderMonitoringStack -Environment hijack @Aws -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             # -WhatIf (a pull request's review stage) refuses it as well.
-            $plan = { New-OrderMonitoringStack -Environment hijack -ProcessorTrigger External @Aws -WhatIf -ErrorAction Stop } | Should -Throw -PassThru
-            $plan.FullyQualifiedErrorId | Should -BeLike 'ArtifactBucketNotOwned,*'
+            # (In a host of its own: the "What if:" line goes to the host, and a passing run stays quiet.)
+            $plan = Invoke-CapturedHost { New-OrderMonitoringStack -Environment hijack -ProcessorTrigger External @Aws -WhatIf -ErrorAction Stop } @{ Aws = $Aws }
+            $plan.Exception.ErrorRecord.FullyQualifiedErrorId | Should -BeLike 'ArtifactBucketNotOwned,*'
+            $plan.HostLines -join "`n" | Should -BeLike '*What if: Deploy stack order-monitoring-hijack*'
         }
         finally {
             $null = Invoke-AsOtherAccount -Method Delete -Path $bucket

@@ -73,7 +73,7 @@ Describe 'Deploy, remove, deploy again: the kept order table and buckets are ado
         foreach ($order in $First) { Get-TableItemCount $Table $order.OrderId | Should -Be 1 }
         @(Get-OrderAuditLog @Env -OrderId $First[0].OrderId) | Should -HaveCount 1
         $new = @(Send-TestOrderEvent @Env -Count 1 -FailedPercent 0)
-        $changed = [pscustomobject]@{ OrderId = $First[1].OrderId; Timestamp = $First[1].Timestamp; Status = 'CANCELLED' } | Send-TestOrderEvent @Env
+        $changed = [pscustomobject]@{ OrderId = $First[1].OrderId; Timestamp = $First[1].Timestamp; Status = 'CANCELLED' } | Send-TestOrderEvent @Env -Force   # an update of an existing item, asked for
         $run = Invoke-OrderEventProcessor @Env -FromStream
         $run.Audited | Should -Be 2
         @(Get-OrderAuditLog @Env -OrderId $new[0].OrderId) | Should -HaveCount 1
