@@ -59,7 +59,9 @@ Describe 'An artifacts bucket someone else owns' {
             # -WhatIf (a pull request's review stage) refuses it as well.
             # (In a host of its own: the "What if:" line goes to the host, and a passing run stays quiet.)
             $plan = Invoke-CapturedHost { New-OrderMonitoringStack -Environment hijack -ProcessorTrigger External @Aws -WhatIf -ErrorAction Stop } @{ Aws = $Aws }
-            $plan.Exception.ErrorRecord.FullyQualifiedErrorId | Should -BeLike 'ArtifactBucketNotOwned,*'
+            # The refusal ends the command: in the captured runspace as its exception (or its error record).
+            $ids = @($plan.Errors | ForEach-Object FullyQualifiedErrorId) + @($plan.Exception | ForEach-Object { $_.ErrorRecord.FullyQualifiedErrorId; $_.Message })
+            ($ids -join "`n") | Should -BeLike '*ArtifactBucketNotOwned*'
             $plan.HostLines -join "`n" | Should -BeLike '*What if: Deploy stack order-monitoring-hijack*'
         }
         finally {
