@@ -10,7 +10,8 @@ internal sealed record OrderStackResources(
     string TopicArn,
     string? FailureQueueUrl,
     string? FailedBatchesBucketName = null,
-    string? ProcessorTrigger = null);
+    string? ProcessorTrigger = null,
+    string? DigestSigningKeyArn = null);
 
 /// <summary>Finds a stack's resources; throws <see cref="Shell.OrderMonitoringException"/> (StackNotFound) when it does not exist.</summary>
 internal interface IOrderStackResolver

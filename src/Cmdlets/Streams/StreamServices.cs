@@ -43,7 +43,7 @@ internal sealed class StreamServices : IDisposable
                 LogLevel = ProcessorLogLevel.Info,
                 EmitMetrics = false,
                 Time = _time,
-            });
+            }, stack.DigestSigningKeyArn);
             _processors[stack.StackName] = services;
         }
 
