@@ -9,6 +9,9 @@ public sealed class ProcessorPermissionsTests
     private const string Role = "OrderProcessorLambdaRole";
     private readonly OrderMonitoringTemplate _template = Load();
 
+    /// <summary>The digest signing key: the stack's own, or the one DigestSigningKeyArn names.</summary>
+    private const string SigningKeyJson = """{"Fn::If":["CreatesDigestSigningKey",{"Fn::GetAtt":["DigestSigningKey","Arn"]},{"Ref":"DigestSigningKeyArn"}]}""";
+
     public static TheoryData<string, string> ExpectedGrants => new()
     {
         { "dynamodb:DescribeStream", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
@@ -18,6 +21,8 @@ public sealed class ProcessorPermissionsTests
         { "dynamodb:ListStreams", "\"*\"" },
         { "s3:PutObject", AuditBucketTests.ObjectsArnJson.Replace("${BucketArn}/*", "${BucketArn}/orders/*", StringComparison.Ordinal) },
         { "s3:PutObject", AuditBucketTests.ObjectsArnJson.Replace("${BucketArn}/*", "${BucketArn}/quarantine/*", StringComparison.Ordinal) },
+        { "s3:PutObject", AuditBucketTests.ObjectsArnJson.Replace("${BucketArn}/*", "${BucketArn}/digests/*", StringComparison.Ordinal) },
+        { "kms:Sign", SigningKeyJson },
         { "sns:Publish", """{"Ref":"OrderAlertsTopic"}""" },
         { "kms:Decrypt", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
         { "kms:GenerateDataKey*", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
@@ -89,8 +94,32 @@ public sealed class ProcessorPermissionsTests
         var writable = Grants().Where(g => g.Action == "s3:PutObject" && g.Resource.Contains("AuditLogsBucket", StringComparison.Ordinal))
             .Select(g => (string?)JsonNode.Parse(g.Resource)!["Fn::Sub"]![0]).Order(StringComparer.Ordinal);
 
-        var prefixes = new[] { Processor.Audit.AuditKey.OrdersPrefix, Processor.Audit.AuditKey.QuarantinePrefix }.Select(prefix => "${BucketArn}/" + prefix + "*");
+        var prefixes = new[] { Processor.Audit.AuditKey.OrdersPrefix, Processor.Audit.AuditKey.QuarantinePrefix, Processor.Audit.AuditKey.DigestsPrefix }.Select(prefix => "${BucketArn}/" + prefix + "*");
         Assert.Equal(prefixes.Order(StringComparer.Ordinal), writable);
+    }
+
+    [Fact]
+    public void The_stacks_signing_key_is_an_ECC_signing_key_only_the_processor_role_may_sign_with()
+    {
+        var key = _template.Resources["DigestSigningKey"]!;
+        Assert.Equal(("CreatesDigestSigningKey", "Retain", "Retain"), ((string?)key["Condition"], (string?)key["DeletionPolicy"], (string?)key["UpdateReplacePolicy"]));
+        var properties = key["Properties"]!;
+        Assert.Equal(("ECC_NIST_P256", "SIGN_VERIFY"), ((string?)properties["KeySpec"], (string?)properties["KeyUsage"]));
+
+        var statements = properties["KeyPolicy"]!["Statement"]!.AsArray().Select(s => s!).ToList();
+        Assert.All(statements, s => Assert.Equal("Allow", (string?)s["Effect"]));
+        var signers = statements.Where(s => OneOrMany(s["Action"]).Any(a => (string?)a is "kms:Sign" or "kms:*" || ((string?)a)!.StartsWith("kms:Sign", StringComparison.Ordinal))).ToList();
+        var signer = Assert.Single(signers);
+        Assert.True(IsGetAtt(signer["Principal"]!["AWS"], Role, "Arn"));
+        Assert.Equal(["kms:Sign"], OneOrMany(signer["Action"]).Select(a => (string?)a));
+
+        // The account administers the key and reads its public key (kms:Get* includes GetPublicKey), but cannot sign.
+        var account = Assert.Single(statements, s => s != signer);
+        Assert.Contains("kms:Get*", OneOrMany(account["Action"]).Select(a => (string?)a));
+
+        var variable = _template.Properties("OrderProcessorLambda")["Environment"]!["Variables"]![Processor.Template.TemplateContract.FunctionVariables.DigestSigningKeyId]!;
+        Assert.Equal(JsonNode.Parse(SigningKeyJson)!.ToJsonString(), variable.ToJsonString());
+        Assert.Equal(JsonNode.Parse(SigningKeyJson)!.ToJsonString(), _template.Outputs[Processor.Template.TemplateContract.Outputs.DigestSigningKeyArn]!["Value"]!.ToJsonString());
     }
 
     [Fact]
