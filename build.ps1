@@ -63,9 +63,12 @@ function Invoke-BuildTask {
     # The module carries the zip, so deploying a stack needs no .NET SDK.
     $processorOut = Join-Path $OutDir 'processor'
     Remove-Item $processorOut -Recurse -Force -ErrorAction Ignore
-    $zip = & (Join-Path $RepoRoot 'build/Package-Processor.ps1') -OutputDirectory $processorOut -Configuration $Configuration
     $null = New-Item -ItemType Directory -Path (Join-Path $ModuleStage 'processor')
-    Copy-Item $zip (Join-Path $ModuleStage 'processor')
+    # One zip per architecture the template offers (ProcessorArchitecture); New-OrderMonitoringStack uploads the one the stack runs on.
+    foreach ($architecture in 'arm64', 'x86_64') {
+        $zip = & (Join-Path $RepoRoot 'build/Package-Processor.ps1') -OutputDirectory $processorOut -Configuration $Configuration -Architecture $architecture
+        Copy-Item $zip (Join-Path $ModuleStage 'processor')
+    }
 
     Write-Step 'Generating help from docs/'
     # A fresh pwsh: generating help imports the binary module, which cannot be unloaded again.

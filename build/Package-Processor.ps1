@@ -1,8 +1,8 @@
 #Requires -Version 7.0
 <#
 .SYNOPSIS
-    Publishes the processor Lambda (net10.0, linux-x64, ReadyToRun) and writes a byte-for-byte reproducible zip
-    named order-processor-<first 12 hex of its SHA-256>.zip.
+    Publishes the processor Lambda (net10.0, ReadyToRun for the function's architecture) and writes a byte-for-byte
+    reproducible zip named order-processor-<architecture>-<first 12 hex of its SHA-256>.zip.
 .DESCRIPTION
     Reproducible: entries sorted by path (ordinal), one fixed timestamp, fixed permissions (0644), no debug
     symbols, and the build is deterministic (see Directory.Build.props). The zip path is written to the pipeline.
@@ -12,7 +12,11 @@
 [CmdletBinding()]
 param(
     [string] $OutputDirectory = 'out/processor',
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # Lambda's name for the instruction set (the template's ProcessorArchitecture): ReadyToRun code is compiled for it,
+    # so the first invocation runs precompiled code instead of waiting for the JIT.
+    [ValidateSet('arm64', 'x86_64')]
+    [string] $Architecture = 'x86_64'
 )
 
 Set-StrictMode -Version Latest
@@ -23,10 +27,11 @@ $project = Join-Path $repoRoot 'src/Processor/OrderMonitoring.Processor.csproj'
 if (-not [IO.Path]::IsPathRooted($OutputDirectory)) {
     $OutputDirectory = Join-Path (Get-Location) $OutputDirectory
 }
-$staging = Join-Path $repoRoot "obj/package-processor/publish"
+$runtime = @{ arm64 = 'linux-arm64'; x86_64 = 'linux-x64' }[$Architecture]
+$staging = Join-Path $repoRoot "obj/package-processor/publish-$Architecture"
 
 if (Test-Path $staging) { Remove-Item -Recurse -Force $staging }
-& dotnet publish $project -c $Configuration -f net10.0 -r linux-x64 --self-contained false `
+& dotnet publish $project -c $Configuration -f net10.0 -r $runtime --self-contained false `
     -p:PublishReadyToRun=true -p:ContinuousIntegrationBuild=true -p:DebugType=none -o $staging --nologo -v quiet
 if ($LASTEXITCODE -ne 0) { throw "dotnet publish of the processor failed (exit code $LASTEXITCODE)." }
 
@@ -62,7 +67,7 @@ try {
 $bytes = $buffer.ToArray()
 $hash = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($bytes)).ToLowerInvariant()
 $null = New-Item -ItemType Directory -Force -Path $OutputDirectory
-$zipPath = Join-Path $OutputDirectory "order-processor-$($hash.Substring(0, 12)).zip"
+$zipPath = Join-Path $OutputDirectory "order-processor-$Architecture-$($hash.Substring(0, 12)).zip"
 [IO.File]::WriteAllBytes($zipPath, $bytes)
 Write-Host "Processor package: $zipPath ($($sorted.Count) files, $([math]::Round($bytes.Length / 1MB, 1)) MB, sha256 $hash)"
 $zipPath

@@ -102,6 +102,37 @@ public sealed class CloudWatchClientTests(MotoFixture moto)
         Assert.Equal(5.0, Assert.Single(data.MetricDataResults).Values.Sum());
     }
 
+    [Fact]
+    public async Task A_statistic_set_counts_as_its_values_for_GetMetricData()
+    {
+        var metricName = "RecordsProcessed" + Guid.NewGuid().ToString("N");
+        var now = DateTime.UtcNow;
+        var dimension = new Dimension { Name = "Environment", Value = "dev" };
+        using var cloudWatch = MotoConnection.Factory(moto).CreateCloudWatch();
+
+        await cloudWatch.PutMetricDataAsync(new PutMetricDataRequest
+        {
+            Namespace = "OrderMonitoring",
+            MetricData = [new MetricDatum
+            {
+                MetricName = metricName, Dimensions = [dimension], Timestamp = now.AddMinutes(-1), Unit = "Count",
+                StatisticValues = new StatisticSet { SampleCount = 4, Sum = 30, Minimum = 3, Maximum = 12 },
+            }],
+        });
+
+        var data = await cloudWatch.GetMetricDataAsync(new GetMetricDataRequest
+        {
+            MetricDataQueries = [new MetricDataQuery
+            {
+                Id = "q", ReturnData = true,
+                MetricStat = new MetricStat { Metric = new Metric { Namespace = "OrderMonitoring", MetricName = metricName, Dimensions = [dimension] }, Period = 3600, Stat = "Sum" },
+            }],
+            StartTime = now.AddHours(-1), EndTime = now.AddHours(1),
+        });
+
+        Assert.Equal(30.0, Assert.Single(data.MetricDataResults).Values.Sum());
+    }
+
     private async Task CallAsync(QueryParameters parameters)
     {
         var protocol = new QueryProtocol(ServiceDescriptor.CloudWatch, new AwsConnection(RegionEndpoint.USEast1, moto.Credentials, moto.Endpoint));

@@ -99,6 +99,7 @@ public sealed class RequestShapeTests
             [
                 new MetricDatum { MetricName = "RecordsQuarantined", Dimensions = [new Dimension { Name = "Environment", Value = "dev" }], Timestamp = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), Value = 2, Unit = "Count" },
                 new MetricDatum { MetricName = "ProcessingLagMs", Value = 12.5, Unit = "Milliseconds" },
+                new MetricDatum { MetricName = "RecordsProcessed", StatisticValues = new StatisticSet { SampleCount = 3, Sum = 30, Minimum = 5, Maximum = 15 }, Unit = "Count" },
             ],
         })),
     };

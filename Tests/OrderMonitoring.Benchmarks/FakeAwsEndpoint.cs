@@ -7,8 +7,8 @@ namespace OrderMonitoring.Benchmarks;
 
 /// <summary>
 /// A minimal DynamoDB + S3 endpoint on 127.0.0.1 that answers every request after a fixed latency, like one network
-/// round trip: PutItem and BatchWriteItem (everything processed), ListObjectsV2 (by prefix, from a sorted key set)
-/// and GetObject. It measures our client code, not an emulator's speed.
+/// round trip: PutItem and BatchWriteItem (everything processed), ListObjectsV2 (by prefix, from a sorted key set),
+/// GetObject, PutObject (counted, not kept) and SNS Publish. It measures our client code, not an emulator's speed.
 /// </summary>
 internal sealed class FakeAwsEndpoint : IDisposable
 {
@@ -18,6 +18,9 @@ internal sealed class FakeAwsEndpoint : IDisposable
     private readonly Dictionary<string, string> _bodies = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private int _requests;
+    private int _objectsPut;
+    private readonly HashSet<string> _keysPut = new(StringComparer.Ordinal);
+    private int _published;
 
     public FakeAwsEndpoint(TimeSpan latency)
     {
@@ -30,6 +33,24 @@ internal sealed class FakeAwsEndpoint : IDisposable
     public string Url { get; }
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>S3 PutObject calls answered.</summary>
+    public int ObjectsPut => Volatile.Read(ref _objectsPut);
+
+    /// <summary>Different S3 keys written (a key written twice counts once).</summary>
+    public int DistinctKeysPut
+    {
+        get
+        {
+            lock (_keysPut)
+            {
+                return _keysPut.Count;
+            }
+        }
+    }
+
+    /// <summary>SNS Publish calls answered.</summary>
+    public int Published => Volatile.Read(ref _published);
 
     public int ItemsWritten;
 
@@ -98,6 +119,21 @@ internal sealed class FakeAwsEndpoint : IDisposable
                 body = "{}";
             }
         }
+        else if (request.HttpMethod == "POST" && request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) == true)
+        {
+            // A Query-protocol call; the only one the benchmarks make is SNS Publish.
+            using var reader = new StreamReader(request.InputStream);
+            var form = await reader.ReadToEndAsync().ConfigureAwait(false);
+            if (!form.Contains("Action=Publish", StringComparison.Ordinal))
+            {
+                throw new NotSupportedException($"The fake endpoint answers no Query action but Publish: {form}");
+            }
+
+            Interlocked.Increment(ref _published);
+            body = $"<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult><MessageId>{Guid.NewGuid()}</MessageId></PublishResult>"
+                + "<ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></PublishResponse>";
+            contentType = "text/xml";
+        }
         else if (request.QueryString["list-type"] == "2" && request.QueryString["delimiter"] == "/")
         {
             lock (_keys)
@@ -126,6 +162,17 @@ internal sealed class FakeAwsEndpoint : IDisposable
             // Path style: /bucket/key
             var path = Uri.UnescapeDataString(request.Url!.AbsolutePath);
             var key = path.Substring(path.IndexOf('/', 1) + 1);
+            if (request.HttpMethod == "PUT")
+            {
+                Interlocked.Increment(ref _objectsPut);
+                lock (_keysPut)
+                {
+                    _keysPut.Add(key);
+                }
+
+                await request.InputStream.CopyToAsync(Stream.Null).ConfigureAwait(false);
+            }
+
             lock (_keys)
             {
                 body = _bodies.TryGetValue(key, out var stored) ? stored : "";

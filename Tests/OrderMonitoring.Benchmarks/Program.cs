@@ -7,6 +7,8 @@ var suites = new Dictionary<string, Func<Task<int>>>(StringComparer.OrdinalIgnor
     ["processor"] = ProcessorBenchmark.RunAsync,
     ["orders"] = OrdersBenchmark.RunAsync,
     ["reconciliation"] = ReconciliationBenchmark.RunAsync,
+    ["catchup"] = CatchUpBenchmark.RunAsync,
+    ["coldstart"] = ColdStartBenchmark.RunAsync,
 };
 
 var requested = args.Length > 0 ? args[0] : "processor";

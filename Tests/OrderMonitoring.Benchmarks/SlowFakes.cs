@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using OrderMonitoring.Aws.CloudWatch;
 using OrderMonitoring.Processor.Alerts;
 using OrderMonitoring.Processor.Digests;
 using OrderMonitoring.Processor.Storage;
@@ -51,4 +52,28 @@ internal sealed class SlowSigner(TimeSpan latency) : IDigestSigner, IDisposable
     }
 
     public void Dispose() => _key.Dispose();
+}
+
+/// <summary>A CloudWatch that takes a fixed time per PutMetricData, like one round trip; counts what it was sent.</summary>
+internal sealed class SlowCloudWatch(TimeSpan latency) : IAmazonCloudWatch
+{
+    private int _puts;
+
+    public int Puts => Volatile.Read(ref _puts);
+
+    public async Task PutMetricDataAsync(PutMetricDataRequest request, CancellationToken cancellationToken = default)
+    {
+        await Task.Delay(latency, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _puts);
+    }
+
+    public Task<DescribeAlarmsResponse> DescribeAlarmsAsync(DescribeAlarmsRequest request, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<GetMetricDataResponse> GetMetricDataAsync(GetMetricDataRequest request, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public void Dispose()
+    {
+    }
 }

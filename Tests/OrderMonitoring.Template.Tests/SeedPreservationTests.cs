@@ -126,11 +126,15 @@ public sealed class SeedPreservationTests
         Assert.Equal(7, (int?)_template.Properties("LambdaLogGroup")["RetentionInDays"]);
 
     [Fact]
-    public void Stream_trigger_keeps_batch_size_10_and_5_second_window()
+    public void Stream_trigger_can_still_run_with_the_seeds_batch_size_10_and_5_second_window()
     {
+        // Batching became parameters (throughput); the seed's values stay deployable.
         var mapping = _template.Properties("LambdaEventSourceMapping");
-        Assert.Equal(10, (int?)mapping["BatchSize"]);
-        Assert.Equal(5, (int?)mapping["MaximumBatchingWindowInSeconds"]);
+        Assert.True(IsRef(mapping["BatchSize"], "StreamBatchSize"));
+        Assert.True(IsRef(mapping["MaximumBatchingWindowInSeconds"], "StreamMaximumBatchingWindowInSeconds"));
+        Assert.InRange(10, (int)_template.Parameters["StreamBatchSize"]!["MinValue"]!, (int)_template.Parameters["StreamBatchSize"]!["MaxValue"]!);
+        Assert.InRange(5, (int)_template.Parameters["StreamMaximumBatchingWindowInSeconds"]!["MinValue"]!,
+            (int)_template.Parameters["StreamMaximumBatchingWindowInSeconds"]!["MaxValue"]!);
         Assert.True(IsGetAtt(mapping["EventSourceArn"], "OrderEventsTable", "StreamArn"));
         Assert.True(IsRef(mapping["FunctionName"], "OrderProcessorLambda"));
     }

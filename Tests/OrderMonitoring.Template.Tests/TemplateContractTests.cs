@@ -73,6 +73,32 @@ public sealed class TemplateContractTests
     }
 
     [Fact]
+    public void The_architectures_are_the_parameters_allowed_values_with_arm64_the_default_and_the_function_uses_it()
+    {
+        var architecture = _template.Parameters[TemplateContract.Parameters.ProcessorArchitecture]!;
+        Assert.Equal(TemplateContract.Architectures.All, architecture["AllowedValues"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal(TemplateContract.Architectures.Arm64, (string?)architecture["Default"]);
+        var function = _template.Resources[TemplateContract.Resources.Function]!["Properties"]!;
+        Assert.True(IsRef(Assert.Single(function["Architectures"]!.AsArray()), TemplateContract.Parameters.ProcessorArchitecture));
+    }
+
+    [Fact]
+    public void The_event_source_mapping_takes_its_batching_and_parallelisation_from_parameters_with_the_contracts_defaults()
+    {
+        var mapping = _template.Resources.Single(r => (string?)r.Value!["Type"] == "AWS::Lambda::EventSourceMapping").Value!["Properties"]!;
+        foreach (var (property, parameter, fallback) in new[]
+        {
+            ("BatchSize", TemplateContract.Parameters.StreamBatchSize, TemplateContract.StreamMapping.BatchSize),
+            ("MaximumBatchingWindowInSeconds", TemplateContract.Parameters.StreamMaximumBatchingWindowInSeconds, TemplateContract.StreamMapping.MaximumBatchingWindowInSeconds),
+            ("ParallelizationFactor", TemplateContract.Parameters.StreamParallelizationFactor, TemplateContract.StreamMapping.ParallelizationFactor),
+        })
+        {
+            Assert.True(IsRef(mapping[property], parameter), $"The mapping's {property} is not {{\"Ref\": \"{parameter}\"}}.");
+            Assert.Equal(fallback, (int?)_template.Parameters[parameter]!["Default"]);
+        }
+    }
+
+    [Fact]
     public void Each_retained_bucket_has_a_source_parameter_with_the_bucket_sources_New_by_default()
     {
         foreach (var name in new[] { TemplateContract.Parameters.AuditBucketSource, TemplateContract.Parameters.FailedBatchesBucketSource })

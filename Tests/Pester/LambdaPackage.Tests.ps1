@@ -3,7 +3,10 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
     $script:ModuleDir = Split-Path $env:ORDERMONITORING_MODULE
-    $script:Zip = @(Get-ChildItem (Join-Path $ModuleDir 'processor') -Filter 'order-processor-*.zip')
+    $script:Zips = @(Get-ChildItem (Join-Path $ModuleDir 'processor') -Filter 'order-processor-*.zip')
+    # The zip this machine can run with its ReadyToRun code (the handler test); the other differs only in that code.
+    $hostArchitecture = if ([Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'Arm64') { 'arm64' } else { 'x86_64' }
+    $script:Zip = @($Zips | Where-Object Name -Like "order-processor-$hostArchitecture-*.zip")
     $script:Template = Get-Content -Raw (Join-Path $ModuleDir 'templates/order-monitoring.json') | ConvertFrom-Json
     $script:Server = Start-MotoServer
     $script:Identity = @{ Authorization = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{0}/aws4_request, SignedHeaders=host, Signature=0' }
@@ -29,10 +32,31 @@ AfterAll {
 }
 
 Describe 'The processor Lambda package' {
-    It 'is one zip named by the first 12 hex digits of its SHA-256' {
-        $Zip | Should -HaveCount 1
-        $hash = (Get-FileHash -Algorithm SHA256 $Zip[0].FullName).Hash.ToLowerInvariant()
-        $Zip[0].Name | Should -Be "order-processor-$($hash.Substring(0, 12)).zip"
+    It 'is one zip per architecture the template offers, each named by its architecture and the first 12 hex digits of its SHA-256' {
+        $architectures = @($Template.Parameters.ProcessorArchitecture.AllowedValues)
+        $Zips | Should -HaveCount $architectures.Count
+        foreach ($architecture in $architectures) {
+            $zip = @($Zips | Where-Object Name -Like "order-processor-$architecture-*.zip")
+            $zip | Should -HaveCount 1
+            $hash = (Get-FileHash -Algorithm SHA256 $zip[0].FullName).Hash.ToLowerInvariant()
+            $zip[0].Name | Should -Be "order-processor-$architecture-$($hash.Substring(0, 12)).zip"
+        }
+    }
+
+    It 'carries ReadyToRun code for its architecture' {
+        Add-Type -AssemblyName System.IO.Compression.ZipFile
+        # The same assemblies, compiled ahead of time for each instruction set: the files differ between the two zips.
+        $contents = foreach ($zip in $Zips) {
+            $archive = [IO.Compression.ZipFile]::OpenRead($zip.FullName)
+            try {
+                $entry = $archive.GetEntry('OrderMonitoring.Processor.dll')
+                $stream = $entry.Open()
+                try { $memory = [IO.MemoryStream]::new(); $stream.CopyTo($memory); [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($memory.ToArray())) }
+                finally { $stream.Dispose() }
+            }
+            finally { $archive.Dispose() }
+        }
+        @($contents | Select-Object -Unique) | Should -HaveCount $Zips.Count
     }
 
     It 'runs the handler the template names, from the package alone, and audits and alerts' {

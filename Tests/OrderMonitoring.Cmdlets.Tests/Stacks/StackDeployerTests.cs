@@ -307,6 +307,50 @@ public sealed class StackDeployerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_new_stack_runs_on_arm64_with_the_mappings_defaults_and_gets_the_arm64_zip()
+    {
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+
+        await Deployer().DeployAsync(WithZipPerArchitecture(Request()), _reporter, CancellationToken.None);
+
+        Assert.Equal("arm64", ParameterSent("ProcessorArchitecture"));
+        Assert.Equal(("100", "1", "1"), (ParameterSent("StreamBatchSize"), ParameterSent("StreamMaximumBatchingWindowInSeconds"), ParameterSent("StreamParallelizationFactor")));
+        Assert.EndsWith("/order-processor-arm64-abc.zip", ParameterSent("ProcessorCodeKey"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_update_keeps_the_stacks_architecture_and_mapping_settings_and_a_stack_from_before_them_stays_on_x86_64()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "StreamBatchSize", ParameterValue = "500" });
+
+        await Deployer().DeployAsync(WithZipPerArchitecture(Request()), _reporter, CancellationToken.None);
+
+        Assert.Equal("x86_64", ParameterSent("ProcessorArchitecture")); // deployed before the parameter existed: it ran on x86_64
+        Assert.Equal("500", ParameterSent("StreamBatchSize"));
+        Assert.EndsWith("/order-processor-x86_64-abc.zip", ParameterSent("ProcessorCodeKey"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_requested_architecture_and_mapping_settings_win_over_the_stacks()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "ProcessorArchitecture", ParameterValue = "arm64" });
+
+        await Deployer().DeployAsync(WithZipPerArchitecture(Request()) with
+        {
+            Architecture = "x86_64", StreamBatchSize = 1000, StreamMaximumBatchingWindowInSeconds = 0, StreamParallelizationFactor = 2,
+        }, _reporter, CancellationToken.None);
+
+        Assert.Equal(("x86_64", "1000", "0", "2"), (ParameterSent("ProcessorArchitecture"), ParameterSent("StreamBatchSize"),
+            ParameterSent("StreamMaximumBatchingWindowInSeconds"), ParameterSent("StreamParallelizationFactor")));
+        Assert.EndsWith("/order-processor-x86_64-abc.zip", ParameterSent("ProcessorCodeKey"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WhatIf_lists_parameter_changes_before_resource_changes()
     {
         _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
@@ -317,6 +361,19 @@ public sealed class StackDeployerTests : IDisposable
         var first = plan[0];
         Assert.Equal(("Modify", "ProcessorTrigger", "Parameter", "External -> Lambda"), (first.Action, first.LogicalResourceId, first.ResourceType, first.PhysicalResourceId));
         Assert.Contains(plan, change => change.LogicalResourceId == "OrderEventsTable");
+    }
+
+    /// <summary>The request with one zip per architecture, each with different bytes (so different content keys).</summary>
+    private DeployRequest WithZipPerArchitecture(DeployRequest request)
+    {
+        var zips = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var architecture in new[] { "arm64", "x86_64" })
+        {
+            zips[architecture] = Path.Combine(_folder, $"order-processor-{architecture}-abc.zip");
+            File.WriteAllText(zips[architecture], "zip for " + architecture);
+        }
+
+        return request with { ProcessorZipPaths = zips };
     }
 
     private string? ParameterSent(string key) => _cloudFormation.LastChangeSet!.Parameters.Single(p => p.ParameterKey == key).ParameterValue;

@@ -17,7 +17,7 @@ public sealed class StreamEventProcessorTests
         new(streams, processor, checkpoints, queue, options ?? new StreamReaderOptions(), NoDelay);
 
     [Fact]
-    public async Task Reads_every_shard_parents_first_in_batches_of_10()
+    public async Task Reads_every_shard_parents_first_in_batches_of_the_batch_size()
     {
         var streams = new FakeStreams();
         streams.AddShard("child", "parent", closed: false, 100, 101, 102);
@@ -25,11 +25,12 @@ public sealed class StreamEventProcessorTests
         streams.AddShard("other", null, closed: false, 200);
         var processor = new ScriptedProcessor();
 
-        var result = await Create(streams, processor, new MemoryCheckpoints(), new MemoryFailureQueue()).RunAsync(Arn, NullOperationReporter.Instance, default);
+        var result = await Create(streams, processor, new MemoryCheckpoints(), new MemoryFailureQueue(), new StreamReaderOptions { BatchSize = 10 })
+            .RunAsync(Arn, NullOperationReporter.Instance, default);
 
         var order = processor.Calls.SelectMany(c => c).ToList();
         Assert.True(order.IndexOf("23") < order.IndexOf("100"), "the closed parent is read before its child");
-        Assert.Equal(new[] { 10, 10, 3 }, processor.Calls.Take(3).Select(c => c.Count));
+        Assert.Equal(new[] { 10, 10, 3 }, processor.Calls.Where(c => c.All(s => long.Parse(s) < 100)).Select(c => c.Count));
         Assert.Equal(27, result.Records);
         Assert.Equal(3, result.Shards);
     }
@@ -41,10 +42,13 @@ public sealed class StreamEventProcessorTests
         streams.AddShard("s", null, closed: true, Enumerable.Range(1, 35).Select(i => (long)i).ToArray());
         var reporter = new RecordingReporter();
 
-        await Create(streams, new ScriptedProcessor(), new MemoryCheckpoints(), new MemoryFailureQueue()).RunAsync(Arn, reporter, default);
+        await Create(streams, new ScriptedProcessor(), new MemoryCheckpoints(), new MemoryFailureQueue(), new StreamReaderOptions { BatchSize = 10 })
+            .RunAsync(Arn, reporter, default);
 
         var statuses = reporter.Progress.Where(p => !p.Completed).Select(p => p.Status).ToList();
-        Assert.Equal(new[] { "0", "10", "20", "30", "35" }, statuses.Select(s => s.Split(':')[1].Trim().Split(' ')[0]));
+        Assert.Equal(new[] { "10", "20", "30", "35" }, statuses.Select(s => s.Split(' ')[0]));
+        Assert.All(statuses, status => Assert.Contains("/s)", status, StringComparison.Ordinal));
+        Assert.All(statuses, status => Assert.Contains("behind the stream", status, StringComparison.Ordinal));
         Assert.All(reporter.Progress, p => Assert.Equal("Processing the stream of t", p.Activity));
         Assert.True(reporter.Progress.Last().Completed);
     }
@@ -65,7 +69,7 @@ public sealed class StreamEventProcessorTests
         Assert.Equal(new[] { "3", "4", "5" }, processor.Calls[1]);
         Assert.Empty(queue.Sent);
         Assert.Equal(0, result.Failed);
-        Assert.Equal(new ShardCheckpoint("5", Finished: true), checkpoints.Saved["s"]);
+        Assert.Equal(new ShardCheckpoint("5", Finished: true, FakeStreams.Arrival), checkpoints.Saved["s"]);
     }
 
     [Fact]
@@ -79,7 +83,7 @@ public sealed class StreamEventProcessorTests
         var queue = new MemoryFailureQueue();
         var reporter = new RecordingReporter();
 
-        var result = await Create(streams, processor, checkpoints, queue, new StreamReaderOptions { MaxRetries = 2 }).RunAsync(Arn, reporter, default);
+        var result = await Create(streams, processor, checkpoints, queue, new StreamReaderOptions { MaxRetries = 2, BatchSize = 10 }).RunAsync(Arn, reporter, default);
 
         Assert.Equal(4, processor.Calls.Count); // first try + 2 retries of batch 1, then batch 2
         var range = Assert.Single(queue.Sent);

@@ -13,23 +13,42 @@ internal sealed class ScriptedProcessor : IRecordProcessor
 {
     public Dictionary<string, int> FailuresLeft { get; } = new(StringComparer.Ordinal);
 
-    public List<List<string>> Calls { get; } = new();
+    private readonly List<List<string>> _calls = new();
 
-    public Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> records, CancellationToken cancellationToken)
+    /// <summary>Every call's sequence numbers, in the order the calls began (shards run at once, so calls may come from several threads).</summary>
+    public List<List<string>> Calls { get { lock (_calls) { return _calls.ToList(); } } }
+
+    /// <summary>Runs at the start of every call (a test's hook: block, cancel, look at the stream).</summary>
+    public Func<IReadOnlyList<string>, CancellationToken, Task>? OnCall { get; set; }
+
+    public async Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> records, CancellationToken cancellationToken)
     {
         var sequences = records.Select(r => r.Dynamodb!.SequenceNumber!).ToList();
-        Calls.Add(sequences);
-        var failedAt = sequences.FindIndex(s => FailuresLeft.TryGetValue(s, out var left) && left > 0);
-        if (failedAt >= 0)
+        lock (_calls)
         {
-            FailuresLeft[sequences[failedAt]]--;
+            _calls.Add(sequences);
+        }
+
+        if (OnCall is { } onCall)
+        {
+            await onCall(sequences, cancellationToken);
+        }
+
+        int failedAt;
+        lock (_calls)
+        {
+            failedAt = sequences.FindIndex(s => FailuresLeft.TryGetValue(s, out var left) && left > 0);
+            if (failedAt >= 0)
+            {
+                FailuresLeft[sequences[failedAt]]--;
+            }
         }
 
         var failures = failedAt < 0 ? new List<BatchItemFailure>() : sequences.Skip(failedAt).Select(s => new BatchItemFailure(s, null)).ToList();
-        return Task.FromResult(new BatchResult
+        return new BatchResult
         {
             Records = records.Count, Audited = records.Count - failures.Count, Failed = failures.Count, BatchItemFailures = failures,
-        });
+        };
     }
 }
 
@@ -38,7 +57,24 @@ internal sealed class FakeStreams : IAmazonDynamoDBStreams
 {
     public List<(Shard Shard, List<StreamRecord> Records)> Shards { get; } = new();
 
-    public List<GetShardIteratorRequest> IteratorRequests { get; } = new();
+    private readonly List<GetShardIteratorRequest> _iteratorRequests = new();
+    private int _getRecordsCalls;
+
+    /// <summary>When every fake record reached the stream (its ApproximateCreationDateTime).</summary>
+    public static readonly DateTimeOffset Arrival = DateTimeOffset.FromUnixTimeSeconds(1767225600);
+
+    public List<GetShardIteratorRequest> IteratorRequests { get { lock (_iteratorRequests) { return _iteratorRequests.ToList(); } } }
+
+    public int GetRecordsCalls => Volatile.Read(ref _getRecordsCalls);
+
+    /// <summary>GetRecords calls still to answer with a throttling error (the per-shard read limit).</summary>
+    public int ThrottlesLeft { get; set; }
+
+    /// <summary>Positions whose iterator is answered once with ExpiredIteratorException (an iterator unused for 15 minutes).</summary>
+    public HashSet<string> ExpireOnce { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per shard, the sequence numbers before this one have left the stream (older than 24 hours).</summary>
+    public Dictionary<string, long> TrimmedBefore { get; } = new(StringComparer.Ordinal);
 
     public void AddShard(string id, string? parent, bool closed, params long[] sequences) =>
         Shards.Add((new Shard
@@ -58,6 +94,11 @@ internal sealed class FakeStreams : IAmazonDynamoDBStreams
         EventName = "INSERT",
         Dynamodb = new StreamRecordData { SequenceNumber = sequence.ToString(), ApproximateCreationDateTime = JsonDocument.Parse("1767225600").RootElement },
     };
+
+    // What the service answers for a sequence number older than the stream's 24 hours.
+    private static OrderMonitoring.Aws.AwsServiceException Trimmed() =>
+        new("DynamoDBStreams", "GetShardIterator", "TrimmedDataAccessException", "The requested sequence number is beyond the trim horizon.", null,
+            System.Net.HttpStatusCode.BadRequest, isRetryable: false);
 
     public Task<ListStreamsResponse> ListStreamsAsync(ListStreamsRequest request, CancellationToken cancellationToken = default) =>
         Task.FromResult(new ListStreamsResponse());
@@ -79,20 +120,29 @@ internal sealed class FakeStreams : IAmazonDynamoDBStreams
 
     public Task<GetShardIteratorResponse> GetShardIteratorAsync(GetShardIteratorRequest request, CancellationToken cancellationToken = default)
     {
-        IteratorRequests.Add(request);
+        lock (_iteratorRequests)
+        {
+            _iteratorRequests.Add(request);
+        }
+
+        if (request.SequenceNumber is { } asked && TrimmedBefore.TryGetValue(request.ShardId, out var oldest) && long.Parse(asked) < oldest)
+        {
+            throw Trimmed();
+        }
+
         var records = Shards.Single(s => s.Shard.ShardId == request.ShardId).Records;
         var position = request.ShardIteratorType switch
         {
             ShardIteratorType.LATEST => records.Count,
             ShardIteratorType.AFTER_SEQUENCE_NUMBER => records.FindIndex(r => r.Dynamodb!.SequenceNumber == request.SequenceNumber) + 1,
             ShardIteratorType.AT_SEQUENCE_NUMBER => records.FindIndex(r => r.Dynamodb!.SequenceNumber == request.SequenceNumber),
-            _ => 0,
+            // The trim horizon: the oldest record the stream still holds.
+            _ => TrimmedBefore.TryGetValue(request.ShardId, out var first) ? records.FindIndex(r => long.Parse(r.Dynamodb!.SequenceNumber!) >= first) : 0,
         };
         if (position < 0)
         {
             // What the service answers for a sequence number older than the stream's 24 hours.
-            throw new OrderMonitoring.Aws.AwsServiceException("DynamoDBStreams", "GetShardIterator", "TrimmedDataAccessException",
-                "The requested sequence number is beyond the trim horizon.", null, System.Net.HttpStatusCode.BadRequest, isRetryable: false);
+            throw Trimmed();
         }
 
         return Task.FromResult(new GetShardIteratorResponse { ShardIterator = $"{request.ShardId}|{position}" });
@@ -100,6 +150,23 @@ internal sealed class FakeStreams : IAmazonDynamoDBStreams
 
     public Task<GetRecordsResponse> GetRecordsAsync(GetRecordsRequest request, CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref _getRecordsCalls);
+        lock (ExpireOnce)
+        {
+            if (ThrottlesLeft > 0)
+            {
+                ThrottlesLeft--;
+                throw new OrderMonitoring.Aws.AwsServiceException("DynamoDBStreams", "GetRecords", "LimitExceededException",
+                    "Too many requests for this shard.", null, System.Net.HttpStatusCode.BadRequest, isRetryable: true);
+            }
+
+            if (ExpireOnce.Remove(request.ShardIterator))
+            {
+                throw new OrderMonitoring.Aws.AwsServiceException("DynamoDBStreams", "GetRecords", "ExpiredIteratorException",
+                    "Iterator expired.", null, System.Net.HttpStatusCode.BadRequest, isRetryable: false);
+            }
+        }
+
         var parts = request.ShardIterator.Split('|');
         var (shard, records) = Shards.Single(s => s.Shard.ShardId == parts[0]);
         var position = int.Parse(parts[1]);
@@ -122,9 +189,29 @@ internal sealed class MemoryCheckpoints : ICheckpointStore
 {
     public Dictionary<string, ShardCheckpoint> Saved { get; } = new(StringComparer.Ordinal);
 
-    public ShardCheckpoint? Get(string streamArn, string shardId) => Saved.TryGetValue(shardId, out var checkpoint) ? checkpoint : null;
+    public ShardCheckpoint? Get(string streamArn, string shardId)
+    {
+        lock (Saved)
+        {
+            return Saved.TryGetValue(shardId, out var checkpoint) ? checkpoint : null;
+        }
+    }
 
-    public void Save(string streamArn, string shardId, ShardCheckpoint checkpoint) => Saved[shardId] = checkpoint;
+    public void Save(string streamArn, string shardId, ShardCheckpoint checkpoint)
+    {
+        lock (Saved)
+        {
+            Saved[shardId] = checkpoint;
+        }
+    }
+
+    public IReadOnlyDictionary<string, ShardCheckpoint> All(string streamArn)
+    {
+        lock (Saved)
+        {
+            return new Dictionary<string, ShardCheckpoint>(Saved, StringComparer.Ordinal);
+        }
+    }
 }
 
 internal sealed class MemoryFailureQueue : IFailedBatchSink

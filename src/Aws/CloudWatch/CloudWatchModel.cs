@@ -178,8 +178,24 @@ public sealed class MetricDatum
 
     public DateTime? Timestamp { get; set; }
 
-    public double Value { get; set; }
+    /// <summary>One value; leave it out when <see cref="StatisticValues"/> carries several at once.</summary>
+    public double? Value { get; set; }
+
+    /// <summary>Many values summarised (what CloudWatch keeps per minute anyway), instead of <see cref="Value"/>.</summary>
+    public StatisticSet? StatisticValues { get; set; }
 
     /// <summary>Count, Milliseconds, ... (StandardUnit).</summary>
     public string? Unit { get; set; }
+}
+
+/// <summary>Several values of one metric sent as one datum: their count, sum, minimum and maximum.</summary>
+public sealed class StatisticSet
+{
+    public double SampleCount { get; set; }
+
+    public double Sum { get; set; }
+
+    public double Minimum { get; set; }
+
+    public double Maximum { get; set; }
 }

@@ -34,8 +34,14 @@ internal static class CloudWatchRequests
                 .Add($"{prefix}.MetricName", datum.MetricName)
                 .AddList($"{prefix}.Dimensions", datum.Dimensions, static (d, p, dimension) => d.Add($"{p}.Name", dimension.Name).Add($"{p}.Value", dimension.Value))
                 .Add($"{prefix}.Timestamp", datum.Timestamp)
-                .Add($"{prefix}.Value", datum.Value.ToString("R", CultureInfo.InvariantCulture))
+                .Add($"{prefix}.Value", Number(datum.Value))
+                .Add($"{prefix}.StatisticValues.SampleCount", Number(datum.StatisticValues?.SampleCount))
+                .Add($"{prefix}.StatisticValues.Sum", Number(datum.StatisticValues?.Sum))
+                .Add($"{prefix}.StatisticValues.Minimum", Number(datum.StatisticValues?.Minimum))
+                .Add($"{prefix}.StatisticValues.Maximum", Number(datum.StatisticValues?.Maximum))
                 .Add($"{prefix}.Unit", datum.Unit));
+
+    private static string? Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture);
 
     private static void AddQuery(QueryParameters q, string prefix, MetricDataQuery query)
     {

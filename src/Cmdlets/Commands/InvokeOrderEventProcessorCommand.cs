@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Management.Automation;
 using OrderMonitoring.Cmdlets.Binding;
 using OrderMonitoring.Cmdlets.FailedBatches;
@@ -61,6 +60,20 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
     [Parameter(ParameterSetName = StreamSet)]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>With -FromStream: records per processor call; default 1000 (one GetRecords page).</summary>
+    [Parameter(ParameterSetName = StreamSet)]
+    [ValidateRange(1, 10000)]
+    public int BatchSize { get; set; } = StreamReaderOptions.DefaultBatchSize;
+
+    /// <summary>Orders processed at once, one order's records always in stream order; default 64.</summary>
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int Concurrency { get; set; } = StreamServices.DefaultConcurrency;
+
+    /// <summary>With -FromStream: goes on past records that left the stream unread (still written as an error).</summary>
+    [Parameter(ParameterSetName = StreamSet)]
+    public SwitchParameter AcceptRecordLoss { get; set; }
+
     private StreamServices Streams => _streams ??= new StreamServices(ClientFactory, Time);
 
     private FailedBatchServices FailedBatchServices => _failedBatches ??= new FailedBatchServices(ClientFactory, Streams, Time);
@@ -70,7 +83,7 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
     {
         var stack = CurrentStack();
         IRecordProcessor? processor = null;
-        Guard(() => processor = Streams.ProcessorFor(stack, NoMetrics));
+        Guard(() => processor = Streams.ProcessorFor(stack, NoMetrics, Concurrency));
         return (stack, processor!);
     }
 
@@ -95,7 +108,7 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
         }
 
         var (_, processor) = CurrentProcessor();
-        foreach (var file in Path.SelectMany(Resolve))
+        foreach (var file in Path.SelectMany(pattern => EventFilePaths.Resolve(this, pattern, WriteFailure)))
         {
             try
             {
@@ -125,10 +138,20 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
             Guard(() => RunAsync((target, action) => Confirmation.ShouldProcess(this, target, action, out _), async (reporter, confirm, token) =>
             {
                 Streams.Log.Reporter = reporter;
-                await FailedBatchServices.ReplayAsync(stack, processor, confirm, reporter, token).ConfigureAwait(false);
-                return true;
+                return await Streams.PublishingMetricsOnStop(token, async () =>
+                {
+                    await FailedBatchServices.ReplayAsync(stack, processor, confirm, reporter, token).ConfigureAwait(false);
+                    return true;
+                }).ConfigureAwait(false);
             }));
         }
+
+        // What the background publish has not sent yet, before the command returns.
+        Run(async (_, _) =>
+        {
+            await Streams.CompleteMetricsAsync().ConfigureAwait(false);
+            return true;
+        });
     }
 
     private void ProcessStream(OrderStackResources stack, IRecordProcessor processor)
@@ -153,39 +176,18 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
             var streamArn = StreamServices.StreamOf(stack);
             var checkpoints = new FileCheckpointStore();
             reporter.Verbose($"Checkpoints: {checkpoints.FileFor(streamArn)}");
-            var options = new StreamReaderOptions { StartingPosition = StartingPosition, Follow = Follow, MaxRetries = MaxRetries };
+            var options = new StreamReaderOptions
+            {
+                StartingPosition = StartingPosition, Follow = Follow, MaxRetries = MaxRetries, BatchSize = BatchSize, AcceptRecordLoss = AcceptRecordLoss,
+            };
             return Streams.Runner(processor, checkpoints, FailedBatchServices.SinkFor(stack), options).RunAsync(streamArn, reporter, token);
         })));
     }
 
-    /// <summary>Runs service work with the processor's log going to this run's reporter.</summary>
+    /// <summary>Runs service work with the processor's log going to this run's reporter (and its metrics sent when Ctrl+C stops it).</summary>
     private T Run<T>(Func<IOperationReporter, CancellationToken, Task<T>> work) => RunAsync((reporter, token) =>
     {
         Streams.Log.Reporter = reporter;
-        return work(reporter, token);
+        return Streams.PublishingMetricsOnStop(token, () => work(reporter, token));
     });
-
-    private IEnumerable<string> Resolve(string pattern)
-    {
-        Collection<string> files;
-        try
-        {
-            files = GetResolvedProviderPathFromPSPath(pattern, out _);
-        }
-        catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
-        {
-            WriteFailure(new OrderMonitoringException("EventFileUnreadable", FailureKind.NotFound, ex.Message + " Nothing was processed.",
-                "Check the path.", ex), pattern);
-            return Array.Empty<string>();
-        }
-
-        var directories = files.Where(Directory.Exists).ToList();
-        foreach (var directory in directories)
-        {
-            WriteFailure(new OrderMonitoringException("EventFileUnreadable", FailureKind.InvalidArgument, $"'{directory}' is a folder, not an event file.",
-                "Pass files, e.g. -Path ./events/*.json."), directory);
-        }
-
-        return files.Except(directories);
-    }
 }

@@ -19,6 +19,26 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
     [ValidateSet(TemplateContract.ProcessorTriggers.Lambda, TemplateContract.ProcessorTriggers.External)]
     public string? ProcessorTrigger { get; set; }
 
+    /// <summary>The processor function's instruction set: arm64 (default for a new stack) or x86_64. Omitted: the stack's current one on an update.</summary>
+    [Parameter]
+    [ValidateSet(TemplateContract.Architectures.Arm64, TemplateContract.Architectures.X86_64)]
+    public string? Architecture { get; set; }
+
+    /// <summary>Stream records per Lambda invocation (1-10000; 100 for a new stack). Omitted: the stack's current value on an update.</summary>
+    [Parameter]
+    [ValidateRange(1, 10000)]
+    public int? BatchSize { get; set; }
+
+    /// <summary>Seconds Lambda may wait to fill a batch (0-300; 1 for a new stack). Omitted: the stack's current value on an update.</summary>
+    [Parameter]
+    [ValidateRange(0, 300)]
+    public int? MaximumBatchingWindowInSecond { get; set; }
+
+    /// <summary>Concurrent batches per stream shard (1-10; 1 for a new stack). Omitted: the stack's current value on an update.</summary>
+    [Parameter]
+    [ValidateRange(1, 10)]
+    public int? ParallelizationFactor { get; set; }
+
     /// <summary>An e-mail address subscribed to the alerts topic ('' for none). Omitted: the stack's current value on an update.</summary>
     [Parameter]
     [AllowEmptyString]
@@ -56,7 +76,11 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
             StackName = ResolvedStackName,
             Environment = Environment,
             TemplatePath = ModuleFiles.TemplatePath(),
-            ProcessorZipPath = ModuleFiles.ProcessorZipPath(),
+            ProcessorZipPaths = ModuleFiles.ProcessorZipPaths(),
+            Architecture = Architecture,
+            StreamBatchSize = BatchSize,
+            StreamMaximumBatchingWindowInSeconds = MaximumBatchingWindowInSecond,
+            StreamParallelizationFactor = ParallelizationFactor,
             ArtifactBucketName = ArtifactBucketName,
             ProcessorTrigger = ProcessorTrigger,
             AlertEmail = AlertEmail,

@@ -1,7 +1,9 @@
+using OrderMonitoring.Cmdlets.Foundation;
+
 namespace OrderMonitoring.Cmdlets.Stacks;
 
 /// <summary>Everything one deployment needs; built by New-OrderMonitoringStack from its parameters.</summary>
-internal sealed class DeployRequest
+internal sealed record DeployRequest
 {
     public string StackName { get; init; } = "";
 
@@ -12,6 +14,24 @@ internal sealed class DeployRequest
 
     /// <summary>The processor zip shipped in the module.</summary>
     public string ProcessorZipPath { get; init; } = "";
+
+    /// <summary>
+    /// The processor zip of each architecture; the deployer takes the one of the architecture the stack will run on
+    /// (<see cref="ForArchitecture"/>). Empty: <see cref="ProcessorZipPath"/> whatever the architecture.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ProcessorZipPaths { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>ProcessorArchitecture; null keeps the stack's (arm64 for a new stack).</summary>
+    public string? Architecture { get; init; }
+
+    /// <summary>StreamBatchSize; null keeps the stack's.</summary>
+    public int? StreamBatchSize { get; init; }
+
+    /// <summary>StreamMaximumBatchingWindowInSeconds; null keeps the stack's.</summary>
+    public int? StreamMaximumBatchingWindowInSeconds { get; init; }
+
+    /// <summary>StreamParallelizationFactor; null keeps the stack's.</summary>
+    public int? StreamParallelizationFactor { get; init; }
 
     /// <summary>Null: order-monitoring-artifacts-&lt;account&gt;-&lt;region&gt;.</summary>
     public string? ArtifactBucketName { get; init; }
@@ -29,4 +49,18 @@ internal sealed class DeployRequest
 
     /// <summary>Delete a stack left in ROLLBACK_COMPLETE by a failed create and create it anew.</summary>
     public bool ReplaceFailedStack { get; init; }
+
+    /// <summary>This request with <see cref="ProcessorZipPath"/> the zip built for <paramref name="architecture"/>.</summary>
+    public DeployRequest ForArchitecture(string architecture)
+    {
+        if (ProcessorZipPaths.Count == 0)
+        {
+            return this;
+        }
+
+        return ProcessorZipPaths.TryGetValue(architecture, out var zip)
+            ? this with { ProcessorZipPath = zip }
+            : throw new OrderMonitoringException("ModuleFileMissing", FailureKind.NotFound, $"The module has no processor zip for the architecture {architecture}.",
+                $"Reinstall the module, or deploy with -Architecture {string.Join(" or -Architecture ", ProcessorZipPaths.Keys)}.");
+    }
 }

@@ -15,13 +15,20 @@ internal static class ModuleFiles
     }
 
     /// <summary>processor/order-processor-&lt;hash&gt;.zip in the module folder (the newest when there are several).</summary>
-    public static string ProcessorZipPath()
+    /// <summary>The processor zip of each architecture (order-processor-&lt;architecture&gt;-&lt;hash&gt;.zip), every one the template offers.</summary>
+    public static IReadOnlyDictionary<string, string> ProcessorZipPaths()
     {
         var folder = Path.Combine(ModuleDirectory, "processor");
-        var zip = Directory.Exists(folder)
-            ? new DirectoryInfo(folder).GetFiles("order-processor-*.zip").OrderByDescending(file => file.LastWriteTimeUtc).FirstOrDefault()
-            : null;
-        return zip?.FullName ?? throw Missing(Path.Combine(folder, "order-processor-<hash>.zip"));
+        var zips = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var architecture in TemplateContract.Architectures.All)
+        {
+            var zip = Directory.Exists(folder)
+                ? new DirectoryInfo(folder).GetFiles($"order-processor-{architecture}-*.zip").OrderByDescending(file => file.LastWriteTimeUtc).FirstOrDefault()
+                : null;
+            zips[architecture] = zip?.FullName ?? throw Missing(Path.Combine(folder, $"order-processor-{architecture}-<hash>.zip"));
+        }
+
+        return zips;
     }
 
     private static OrderMonitoringException Missing(string path) =>

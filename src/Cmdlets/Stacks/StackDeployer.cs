@@ -48,6 +48,7 @@ internal sealed class StackDeployer
         var deadline = _timing.Now() + request.Timeout;
         TimeSpan Left() => deadline > _timing.Now() ? deadline - _timing.Now() : TimeSpan.Zero;
         var existing = await PrepareExistingAsync(request, Left(), reporter, cancellationToken).ConfigureAwait(false);
+        request = request.ForArchitecture(StackParameters.ArchitectureOf(request, existing));
         var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
         await _artifacts.EnsureBucketAsync(bucket, reporter, cancellationToken).ConfigureAwait(false);
         var codeKey = await UploadAsync(bucket, "processor", request.ProcessorZipPath, reporter, cancellationToken).ConfigureAwait(false);
@@ -120,6 +121,7 @@ internal sealed class StackDeployer
 
         var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
         var updating = replacing ? null : existing;
+        request = request.ForArchitecture(StackParameters.ArchitectureOf(request, updating));
         var bucketSources = await BucketSourcesAsync(request, updating, reporter, cancellationToken).ConfigureAwait(false);
         var changeSet = BuildChangeSet(request, updating, bucket, ContentKey("processor", request.ProcessorZipPath), bucketSources);
         if (replacing)

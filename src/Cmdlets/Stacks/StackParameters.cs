@@ -1,3 +1,4 @@
+using System.Globalization;
 using OrderMonitoring.Aws.CloudFormation;
 using CfnStack = OrderMonitoring.Aws.CloudFormation.Stack;
 using Names = OrderMonitoring.Processor.Template.TemplateContract.Parameters;
@@ -31,10 +32,24 @@ internal static class StackParameters
             new() { ParameterKey = Names.ProcessorCodeKey, ParameterValue = codeKey },
             new() { ParameterKey = Names.ProcessorTrigger, ParameterValue = request.ProcessorTrigger ?? Current(Names.ProcessorTrigger) ?? TemplateContract.ProcessorTriggers.Lambda },
             new() { ParameterKey = Names.AlertEmail, ParameterValue = request.AlertEmail ?? Current(Names.AlertEmail) ?? "" },
+            new() { ParameterKey = Names.ProcessorArchitecture, ParameterValue = ArchitectureOf(request, updating) },
+            Number(Names.StreamBatchSize, request.StreamBatchSize, Current, TemplateContract.StreamMapping.BatchSize),
+            Number(Names.StreamMaximumBatchingWindowInSeconds, request.StreamMaximumBatchingWindowInSeconds, Current, TemplateContract.StreamMapping.MaximumBatchingWindowInSeconds),
+            Number(Names.StreamParallelizationFactor, request.StreamParallelizationFactor, Current, TemplateContract.StreamMapping.ParallelizationFactor),
         };
         parameters.AddRange(bucketSources.Select(source => new Parameter { ParameterKey = source.Key, ParameterValue = source.Value }));
         return parameters;
     }
+
+    /// <summary>The architecture the stack will run on: the request's, else the stack's, else the template's default.</summary>
+    public static string ArchitectureOf(DeployRequest request, CfnStack? updating) =>
+        request.Architecture
+        ?? updating?.Parameters.FirstOrDefault(p => p.ParameterKey == Names.ProcessorArchitecture)?.ParameterValue
+        // A stack deployed before the parameter existed ran on x86_64; an update without -Architecture keeps it there.
+        ?? (updating is null ? TemplateContract.Architectures.Arm64 : TemplateContract.Architectures.X86_64);
+
+    private static Parameter Number(string key, int? requested, Func<string, string?> current, int fallback) =>
+        new() { ParameterKey = key, ParameterValue = requested?.ToString(CultureInfo.InvariantCulture) ?? current(key) ?? fallback.ToString(CultureInfo.InvariantCulture) };
 
     /// <summary>Every requested value that differs from the stack's (none for a create).</summary>
     public static IReadOnlyList<ParameterChange> Changes(CfnStack? existing, IEnumerable<Parameter> requested)

@@ -3,8 +3,11 @@ using OrderMonitoring.Aws;
 
 namespace OrderMonitoring.Cmdlets.Streams;
 
-/// <summary>Where a shard was read to: the last sequence number done, and whether the (closed) shard is finished.</summary>
-internal sealed record ShardCheckpoint(string? SequenceNumber, bool Finished);
+/// <summary>
+/// Where a shard was read to: the last sequence number done, whether the (closed) shard is finished, and when the last
+/// record done reached the stream (its ApproximateCreationDateTime), so a gap can be named in time.
+/// </summary>
+internal sealed record ShardCheckpoint(string? SequenceNumber, bool Finished, DateTimeOffset? LastArrival = null);
 
 /// <summary>Checkpoints per shard of a stream.</summary>
 internal interface ICheckpointStore
@@ -14,6 +17,9 @@ internal interface ICheckpointStore
 
     /// <summary>Records progress; durable when it returns.</summary>
     void Save(string streamArn, string shardId, ShardCheckpoint checkpoint);
+
+    /// <summary>Every shard of the stream with a checkpoint (to notice a shard that left the stream unread).</summary>
+    IReadOnlyDictionary<string, ShardCheckpoint> All(string streamArn);
 }
 
 /// <summary>
@@ -64,6 +70,14 @@ internal sealed class FileCheckpointStore : ICheckpointStore
         lock (_gate)
         {
             return Load(streamArn).TryGetValue(shardId, out var checkpoint) ? checkpoint : null;
+        }
+    }
+
+    public IReadOnlyDictionary<string, ShardCheckpoint> All(string streamArn)
+    {
+        lock (_gate)
+        {
+            return new Dictionary<string, ShardCheckpoint>(Load(streamArn), StringComparer.Ordinal);
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using Amazon.Runtime;
 using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Cmdlets.Foundation;
@@ -7,8 +9,10 @@ namespace OrderMonitoring.Cmdlets.Streams;
 
 /// <summary>
 /// Reads a table's stream the way the Lambda event source mapping would and hands it to the processor: every shard
-/// (closed parents before their children), batches of 10, the partial-batch contract (retry from the first failed
-/// record a bounded number of times, then send the failed range to the failure queue), and a checkpoint per shard.
+/// (a parent before its children; independent shards at once), full GetRecords pages read ahead of the processing,
+/// the partial-batch contract (retry from the first failed record a bounded number of times, then keep the failed
+/// range as a failed batch), and a checkpoint per shard after every batch. A checkpoint the stream no longer holds is
+/// a gap (<see cref="StreamGap"/>): an error, never a quiet restart.
 /// </summary>
 internal sealed class StreamEventProcessor
 {
@@ -19,91 +23,162 @@ internal sealed class StreamEventProcessor
     private readonly IFailedBatchSink? _failureQueue;
     private readonly StreamReaderOptions _options;
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, string> _openIterators = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _openIterators = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _finished = new(StringComparer.Ordinal);
 
     public StreamEventProcessor(IAmazonDynamoDBStreams streams, IRecordProcessor processor, ICheckpointStore checkpoints, IFailedBatchSink? failureQueue,
         StreamReaderOptions? options = null, TimeProvider? time = null)
     {
         _streams = streams;
-        _shards = new ShardReader(streams);
+        _time = time ?? ModuleClock.System;
+        _shards = new ShardReader(streams, _time);
         _processor = processor;
         _checkpoints = checkpoints;
         _failureQueue = failureQueue;
         _options = options ?? new StreamReaderOptions();
-        _time = time ?? ModuleClock.System;
     }
 
     /// <summary>Drains the stream (or, with Follow, keeps polling until cancelled) and returns the totals.</summary>
     public async Task<OrderProcessorResult> RunAsync(string streamArn, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var started = _time.GetTimestamp();
-        var totals = new RunTotals();
+        var run = new CatchUpRun(streamArn, reporter, _time);
+        var vanishedChecked = false;
         while (true)
         {
             var description = await _streams.DescribeStreamAllShardsAsync(streamArn, cancellationToken).ConfigureAwait(false);
             var shards = ShardOrder.ParentsFirst(description.Shards);
-            var recordsBefore = totals.Records;
-            for (var i = 0; i < shards.Count; i++)
+            if (!vanishedChecked)
             {
-                var position = i;
-                void ReportProgress() => reporter.Progress(new OperationProgress(1, ActivityOf(streamArn),
-                    $"shard {position + 1} of {shards.Count}: {totals.Records} records, {totals.Audited} audited, {totals.Alerts} alerts",
-                    position * 100 / shards.Count, shards[position].ShardId));
-
-                ReportProgress();
-                await DrainShardAsync(streamArn, shards[i], totals, ReportProgress, reporter, cancellationToken).ConfigureAwait(false);
+                ReportVanishedShards(streamArn, shards, reporter);
+                vanishedChecked = true;
             }
 
-            totals.Shards = Math.Max(totals.Shards, shards.Count);
+            var recordsBefore = run.Records;
+            run.StartPass(shards.Count);
+            await DrainShardsAsync(streamArn, shards, run, cancellationToken).ConfigureAwait(false);
             if (!_options.Follow)
             {
-                reporter.Progress(new OperationProgress(1, ActivityOf(streamArn), "done", Completed: true));
-                return totals.ToResult(streamArn, _time.GetElapsedTime(started));
+                reporter.Progress(run.Progress("done", completed: true));
+                return run.ToResult();
             }
 
-            if (totals.Records == recordsBefore)
+            if (run.Records == recordsBefore)
             {
-                reporter.Progress(new OperationProgress(1, ActivityOf(streamArn),
-                    $"{totals.Records} records, {totals.Audited} audited, {totals.Alerts} alerts; waiting for new records (Ctrl+C stops)"));
+                reporter.Progress(run.Progress("waiting for new records (Ctrl+C stops)"));
                 await _time.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task DrainShardAsync(string streamArn, Shard shard, RunTotals totals, Action reportProgress, IOperationReporter reporter,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Every shard at once, up to <see cref="StreamReaderOptions.ShardConcurrency"/>, each after its parent: records of one
+    /// item (and so of one order, whose items share the partition key) stay in one shard lineage, read in order.
+    /// </summary>
+    private async Task DrainShardsAsync(string streamArn, IReadOnlyList<Shard> shards, CatchUpRun run, CancellationToken cancellationToken)
+    {
+        using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var slots = new SemaphoreSlim(Math.Max(1, _options.ShardConcurrency));
+        var drains = new Dictionary<string, Task>(StringComparer.Ordinal);
+        foreach (var shard in shards)
+        {
+            var parent = shard.ParentShardId is { } parentId && drains.TryGetValue(parentId, out var parentDrain) ? parentDrain : null;
+            drains[shard.ShardId!] = DrainAfterParentAsync(streamArn, shard, parent, slots, run, stopAll);
+        }
+
+        try
+        {
+            await Task.WhenAll(drains.Values).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The siblings a failure stopped end in cancellations; the failure itself is what the caller needs.
+            var first = drains.Values.Where(drain => drain.IsFaulted).Select(drain => drain.Exception!.InnerException!)
+                .FirstOrDefault(error => error is not OperationCanceledException);
+            if (first is null)
+            {
+                throw;
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
+    }
+
+    private async Task DrainAfterParentAsync(string streamArn, Shard shard, Task? parent, SemaphoreSlim slots, CatchUpRun run,
+        CancellationTokenSource stopAll)
+    {
+        try
+        {
+            if (parent is not null)
+            {
+                await parent.ConfigureAwait(false);
+            }
+
+            await slots.WaitAsync(stopAll.Token).ConfigureAwait(false);
+            try
+            {
+                await DrainShardAsync(streamArn, shard, run, stopAll.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+        catch
+        {
+            stopAll.Cancel();
+            throw;
+        }
+    }
+
+    private async Task DrainShardAsync(string streamArn, Shard shard, CatchUpRun run, CancellationToken cancellationToken)
     {
         var shardId = shard.ShardId!;
-        if (_finished.Contains(shardId))
+        if (_finished.ContainsKey(shardId))
         {
             return;
         }
 
         var closed = !string.IsNullOrEmpty(shard.SequenceNumberRange?.EndingSequenceNumber);
-        var iterator = _openIterators.TryGetValue(shardId, out var kept) ? kept : await StartIteratorAsync(streamArn, shardId, reporter, cancellationToken).ConfigureAwait(false);
         // With Follow one empty page ends a pass: the next pass reads on from the same iterator.
-        var reading = new ShardReading(closed, _options.Follow ? 1 : _options.EmptyPagesToDrainOpenShard, _options.PageSize);
-        iterator = await _shards.ReadAsync(iterator, reading, async records =>
+        var reading = new ShardReading(closed, _options.Follow ? 1 : _options.EmptyPagesToDrainOpenShard, _options.PageSize, ReadAhead: true);
+        string? iterator;
+        while (true)
         {
-            for (var start = 0; start < records.Count; start += _options.BatchSize)
+            try
             {
-                var batch = records.Skip(start).Take(_options.BatchSize).ToList();
-                await ProcessBatchAsync(streamArn, shardId, batch, totals, reporter, cancellationToken).ConfigureAwait(false);
+                iterator = _openIterators.TryGetValue(shardId, out var kept) ? kept
+                    : await StartIteratorAsync(streamArn, shardId, run.Reporter, cancellationToken).ConfigureAwait(false);
+                iterator = await _shards.ReadAsync(iterator, reading, async records =>
+                {
+                    for (var start = 0; start < records.Count; start += _options.BatchSize)
+                    {
+                        var batch = records.Skip(start).Take(_options.BatchSize).ToList();
+                        await ProcessBatchAsync(streamArn, shardId, batch, run, cancellationToken).ConfigureAwait(false);
+                        run.Reporter.Progress(run.Progress(shardId));
+                    }
 
-                // A shard can hold many thousands of records: the bar moves per batch, not per shard.
-                reportProgress();
+                    return true;
+                }, cancellationToken, (after, token) => RenewIteratorAsync(streamArn, shardId, after, run.Reporter, token)).ConfigureAwait(false);
+                break;
             }
-
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
+            catch (AmazonServiceException trimmed) when (trimmed.ErrorCode == StreamGap.TrimmedErrorCode)
+            {
+                // The records after the checkpoint left the stream while this run read it (a backlog near 24 hours old).
+                _openIterators.TryRemove(shardId, out _);
+                var checkpoint = _checkpoints.Get(streamArn, shardId);
+                ReportGap(streamArn, shardId, checkpoint, run.Reporter, trimmed);
+                // Accepted: go on from the oldest record the stream holds (the gap stays named in time by LastArrival).
+                _checkpoints.Save(streamArn, shardId, new ShardCheckpoint(null, Finished: false, checkpoint?.LastArrival));
+            }
+        }
 
         if (iterator is null)
         {
-            _finished.Add(shardId);
-            _openIterators.Remove(shardId);
-            var last = _checkpoints.Get(streamArn, shardId)?.SequenceNumber;
-            _checkpoints.Save(streamArn, shardId, new ShardCheckpoint(last, Finished: true));
+            _finished[shardId] = true;
+            _openIterators.TryRemove(shardId, out _);
+            var last = _checkpoints.Get(streamArn, shardId);
+            _checkpoints.Save(streamArn, shardId, new ShardCheckpoint(last?.SequenceNumber, Finished: true, last?.LastArrival));
+            run.ShardFinished();
         }
         else
         {
@@ -113,69 +188,110 @@ internal sealed class StreamEventProcessor
 
     private async Task<string?> StartIteratorAsync(string streamArn, string shardId, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var request = new GetShardIteratorRequest { StreamArn = streamArn, ShardId = shardId, ShardIteratorType = ShardIteratorType.TRIM_HORIZON };
-        switch (_options.StartingPosition)
+        var checkpoint = _options.StartingPosition == StreamStartingPosition.Checkpoint ? _checkpoints.Get(streamArn, shardId) : null;
+        if (checkpoint is { Finished: true })
         {
-            case StreamStartingPosition.Latest:
-                request.ShardIteratorType = ShardIteratorType.LATEST;
-                break;
-            case StreamStartingPosition.Checkpoint when _checkpoints.Get(streamArn, shardId) is { } checkpoint:
-                if (checkpoint.Finished)
-                {
-                    _finished.Add(shardId);
-                    return null;
-                }
-
-                if (checkpoint.SequenceNumber is { } sequence)
-                {
-                    request.ShardIteratorType = ShardIteratorType.AFTER_SEQUENCE_NUMBER;
-                    request.SequenceNumber = sequence;
-                    reporter.Verbose($"Shard {shardId}: continuing after checkpoint {sequence}.");
-                }
-
-                break;
+            _finished[shardId] = true;
+            return null;
         }
 
-        return (await _streams.GetShardIteratorAsync(request, cancellationToken).ConfigureAwait(false)).ShardIterator;
+        if (checkpoint?.SequenceNumber is { } sequence)
+        {
+            reporter.Verbose($"Shard {shardId}: continuing after checkpoint {sequence}.");
+            try
+            {
+                return await IteratorAsync(streamArn, shardId, ShardIteratorType.AFTER_SEQUENCE_NUMBER, sequence, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmazonServiceException trimmed) when (trimmed.ErrorCode == StreamGap.TrimmedErrorCode)
+            {
+                ReportGap(streamArn, shardId, checkpoint, reporter, trimmed);
+            }
+        }
+
+        var type = _options.StartingPosition == StreamStartingPosition.Latest ? ShardIteratorType.LATEST : ShardIteratorType.TRIM_HORIZON;
+        return await IteratorAsync(streamArn, shardId, type, null, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task ProcessBatchAsync(string streamArn, string shardId, List<StreamRecord> batch, RunTotals totals, IOperationReporter reporter,
-        CancellationToken cancellationToken)
+    /// <summary>An iterator expired (15 minutes unused): a new one after the last record handed on, else from the checkpoint.</summary>
+    private async Task<string?> RenewIteratorAsync(string streamArn, string shardId, string? after, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        totals.Records += batch.Count;
+        after ??= _checkpoints.Get(streamArn, shardId)?.SequenceNumber;
+        reporter.Verbose($"Shard {shardId}: the shard iterator expired; renewing it {(after is null ? "from where this run started" : $"after {after}")}.");
+        _openIterators.TryRemove(shardId, out _);
+        return after is null
+            ? await StartIteratorAsync(streamArn, shardId, reporter, cancellationToken).ConfigureAwait(false)
+            : await IteratorAsync(streamArn, shardId, ShardIteratorType.AFTER_SEQUENCE_NUMBER, after, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string?> IteratorAsync(string streamArn, string shardId, string type, string? sequence, CancellationToken cancellationToken) =>
+        (await _streams.GetShardIteratorAsync(new GetShardIteratorRequest { StreamArn = streamArn, ShardId = shardId, ShardIteratorType = type, SequenceNumber = sequence },
+            cancellationToken).ConfigureAwait(false)).ShardIterator;
+
+    /// <summary>A checkpoint for a shard the stream no longer lists, not finished: its remaining records aged out unread.</summary>
+    private void ReportVanishedShards(string streamArn, IReadOnlyList<Shard> shards, IOperationReporter reporter)
+    {
+        if (_options.StartingPosition != StreamStartingPosition.Checkpoint)
+        {
+            return;
+        }
+
+        var listed = new HashSet<string>(shards.Select(shard => shard.ShardId!), StringComparer.Ordinal);
+        foreach (var entry in _checkpoints.All(streamArn).Where(entry => !entry.Value.Finished && !listed.Contains(entry.Key)))
+        {
+            var (shardId, checkpoint) = (entry.Key, entry.Value);
+            ReportGap(streamArn, shardId, checkpoint, reporter, cause: null);
+            // Accepted: the shard cannot be read any more; its checkpoint says so instead of reporting it every run.
+            _checkpoints.Save(streamArn, shardId, checkpoint with { Finished = true });
+        }
+    }
+
+    /// <summary>Says that records were lost; stops the run unless the caller accepted the loss beforehand.</summary>
+    private void ReportGap(string streamArn, string shardId, ShardCheckpoint? checkpoint, IOperationReporter reporter, Exception? cause)
+    {
+        var gap = StreamGap.Create(streamArn, shardId, checkpoint, _time.GetUtcNow(), _options.AcceptRecordLoss, cause);
+        if (!_options.AcceptRecordLoss)
+        {
+            throw gap;
+        }
+
+        reporter.Failure(gap, shardId);
+    }
+
+    private async Task ProcessBatchAsync(string streamArn, string shardId, List<StreamRecord> batch, CatchUpRun run, CancellationToken cancellationToken)
+    {
+        run.AddRecords(batch.Count);
         var remaining = batch;
         for (var attempt = 0; ; attempt++)
         {
             var result = await _processor.ProcessAsync(remaining, cancellationToken).ConfigureAwait(false);
-            totals.Add(result);
+            run.Add(result);
             if (result.BatchItemFailures.Count == 0)
             {
-                Checkpoint(streamArn, shardId, remaining[remaining.Count - 1]);
+                Checkpoint(streamArn, shardId, remaining[remaining.Count - 1], run);
                 return;
             }
 
             var firstFailed = FirstFailedIndex(remaining, result);
             if (firstFailed > 0)
             {
-                Checkpoint(streamArn, shardId, remaining[firstFailed - 1]);
+                Checkpoint(streamArn, shardId, remaining[firstFailed - 1], run);
             }
 
             remaining = remaining.Skip(firstFailed).ToList();
             if (attempt >= _options.MaxRetries)
             {
-                await GiveUpAsync(streamArn, shardId, remaining, attempt, totals, reporter, cancellationToken).ConfigureAwait(false);
-                totals.Failed += result.Failed;
-                Checkpoint(streamArn, shardId, remaining[remaining.Count - 1]);
+                await GiveUpAsync(streamArn, shardId, remaining, attempt, run, cancellationToken).ConfigureAwait(false);
+                run.AddFailed(result.Failed);
+                Checkpoint(streamArn, shardId, remaining[remaining.Count - 1], run);
                 return;
             }
 
-            reporter.Verbose($"Shard {shardId}: {result.Failed} record(s) failed; retrying from sequence number {Sequence(remaining[0])} (retry {attempt + 1} of {_options.MaxRetries}).");
+            run.Reporter.Verbose($"Shard {shardId}: {result.Failed} record(s) failed; retrying from sequence number {Sequence(remaining[0])} (retry {attempt + 1} of {_options.MaxRetries}).");
             await _time.Delay(TimeSpan.FromTicks(_options.RetryDelay.Ticks << attempt), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task GiveUpAsync(string streamArn, string shardId, List<StreamRecord> remaining, int retries, RunTotals totals, IOperationReporter reporter,
-        CancellationToken cancellationToken)
+    private async Task GiveUpAsync(string streamArn, string shardId, List<StreamRecord> remaining, int retries, CatchUpRun run, CancellationToken cancellationToken)
     {
         var range = new FailedRange(streamArn, shardId, Sequence(remaining[0]), Sequence(remaining[remaining.Count - 1]), remaining.Count, retries,
             ArrivalOf(remaining[0]), ArrivalOf(remaining[remaining.Count - 1]), remaining);
@@ -187,8 +303,8 @@ internal sealed class StreamEventProcessor
         }
 
         await _failureQueue.KeepAsync(range, cancellationToken).ConfigureAwait(false);
-        totals.SentToFailureQueue += remaining.Count;
-        reporter.Warning($"Shard {shardId}: records {range.StartSequenceNumber} to {range.EndSequenceNumber} ({remaining.Count}) still failed after {retries} retries; the failed batch was kept for replay with Invoke-OrderEventProcessor -FailedBatches.");
+        run.AddSentToFailureQueue(remaining.Count);
+        run.Reporter.Warning($"Shard {shardId}: records {range.StartSequenceNumber} to {range.EndSequenceNumber} ({remaining.Count}) still failed after {retries} retries; the failed batch was kept for replay with Invoke-OrderEventProcessor -FailedBatches.");
     }
 
     private static int FirstFailedIndex(List<StreamRecord> records, BatchResult result)
@@ -203,8 +319,12 @@ internal sealed class StreamEventProcessor
         return index < 0 ? 0 : index;
     }
 
-    private void Checkpoint(string streamArn, string shardId, StreamRecord last) =>
-        _checkpoints.Save(streamArn, shardId, new ShardCheckpoint(Sequence(last), Finished: false));
+    private void Checkpoint(string streamArn, string shardId, StreamRecord last, CatchUpRun run)
+    {
+        var arrival = ArrivalOf(last);
+        _checkpoints.Save(streamArn, shardId, new ShardCheckpoint(Sequence(last), Finished: false, arrival));
+        run.Reached(shardId, arrival);
+    }
 
     /// <summary>"Processing the stream of order-events-dev": the table name is what a person recognises in a stream ARN.</summary>
     internal static string ActivityOf(string streamArn)
@@ -215,41 +335,8 @@ internal sealed class StreamEventProcessor
 
     private static string Sequence(StreamRecord record) => record.Dynamodb?.SequenceNumber ?? "";
 
-    private static DateTimeOffset? ArrivalOf(StreamRecord record) =>
+    internal static DateTimeOffset? ArrivalOf(StreamRecord record) =>
         record.Dynamodb?.ApproximateCreationDateTime is { } raw && double.TryParse(raw.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000))
             : null;
-
-    private sealed class RunTotals
-    {
-        public int Shards { get; set; }
-
-        public int Batches { get; private set; }
-
-        public int Records { get; set; }
-
-        public int Audited { get; private set; }
-
-        public int Alerts { get; private set; }
-
-        public int Quarantined { get; private set; }
-
-        public int Failed { get; set; }
-
-        public int SentToFailureQueue { get; set; }
-
-        public void Add(BatchResult result)
-        {
-            Batches++;
-            Audited += result.Audited;
-            Alerts += result.Alerts;
-            Quarantined += result.Quarantined;
-        }
-
-        public OrderProcessorResult ToResult(string source, TimeSpan duration) => new()
-        {
-            Source = source, Shards = Shards, Batches = Batches, Records = Records, Audited = Audited, Alerts = Alerts,
-            Quarantined = Quarantined, Failed = Failed, SentToFailureQueue = SentToFailureQueue, Duration = duration,
-        };
-    }
 }

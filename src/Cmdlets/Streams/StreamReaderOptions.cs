@@ -1,10 +1,25 @@
 namespace OrderMonitoring.Cmdlets.Streams;
 
-/// <summary>Settings of <see cref="StreamEventProcessor"/>; the defaults follow the template's event source mapping.</summary>
+/// <summary>Settings of <see cref="StreamEventProcessor"/>.</summary>
 internal sealed class StreamReaderOptions
 {
-    /// <summary>Records per processor call (the mapping's BatchSize).</summary>
-    public int BatchSize { get; init; } = 10;
+    /// <summary>
+    /// Records per processor call (the mapping's BatchSize). A whole GetRecords page by default: the processor runs the
+    /// orders of one call concurrently (one order's records in stream order), so a larger batch catches up faster.
+    /// </summary>
+    public int BatchSize { get; init; } = DefaultBatchSize;
+
+    /// <summary>One GetRecords page.</summary>
+    public const int DefaultBatchSize = 1000;
+
+    /// <summary>Shards drained at once (a parent always before its children).</summary>
+    public int ShardConcurrency { get; init; } = 4;
+
+    /// <summary>
+    /// Go on when records were removed from the stream before they were read (a checkpoint older than the stream's 24
+    /// hours): the gap is still reported as an error, and the shard continues from the oldest record the stream holds.
+    /// </summary>
+    public bool AcceptRecordLoss { get; init; }
 
     /// <summary>Retries of a failed batch (from its first failed record) before the range goes to the failure queue.</summary>
     public int MaxRetries { get; init; } = 2;

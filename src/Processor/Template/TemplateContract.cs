@@ -13,6 +13,10 @@ public static class TemplateContract
         public const string ProcessorCodeBucket = "ProcessorCodeBucket";
         public const string ProcessorCodeKey = "ProcessorCodeKey";
         public const string ProcessorTrigger = "ProcessorTrigger";
+        public const string ProcessorArchitecture = "ProcessorArchitecture";
+        public const string StreamBatchSize = "StreamBatchSize";
+        public const string StreamMaximumBatchingWindowInSeconds = "StreamMaximumBatchingWindowInSeconds";
+        public const string StreamParallelizationFactor = "StreamParallelizationFactor";
         public const string AlertEmail = "AlertEmail";
         public const string AuditObjectLockMode = "AuditObjectLockMode";
         public const string AuditObjectLockDays = "AuditObjectLockDays";
@@ -44,6 +48,23 @@ public static class TemplateContract
 
         /// <summary>The buckets were kept (Retain) from an earlier deployment; the stack refers to them by name.</summary>
         public const string Existing = "Existing";
+    }
+
+    /// <summary>ProcessorArchitecture's AllowedValues (Lambda's names), the first the default.</summary>
+    public static class Architectures
+    {
+        public const string Arm64 = "arm64";
+        public const string X86_64 = "x86_64";
+
+        public static readonly IReadOnlyList<string> All = [Arm64, X86_64];
+    }
+
+    /// <summary>The event source mapping's defaults (the template's parameter defaults).</summary>
+    public static class StreamMapping
+    {
+        public const int BatchSize = 100;
+        public const int MaximumBatchingWindowInSeconds = 1;
+        public const int ParallelizationFactor = 1;
     }
 
     /// <summary>ProcessorTrigger's AllowedValues.</summary>

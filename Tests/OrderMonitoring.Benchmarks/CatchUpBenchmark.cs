@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Globalization;
+using Amazon;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using OrderMonitoring.Aws;
+using OrderMonitoring.Aws.Streams;
+using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Streams;
+using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Processor.Observability;
+using OrderMonitoring.TestSupport;
+using KeySchemaElement = Amazon.DynamoDBv2.Model.KeySchemaElement;
+using StreamViewType = Amazon.DynamoDBv2.StreamViewType;
+
+namespace OrderMonitoring.Benchmarks;
+
+/// <summary>
+/// Catching up after an outage: records waiting in a moto stream (the table's real stream records), drained by
+/// Invoke-OrderEventProcessor -FromStream's reader with its defaults, the audit writes and alerts going to an endpoint
+/// that answers each call after 20 ms. Goals: at least 1,500 records/s at 20,000 records, the time linear from 2,000
+/// to 20,000 (at most 11x for 10x the records), and every record audited exactly once (the audit keys counted).
+/// Moto runs on the same two cores and serves the stream reads, so the rate includes its share of the machine.
+/// </summary>
+internal static class CatchUpBenchmark
+{
+    private const int EventsPerOrder = 5;
+    private const int Concurrency = 64;
+    private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(20);
+    private static readonly AWSCredentials Credentials = new BasicAWSCredentials(MotoServer.AccessKey, MotoServer.SecretKey);
+
+    public static async Task<int> RunAsync()
+    {
+        using var moto = await MotoServer.StartAsync().ConfigureAwait(false);
+        Console.WriteLine($"Catch-up benchmark: records waiting in a moto stream; audit writes and alerts through an endpoint that adds {Latency.TotalMilliseconds:0} ms per call; default batch size {StreamReaderOptions.DefaultBatchSize}, {Concurrency} orders at once.");
+        await MeasureAsync(moto, 500).ConfigureAwait(false); // warm-up: JIT, connection pools
+        var small = await MeasureAsync(moto, 2_000).ConfigureAwait(false);
+        var large = await MeasureAsync(moto, 20_000).ConfigureAwait(false);
+
+        var rate = 20_000 / large.TotalSeconds;
+        var ratio = large.TotalSeconds / small.TotalSeconds;
+        var met = rate >= 1_500 && ratio <= 11;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  2,000 records: {small.TotalSeconds:0.00} s ({2_000 / small.TotalSeconds:N0}/s); 20,000 records: {large.TotalSeconds:0.00} s ({rate:N0}/s, goal >= 1,500/s); 10x the records took {ratio:0.00}x the time (goal <= 11x)  [{(met ? "met" : "MISSED")}]"));
+        Console.WriteLine(met ? "The catch-up scenario met its goals." : "The catch-up scenario missed its goals.");
+        return met ? 0 : 1;
+    }
+
+    private static async Task<TimeSpan> MeasureAsync(MotoServer moto, int records)
+    {
+        var motoClients = new AwsClientFactory(new AwsConnection(RegionEndpoint.USEast1, Credentials, moto.Endpoint));
+        using var endpoint = new FakeAwsEndpoint(Latency);
+        var writeClients = new AwsClientFactory(new AwsConnection(RegionEndpoint.USEast1, Credentials, new Uri(endpoint.Url)));
+        using var dynamoDb = motoClients.CreateDynamoDB();
+        using var streams = motoClients.CreateDynamoDBStreams();
+        var table = $"catch-up-{records}-{Guid.NewGuid():N}".Substring(0, 40);
+        var streamArn = await FillStreamAsync(dynamoDb, table, records).ConfigureAwait(false);
+
+        using var processor = ProcessorServices.Create(writeClients, "bench-audit", "arn:aws:sns:us-east-1:123456789012:bench-alerts", new BatchProcessorOptions
+        {
+            Environment = "bench", MaxConcurrency = Concurrency, EmitMetrics = false, LogSink = new JsonLogger(static _ => { }), LogLevel = ProcessorLogLevel.Warn,
+        });
+        var timedStreams = new TimedStreams(streams);
+        var timedProcessor = new TimedProcessor(new InProcessRecordProcessor(processor.Processor, processor.Handler));
+        var reader = new StreamEventProcessor(timedStreams, timedProcessor, new MemoryCheckpoints(), failureQueue: null,
+            new StreamReaderOptions { StartingPosition = StreamStartingPosition.TrimHorizon });
+
+        var stopwatch = Stopwatch.StartNew();
+        var result = await reader.RunAsync(streamArn, NullOperationReporter.Instance, CancellationToken.None).ConfigureAwait(false);
+        stopwatch.Stop();
+
+        if (result.Records != records || result.Audited != records || result.Failed != 0 || endpoint.ObjectsPut != records || endpoint.DistinctKeysPut != records)
+        {
+            throw new InvalidOperationException(
+                $"The catch-up of {records} records was not exact: {result.Records} read, {result.Audited} audited, {result.Failed} failed, {endpoint.ObjectsPut} writes to {endpoint.DistinctKeysPut} keys.");
+        }
+
+        // Where the time went: reads overlap processing, so the two may add up to more than the run.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    {records:N0} records: {stopwatch.Elapsed.TotalSeconds:0.00} s; GetRecords {timedStreams.Calls} calls, {timedStreams.Busy.TotalSeconds:0.00} s; processor {timedProcessor.Calls} batches, {timedProcessor.Busy.TotalSeconds:0.00} s"));
+        return stopwatch.Elapsed;
+    }
+
+    /// <summary>The stream client, timing its GetRecords calls.</summary>
+    private sealed class TimedStreams(IAmazonDynamoDBStreams inner) : IAmazonDynamoDBStreams
+    {
+        private long _busyTicks;
+        private int _calls;
+
+        public TimeSpan Busy => TimeSpan.FromTicks(Interlocked.Read(ref _busyTicks));
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public Task<ListStreamsResponse> ListStreamsAsync(ListStreamsRequest request, CancellationToken cancellationToken = default) => inner.ListStreamsAsync(request, cancellationToken);
+
+        public Task<DescribeStreamResponse> DescribeStreamAsync(DescribeStreamRequest request, CancellationToken cancellationToken = default) => inner.DescribeStreamAsync(request, cancellationToken);
+
+        public Task<GetShardIteratorResponse> GetShardIteratorAsync(GetShardIteratorRequest request, CancellationToken cancellationToken = default) => inner.GetShardIteratorAsync(request, cancellationToken);
+
+        public async Task<GetRecordsResponse> GetRecordsAsync(GetRecordsRequest request, CancellationToken cancellationToken = default)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                return await inner.GetRecordsAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Add(ref _busyTicks, Stopwatch.GetElapsedTime(started).Ticks);
+                Interlocked.Increment(ref _calls);
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>The processor, timing its batches.</summary>
+    private sealed class TimedProcessor(IRecordProcessor inner) : IRecordProcessor
+    {
+        private long _busyTicks;
+        private int _calls;
+
+        public TimeSpan Busy => TimeSpan.FromTicks(Interlocked.Read(ref _busyTicks));
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public async Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> records, CancellationToken cancellationToken)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                return await inner.ProcessAsync(records, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Add(ref _busyTicks, Stopwatch.GetElapsedTime(started).Ticks);
+                Interlocked.Increment(ref _calls);
+            }
+        }
+    }
+
+    /// <summary>A table with a stream and <paramref name="records"/> order events in it (five per order, one in ten FAILED).</summary>
+    private static async Task<string> FillStreamAsync(IAmazonDynamoDB dynamoDb, string table, int records)
+    {
+        await dynamoDb.CreateTableAsync(new CreateTableRequest
+        {
+            TableName = table,
+            AttributeDefinitions = [new AttributeDefinition("orderId", ScalarAttributeType.S), new AttributeDefinition("timestamp", ScalarAttributeType.N)],
+            KeySchema = [new KeySchemaElement("orderId", KeyType.HASH), new KeySchemaElement("timestamp", KeyType.RANGE)],
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            StreamSpecification = new StreamSpecification { StreamEnabled = true, StreamViewType = StreamViewType.NEW_AND_OLD_IMAGES },
+        }).ConfigureAwait(false);
+
+        var items = Enumerable.Range(0, records).Select(i => new WriteRequest(new PutRequest(new Dictionary<string, AttributeValue>
+        {
+            ["orderId"] = new() { S = $"ORD-{i / EventsPerOrder:D6}" },
+            ["timestamp"] = new() { N = (1_767_225_600_000L + i).ToString(CultureInfo.InvariantCulture) },
+            ["status"] = new() { S = i % 10 == 9 ? "FAILED" : "PROCESSING" },
+            ["amount"] = new() { N = "129.99" },
+        }))).Chunk(25).ToList();
+        await BoundedConcurrency.ForEachAsync(items, 4, async (chunk, _) =>
+        {
+            var pending = new Dictionary<string, List<WriteRequest>> { [table] = chunk.ToList() };
+            while (pending.TryGetValue(table, out var left) && left.Count > 0)
+            {
+                pending = (await dynamoDb.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }).ConfigureAwait(false)).UnprocessedItems ?? new();
+            }
+        }, CancellationToken.None).ConfigureAwait(false);
+
+        var description = await dynamoDb.DescribeTableAsync(table).ConfigureAwait(false);
+        return description.Table.LatestStreamArn;
+    }
+
+    private sealed class MemoryCheckpoints : ICheckpointStore
+    {
+        private readonly Dictionary<string, ShardCheckpoint> _saved = new(StringComparer.Ordinal);
+
+        public ShardCheckpoint? Get(string streamArn, string shardId)
+        {
+            lock (_saved)
+            {
+                return _saved.TryGetValue(shardId, out var checkpoint) ? checkpoint : null;
+            }
+        }
+
+        public void Save(string streamArn, string shardId, ShardCheckpoint checkpoint)
+        {
+            lock (_saved)
+            {
+                _saved[shardId] = checkpoint;
+            }
+        }
+
+        public IReadOnlyDictionary<string, ShardCheckpoint> All(string streamArn)
+        {
+            lock (_saved)
+            {
+                return new Dictionary<string, ShardCheckpoint>(_saved, StringComparer.Ordinal);
+            }
+        }
+    }
+}
