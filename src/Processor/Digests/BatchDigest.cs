@@ -19,7 +19,7 @@ internal sealed class BatchDigest : IBatchJournal
 
     private readonly DigestRecorder _recorder;
     private readonly Dictionary<ReadOutcome, int> _indexOf = new();
-    private readonly DigestEntry[] _planned;
+    private readonly DigestEntry?[] _planned;
     private readonly int[] _states;
     private readonly (long Position, Task<DigestLink?> Previous, TaskCompletionSource<DigestLink?> Mine) _slot;
     private readonly Func<Func<CancellationToken, Task>, CancellationToken, Task> _writeWithRetry;
@@ -36,18 +36,32 @@ internal sealed class BatchDigest : IBatchJournal
         _slot = slot;
         _writeWithRetry = writeWithRetry;
         _cancellationToken = cancellationToken;
-        _planned = new DigestEntry[outcomes.Count];
+        _planned = new DigestEntry?[outcomes.Count];
         _states = new int[outcomes.Count];
         _remaining = outcomes.Count;
         for (var i = 0; i < outcomes.Count; i++)
         {
             var outcome = outcomes[i];
             _indexOf[outcome] = i;
-            _planned[i] = new DigestEntry(outcome.Key, Sha256Hex.Of(JsonOutput.Utf8.GetBytes(outcome.Json)), outcome.SequenceNumber, outcome.EventId);
+            try
+            {
+                _planned[i] = new DigestEntry(outcome.Key, Sha256Hex.Of(JsonOutput.Utf8.GetBytes(outcome.Json)), outcome.SequenceNumber, outcome.EventId);
+            }
+            catch (Exception unwritable) when (unwritable is ArgumentException or InvalidOperationException or FormatException)
+            {
+                // A document that cannot be serialised cannot be written either: its record fails in the handler, the
+                // rest of the batch (and its digest) goes on.
+                _states[i] = WasNotWritten;
+                _remaining--;
+            }
         }
 
-        var planned = template with { Position = slot.Position, Objects = _planned };
+        var planned = template with { Position = slot.Position, Objects = _planned.Where(entry => entry is not null).Select(entry => entry!).ToList() };
         _signing = SignAfterPreviousAsync(planned);
+        if (_remaining == 0)
+        {
+            _finishing.TrySetResult(FinishAsync());
+        }
     }
 
     public void Written(ReadOutcome outcome) => Resolve(outcome, WasWritten);
@@ -108,14 +122,14 @@ internal sealed class BatchDigest : IBatchJournal
         try
         {
             var signed = await _signing.ConfigureAwait(false);
-            var written = Enumerable.Range(0, _planned.Length).Where(i => Volatile.Read(ref _states[i]) == WasWritten).Select(i => _planned[i]).ToList();
+            var written = Enumerable.Range(0, _planned.Length).Where(i => Volatile.Read(ref _states[i]) == WasWritten).Select(i => _planned[i]!).ToList();
             if (written.Count == 0)
             {
                 _slot.Mine.TrySetResult(signed.Previous);
                 return true;
             }
 
-            digest = written.Count == _planned.Length ? signed : await _recorder.SignAsync(signed with { Objects = written }, _cancellationToken).ConfigureAwait(false);
+            digest = written.Count == signed.Objects.Count ? signed : await _recorder.SignAsync(signed with { Objects = written }, _cancellationToken).ConfigureAwait(false);
             var json = digest.ToJson();
             var stored = digest;
             await _writeWithRetry(ct => _recorder.PutAsync(stored, json, ct), _cancellationToken).ConfigureAwait(false);
@@ -127,7 +141,7 @@ internal sealed class BatchDigest : IBatchJournal
             }
             else
             {
-                _recorder.Log(ProcessorLogLevel.Debug, "Digest written", ("digestKey", digest.Key), ("objects", written.Count), ("resigned", written.Count != _planned.Length));
+                _recorder.Log(ProcessorLogLevel.Debug, "Digest written", ("digestKey", digest.Key), ("objects", written.Count), ("resigned", !ReferenceEquals(digest, signed)));
             }
 
             return true;
