@@ -168,6 +168,13 @@ internal sealed class StackReader
             fallback[output] = kept;
         }
 
+        if (model.DigestSigningKeyArn is null
+            && resources.FirstOrDefault(r => r.LogicalResourceId == TemplateContract.Resources.DigestSigningKey && !string.IsNullOrEmpty(r.PhysicalResourceId)) is { } signingKey
+            && SigningKeyArn(stack, signingKey.PhysicalResourceId!) is { } keyArn)
+        {
+            fallback[TemplateContract.Outputs.DigestSigningKeyArn] = keyArn;
+        }
+
         var table = model.TableName ?? (fallback.TryGetValue(TemplateContract.Outputs.TableName, out var name) ? name : null);
         if (model.StreamArn is null && table is not null && _streams is not null
             && await _streams.FindAsync(table, cancellationToken).ConfigureAwait(false) is { Length: > 0 } streamArn)
@@ -236,6 +243,20 @@ internal sealed class StackReader
                 yield return (bucket.OutputKey, bucket.NameFor(environment, arnParts[4], _region));
             }
         }
+    }
+
+    // A key's physical id is its key id; the key lives in the stack's own partition, region and account.
+    private static string? SigningKeyArn(CfnStack stack, string keyId)
+    {
+        if (keyId.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            return keyId;
+        }
+
+        var arnParts = (stack.StackId ?? "").Split(':');
+        return arnParts.Length > 4 && arnParts[1].Length > 0 && arnParts[3].Length > 0 && arnParts[4].Length > 0
+            ? $"arn:{arnParts[1]}:kms:{arnParts[3]}:{arnParts[4]}:key/{keyId}"
+            : null;
     }
 
     private static bool MissesNames(OrderMonitoring.Stack stack) =>
