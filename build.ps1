@@ -80,6 +80,7 @@ function Invoke-BuildTask {
 function Invoke-TestTask {
     Invoke-BuildTask
     Assert-TestPrerequisite
+    Install-CompliancePackage
 
     $results = Join-Path $OutDir 'test-results'
     Remove-Item $results -Recurse -Force -ErrorAction Ignore

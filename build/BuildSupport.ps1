@@ -104,6 +104,27 @@ function Assert-TestPrerequisite {
     }
 }
 
+function Install-CompliancePackage {
+    <#
+    The rule-pack test (cdk-nag over the template) runs on Node.js with the packages pinned in
+    Tests/Compliance/package-lock.json. npm ci installs exactly those when node_modules is missing or older than the lock.
+    #>
+    $folder = Join-Path $RepoRoot 'Tests/Compliance'
+    $lock = Join-Path $folder 'package-lock.json'
+    $installed = Join-Path $folder 'node_modules/.package-lock.json'
+    if ((Test-Path $installed) -and (Get-Item -Force $installed).LastWriteTimeUtc -ge (Get-Item $lock).LastWriteTimeUtc) { return }
+
+    foreach ($name in 'node', 'npm') {
+        if (-not (Get-Command $name -CommandType Application -ErrorAction Ignore)) {
+            throw "The rule-pack test needs Node.js 20 or later with npm ('$name' is not on PATH)."
+        }
+    }
+    Write-Step 'Installing the rule-pack checker (npm ci in Tests/Compliance)'
+    Push-Location $folder
+    try { Invoke-Native npm ci --no-audit --no-fund --loglevel error }
+    finally { Pop-Location }
+}
+
 function Get-PesterManifest {
     <# Pester comes from its NuGet package (no PowerShell Gallery here); build/tools.csproj pins the version. #>
     $tools = Join-Path $RepoRoot 'build/tools.csproj'

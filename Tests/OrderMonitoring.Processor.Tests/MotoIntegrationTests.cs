@@ -85,8 +85,10 @@ public sealed class MotoIntegrationTests(MotoFixture moto)
         Assert.Equal("MODIFY", attributes.GetProperty("eventType").GetProperty("Value").GetString());
         Assert.Equal("moto", attributes.GetProperty("environment").GetProperty("Value").GetString());
         Assert.Equal(failed.EventId, attributes.GetProperty("eventId").GetProperty("Value").GetString());
+        // The default summary alert points at the audit object instead of carrying the order.
         var message = JsonDocument.Parse(envelope.GetProperty("Message").GetString()!).RootElement;
-        Assert.Equal(failed.Dynamodb!.SequenceNumber, message.GetProperty("sequenceNumber").GetString());
+        Assert.Equal(Audit.AuditKey.ForRecord("ORD-42", failed.Dynamodb!.SequenceNumber!), message.GetProperty("auditKey").GetString());
+        Assert.False(message.TryGetProperty("newImage", out _));
     }
 
     // Our SNS client has no CreateTopic (the stack creates topics), so the test asks moto directly.

@@ -59,17 +59,62 @@ public sealed class AlarmTests
     }
 
     [Fact]
-    public void Every_alarm_notifies_the_topic_and_treats_missing_data_as_fine()
+    public void Every_alarm_notifies_the_operations_topic_and_treats_missing_data_as_fine()
     {
+        // The operations topic has its own key: a broken order-alerts key cannot silence the processor's alarms. Only the
+        // alarm about the operations topic's own deliveries goes the other way, to the order alerts.
         var alarms = _template.ResourcesOfType("AWS::CloudWatch::Alarm").ToList();
-        Assert.Equal(5, alarms.Count);
+        Assert.Equal(9, alarms.Count);
         Assert.All(alarms, alarm =>
         {
             var properties = alarm.Value["Properties"]!;
+            var topic = alarm.Key == "OperationsDeliveryFailuresAlarm" ? "OrderAlertsTopic" : "OperationsTopic";
             Assert.Equal("notBreaching", (string?)properties["TreatMissingData"]);
-            Assert.Contains(properties["AlarmActions"]!.AsArray(), a => IsRef(a, "OrderAlertsTopic"));
+            Assert.True(IsRef(Assert.Single(properties["AlarmActions"]!.AsArray()), topic), alarm.Key);
+            Assert.True(IsRef(Assert.Single(properties["OKActions"]!.AsArray()), topic), alarm.Key);
             Assert.Contains("${EnvironmentSuffix}", SubText(properties["AlarmName"]), StringComparison.Ordinal);
         });
+    }
+
+    [Fact]
+    public void Destination_delivery_failures_alarm_fires_when_a_failed_batch_cannot_be_kept()
+    {
+        var alarm = AlarmOn("AWS/Lambda", "DestinationDeliveryFailures");
+        Assert.True(IsRef(Assert.Single(alarm["Dimensions"]!.AsArray())!["Value"], "OrderProcessorLambda"));
+        Assert.Equal("Sum", (string?)alarm["Statistic"]);
+        AssertAnyDatapointAboveZero(alarm);
+    }
+
+    [Theory]
+    [InlineData("OrderAlertsTopic", "OperationsTopic")]
+    [InlineData("OperationsTopic", "OrderAlertsTopic")]
+    public void Each_topics_failed_deliveries_are_reported_on_the_other_topic(string watched, string notified)
+    {
+        var alarm = _template.ResourcesOfType("AWS::CloudWatch::Alarm").Select(a => a.Value["Properties"]!.AsObject())
+            .Single(p => (string?)p["MetricName"] == "NumberOfNotificationsFailed" && IsGetAtt(p["Dimensions"]![0]!["Value"], watched, "TopicName"));
+        Assert.Equal("AWS/SNS", (string?)alarm["Namespace"]);
+        Assert.Equal("TopicName", (string?)alarm["Dimensions"]![0]!["Name"]);
+        Assert.True(IsRef(alarm["AlarmActions"]![0], notified));
+        AssertAnyDatapointAboveZero(alarm);
+    }
+
+    [Fact]
+    public void Stream_not_consumed_alarm_fires_when_orders_are_written_and_the_processor_is_not_invoked()
+    {
+        // No metric reports an event source mapping's state, and IteratorAge goes silent when the mapping is disabled:
+        // writes to the table with no invocation for two whole periods is what a disabled, deleted or stuck mapping looks like.
+        var resource = _template.Resource("StreamNotConsumedAlarm");
+        Assert.Equal("UseLambdaTrigger", (string?)resource["Condition"]);
+        var alarm = resource["Properties"]!;
+        var metrics = alarm["Metrics"]!.AsArray().ToDictionary(m => (string)m!["Id"]!, m => m!);
+        var writes = metrics["writes"]["MetricStat"]!["Metric"]!;
+        Assert.Equal(("AWS/DynamoDB", "ConsumedWriteCapacityUnits"), ((string?)writes["Namespace"], (string?)writes["MetricName"]));
+        Assert.Equal("order-events-${EnvironmentSuffix}", SubText(writes["Dimensions"]![0]!["Value"]));
+        AssertLambdaSum(metrics["invocations"], "Invocations");
+        Assert.Equal("IF(FILL(writes, 0) > 0 AND FILL(invocations, 0) == 0, 1, 0)", (string?)metrics["e1"]["Expression"]);
+        Assert.Equal(["e1"], metrics.Where(m => (bool?)m.Value["ReturnData"] != false).Select(m => m.Key));
+        Assert.Equal((2, 2), ((int)alarm["EvaluationPeriods"]!, (int)alarm["DatapointsToAlarm"]!));
+        Assert.Equal(0, (double?)alarm["Threshold"]);
     }
 
     private JsonObject AlarmOn(string metricNamespace, string metricName) =>

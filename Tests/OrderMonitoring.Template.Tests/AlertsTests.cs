@@ -51,10 +51,13 @@ public sealed class AlertsTests
     }
 
     [Fact]
-    public void Key_policy_lets_the_processor_role_encrypt()
+    public void The_processor_role_gets_the_key_through_its_iam_policy_which_the_key_policy_delegates_to_the_account()
     {
-        var statement = KeyStatementFor(p => IsGetAtt(p["AWS"], "OrderProcessorLambdaRole", "Arn"));
-        AssertAllowsEnvelopeEncryption(statement);
+        // The account statement (kms:* for the account root) is what lets an IAM policy grant the key; the processor's
+        // managed policy grants Decrypt and GenerateDataKey through SNS only (ProcessorPermissionsTests).
+        var statements = _template.Properties("AlertsKey")["KeyPolicy"]!["Statement"]!.AsArray();
+        Assert.DoesNotContain(statements, s => Descendants(s).Any(n => n.ToJsonString().Contains("OrderProcessorLambdaRole", StringComparison.Ordinal)));
+        KeyStatementFor(p => SubText(p["AWS"]) == "arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
     }
 
     [Fact]
@@ -70,7 +73,7 @@ public sealed class AlertsTests
         var email = _template.Parameters["AlertEmail"]!;
         Assert.Equal(string.Empty, (string?)email["Default"]);
 
-        var subscription = _template.ResourcesOfType("AWS::SNS::Subscription").Single().Value;
+        var subscription = _template.Resource("AlertEmailSubscription");
         var not = _template.Conditions[(string)subscription["Condition"]!]!["Fn::Not"]!.AsArray();
         var equals = Assert.Single(not)!["Fn::Equals"]!.AsArray();
         Assert.True(IsRef(equals[0], "AlertEmail"));

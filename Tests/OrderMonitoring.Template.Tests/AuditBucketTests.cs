@@ -71,13 +71,30 @@ public sealed class AuditBucketTests
     {
         var policy = _template.ResourcesOfType("AWS::S3::BucketPolicy").Single(p => IsRef(p.Value["Properties"]!["Bucket"], "AuditLogsBucket")).Value;
         var statements = policy["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray();
-        var deny = Assert.Single(statements, s => (string?)s!["Effect"] == "Deny")!;
+        var deny = Assert.Single(statements, s => (string?)s!["Sid"] == "DenyInsecureTransport")!;
+        Assert.Equal("Deny", (string?)deny["Effect"]);
         Assert.Equal("*", (string?)deny["Principal"]);
         Assert.Equal("s3:*", (string?)deny["Action"]);
         Assert.Equal("false", (string?)deny["Condition"]!["Bool"]!["aws:SecureTransport"]);
         var resources = OneOrMany(deny["Resource"]);
         Assert.Contains(resources, r => IsGetAtt(r, "AuditLogsBucket", "Arn"));
         Assert.Contains(resources, r => SubText(r) == "${AuditLogsBucket.Arn}/*");
+    }
+
+    [Fact]
+    public void Bucket_policy_refuses_writes_asking_for_an_encryption_other_than_the_default()
+    {
+        // A write without the header gets the bucket's AES256 default; one asking for anything else (a key the readers
+        // of the audit trail cannot use) is refused, as on the failed-batches bucket.
+        var policy = _template.ResourcesOfType("AWS::S3::BucketPolicy").Single(p => IsRef(p.Value["Properties"]!["Bucket"], "AuditLogsBucket")).Value;
+        var statements = policy["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray();
+        var deny = Assert.Single(statements, s => (string?)s!["Sid"] == "DenyEncryptionOtherThanTheBucketDefault")!;
+        Assert.Equal(("Deny", "*", "s3:PutObject"), ((string?)deny["Effect"], (string?)deny["Principal"], (string?)deny["Action"]));
+        Assert.Equal("${AuditLogsBucket.Arn}/*", SubText(deny["Resource"]));
+        Assert.Equal("AES256", (string?)deny["Condition"]!["StringNotEquals"]!["s3:x-amz-server-side-encryption"]);
+        Assert.Equal("false", (string?)deny["Condition"]!["Null"]!["s3:x-amz-server-side-encryption"]);
+        Assert.Equal("AES256", (string?)_template.Properties("AuditLogsBucket")["BucketEncryption"]!["ServerSideEncryptionConfiguration"]![0]!["ServerSideEncryptionByDefault"]!["SSEAlgorithm"]);
+        Assert.DoesNotContain(statements, s => (string?)s!["Effect"] == "Allow");
     }
 
     [Fact]

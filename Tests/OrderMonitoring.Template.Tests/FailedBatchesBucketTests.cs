@@ -86,7 +86,7 @@ public sealed class FailedBatchesBucketTests
     [Fact]
     public void The_processor_role_may_only_put_failure_records_and_list_the_bucket()
     {
-        var statements = _template.Properties("OrderProcessorPolicy")["PolicyDocument"]!["Statement"]!.AsArray().Select(s => s!.AsObject()).ToList();
+        var statements = _template.Properties("OrderProcessorManagedPolicy")["PolicyDocument"]!["Statement"]!.AsArray().Select(s => s!.AsObject()).ToList();
         var onBucket = statements.Where(s => Descendants(s["Resource"]).Any(n => n.ToJsonString().Contains("FailedBatchesBucket", StringComparison.Ordinal))).ToList();
         Assert.Equal(2, onBucket.Count);
         Assert.Contains(onBucket, s => (string?)s["Action"] == "s3:PutObject" && SubText(Created(s["Resource"])) == "${FailedBatchesBucket.Arn}/aws/lambda/*");

@@ -64,6 +64,17 @@ public sealed class MotoDeploymentTests(MotoFixture moto)
         using var sns = _clients.CreateSns();
         var published = await sns.PublishAsync(new PublishRequest { TopicArn = $"arn:aws:sns:{MotoServer.Region}:{MotoServer.AccountId}:order-alerts-{suffix}", Message = "deployment check" });
         Assert.False(string.IsNullOrEmpty(published.MessageId));
+        // The alarms' own path: a second topic with a second key.
+        var operations = await sns.PublishAsync(new PublishRequest { TopicArn = $"arn:aws:sns:{MotoServer.Region}:{MotoServer.AccountId}:order-operations-{suffix}", Message = "deployment check" });
+        Assert.False(string.IsNullOrEmpty(operations.MessageId));
+        Assert.Equal(3, deployment.Resources.Count(r => r.ResourceType == "AWS::KMS::Key" && !string.IsNullOrEmpty(r.PhysicalResourceId)));
+
+        // The access-logs bucket has a name CloudFormation makes; moto's CloudFormation ignores LoggingConfiguration (the
+        // parsed-template tests check it), so the bucket and its encryption are what can be checked here.
+        var logBucket = Assert.Single(deployment.Resources, r => r.LogicalResourceId == "AccessLogsBucket").PhysicalResourceId!;
+        var logEncryption = await s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = logBucket });
+        Assert.Equal("AES256", Assert.Single(logEncryption.ServerSideEncryptionConfiguration.ServerSideEncryptionRules).ServerSideEncryptionByDefault.ServerSideEncryptionAlgorithm.Value);
+        Assert.Contains(deployment.Resources, r => r.LogicalResourceId == "OrderProcessorManagedPolicy" && r.PhysicalResourceId!.StartsWith("arn:aws:iam::", StringComparison.Ordinal));
 
         using var sqs = _clients.CreateSqs();
         var queueUrl = (await sqs.GetQueueUrlAsync($"order-processor-failures-{suffix}")).QueueUrl;

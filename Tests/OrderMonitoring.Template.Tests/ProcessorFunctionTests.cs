@@ -36,13 +36,21 @@ public sealed class ProcessorFunctionTests
     {
         var variables = _template.Properties("OrderProcessorLambda")["Environment"]!["Variables"]!.AsObject();
         Assert.Equal(
-            ["AUDIT_BUCKET_NAME", "AWS_LAMBDA_HANDLER_LOG_FORMAT", "DIGEST_SIGNING_KEY_ID", "ENVIRONMENT_SUFFIX", "FUNCTION_TIMEOUT_SECONDS", "LOG_LEVEL", "MAX_CONCURRENCY", "SNS_TOPIC_ARN"],
+            ["ALERT_DETAIL", "AUDIT_BUCKET_NAME", "AWS_LAMBDA_HANDLER_LOG_FORMAT", "DIGEST_SIGNING_KEY_ID", "ENVIRONMENT_SUFFIX", "FUNCTION_TIMEOUT_SECONDS", "LOG_LEVEL", "MAX_CONCURRENCY", "SNS_TOPIC_ARN"],
             variables.Select(v => v.Key).Order());
         Assert.Equal(System.Text.Json.Nodes.JsonNode.Parse(AuditBucketTests.NameJson)!.ToJsonString(), variables["AUDIT_BUCKET_NAME"]!.ToJsonString());
         Assert.True(IsRef(variables["SNS_TOPIC_ARN"], "OrderAlertsTopic"));
         Assert.True(IsRef(variables["ENVIRONMENT_SUFFIX"], "EnvironmentSuffix"));
         Assert.False(string.IsNullOrWhiteSpace((string?)variables["LOG_LEVEL"]));
-        Assert.True(int.TryParse((string?)variables["MAX_CONCURRENCY"], out var concurrency) && concurrency > 0);
+        Assert.True(int.TryParse((string?)variables["MAX_CONCURRENCY"], out var concurrency) && concurrency > 0);        Assert.True(IsRef(variables["ALERT_DETAIL"], "AlertDetail"));
+    }
+
+    [Fact]
+    public void Alerts_carry_a_summary_unless_the_stack_asks_for_the_full_record()
+    {
+        var detail = _template.Parameters["AlertDetail"]!;
+        Assert.Equal("Summary", (string?)detail["Default"]);
+        Assert.Equal(["Summary", "Full"], detail["AllowedValues"]!.AsArray().Select(v => (string?)v));
     }
 
     [Fact]
@@ -82,6 +90,6 @@ public sealed class ProcessorFunctionTests
     public void Function_waits_for_its_permissions()
     {
         var function = _template.Resource("OrderProcessorLambda");
-        Assert.Contains("OrderProcessorPolicy", OneOrMany(function["DependsOn"]).Select(d => (string?)d));
+        Assert.Contains("OrderProcessorManagedPolicy", OneOrMany(function["DependsOn"]).Select(d => (string?)d));
     }
 }

@@ -7,6 +7,7 @@ namespace OrderMonitoring.Template.Tests;
 public sealed class ProcessorPermissionsTests
 {
     private const string Role = "OrderProcessorLambdaRole";
+    private const string Policy = "OrderProcessorManagedPolicy";
     private readonly OrderMonitoringTemplate _template = Load();
 
     /// <summary>The digest signing key: the stack's own, or the one DigestSigningKeyArn names.</summary>
@@ -26,7 +27,7 @@ public sealed class ProcessorPermissionsTests
         { "kms:Sign", SigningKeyJson },
         { "sns:Publish", """{"Ref":"OrderAlertsTopic"}""" },
         { "kms:Decrypt", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
-        { "kms:GenerateDataKey*", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
+        { "kms:GenerateDataKey", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
         // The event source mapping's S3 on-failure destination writes with the function's role: PutObject where Lambda
         // puts failure records (aws/lambda/...) and ListBucket, the two the Lambda developer guide names.
         { "s3:PutObject", """{"Fn::If":["CreatesFailedBatchesBucket",{"Fn::Sub":"${FailedBatchesBucket.Arn}/aws/lambda/*"},{"Fn::Sub":"arn:${AWS::Partition}:s3:::order-failed-batches-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}/aws/lambda/*"}]}""" },
@@ -36,13 +37,27 @@ public sealed class ProcessorPermissionsTests
     };
 
     [Fact]
-    public void Role_is_assumable_by_lambda_only_and_has_no_managed_policies()
+    public void Role_is_assumable_by_lambda_only_and_attaches_only_its_own_managed_policy()
     {
         var role = _template.Properties(Role);
-        Assert.Null(role["ManagedPolicyArns"]);
+        Assert.True(IsRef(Assert.Single(role["ManagedPolicyArns"]!.AsArray()), Policy));
         var statement = Assert.Single(role["AssumeRolePolicyDocument"]!["Statement"]!.AsArray())!;
         Assert.Equal("lambda.amazonaws.com", (string?)statement["Principal"]!["Service"]);
         Assert.Equal("sts:AssumeRole", (string?)statement["Action"]);
+    }
+
+    [Fact]
+    public void The_permissions_are_one_customer_managed_policy_and_no_inline_policy()
+    {
+        // PCI DSS 7.x (cdk-nag IAMNoInlinePolicy): a managed policy can be reviewed, versioned and reused on its own.
+        Assert.Null(_template.Properties(Role)["Policies"]);
+        Assert.Empty(_template.ResourcesOfType("AWS::IAM::Policy"));
+        var managed = Assert.Single(_template.ResourcesOfType("AWS::IAM::ManagedPolicy"));
+        Assert.Equal(Policy, managed.Key);
+        // Attached by the role (ManagedPolicyArns), not by the policy's Roles: the role then depends on the policy, and
+        // a stack removal detaches it with the role. No fixed name: CloudFormation's own is unique per stack and region.
+        Assert.Null(managed.Value["Properties"]!["Roles"]);
+        Assert.Null(managed.Value["Properties"]!["ManagedPolicyName"]);
     }
 
     [Fact]
@@ -57,11 +72,13 @@ public sealed class ProcessorPermissionsTests
     public void The_processor_uses_the_alerts_key_only_through_sns()
     {
         const string ViaSns = """{"Fn::Sub":"sns.${AWS::Region}.${AWS::URLSuffix}"}""";
-        var policy = _template.Properties("OrderProcessorPolicy")["PolicyDocument"]!["Statement"]!.AsArray();
+        var policy = _template.Properties(Policy)["PolicyDocument"]!["Statement"]!.AsArray();
         var keyPolicy = _template.Properties("AlertsKey")["KeyPolicy"]!["Statement"]!.AsArray();
         var grants = policy.Concat(keyPolicy).Where(st => OneOrMany(st!["Action"]).Any(a => ((string?)a)!.StartsWith("kms:Decrypt", StringComparison.Ordinal))
             && st!["Principal"]?["Service"] is null).ToList();
-        Assert.Equal(2, grants.Count);
+        // The managed policy's grant only: the key policy's account statement lets IAM grant it, and a key-policy
+        // statement naming the role would make the role, its policy and the key depend on each other.
+        Assert.Single(grants);
         Assert.All(grants, st => Assert.Equal(JsonNode.Parse(ViaSns)!.ToJsonString(), st!["Condition"]?["StringEquals"]?["kms:ViaService"]?.ToJsonString()));
     }
 
@@ -113,8 +130,10 @@ public sealed class ProcessorPermissionsTests
         Assert.All(statements, s => Assert.Equal("Allow", (string?)s["Effect"]));
         var signers = statements.Where(s => OneOrMany(s["Action"]).Any(a => ((string?)a)?.StartsWith("kms:Sign", StringComparison.Ordinal) == true || (string?)a == "kms:*")).ToList();
         var signer = Assert.Single(signers);
-        Assert.True(IsGetAtt(signer["Principal"]!["AWS"], Role, "Arn"));
         Assert.Equal(["kms:Sign"], OneOrMany(signer["Action"]).Select(a => (string?)a));
+        // Named by its fixed name, not by reference: the role's managed policy names the key, so a reference back would be a cycle.
+        var roleName = SubText(_template.Properties(Role)["RoleName"]);
+        Assert.Equal("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/" + roleName, SubText(signer["Condition"]!["ArnEquals"]!["aws:PrincipalArn"]));
 
         // The account administers the key and reads its public key (kms:GetPublicKey), but cannot sign.
         var account = Assert.Single(statements, s => s != signer);
@@ -132,14 +151,17 @@ public sealed class ProcessorPermissionsTests
         Assert.All(Statements(), s => Assert.Equal("Allow", (string?)s["Effect"]));
     }
 
-    /// <summary>Statements of the role's inline policies and of every AWS::IAM::Policy attached to it.</summary>
+    /// <summary>Statements of the role's inline policies, of every AWS::IAM::Policy attached to it and of the managed policies it attaches.</summary>
     private IEnumerable<JsonNode> Statements()
     {
-        var inline = (_template.Properties(Role)["Policies"] as JsonArray ?? []).Select(p => p!["PolicyDocument"]!);
+        var role = _template.Properties(Role);
+        var inline = (role["Policies"] as JsonArray ?? []).Select(p => p!["PolicyDocument"]!);
         var attached = _template.ResourcesOfType("AWS::IAM::Policy")
             .Where(p => p.Value["Properties"]!["Roles"]!.AsArray().Any(r => IsRef(r, Role)))
             .Select(p => p.Value["Properties"]!["PolicyDocument"]!);
-        return inline.Concat(attached).SelectMany(d => d["Statement"]!.AsArray()).Select(s => s!);
+        var managed = (role["ManagedPolicyArns"] as JsonArray ?? []).Select(arn => (string?)arn?["Ref"]).OfType<string>()
+            .Select(logicalId => _template.Properties(logicalId)["PolicyDocument"]!);
+        return inline.Concat(attached).Concat(managed).SelectMany(d => d["Statement"]!.AsArray()).Select(s => s!);
     }
 
     private IEnumerable<(string Action, string Resource)> Grants() =>

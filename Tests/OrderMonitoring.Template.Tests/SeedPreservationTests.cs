@@ -122,8 +122,14 @@ public sealed class SeedPreservationTests
     }
 
     [Fact]
-    public void Log_group_keeps_seven_day_retention() =>
-        Assert.Equal(7, (int?)_template.Properties("LambdaLogGroup")["RetentionInDays"]);
+    public void Log_group_retention_is_a_parameter_that_keeps_a_year_unless_told_otherwise()
+    {
+        // The seed kept 7 days; PCI DSS asks for a year of audit history, so the default is 365 and the operator decides.
+        Assert.True(IsRef(_template.Properties("LambdaLogGroup")["RetentionInDays"], "ProcessorLogRetentionDays"));
+        var parameter = _template.Parameters["ProcessorLogRetentionDays"]!;
+        Assert.Equal(365, (int?)parameter["Default"]);
+        Assert.Contains(7, parameter["AllowedValues"]!.AsArray().Select(v => (int)v!));
+    }
 
     [Fact]
     public void Stream_trigger_can_still_run_with_the_seeds_batch_size_10_and_5_second_window()

@@ -78,4 +78,15 @@ public sealed class StreamTriggerTests
         Assert.True(IsGetAtt(alarm["Dimensions"]![0]!["Value"], "FailureQueue", "QueueName"));
         Assert.Contains("-FailedBatches", (string?)alarm["AlarmDescription"], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_old_failure_queue_refuses_every_request_without_tls()
+    {
+        var policy = Assert.Single(_template.ResourcesOfType("AWS::SQS::QueuePolicy")).Value["Properties"]!;
+        Assert.True(IsRef(Assert.Single(policy["Queues"]!.AsArray()), "FailureQueue"));
+        var deny = Assert.Single(policy["PolicyDocument"]!["Statement"]!.AsArray())!;
+        Assert.Equal(("Deny", "*", "sqs:*"), ((string?)deny["Effect"], (string?)deny["Principal"], (string?)deny["Action"]));
+        Assert.True(IsGetAtt(deny["Resource"], "FailureQueue", "Arn"));
+        Assert.Equal("false", (string?)deny["Condition"]!["Bool"]!["aws:SecureTransport"]);
+    }
 }

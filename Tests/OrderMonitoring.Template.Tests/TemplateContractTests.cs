@@ -110,6 +110,16 @@ public sealed class TemplateContractTests
     }
 
     [Fact]
+    public void The_alert_details_are_the_parameters_allowed_values_and_the_processors_enum_with_Summary_the_default()
+    {
+        var detail = _template.Parameters[TemplateContract.Parameters.AlertDetail]!;
+        var allowed = detail["AllowedValues"]!.AsArray().Select(v => (string)v!).ToList();
+        AssertSameNames(Constants(typeof(TemplateContract.AlertDetails)), allowed, "AlertDetail value");
+        AssertSameNames(Enum.GetNames<Processor.Alerts.AlertDetail>(), allowed, "AlertDetail enum name");
+        Assert.Equal(TemplateContract.AlertDetails.Summary, (string?)detail["Default"]);
+    }
+
+    [Fact]
     public void The_failed_batches_bucket_name_is_the_prefix_then_environment_account_and_region() =>
         Assert.Equal(TemplateContract.FailedBatchesBucket.NamePrefix + "${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}",
             SubText(_template.Properties(TemplateContract.Resources.FailedBatchesBucket)["BucketName"]));

@@ -87,6 +87,7 @@ Describe 'Deploying, planning and removing' {
         $stack.Environment | Should -Be 'pdev'
         $stack.Region | Should -Be 'us-east-1'
         $stack.ProcessorTrigger | Should -Be 'External'
+        $stack.AlertDetail | Should -Be 'Summary'
         $stack.TableName | Should -Be 'order-events-pdev'
         $stack.StreamArn | Should -BeLike 'arn:aws:dynamodb:us-east-1:123456789012:table/order-events-pdev/stream/*'
         $stack.AuditBucketName | Should -Be 'order-audit-logs-pdev-123456789012-us-east-1'
@@ -159,6 +160,15 @@ Describe 'Deploying, planning and removing' {
         $again = New-OrderMonitoringStack -Environment pdev -ProcessorTrigger Lambda @Aws -WarningVariable warnings -WarningAction SilentlyContinue
         $again.StackId | Should -Be $Created.StackId
         ($warnings -join "`n") | Should -Match 'ProcessorTrigger \(External -> Lambda\)'
+    }
+
+    It 'plans -AlertDetail Full as a parameter change and keeps the current value when it is not given' {
+        $plan = @(New-OrderMonitoringStack -Environment pdev -AlertDetail Full @Aws -WhatIf)
+        $change = $plan | Where-Object { $_.ResourceType -eq 'Parameter' -and $_.LogicalResourceId -eq 'AlertDetail' }
+        $change.PhysicalResourceId | Should -Be 'Summary -> Full'
+        $unchanged = @(New-OrderMonitoringStack -Environment pdev @Aws -WhatIf)
+        $unchanged | Where-Object { $_.ResourceType -eq 'Parameter' -and $_.LogicalResourceId -eq 'AlertDetail' } | Should -BeNullOrEmpty
+        { New-OrderMonitoringStack -Environment pdev -AlertDetail Images @Aws -WhatIf } | Should -Throw -ErrorId 'ParameterArgumentValidationError,OrderMonitoring.Cmdlets.Commands.NewOrderMonitoringStackCommand'
     }
 
     It 'uploads the processor zip once (content-addressed)' {

@@ -307,6 +307,28 @@ public sealed class StackDeployerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_create_sends_summary_alerts_unless_full_ones_are_asked_for()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        await Deployer(buckets: new FakeBucketProbe()).DeployAsync(Request(), _reporter, CancellationToken.None);
+        Assert.Equal("Summary", ParameterSent("AlertDetail"));
+        Assert.DoesNotContain(_cloudFormation.LastChangeSet!.Parameters, p => p.ParameterKey == "ProcessorLogRetentionDays");
+    }
+
+    [Fact]
+    public async Task An_update_keeps_the_alert_detail_and_log_retention_unless_told_otherwise()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "AlertDetail", ParameterValue = "Full" });
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "ProcessorLogRetentionDays", ParameterValue = "731" });
+
+        await Deployer(buckets: new FakeBucketProbe()).DeployAsync(Request(trigger: null), _reporter, CancellationToken.None);
+        Assert.Equal("Full", ParameterSent("AlertDetail"));
+        Assert.Equal("731", ParameterSent("ProcessorLogRetentionDays"));
+    }
+
+    [Fact]
     public async Task A_new_stack_runs_on_arm64_with_the_mappings_defaults_and_gets_the_arm64_zip()
     {
         _cloudFormation.Statuses.Enqueue(null);

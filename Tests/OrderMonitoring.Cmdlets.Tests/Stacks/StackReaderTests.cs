@@ -43,6 +43,17 @@ public sealed class StackReaderTests
     }
 
     [Fact]
+    public async Task The_alert_detail_is_the_stacks_parameter_and_unknown_on_stacks_older_than_it()
+    {
+        var reader = new StackReader(_cloudFormation, "us-east-1", _streams);
+        Assert.Null((await reader.GetAsync(FakeCloudFormation.StackName, CancellationToken.None))!.AlertDetail);
+
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "AlertDetail", ParameterValue = "Full" });
+        Assert.Equal("Full", (await reader.GetAsync(FakeCloudFormation.StackName, CancellationToken.None))!.AlertDetail);
+    }
+
+    [Fact]
     public async Task Outputs_win_over_resources_and_a_complete_stack_needs_no_resource_listing()
     {
         foreach (var (key, value) in new Dictionary<string, string>

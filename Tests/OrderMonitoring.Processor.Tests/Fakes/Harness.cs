@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using OrderMonitoring.Aws.Streams;
+using OrderMonitoring.Processor.Alerts;
 using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Processor.Observability;
 
@@ -13,7 +14,11 @@ internal sealed class Harness
 
     private readonly ConcurrentQueue<string> _lines = new();
 
-    public Harness(int maxConcurrency = 16, int retryAttempts = 0, ProcessorLogLevel level = ProcessorLogLevel.Debug)
+    /// <param name="alertDetail">
+    /// Full by default here: most tests check the alert against the audit record it carries; the summary alert has tests
+    /// of its own.
+    /// </param>
+    public Harness(int maxConcurrency = 16, int retryAttempts = 0, ProcessorLogLevel level = ProcessorLogLevel.Debug, AlertDetail alertDetail = AlertDetail.Full)
     {
         Processor = new OrderPipeline(Store, Publisher, new BatchProcessorOptions
         {
@@ -22,6 +27,7 @@ internal sealed class Harness
             RetryAttempts = retryAttempts,
             RetryBaseDelay = TimeSpan.Zero,
             LogLevel = level,
+            AlertDetail = alertDetail,
             LogSink = new JsonLogger(_lines.Enqueue),
             Time = new FixedTime(Now),
         });

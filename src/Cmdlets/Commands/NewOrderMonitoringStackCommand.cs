@@ -44,6 +44,15 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
     [AllowEmptyString]
     public string? AlertEmail { get; set; }
 
+    /// <summary>
+    /// What order alerts carry. Summary: order id, status, previous status, event type and time, audit key (no other
+    /// customer data). Full: also the order's old and new images. Omitted: Summary for a new stack, the stack's current
+    /// value on an update.
+    /// </summary>
+    [Parameter]
+    [ValidateSet(TemplateContract.AlertDetails.Summary, TemplateContract.AlertDetails.Full)]
+    public string? AlertDetail { get; set; }
+
     /// <summary>Tags for the stack (and, through CloudFormation, its resources).</summary>
     [Parameter]
     public Hashtable? Tag { get; set; }
@@ -84,6 +93,7 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
             ArtifactBucketName = ArtifactBucketName,
             ProcessorTrigger = ProcessorTrigger,
             AlertEmail = AlertEmail,
+            AlertDetail = AlertDetail,
             Tags = Tags(),
             Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
             ReplaceFailedStack = Force,

@@ -48,6 +48,9 @@ public sealed class Stack
     /// <summary>Lambda (the stream triggers the function) or External (the processor runs elsewhere).</summary>
     public string? ProcessorTrigger { get; init; }
 
+    /// <summary>What order alerts carry: Summary or Full (the template parameter AlertDetail); null on stacks older than it.</summary>
+    public string? AlertDetail { get; init; }
+
     /// <summary>The KMS key that signs the processor's digests (the stack's own, or the one passed as DigestSigningKeyArn); null on stacks older than digests.</summary>
     public string? DigestSigningKeyArn { get; init; }
 

@@ -11,6 +11,7 @@ internal sealed record OrderStackResources(
     string? FailureQueueUrl,
     string? FailedBatchesBucketName = null,
     string? ProcessorTrigger = null,
+    string? AlertDetail = null,
     string? DigestSigningKeyArn = null);
 
 /// <summary>Finds a stack's resources; throws <see cref="Shell.OrderMonitoringException"/> (StackNotFound) when it does not exist.</summary>

@@ -14,7 +14,6 @@ namespace OrderMonitoring.Cmdlets.Stacks;
 internal sealed class StackDeployer
 {
     /// <summary>CloudFormation's limit for an inline template body.</summary>
-    private const int MaxTemplateBodyBytes = 51_200;
 
     private readonly IAmazonCloudFormation _cloudFormation;
     private readonly IArtifactStore _artifacts;
@@ -112,11 +111,11 @@ internal sealed class StackDeployer
             throw RollbackCompleteExplained(request.StackName, existing!);
         }
 
-        var body = File.ReadAllText(request.TemplatePath);
-        if (System.Text.Encoding.UTF8.GetByteCount(body) > MaxTemplateBodyBytes)
+        var body = TemplateBody.Of(File.ReadAllText(request.TemplatePath));
+        if (!TemplateBody.Fits(body))
         {
             throw new OrderMonitoringException("TemplateTooLargeToPlan", FailureKind.InvalidState,
-                $"The template is larger than {MaxTemplateBodyBytes} bytes and can only be planned after an upload.", "Deploy without -WhatIf.");
+                $"The template is larger than {TemplateBody.MaxBytes} bytes even without its whitespace and can only be planned after an upload.", "Deploy without -WhatIf.");
         }
 
         var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);

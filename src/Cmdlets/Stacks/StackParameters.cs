@@ -32,11 +32,19 @@ internal static class StackParameters
             new() { ParameterKey = Names.ProcessorCodeKey, ParameterValue = codeKey },
             new() { ParameterKey = Names.ProcessorTrigger, ParameterValue = request.ProcessorTrigger ?? Current(Names.ProcessorTrigger) ?? TemplateContract.ProcessorTriggers.Lambda },
             new() { ParameterKey = Names.AlertEmail, ParameterValue = request.AlertEmail ?? Current(Names.AlertEmail) ?? "" },
+            new() { ParameterKey = Names.AlertDetail, ParameterValue = request.AlertDetail ?? Current(Names.AlertDetail) ?? TemplateContract.AlertDetails.Summary },
             new() { ParameterKey = Names.ProcessorArchitecture, ParameterValue = ArchitectureOf(request, updating) },
             Number(Names.StreamBatchSize, request.StreamBatchSize, Current, TemplateContract.StreamMapping.BatchSize),
             Number(Names.StreamMaximumBatchingWindowInSeconds, request.StreamMaximumBatchingWindowInSeconds, Current, TemplateContract.StreamMapping.MaximumBatchingWindowInSeconds),
             Number(Names.StreamParallelizationFactor, request.StreamParallelizationFactor, Current, TemplateContract.StreamMapping.ParallelizationFactor),
         };
+        // Set in the console or by an earlier template: kept, like every value the user did not pass (the template's
+        // default, 365 days, otherwise).
+        if (Current(Names.ProcessorLogRetentionDays) is { Length: > 0 } retention)
+        {
+            parameters.Add(new() { ParameterKey = Names.ProcessorLogRetentionDays, ParameterValue = retention });
+        }
+
         parameters.AddRange(bucketSources.Select(source => new Parameter { ParameterKey = source.Key, ParameterValue = source.Value }));
         return parameters;
     }

@@ -216,6 +216,7 @@ internal sealed class StackReader
             FailedBatchesBucketName = Output(TemplateContract.Outputs.FailedBatchesBucketName),
             DashboardName = Output(TemplateContract.Outputs.DashboardName),
             ProcessorTrigger = Output(TemplateContract.Outputs.ProcessorTrigger) ?? Parameter(TemplateContract.Parameters.ProcessorTrigger),
+            AlertDetail = Parameter(TemplateContract.Parameters.AlertDetail),
             // moto publishes no outputs for stacks made by change sets: a key passed in is still named by its parameter.
             DigestSigningKeyArn = Output(TemplateContract.Outputs.DigestSigningKeyArn) ?? (Parameter(TemplateContract.Parameters.DigestSigningKeyArn) is { Length: > 0 } key ? key : null),
             CreationTime = stack.CreationTime,

@@ -46,6 +46,10 @@ internal sealed class StreamServices : IDisposable
             services = ProcessorServices.Create(_factory, stack.AuditBucketName, stack.TopicArn, new BatchProcessorOptions
             {
                 Environment = stack.Environment,
+                // Alerts published from here say what the stack's own processor would (Summary unless the stack says Full).
+                AlertDetail = string.Equals(stack.AlertDetail, TemplateContract.AlertDetails.Full, StringComparison.OrdinalIgnoreCase)
+                    ? Processor.Alerts.AlertDetail.Full
+                    : Processor.Alerts.AlertDetail.Summary,
                 LogSink = Log,
                 LogLevel = ProcessorLogLevel.Info,
                 EmitMetrics = false,

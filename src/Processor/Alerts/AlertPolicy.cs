@@ -30,20 +30,23 @@ public static class AlertPolicy
         && IsFailed(newStatus)
         && (string.Equals(eventType, "INSERT", StringComparison.Ordinal) || !IsFailed(previousStatus));
 
-    /// <summary>The alert an audited change raises, or null when it raises none; <paramref name="json"/> is the record's document when already written.</summary>
-    public static Alert? AlertFor(AuditRecord record, string? json = null) =>
-        ShouldAlert(record.EventType, record.Status, record.PreviousStatus) ? For(record, json) : null;
+    /// <summary>
+    /// The alert an audited change raises, or null when it raises none; <paramref name="json"/> is the record's document
+    /// when already written (a full alert reuses it).
+    /// </summary>
+    public static Alert? AlertFor(AuditRecord record, AlertDetail detail, string? json = null) =>
+        ShouldAlert(record.EventType, record.Status, record.PreviousStatus) ? For(record, detail, json) : null;
 
     /// <summary>
     /// The alert a quarantined record raises, or null: its images are read leniently, so a change that still says
     /// FAILED alerts even when the record cannot be audited.
     /// </summary>
-    internal static Alert? AlertFor(QuarantineRecord quarantine, StreamRecord record)
+    internal static Alert? AlertFor(QuarantineRecord quarantine, StreamRecord record, AlertDetail detail)
     {
         var data = record.Dynamodb;
         var newStatus = StreamRecordReader.Image(data?.NewImage) is { } newImage ? StreamRecordReader.ReadStatusLeniently(newImage) : null;
         var oldStatus = StreamRecordReader.Image(data?.OldImage) is { } oldImage ? StreamRecordReader.ReadStatusLeniently(oldImage) : null;
-        return ShouldAlert(record.EventName, newStatus, oldStatus) ? ForMalformed(quarantine, newStatus!) : null;
+        return ShouldAlert(record.EventName, newStatus, oldStatus) ? ForMalformed(quarantine, newStatus!, oldStatus, detail) : null;
     }
 
     /// <summary>FAILED compared trimmed and case-insensitively.</summary>
@@ -51,7 +54,18 @@ public static class AlertPolicy
         status is not null && string.Equals(status.Trim(), FailedStatus, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The alert for an audited change.</summary>
-    public static Alert For(AuditRecord record, string? json = null)
+    public static Alert For(AuditRecord record, AlertDetail detail, string? json = null)
+    {
+        var message = detail == AlertDetail.Summary
+            ? Summary(record.OrderId, record.Status, record.PreviousStatus, record.EventType, record.ApproximateCreationTime, record.Key)
+            : FullMessage(record, json);
+        return new Alert(
+            SafeSubject("Order Failed: " + record.OrderId),
+            message,
+            Attributes(record.OrderId, record.Status, record.EventType, record.Environment, record.EventId));
+    }
+
+    private static string FullMessage(AuditRecord record, string? json)
     {
         var message = json ?? record.ToJson();
         if (JsonOutput.Utf8.GetByteCount(message) > MaxMessageBytes)
@@ -59,24 +73,73 @@ public static class AlertPolicy
             message = record.ToJsonWithoutImages($"newImage and oldImage were dropped (and long statuses cut) to fit SNS's message size limit; the full record is in S3 at {record.Key}");
         }
 
-        return new Alert(
-            SafeSubject("Order Failed: " + record.OrderId),
-            message,
-            Attributes(record.OrderId, record.Status, record.EventType, record.Environment, record.EventId));
+        return message;
     }
 
     /// <summary>The alert for a quarantined record that still says FAILED: a failed order never passes silently.</summary>
-    public static Alert ForMalformed(QuarantineRecord record, string status)
+    public static Alert ForMalformed(QuarantineRecord record, string status, string? previousStatus, AlertDetail detail)
     {
-        var message = record.ToJson();
-        if (JsonOutput.Utf8.GetByteCount(message) > MaxMessageBytes)
+        string message;
+        if (detail == AlertDetail.Summary)
         {
-            message = record.ToJsonWithoutRecord();
+            // The quarantine reason is left out: it may quote the unreadable values themselves.
+            var time = StreamRecordReader.ReadCreationTime(record.Record.Dynamodb?.ApproximateCreationDateTime);
+            message = Summary(record.OrderId, status, previousStatus, record.Record.EventName, time, record.Key);
+        }
+        else
+        {
+            message = record.ToJson();
+            if (JsonOutput.Utf8.GetByteCount(message) > MaxMessageBytes)
+            {
+                message = record.ToJsonWithoutRecord();
+            }
         }
 
         var attributes = Attributes(record.OrderId, status, record.Record.EventName, record.Environment, record.Record.EventId);
         attributes["malformed"] = "true";
         return new Alert(SafeSubject("Order Failed (malformed record): " + (record.OrderId ?? "unknown order")), message, attributes);
+    }
+
+    /// <summary>
+    /// The <see cref="AlertDetail.Summary"/> message: what changed and where its audit object is, and nothing else of the
+    /// order. Statuses are cut like the size-limited full record's, so the message is always small.
+    /// </summary>
+    private static string Summary(string? orderId, string? status, string? previousStatus, string? eventType, DateTimeOffset? eventTime, string auditKey) =>
+        JsonOutput.Write(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString(SummaryFields.OrderId, orderId);
+            writer.WriteString(SummaryFields.Status, status is null ? null : Utf8Text.Truncate(status, AuditRecord.MaxStatusBytesWithoutImages));
+            writer.WriteString(SummaryFields.PreviousStatus, previousStatus is null ? null : Utf8Text.Truncate(previousStatus, AuditRecord.MaxStatusBytesWithoutImages));
+            writer.WriteString(SummaryFields.EventType, eventType);
+            if (eventTime is { } time)
+            {
+                writer.WriteString(SummaryFields.EventTime, AuditDocument.Iso(time));
+            }
+            else
+            {
+                writer.WriteNull(SummaryFields.EventTime);
+            }
+
+            writer.WriteString(SummaryFields.AuditKey, auditKey);
+            writer.WriteEndObject();
+        });
+
+    /// <summary>The field names of a summary alert's message, in the order they are written.</summary>
+    public static class SummaryFields
+    {
+        public const string OrderId = "orderId";
+        public const string Status = "status";
+        public const string PreviousStatus = "previousStatus";
+        public const string EventType = "eventType";
+
+        /// <summary>When the change happened (the stream record's approximate creation time, UTC).</summary>
+        public const string EventTime = "eventTime";
+
+        /// <summary>The S3 key of the audit (or quarantine) object holding the whole record.</summary>
+        public const string AuditKey = "auditKey";
+
+        public static IReadOnlyList<string> All { get; } = new[] { OrderId, Status, PreviousStatus, EventType, EventTime, AuditKey };
     }
 
     /// <summary>Printable ASCII only (others become '?'), no line breaks, cut to the length limit.</summary>

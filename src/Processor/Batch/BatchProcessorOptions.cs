@@ -23,6 +23,9 @@ public sealed class BatchProcessorOptions
 
     public ProcessorLogLevel LogLevel { get; init; } = ProcessorLogLevel.Info;
 
+    /// <summary>What an alert carries: a summary pointing at the audit object (the default) or the whole record.</summary>
+    public Alerts.AlertDetail AlertDetail { get; init; } = Alerts.AlertDetail.Summary;
+
     /// <summary>Receives each log entry at or above <see cref="LogLevel"/> (and the EMF line); JSON lines on stdout when null.</summary>
     public IProcessorLogSink? LogSink { get; init; }
 

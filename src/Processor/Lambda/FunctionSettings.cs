@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrderMonitoring.Processor.Alerts;
 using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Processor.Observability;
 using Variables = OrderMonitoring.Processor.Template.TemplateContract.FunctionVariables;
@@ -21,13 +22,16 @@ public sealed class FunctionSettings
 
     public int MaxConcurrency { get; init; } = 16;
 
+    /// <summary>What an alert carries (ALERT_DETAIL: Summary, the default, or Full).</summary>
+    public AlertDetail AlertDetail { get; init; } = AlertDetail.Summary;
+
     /// <summary>The function's timeout (FUNCTION_TIMEOUT_SECONDS, which the template sets to the function's Timeout); null when unset.</summary>
     public TimeSpan? FunctionTimeout { get; init; }
 
     /// <summary>How long one S3 write or SNS publish attempt may take: short, so a slow call cannot eat the invocation.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Reads AUDIT_BUCKET_NAME, SNS_TOPIC_ARN (both required), ENVIRONMENT_SUFFIX, DIGEST_SIGNING_KEY_ID, LOG_LEVEL, MAX_CONCURRENCY and FUNCTION_TIMEOUT_SECONDS.</summary>
+    /// <summary>Reads AUDIT_BUCKET_NAME, SNS_TOPIC_ARN (both required), ENVIRONMENT_SUFFIX, DIGEST_SIGNING_KEY_ID, LOG_LEVEL, MAX_CONCURRENCY, FUNCTION_TIMEOUT_SECONDS and ALERT_DETAIL.</summary>
     public static FunctionSettings FromEnvironment(Func<string, string?>? read = null)
     {
         read ??= System.Environment.GetEnvironmentVariable;
@@ -42,6 +46,20 @@ public sealed class FunctionSettings
             LogLevel = JsonLogger.ParseLevel(read(Variables.LogLevel)),
             MaxConcurrency = ReadConcurrency(read),
             FunctionTimeout = ReadTimeout(read),
+            AlertDetail = ReadAlertDetail(read),
+        };
+    }
+
+    private static AlertDetail ReadAlertDetail(Func<string, string?> read)
+    {
+        // Unset means the safe default; a value the template would not allow stops the start rather than guessing
+        // whether customer data may go out in alerts.
+        return Optional(read, Variables.AlertDetail) switch
+        {
+            null => AlertDetail.Summary,
+            var text when string.Equals(text, nameof(AlertDetail.Summary), StringComparison.OrdinalIgnoreCase) => AlertDetail.Summary,
+            var text when string.Equals(text, nameof(AlertDetail.Full), StringComparison.OrdinalIgnoreCase) => AlertDetail.Full,
+            _ => throw new InvalidOperationException($"The environment variable {Variables.AlertDetail} must be Summary or Full, not '{read(Variables.AlertDetail)}'."),
         };
     }
 
@@ -76,6 +94,7 @@ public sealed class FunctionSettings
         Environment = Environment,
         MaxConcurrency = MaxConcurrency,
         LogLevel = LogLevel,
+        AlertDetail = AlertDetail,
         Deadline = FunctionTimeout,
         AttemptTimeout = FunctionTimeout is { } timeout && timeout < AttemptTimeout + AttemptTimeout ? TimeSpan.FromTicks(timeout.Ticks / 3) : AttemptTimeout,
     };

@@ -23,6 +23,7 @@ public sealed class OrderRecordHandler : IRecordHandler
     private readonly ProcessorLog _log;
     private readonly ResiliencePipeline _retry;
     private readonly TimeSpan _attemptTimeout;
+    private readonly AlertDetail _alertDetail;
     private readonly string _environment;
     private readonly DigestRecorder? _digests;
 
@@ -39,6 +40,7 @@ public sealed class OrderRecordHandler : IRecordHandler
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _retry = BuildRetry(options ?? throw new ArgumentNullException(nameof(options)));
         _attemptTimeout = options.AttemptTimeout;
+        _alertDetail = options.AlertDetail;
         _environment = options.Environment;
     }
 
@@ -57,7 +59,7 @@ public sealed class OrderRecordHandler : IRecordHandler
             // Written before the alert: an alert always points at an audit object that exists.
             await WithRetryAsync(ct => _store.PutAsync(audit.Key, json, ct), cancellationToken).ConfigureAwait(false);
             journal.Written(outcome);
-            var alerted = await PublishAsync(AlertPolicy.AlertFor(audit, json), cancellationToken).ConfigureAwait(false);
+            var alerted = await PublishAsync(AlertPolicy.AlertFor(audit, _alertDetail, json), cancellationToken).ConfigureAwait(false);
             _log.Log(ProcessorLogLevel.Debug, "Audit object written", LogFields.Of(record, ("orderId", audit.OrderId), ("key", audit.Key), ("status", audit.Status)));
             return new HandledRecord(RecordState.Audited, alerted);
         }
@@ -66,7 +68,7 @@ public sealed class OrderRecordHandler : IRecordHandler
         await WithRetryAsync(ct => _store.PutAsync(quarantine.Key, json, ct), cancellationToken).ConfigureAwait(false);
         journal.Written(outcome);
         _log.Log(ProcessorLogLevel.Warn, "Record quarantined: it cannot be audited as an order", LogFields.Of(record, ("reason", quarantine.Reason), ("key", quarantine.Key)));
-        var quarantineAlerted = await PublishAsync(AlertPolicy.AlertFor(quarantine, record), cancellationToken).ConfigureAwait(false);
+        var quarantineAlerted = await PublishAsync(AlertPolicy.AlertFor(quarantine, record, _alertDetail), cancellationToken).ConfigureAwait(false);
         return new HandledRecord(RecordState.Quarantined, quarantineAlerted);
     }
 

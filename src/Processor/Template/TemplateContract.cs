@@ -22,6 +22,8 @@ public static class TemplateContract
         public const string AuditObjectLockDays = "AuditObjectLockDays";
         public const string AuditBucketSource = "AuditBucketSource";
         public const string FailedBatchesBucketSource = "FailedBatchesBucketSource";
+        public const string AlertDetail = "AlertDetail";
+        public const string ProcessorLogRetentionDays = "ProcessorLogRetentionDays";
 
         /// <summary>An existing KMS signing key (ECC_NIST_P256, SIGN_VERIFY) for digests; empty makes the stack create one.</summary>
         public const string DigestSigningKeyArn = "DigestSigningKeyArn";
@@ -48,6 +50,16 @@ public static class TemplateContract
 
         /// <summary>The buckets were kept (Retain) from an earlier deployment; the stack refers to them by name.</summary>
         public const string Existing = "Existing";
+    }
+
+    /// <summary>AlertDetail's AllowedValues, the names of <see cref="Alerts.AlertDetail"/>.</summary>
+    public static class AlertDetails
+    {
+        /// <summary>The default: order id, statuses, event type and time, audit key.</summary>
+        public const string Summary = nameof(Alerts.AlertDetail.Summary);
+
+        /// <summary>The whole audit record, the order's images included.</summary>
+        public const string Full = nameof(Alerts.AlertDetail.Full);
     }
 
     /// <summary>ProcessorArchitecture's AllowedValues (Lambda's names), the first the default.</summary>
@@ -88,6 +100,8 @@ public static class TemplateContract
         public const string FunctionName = "OrderProcessorLambdaName";
         public const string FunctionArn = "OrderProcessorLambdaArn";
         public const string TopicArn = "OrderAlertsTopicArn";
+        public const string OperationsTopicArn = "OperationsTopicArn";
+        public const string AccessLogsBucketName = "AccessLogsBucketName";
         public const string ErrorAlarmName = "LambdaErrorAlarmName";
         public const string StackName = "StackName";
         public const string EnvironmentSuffix = "EnvironmentSuffix";
@@ -171,6 +185,7 @@ public static class TemplateContract
         public const string LogLevel = "LOG_LEVEL";
         public const string MaxConcurrency = "MAX_CONCURRENCY";
         public const string FunctionTimeoutSeconds = "FUNCTION_TIMEOUT_SECONDS";
+        public const string AlertDetail = "ALERT_DETAIL";
 
         /// <summary>The KMS key that signs digests: the stack's own key, or the one <see cref="Parameters.DigestSigningKeyArn"/> names.</summary>
         public const string DigestSigningKeyId = "DIGEST_SIGNING_KEY_ID";
@@ -194,7 +209,20 @@ public static class TemplateContract
         /// <summary>Stream batches waiting in the failure queue.</summary>
         public static readonly AlarmContract FailureQueue = new("FailureQueueAlarm", "order-processor-failure-queue-", Threshold: 0);
 
-        public static IReadOnlyList<AlarmContract> All { get; } = new[] { ErrorRate, IteratorAge, RecordsFailed, RecordsQuarantined, FailureQueue };
+        /// <summary>Lambda could not deliver a failed batch to the on-failure destination (AWS/Lambda DestinationDeliveryFailures).</summary>
+        public static readonly AlarmContract DestinationDeliveryFailures = new("DestinationDeliveryFailuresAlarm", "order-processor-destination-delivery-failures-", Threshold: 0);
+        /// <summary>SNS could not deliver order alerts (AWS/SNS NumberOfNotificationsFailed of the alerts topic).</summary>
+        public static readonly AlarmContract AlertDeliveryFailures = new("AlertDeliveryFailuresAlarm", "order-processor-alert-delivery-failures-", Threshold: 0);
+        /// <summary>SNS could not deliver operations notifications (reported on the order alerts topic, the other path).</summary>
+        public static readonly AlarmContract OperationsDeliveryFailures = new("OperationsDeliveryFailuresAlarm", "order-processor-operations-delivery-failures-", Threshold: 0);
+        /// <summary>Orders written while the processor is not invoked (a disabled or missing event source mapping); ProcessorTrigger=Lambda only.</summary>
+        public static readonly AlarmContract StreamNotConsumed = new("StreamNotConsumedAlarm", "order-processor-stream-not-consumed-", Threshold: 0);
+
+        public static IReadOnlyList<AlarmContract> All { get; } = new[]
+        {
+            ErrorRate, IteratorAge, RecordsFailed, RecordsQuarantined, FailureQueue,
+            DestinationDeliveryFailures, AlertDeliveryFailures, OperationsDeliveryFailures, StreamNotConsumed,
+        };
     }
 
     /// <summary>The processor's own metrics (CloudWatch Embedded Metric Format), read by the alarms and the dashboard.</summary>
