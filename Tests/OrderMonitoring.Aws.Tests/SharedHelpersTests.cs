@@ -31,6 +31,31 @@ public sealed class SharedHelpersTests
         Assert.Equal([null, "p2", "p3"], asked);
     }
 
+    private sealed record Marker(string Key, string? Version);
+
+    private sealed record MarkedPage(int[] Items, Marker? Next);
+
+    [Fact]
+    public async Task Paging_carries_a_typed_token_of_several_values_back_as_it_was_given()
+    {
+        var pages = new Dictionary<string, MarkedPage>
+        {
+            ["first"] = new([1], new Marker("k1", "v1")),
+            ["k1/v1"] = new([2], new Marker("k2", null)),
+            ["k2/"] = new([3], null),
+        };
+        var asked = new List<Marker?>();
+
+        var all = await Paging.ReadAllAsync((Marker? marker, CancellationToken _) =>
+        {
+            asked.Add(marker);
+            return Task.FromResult(pages[marker is null ? "first" : $"{marker.Key}/{marker.Version}"]);
+        }, page => page.Next, page => page.Items, CancellationToken.None);
+
+        Assert.Equal([1, 2, 3], all);
+        Assert.Equal([null, new Marker("k1", "v1"), new Marker("k2", null)], asked);
+    }
+
     [Fact]
     public async Task MergeAll_keeps_the_first_page_and_appends_the_later_items()
     {

@@ -17,6 +17,15 @@ public sealed class SteppingTime(DateTimeOffset start) : TimeProvider
     /// <summary>Every wait so far, in order.</summary>
     public TimeSpan[] Waits { get { lock (_gate) { return _waits.ToArray(); } } }
 
+    /// <summary>Moves the clock forward by hand (a test's "later"), without firing anything.</summary>
+    public void Advance(TimeSpan by)
+    {
+        lock (_gate)
+        {
+            _now += by;
+        }
+    }
+
     public override DateTimeOffset GetUtcNow()
     {
         lock (_gate)

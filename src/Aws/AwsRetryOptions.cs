@@ -21,6 +21,9 @@ public sealed class AwsRetryOptions
     /// <summary>Bound on one call, retries and backoff included.</summary>
     public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>The clock the backoff and the timeouts run on (Polly's); the system clock unless a caller passes its own.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     internal void Validate()
     {
         if (MaxAttempts < 1)

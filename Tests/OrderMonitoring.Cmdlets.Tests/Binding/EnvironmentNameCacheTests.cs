@@ -2,6 +2,7 @@ using Amazon;
 using Amazon.Runtime;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Cmdlets.Binding;
+using OrderMonitoring.TestSupport;
 
 namespace OrderMonitoring.Cmdlets.Tests.Binding;
 
@@ -27,7 +28,7 @@ public sealed class EnvironmentNameCacheTests
     [Fact]
     public async Task Another_identity_or_an_expired_entry_looks_up_again()
     {
-        var clock = new ManualClock(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
+        var clock = new SteppingTime(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
         var calls = 0;
         var cache = new EnvironmentNameCache((_, _) => { calls++; return Task.FromResult(Stacks("dev")); }, clock);
 
@@ -35,7 +36,7 @@ public sealed class EnvironmentNameCacheTests
         cache.Get(Moto, "b");
         Assert.Equal(2, calls);
 
-        clock.Now += EnvironmentNameCache.TimeToLive + TimeSpan.FromSeconds(1);
+        clock.Advance(EnvironmentNameCache.TimeToLive + TimeSpan.FromSeconds(1));
         cache.Get(Moto, "a");
         await cache.FetchOf(Moto, "a")!;
         Assert.Equal(3, calls);
@@ -75,13 +76,13 @@ public sealed class EnvironmentNameCacheTests
     [Fact]
     public async Task An_expired_entry_offers_its_names_while_the_refresh_runs_then_the_new_ones()
     {
-        var clock = new ManualClock(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
+        var clock = new SteppingTime(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
         var refresh = new TaskCompletionSource<IReadOnlyList<KnownStack>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = 0;
         var cache = new EnvironmentNameCache((_, _) => ++calls == 1 ? Task.FromResult(Stacks("dev")) : refresh.Task, clock);
         Assert.Equal(["dev"], cache.Get(Moto, "a").Select(s => s.Environment));
 
-        clock.Now += EnvironmentNameCache.TimeToLive + TimeSpan.FromSeconds(1);
+        clock.Advance(EnvironmentNameCache.TimeToLive + TimeSpan.FromSeconds(1));
         Assert.Equal(["dev"], cache.Get(Moto, "a").Select(s => s.Environment));
         refresh.SetResult(Stacks("dev", "prod"));
         await cache.FetchOf(Moto, "a")!;
@@ -89,12 +90,4 @@ public sealed class EnvironmentNameCacheTests
         Assert.Equal(["dev", "prod"], cache.Get(Moto, "a").Select(s => s.Environment));
         Assert.Equal(2, calls);
     }
-}
-
-/// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = start;
-
-    public override DateTimeOffset GetUtcNow() => Now;
 }

@@ -1,7 +1,9 @@
+using Amazon.DynamoDBv2.Model;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OrderMonitoring.Cmdlets.Reconciliation;
+using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.Processor.Audit;
 
 namespace OrderMonitoring.Cmdlets.Tests.Reconciliation;
@@ -61,16 +63,17 @@ internal sealed class FakeVersionStore : IAuditVersionStore
         }
     }
 
-    public Task<VersionPage> ListVersionsAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken)
+    public Task<AuditVersionPage> ListVersionsAsync(string bucketName, string prefix, VersionMarker? marker, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             var all = _objects.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal))
                 .SelectMany(o => o.Value.Select((v, i) => new ObjectVersion(o.Key, v.VersionId, i == o.Value.Count - 1, v.Text is null)).Reverse()).ToList();
-            var start = continuationToken is null ? 0 : int.Parse(continuationToken, CultureInfo.InvariantCulture);
+            // The fake's marker is the index of the next version (S3's is the last key and version id listed).
+            var start = marker?.KeyMarker is { } index ? int.Parse(index, CultureInfo.InvariantCulture) : 0;
             var page = all.Skip(start).Take(PageSize).ToList();
-            var next = start + page.Count < all.Count ? (start + page.Count).ToString(CultureInfo.InvariantCulture) : null;
-            return Task.FromResult(new VersionPage(page, next));
+            var next = start + page.Count < all.Count ? new VersionMarker((start + page.Count).ToString(CultureInfo.InvariantCulture), null) : null;
+            return Task.FromResult(new AuditVersionPage(page, next));
         }
     }
 
@@ -144,12 +147,15 @@ internal sealed class FakeItemSource : IOrderItemSource
 
     public int PageSize { get; set; } = 100;
 
-    public Task<ItemPage> ScanAsync(string tableName, int segment, int totalSegments, string? continuationToken, CancellationToken cancellationToken)
+    public Task<ItemPage> ScanAsync(string tableName, int segment, int totalSegments, ScanPosition? from, CancellationToken cancellationToken)
     {
         var inSegment = Items.Where(i => SegmentOf(i.OrderId, totalSegments) == segment).ToList();
-        var start = continuationToken is null ? 0 : int.Parse(continuationToken, CultureInfo.InvariantCulture);
+        // The fake's position is the index of the next item (DynamoDB's is the last key it evaluated).
+        var start = from is null ? 0 : int.Parse(from.LastKey["next"].N, CultureInfo.InvariantCulture);
         var page = inSegment.Skip(start).Take(PageSize).ToList();
-        var next = start + page.Count < inSegment.Count ? (start + page.Count).ToString(CultureInfo.InvariantCulture) : null;
+        var next = start + page.Count < inSegment.Count
+            ? new ScanPosition(new Dictionary<string, AttributeValue> { ["next"] = new() { N = (start + page.Count).ToString(CultureInfo.InvariantCulture) } })
+            : null;
         return Task.FromResult(new ItemPage(page, next));
     }
 

@@ -89,23 +89,24 @@ public sealed class AuditBucketEraserTests
             }
         }
 
-        public Task<VersionPage?> ListVersionsAsync(string bucket, string? keyMarker, string? versionIdMarker, CancellationToken cancellationToken)
+        public Task<BucketVersionPage?> ListVersionsAsync(string bucket, VersionMarker? marker, CancellationToken cancellationToken)
         {
+            var keyMarker = marker?.KeyMarker;
             if (!Exists)
             {
-                return Task.FromResult<VersionPage?>(null);
+                return Task.FromResult<BucketVersionPage?>(null);
             }
 
             if (EmptyTruncatedPageFirst)
             {
                 EmptyTruncatedPageFirst = false;
-                return Task.FromResult<VersionPage?>(new VersionPage(Array.Empty<ObjectVersionId>(), true, "", "0"));
+                return Task.FromResult<BucketVersionPage?>(new BucketVersionPage(Array.Empty<ObjectVersionId>(), true, new VersionMarker("", "0")));
             }
 
             var remaining = Versions.Where(v => keyMarker is null or "" || string.CompareOrdinal(v.Key, keyMarker) > 0).ToList();
             var page = remaining.Take(PageSize).ToList();
             var truncated = remaining.Count > PageSize;
-            return Task.FromResult<VersionPage?>(new VersionPage(page, truncated, truncated ? page[^1].Key : null, truncated ? page[^1].VersionId : null));
+            return Task.FromResult<BucketVersionPage?>(new BucketVersionPage(page, truncated, new VersionMarker(truncated ? page[^1].Key : null, truncated ? page[^1].VersionId : null)));
         }
 
         public Task<IReadOnlyList<string>> DeleteVersionsAsync(string bucket, IReadOnlyList<ObjectVersionId> versions, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Processor.Alerts;
 using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Processor.Observability;
+using OrderMonitoring.TestSupport;
 
 namespace OrderMonitoring.Processor.Tests.Fakes;
 
@@ -29,7 +30,7 @@ internal sealed class Harness
             LogLevel = level,
             AlertDetail = alertDetail,
             LogSink = new JsonLogger(_lines.Enqueue),
-            Time = new FixedTime(Now),
+            Time = new SteppingTime(Now),
         });
     }
 

@@ -177,7 +177,7 @@ internal sealed class SignedRequestSender
 
     private static ResiliencePipeline BuildPipeline(AwsRetryOptions retry)
     {
-        var builder = new ResiliencePipelineBuilder().AddTimeout(retry.TotalTimeout);
+        var builder = new ResiliencePipelineBuilder { TimeProvider = retry.Time }.AddTimeout(retry.TotalTimeout);
         if (retry.MaxAttempts > 1)
         {
             builder.AddRetry(new RetryStrategyOptions

@@ -14,23 +14,14 @@ internal sealed record SendOutcome(IReadOnlyList<OrderEventResult> Results, IRea
 /// Writes order events to the stack's table and, when asked to wait, follows each into the audit log: the writer and
 /// the waiter coordinated, so the cmdlet only binds, asks and writes what comes back.
 /// </summary>
-internal sealed class OrderSender
+internal sealed class OrderSender(OrderEventWriter writer, AuditWaiter waiter)
 {
-    private readonly OrderEventWriter _writer;
-    private readonly AuditWaiter _waiter;
-
-    public OrderSender(OrderEventWriter writer, AuditWaiter waiter)
-    {
-        _writer = writer;
-        _waiter = waiter;
-    }
-
     /// <summary>Writes <paramref name="events"/>; with <paramref name="wait"/>, waits that long for their audit objects.</summary>
     public async Task<SendOutcome> SendAsync(OrderStackResources stack, IReadOnlyList<OrderEvent> events, TimeSpan? wait, IOperationReporter reporter,
         CancellationToken cancellationToken)
     {
-        var writeStarted = _waiter.Time.GetTimestamp();
-        var written = await _writer.WriteAsync(stack.TableName, events, reporter, cancellationToken).ConfigureAwait(false);
+        var writeStarted = waiter.Time.GetTimestamp();
+        var written = await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken).ConfigureAwait(false);
         reporter.Verbose($"Wrote {written.Written.Count} of {events.Count} order event(s) to {stack.TableName}.");
         var errors = new List<Exception>();
         if (!written.IsComplete)
@@ -43,7 +34,7 @@ internal sealed class OrderSender
             return new SendOutcome(written.Written.Select(e => ToResult(e, stack, null)).ToList(), errors, written.NotWritten.Count);
         }
 
-        var arrivals = await _waiter.WaitAsync(stack.AuditBucketName, written.Written, writeStarted, timeout, reporter, cancellationToken).ConfigureAwait(false);
+        var arrivals = await waiter.WaitAsync(stack.AuditBucketName, written.Written, writeStarted, timeout, reporter, cancellationToken).ConfigureAwait(false);
         var results = written.Written.Select((e, i) => (Event: e, Arrival: arrivals[i])).Where(x => x.Arrival is not null)
             .Select(x => ToResult(x.Event, stack, x.Arrival)).ToList();
         var missing = written.Written.Where((_, i) => arrivals[i] is null).ToList();

@@ -61,7 +61,7 @@ public sealed class RepairOrderAuditLogCommand : OrderCmdlet
         }
 
         var stack = _stack ?? CurrentStack();
-        var services = _services ??= new ReconciliationServices(ClientFactory);
+        var services = _services ??= new ReconciliationServices(Orders, Time);
         var orders = ParameterSetName == FindingSet ? _findings.Select(f => f.OrderId).Distinct(StringComparer.Ordinal).ToList()
             : _orderIds.Count == 0 ? null : _orderIds;
         Guard(() => RunAsync((target, action) => ShouldProcess(target, action), async (reporter, confirm, token) =>

@@ -52,7 +52,7 @@ public sealed class TestOrderAuditLogCommand : OrderCmdlet
     protected override void EndProcessing()
     {
         var stack = _stack ?? CurrentStack();
-        var services = _services ??= new ReconciliationServices(ClientFactory);
+        var services = _services ??= new ReconciliationServices(Orders, Time);
         AuditLogCheck? result = null;
         Guard(() =>
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using OrderMonitoring.Aws;
 
 namespace OrderMonitoring.Cmdlets.FailedBatches;
 
@@ -17,22 +18,13 @@ internal interface IFailedBatchStore : IFailedBatchSource
 /// the local run writes the same layout with <c>local</c> for the mapping. A replayed record gets a marker object at
 /// <c>replayed/&lt;its key&gt;</c>: the record itself is never changed, and two listings tell what is left.
 /// </summary>
-internal sealed class S3FailedBatchStore : IFailedBatchStore
+internal sealed class S3FailedBatchStore(IAmazonS3 s3, string bucket) : IFailedBatchStore
 {
     public const string RecordPrefix = "aws/lambda/";
     public const string ReplayedPrefix = "replayed/";
     public const string LocalMapping = "local";
 
-    private readonly IAmazonS3 _s3;
-    private readonly string _bucket;
-
-    public S3FailedBatchStore(IAmazonS3 s3, string bucket)
-    {
-        _s3 = s3;
-        _bucket = bucket;
-    }
-
-    public string Location => $"s3://{_bucket}";
+    public string Location => $"s3://{bucket}";
 
     public string WhenReplayed => "mark the batch replayed";
 
@@ -58,33 +50,24 @@ internal sealed class S3FailedBatchStore : IFailedBatchStore
 
     public async Task<string> ReadAsync(string key, CancellationToken cancellationToken)
     {
-        using var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+        using var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(response.ResponseStream);
         return await reader.ReadToEndAsync().ConfigureAwait(false);
     }
 
     public Task PutAsync(string key, string json, CancellationToken cancellationToken) =>
-        _s3.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = key, ContentBody = json, ContentType = "application/json" }, cancellationToken);
+        s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = json, ContentType = "application/json" }, cancellationToken);
 
     public Task MarkReplayedAsync(string key, string note, CancellationToken cancellationToken) =>
-        _s3.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = ReplayedPrefix + key, ContentBody = note, ContentType = "application/json" },
+        s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = ReplayedPrefix + key, ContentBody = note, ContentType = "application/json" },
             cancellationToken);
 
-    private async Task<List<(string Key, DateTime? LastModified)>> ListAsync(string prefix, CancellationToken cancellationToken)
-    {
-        var found = new List<(string, DateTime?)>();
-        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = prefix };
-        ListObjectsV2Response page;
-        do
-        {
-            page = await _s3.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
-            found.AddRange((page.S3Objects ?? new List<S3Object>()).Select(o => (o.Key, o.LastModified)));
-            request.ContinuationToken = page.NextContinuationToken;
-        }
-        while (page.IsTruncated == true);
-
-        return found;
-    }
+    private Task<List<(string Key, DateTime? LastModified)>> ListAsync(string prefix, CancellationToken cancellationToken) =>
+        Paging.ReadAllAsync(
+            (token, cancel) => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, ContinuationToken = token }, cancel),
+            page => page.IsTruncated == true ? page.NextContinuationToken : null,
+            page => (page.S3Objects ?? new List<S3Object>()).Select(o => (o.Key, o.LastModified)),
+            cancellationToken);
 
     /// <summary>True when the error says the bucket does not exist (a stack deployed before it was added).</summary>
     public static bool IsMissingBucket(AmazonS3Exception error) =>

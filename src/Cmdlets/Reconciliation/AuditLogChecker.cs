@@ -83,13 +83,14 @@ internal sealed class AuditLogChecker
     private async Task ScanSegmentAsync(CheckRequest request, int segment, CheckTally tally, CancellationToken cancellationToken)
     {
         var open = new List<TableItem>();
-        await Paging.ForEachPageAsync((token, cancel) => _table.ScanAsync(request.TableName, segment, _options.ScanSegments, token, cancel), page => page.NextToken,
+        await Paging.ForEachPageAsync(
+            (ScanPosition? from, CancellationToken cancel) => _table.ScanAsync(request.TableName, segment, _options.ScanSegments, from, cancel), page => page.Next,
             async page =>
             {
                 var orders = GroupByOrder(open.Concat(page.Items));
                 // The last order of a page may go on in the next page.
-                open = page.NextToken is not null && orders.Count > 0 ? orders[orders.Count - 1] : new List<TableItem>();
-                var complete = page.NextToken is not null && orders.Count > 0 ? orders.Take(orders.Count - 1).ToList() : orders;
+                open = page.Next is not null && orders.Count > 0 ? orders[orders.Count - 1] : new List<TableItem>();
+                var complete = page.Next is not null && orders.Count > 0 ? orders.Take(orders.Count - 1).ToList() : orders;
                 await BoundedConcurrency.ForEachAsync(complete, _options.MaxParallelOrders, (items, _) => CheckScannedOrderAsync(request, items, tally, cancellationToken),
                     cancellationToken).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);

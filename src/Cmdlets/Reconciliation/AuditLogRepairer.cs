@@ -14,20 +14,11 @@ internal sealed record RepairStep(CheckedFinding Finding, string Action, string 
 /// object gets its delete markers removed; a tampered one gets its first version copied over it, only when asked.
 /// Nothing else is ever changed or deleted.
 /// </summary>
-internal sealed class AuditLogRepairer
+internal sealed class AuditLogRepairer(IAuditVersionStore store, TimeProvider time)
 {
     public const string WroteRecord = "WroteReconciliationRecord";
     public const string RemovedDeleteMarker = "RemovedDeleteMarker";
     public const string RestoredFirstVersion = "RestoredFirstVersion";
-
-    private readonly IAuditVersionStore _store;
-    private readonly TimeProvider _time;
-
-    public AuditLogRepairer(IAuditVersionStore store, TimeProvider time)
-    {
-        _store = store;
-        _time = time;
-    }
 
     /// <summary>What would repair <paramref name="finding"/>; empty, with the reason, when it is left alone.</summary>
     public (IReadOnlyList<RepairStep> Steps, string? LeftAlone) Plan(CheckedFinding finding, bool restoreTampered, string environment)
@@ -105,19 +96,19 @@ internal sealed class AuditLogRepairer
         switch (step.Action)
         {
             case WroteRecord:
-                if (await _store.ReadAsync(bucketName, step.Key, null, cancellationToken).ConfigureAwait(false) is not null)
+                if (await store.ReadAsync(bucketName, step.Key, null, cancellationToken).ConfigureAwait(false) is not null)
                 {
                     return null;
                 }
 
-                versionId = await _store.PutAsync(bucketName, step.Key, step.Record!.ToJson(), cancellationToken).ConfigureAwait(false);
+                versionId = await store.PutAsync(bucketName, step.Key, step.Record!.ToJson(), cancellationToken).ConfigureAwait(false);
                 break;
             case RemovedDeleteMarker:
                 versionId = step.VersionId!;
-                await _store.DeleteVersionAsync(bucketName, step.Key, versionId, cancellationToken).ConfigureAwait(false);
+                await store.DeleteVersionAsync(bucketName, step.Key, versionId, cancellationToken).ConfigureAwait(false);
                 break;
             default:
-                versionId = await _store.RestoreVersionAsync(bucketName, step.Key, step.VersionId!, cancellationToken).ConfigureAwait(false);
+                versionId = await store.RestoreVersionAsync(bucketName, step.Key, step.VersionId!, cancellationToken).ConfigureAwait(false);
                 break;
         }
 
@@ -150,7 +141,7 @@ internal sealed class AuditLogRepairer
             Status = string.IsNullOrWhiteSpace(status) ? "UNKNOWN" : status!,
             PreviousStatus = previous?.Status,
             EventType = eventType,
-            ProcessedAt = _time.GetUtcNow(),
+            ProcessedAt = time.GetUtcNow(),
             Environment = environment,
             NewImageJson = image,
             OldImageJson = previous?.NewImageJson,
@@ -169,7 +160,7 @@ internal sealed class AuditLogRepairer
             Status = latest.Status ?? "UNKNOWN",
             PreviousStatus = latest.Status,
             EventType = "REMOVE",
-            ProcessedAt = _time.GetUtcNow(),
+            ProcessedAt = time.GetUtcNow(),
             Environment = environment,
             // Who deleted the item, and when, is not known: the stream record that would say was never audited.
             DeletedBy = "unknown",

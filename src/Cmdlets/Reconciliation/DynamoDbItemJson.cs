@@ -22,26 +22,6 @@ internal static class DynamoDbItemJson
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>A key written by <see cref="Write"/> read back (key attributes are S, N or B only).</summary>
-    public static Dictionary<string, AttributeValue> ReadKey(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        var key = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
-        foreach (var attribute in document.RootElement.EnumerateObject())
-        {
-            var typed = attribute.Value.EnumerateObject().Single();
-            key[attribute.Name] = typed.Name switch
-            {
-                "S" => new AttributeValue { S = typed.Value.GetString() },
-                "N" => new AttributeValue { N = typed.Value.GetString() },
-                "B" => new AttributeValue { B = new MemoryStream(Convert.FromBase64String(typed.Value.GetString()!)) },
-                _ => throw new InvalidDataException($"A key attribute of type {typed.Name} cannot continue a scan."),
-            };
-        }
-
-        return key;
-    }
-
     private static void WriteMap(Utf8JsonWriter writer, Dictionary<string, AttributeValue> map)
     {
         writer.WriteStartObject();

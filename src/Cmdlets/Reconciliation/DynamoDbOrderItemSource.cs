@@ -14,20 +14,20 @@ internal sealed class DynamoDbOrderItemSource : IOrderItemSource
 
     public DynamoDbOrderItemSource(IAmazonDynamoDB dynamoDb) => _dynamoDb = dynamoDb;
 
-    public async Task<ItemPage> ScanAsync(string tableName, int segment, int totalSegments, string? continuationToken, CancellationToken cancellationToken)
+    public async Task<ItemPage> ScanAsync(string tableName, int segment, int totalSegments, ScanPosition? from, CancellationToken cancellationToken)
     {
         var response = await _dynamoDb.ScanAsync(new ScanRequest
         {
             TableName = tableName,
             Segment = segment,
             TotalSegments = totalSegments,
-            ExclusiveStartKey = continuationToken is null ? null : DynamoDbItemJson.ReadKey(continuationToken),
+            ExclusiveStartKey = from?.LastKey,
         }, cancellationToken).ConfigureAwait(false);
-        return new ItemPage(ToItems(response.Items), NextToken(response.LastEvaluatedKey));
+        return new ItemPage(ToItems(response.Items), Next(response.LastEvaluatedKey));
     }
 
     public async Task<IReadOnlyList<TableItem>> ReadOrderAsync(string tableName, string orderId, CancellationToken cancellationToken) =>
-        await Paging.ReadAllAsync(async (token, cancel) =>
+        await Paging.ReadAllAsync(async (ScanPosition? from, CancellationToken cancel) =>
         {
             var response = await _dynamoDb.QueryAsync(new QueryRequest
             {
@@ -36,12 +36,12 @@ internal sealed class DynamoDbOrderItemSource : IOrderItemSource
                 ExpressionAttributeNames = new Dictionary<string, string> { ["#o"] = OrderIdAttribute },
                 ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":id"] = new() { S = orderId } },
                 ConsistentRead = true,
-                ExclusiveStartKey = token is null ? null : DynamoDbItemJson.ReadKey(token),
+                ExclusiveStartKey = from?.LastKey,
             }, cancel).ConfigureAwait(false);
-            return new ItemPage(ToItems(response.Items), NextToken(response.LastEvaluatedKey));
-        }, page => page.NextToken, page => page.Items, cancellationToken).ConfigureAwait(false);
+            return new ItemPage(ToItems(response.Items), Next(response.LastEvaluatedKey));
+        }, page => page.Next, page => page.Items, cancellationToken).ConfigureAwait(false);
 
-    private static string? NextToken(Dictionary<string, AttributeValue>? lastKey) => lastKey is { Count: > 0 } key ? DynamoDbItemJson.Write(key) : null;
+    private static ScanPosition? Next(Dictionary<string, AttributeValue>? lastKey) => lastKey is { Count: > 0 } key ? new ScanPosition(key) : null;
 
     private static List<TableItem> ToItems(List<Dictionary<string, AttributeValue>>? items) =>
         (items ?? new List<Dictionary<string, AttributeValue>>())

@@ -1,10 +1,12 @@
+using OrderMonitoring.Cmdlets.Stacks;
+
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 
 /// <summary>The audit bucket with its versions, as reconciliation needs it: S3 in production, fakes in tests.</summary>
 internal interface IAuditVersionStore
 {
     /// <summary>One page of versions and delete markers under <paramref name="prefix"/>: by key, newest first within a key.</summary>
-    Task<VersionPage> ListVersionsAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken);
+    Task<AuditVersionPage> ListVersionsAsync(string bucketName, string prefix, VersionMarker? marker, CancellationToken cancellationToken);
 
     /// <summary>One page of the folders (and loose objects) directly under <paramref name="prefix"/>, with "/" as delimiter.</summary>
     Task<FolderPage> ListFoldersAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken);
@@ -26,7 +28,7 @@ internal interface IAuditVersionStore
 internal sealed record ObjectVersion(string Key, string VersionId, bool IsLatest, bool IsDeleteMarker, DateTime? LastModified = null);
 
 /// <summary>A page of versions; <see cref="NextToken"/> is null on the last page.</summary>
-internal sealed record VersionPage(IReadOnlyList<ObjectVersion> Versions, string? NextToken);
+internal sealed record AuditVersionPage(IReadOnlyList<ObjectVersion> Versions, VersionMarker? Next);
 
 /// <summary>A page of folder prefixes and loose keys; <see cref="NextToken"/> is null on the last page.</summary>
 internal sealed record FolderPage(IReadOnlyList<string> Folders, IReadOnlyList<string> Keys, string? NextToken);

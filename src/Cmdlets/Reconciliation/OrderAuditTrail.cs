@@ -1,5 +1,6 @@
 using OrderMonitoring.Aws;
 using OrderMonitoring.Processor.Audit;
+using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 
@@ -38,29 +39,20 @@ internal sealed class OrderAuditTrail
 }
 
 /// <summary>Loads an <see cref="OrderAuditTrail"/>: one paged version listing of the order's prefix, then bounded parallel reads.</summary>
-internal sealed class OrderAuditTrailReader
+internal sealed class OrderAuditTrailReader(IAuditVersionStore store, int maxParallelReads)
 {
-    private readonly IAuditVersionStore _store;
-    private readonly int _maxParallelReads;
-
-    public OrderAuditTrailReader(IAuditVersionStore store, int maxParallelReads)
-    {
-        _store = store;
-        _maxParallelReads = maxParallelReads;
-    }
-
     /// <param name="bucketName">The audit bucket.</param>
     /// <param name="prefix">The order's folder (<see cref="AuditKey.OrderPrefix"/>).</param>
     /// <param name="orderId">The order id when known (from the table or the caller), for findings on unreadable objects.</param>
     /// <param name="cancellationToken">Cancels the listing and the reads.</param>
     public async Task<OrderAuditTrail> ReadAsync(string bucketName, string prefix, string? orderId, CancellationToken cancellationToken)
     {
-        var versions = await Paging.ReadAllAsync((token, cancel) => _store.ListVersionsAsync(bucketName, prefix, token, cancel), page => page.NextToken,
+        var versions = await Paging.ReadAllAsync((VersionMarker? marker, CancellationToken cancel) => store.ListVersionsAsync(bucketName, prefix, marker, cancel), page => page.Next,
             page => page.Versions, cancellationToken).ConfigureAwait(false);
         var byKey = versions.GroupBy(v => v.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new KeyVersions(g.Key, g.ToList())).ToList();
         var reads = byKey.SelectMany(k => k.VersionsToRead()).Distinct().ToList();
-        var texts = await BoundedConcurrency.MapAsync(reads, _maxParallelReads, read => _store.ReadAsync(bucketName, read.Key, read.VersionId, cancellationToken),
+        var texts = await BoundedConcurrency.MapAsync(reads, maxParallelReads, read => store.ReadAsync(bucketName, read.Key, read.VersionId, cancellationToken),
             cancellationToken).ConfigureAwait(false);
         var textOf = reads.Select((read, i) => (read, text: texts[i])).ToDictionary(x => x.read, x => x.text);
 

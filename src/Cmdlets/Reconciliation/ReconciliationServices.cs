@@ -1,46 +1,36 @@
-using Amazon.DynamoDBv2;
-using Amazon.S3;
-using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.Streams;
-using OrderMonitoring.Cmdlets.Streams;
-using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Orders;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 
-/// <summary>The reconciliation cmdlets' composition root: their clients, built on first use and disposed together.</summary>
+/// <summary>
+/// The reconciliation cmdlets' composition root: the checker and the repairer over the order services' DynamoDB and S3
+/// clients (one set per invocation, disposed by <see cref="OrderServices"/>), and a Streams client of its own for the
+/// pending records, built on first use.
+/// </summary>
 internal sealed class ReconciliationServices : IDisposable
 {
-    private readonly Lazy<IAmazonDynamoDB> _dynamoDb;
-    private readonly Lazy<IAmazonS3> _s3;
+    private readonly OrderServices _orders;
+    private readonly TimeProvider _time;
     private readonly Lazy<IAmazonDynamoDBStreams> _streams;
 
-    public ReconciliationServices(AwsClientFactory factory)
+    public ReconciliationServices(OrderServices orders, TimeProvider time)
     {
-        _dynamoDb = new Lazy<IAmazonDynamoDB>(factory.CreateDynamoDB);
-        _s3 = new Lazy<IAmazonS3>(factory.CreateS3);
-        _streams = new Lazy<IAmazonDynamoDBStreams>(factory.CreateDynamoDBStreams);
+        _orders = orders;
+        _time = time;
+        _streams = new Lazy<IAmazonDynamoDBStreams>(orders.Clients.CreateDynamoDBStreams);
     }
 
-    public AuditLogChecker Checker() => new(new DynamoDbOrderItemSource(_dynamoDb.Value), Store(), new CheckOptions(), ModuleClock.System);
+    public AuditLogChecker Checker() => new(new DynamoDbOrderItemSource(_orders.DynamoDB), Store(), new CheckOptions(), _time);
 
-    public AuditLogRepairer Repairer() => new(Store(), ModuleClock.System);
+    public AuditLogRepairer Repairer() => new(Store(), _time);
 
     public StreamPendingReader Pending() => new(_streams.Value);
 
-    private S3AuditVersionStore Store() => new(_s3.Value);
+    private S3AuditVersionStore Store() => new(_orders.S3);
 
     public void Dispose()
     {
-        if (_dynamoDb.IsValueCreated)
-        {
-            _dynamoDb.Value.Dispose();
-        }
-
-        if (_s3.IsValueCreated)
-        {
-            _s3.Value.Dispose();
-        }
-
         if (_streams.IsValueCreated && _streams.Value is IDisposable streams)
         {
             streams.Dispose();

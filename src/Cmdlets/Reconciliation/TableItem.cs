@@ -1,3 +1,4 @@
+using Amazon.DynamoDBv2.Model;
 using System.Text.Json;
 using OrderMonitoring.Processor.Audit;
 
@@ -28,14 +29,17 @@ internal sealed record TableItem(string OrderId, string Timestamp, string ItemJs
     }
 }
 
-/// <summary>A page of table items; <see cref="NextToken"/> is null on the last page.</summary>
-internal sealed record ItemPage(IReadOnlyList<TableItem> Items, string? NextToken);
+/// <summary>Where a Scan or Query goes on: the last key DynamoDB evaluated, passed back as it came (no JSON round trip).</summary>
+internal sealed record ScanPosition(Dictionary<string, AttributeValue> LastKey);
+
+/// <summary>A page of table items; <see cref="Next"/> is null on the last page.</summary>
+internal sealed record ItemPage(IReadOnlyList<TableItem> Items, ScanPosition? Next);
 
 /// <summary>The order table as reconciliation reads it: DynamoDB in production, fakes in tests.</summary>
 internal interface IOrderItemSource
 {
     /// <summary>One page of one segment of a parallel Scan.</summary>
-    Task<ItemPage> ScanAsync(string tableName, int segment, int totalSegments, string? continuationToken, CancellationToken cancellationToken);
+    Task<ItemPage> ScanAsync(string tableName, int segment, int totalSegments, ScanPosition? from, CancellationToken cancellationToken);
 
     /// <summary>Every item of one order (strongly consistent).</summary>
     Task<IReadOnlyList<TableItem>> ReadOrderAsync(string tableName, string orderId, CancellationToken cancellationToken);

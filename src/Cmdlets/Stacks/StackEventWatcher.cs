@@ -14,23 +14,12 @@ internal sealed record WatchResult(CfnStack? Stack, IReadOnlyList<StackEvent> Ev
 /// Follows a stack operation through its events until the stack leaves *_IN_PROGRESS: each new event goes to Verbose,
 /// progress counts finished resources, and the wait is bounded.
 /// </summary>
-internal sealed class StackEventWatcher
+internal sealed class StackEventWatcher(IAmazonCloudFormation cloudFormation, StackReader reader, PollTiming timing)
 {
-    private readonly IAmazonCloudFormation _cloudFormation;
-    private readonly StackReader _reader;
-    private readonly PollTiming _timing;
-
-    public StackEventWatcher(IAmazonCloudFormation cloudFormation, StackReader reader, PollTiming timing)
-    {
-        _cloudFormation = cloudFormation;
-        _reader = reader;
-        _timing = timing;
-    }
-
     /// <summary>The newest event id before an operation starts: events up to it belong to earlier operations.</summary>
     public async Task<string?> LatestEventIdAsync(string stackNameOrId, CancellationToken cancellationToken)
     {
-        var page = await _cloudFormation.DescribeStackEventsAsync(new DescribeStackEventsRequest { StackName = stackNameOrId }, cancellationToken)
+        var page = await cloudFormation.DescribeStackEventsAsync(new DescribeStackEventsRequest { StackName = stackNameOrId }, cancellationToken)
             .ConfigureAwait(false);
         return page.StackEvents.FirstOrDefault()?.EventId;
     }
@@ -39,14 +28,14 @@ internal sealed class StackEventWatcher
     public async Task<WatchResult> WatchAsync(string stackId, string? boundaryEventId, int totalResources, string activity, TimeSpan timeout,
         IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var deadline = _timing.Now() + timeout;
+        var deadline = timing.Now() + timeout;
         var events = new List<StackEvent>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var finished = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
             await ReadNewEventsAsync(stackId, boundaryEventId, seen, events, finished, reporter, cancellationToken).ConfigureAwait(false);
-            var stack = await _reader.DescribeAsync(stackId, cancellationToken).ConfigureAwait(false);
+            var stack = await reader.DescribeAsync(stackId, cancellationToken).ConfigureAwait(false);
             var status = stack?.StackStatus;
             ReportProgress(activity, status, finished.Count, totalResources, events, reporter);
             if (stack is null || !StackStatuses.IsInProgress(status))
@@ -57,7 +46,7 @@ internal sealed class StackEventWatcher
                 return new WatchResult(stack, events);
             }
 
-            if (_timing.Now() >= deadline)
+            if (timing.Now() >= deadline)
             {
                 reporter.Progress(new OperationProgress(1, activity, status ?? "", Completed: true));
                 throw new OrderMonitoringException("StackOperationTimedOut", FailureKind.Timeout,
@@ -65,7 +54,7 @@ internal sealed class StackEventWatcher
                     "Check it later with Get-OrderMonitoringStack, or run again with a larger -TimeoutSeconds.");
             }
 
-            await _timing.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await timing.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -78,7 +67,7 @@ internal sealed class StackEventWatcher
 
     /// <summary>One line per event: time, status, resource, type, reason.</summary>
     private string Describe(StackEvent e) =>
-        string.Format(CultureInfo.InvariantCulture, "{0:HH:mm:ss} {1} {2} ({3}){4}", e.Timestamp ?? _timing.Time.GetUtcNow().UtcDateTime, e.ResourceStatus,
+        string.Format(CultureInfo.InvariantCulture, "{0:HH:mm:ss} {1} {2} ({3}){4}", e.Timestamp ?? timing.Time.GetUtcNow().UtcDateTime, e.ResourceStatus,
             e.LogicalResourceId, e.ResourceType, string.IsNullOrEmpty(e.ResourceStatusReason) ? "" : ": " + e.ResourceStatusReason);
 
     private async Task ReadNewEventsAsync(string stackId, string? boundary, HashSet<string> seen, List<StackEvent> events,
@@ -89,7 +78,7 @@ internal sealed class StackEventWatcher
         string? next = null;
         do
         {
-            var page = await _cloudFormation.DescribeStackEventsAsync(new DescribeStackEventsRequest { StackName = stackId, NextToken = next },
+            var page = await cloudFormation.DescribeStackEventsAsync(new DescribeStackEventsRequest { StackName = stackId, NextToken = next },
                 cancellationToken).ConfigureAwait(false);
             var reachedKnown = false;
             foreach (var stackEvent in page.StackEvents)

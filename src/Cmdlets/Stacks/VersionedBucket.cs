@@ -7,14 +7,17 @@ namespace OrderMonitoring.Cmdlets.Stacks;
 /// <summary>One object version or delete marker.</summary>
 internal readonly record struct ObjectVersionId(string Key, string? VersionId);
 
-/// <summary>One page of ListObjectVersions (versions and delete markers together).</summary>
-internal sealed record VersionPage(IReadOnlyList<ObjectVersionId> Versions, bool IsTruncated, string? NextKeyMarker, string? NextVersionIdMarker);
+/// <summary>Where ListObjectVersions continues: S3 pages versions by two markers, kept together as one typed token.</summary>
+internal sealed record VersionMarker(string? KeyMarker, string? VersionIdMarker);
+
+/// <summary>One page of ListObjectVersions (versions and delete markers together) for emptying a bucket.</summary>
+internal sealed record BucketVersionPage(IReadOnlyList<ObjectVersionId> Versions, bool IsTruncated, VersionMarker Next);
 
 /// <summary>The S3 calls that empty and delete a versioned bucket.</summary>
 internal interface IVersionedBucketClient
 {
-    /// <summary>One page from the markers on; null when the bucket does not exist.</summary>
-    Task<VersionPage?> ListVersionsAsync(string bucket, string? keyMarker, string? versionIdMarker, CancellationToken cancellationToken);
+    /// <summary>One page from the marker on (the first page for null); null when the bucket does not exist.</summary>
+    Task<BucketVersionPage?> ListVersionsAsync(string bucket, VersionMarker? marker, CancellationToken cancellationToken);
 
     /// <summary>Deletes up to 1,000 versions in one call; returns "key: code message" for each one S3 refused.</summary>
     Task<IReadOnlyList<string>> DeleteVersionsAsync(string bucket, IReadOnlyList<ObjectVersionId> versions, CancellationToken cancellationToken);
@@ -30,14 +33,14 @@ internal sealed class S3VersionedBucketClient : IVersionedBucketClient
 
     public S3VersionedBucketClient(IAmazonS3 s3) => _s3 = s3;
 
-    public async Task<VersionPage?> ListVersionsAsync(string bucket, string? keyMarker, string? versionIdMarker, CancellationToken cancellationToken)
+    public async Task<BucketVersionPage?> ListVersionsAsync(string bucket, VersionMarker? marker, CancellationToken cancellationToken)
     {
         try
         {
-            var page = await _s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket, KeyMarker = keyMarker, VersionIdMarker = versionIdMarker }, cancellationToken)
-                .ConfigureAwait(false);
+            var page = await _s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket, KeyMarker = marker?.KeyMarker, VersionIdMarker = marker?.VersionIdMarker },
+                cancellationToken).ConfigureAwait(false);
             var versions = (page.Versions ?? new List<S3ObjectVersion>()).Select(v => new ObjectVersionId(v.Key, v.VersionId)).ToList();
-            return new VersionPage(versions, page.IsTruncated == true, page.NextKeyMarker, page.NextVersionIdMarker);
+            return new BucketVersionPage(versions, page.IsTruncated == true, new VersionMarker(page.NextKeyMarker, page.NextVersionIdMarker));
         }
         catch (AmazonS3Exception error) when (error.StatusCode == HttpStatusCode.NotFound && error.ErrorCode == "NoSuchBucket")
         {

@@ -11,17 +11,8 @@ internal interface IRecordProcessor
 }
 
 /// <summary>The in-process processor over S3 and SNS, exactly as the Lambda runs it.</summary>
-internal sealed class InProcessRecordProcessor : IRecordProcessor
+internal sealed class InProcessRecordProcessor(BatchProcessor processor, IRecordHandler handler) : IRecordProcessor
 {
-    private readonly BatchProcessor _processor;
-    private readonly IRecordHandler _handler;
-
-    public InProcessRecordProcessor(BatchProcessor processor, IRecordHandler handler)
-    {
-        _processor = processor;
-        _handler = handler;
-    }
-
     public Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> records, CancellationToken cancellationToken) =>
-        _processor.ProcessAsync(records, _handler, cancellationToken);
+        processor.ProcessAsync(records, handler, cancellationToken);
 }
