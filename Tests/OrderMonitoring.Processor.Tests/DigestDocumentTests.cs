@@ -3,6 +3,7 @@ using System.Text;
 using OrderMonitoring.Processor.Audit;
 using OrderMonitoring.Processor.Digests;
 using OrderMonitoring.Processor.Tests.Fakes;
+using OrderMonitoring.TestSupport;
 
 namespace OrderMonitoring.Processor.Tests;
 
@@ -85,7 +86,7 @@ public sealed class DigestDocumentTests
     [Fact]
     public void A_chain_started_on_a_clock_is_named_by_its_start_time()
     {
-        var chain = DigestChain.Start(new FixedTime(new DateTimeOffset(2026, 3, 1, 12, 30, 5, TimeSpan.Zero)));
+        var chain = DigestChain.Start(new SteppingTime(new DateTimeOffset(2026, 3, 1, 12, 30, 5, TimeSpan.Zero)));
 
         Assert.StartsWith("20260301T123005Z-", chain.Id, StringComparison.Ordinal);
         Assert.True(AuditKey.IsValidChainId(chain.Id));

@@ -4,6 +4,7 @@ using OrderMonitoring.Processor.Batch;
 using OrderMonitoring.Processor.Digests;
 using OrderMonitoring.Processor.Observability;
 using OrderMonitoring.Processor.Orders;
+using OrderMonitoring.TestSupport;
 
 namespace OrderMonitoring.Processor.Tests.Fakes;
 
@@ -23,7 +24,7 @@ internal sealed class DigestPipeline : IDisposable
             RetryBaseDelay = TimeSpan.Zero,
             LogLevel = ProcessorLogLevel.Debug,
             LogSink = new JsonLogger(_lines.Enqueue),
-            Time = new FixedTime(Harness.Now),
+            Time = new SteppingTime(Harness.Now),
         };
         _processor = new BatchProcessor(options);
         Recorder = new DigestRecorder(Store, withSigner ? Signer : null, withSigner ? null : "no digest signing key is configured",
