@@ -7,7 +7,10 @@
     Author               = 'OrderMonitoring contributors'
     CompanyName          = 'OrderMonitoring contributors'
     Copyright            = '(c) OrderMonitoring contributors. MIT License.'
-    Description          = 'Deploys and operates an AWS monitoring stack for e-commerce order processing: a DynamoDB order table whose stream feeds a C# Lambda that audits every change to a versioned, encrypted S3 bucket and alerts on failed orders through SNS, watched by CloudWatch alarms.'
+    Description          = 'Deploys and operates an AWS monitoring stack for e-commerce order processing: a DynamoDB order table whose stream feeds a C# Lambda that audits every change to a versioned, encrypted S3 bucket and alerts on failed orders through SNS, watched by CloudWatch alarms. Runs on PowerShell 7.6 and later and on Windows PowerShell 5.1.'
+    # Supported: PowerShell 7.6 and later (Core; the loader is built for .NET 10) and Windows PowerShell 5.1 (Desktop).
+    # A manifest can state only one minimum for both editions, so the root module refuses PowerShell 7.0-7.5 at import
+    # with a message that names the supported versions.
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
 

@@ -75,10 +75,11 @@ try {
     }
     $sent | Group-Object Status | Sort-Object Name | Format-Table @{ n = 'Status'; e = 'Name' }, Count -AutoSize | Out-Host
 
-    $updated = Invoke-Shown '... | Select-Object OrderId, Timestamp, @{ n = ''Status''; e = { ''FAILED'' } } | Send-TestOrderEvent -Environment demo' {
-        # The same item written again: a MODIFY record in the stream, with the old and the new image.
+    $updated = Invoke-Shown '... | Select-Object OrderId, Timestamp, @{ n = ''Status''; e = { ''FAILED'' } } | Send-TestOrderEvent -Environment demo -Force' {
+        # The same item written again (-Force: an existing item is never overwritten without it): a MODIFY record in
+        # the stream, with the old and the new image.
         @($sent | Where-Object Status -NE 'FAILED' | Select-Object -First 3 |
-            Select-Object OrderId, Timestamp, @{ n = 'Status'; e = { 'FAILED' } } | Send-TestOrderEvent @demo)
+            Select-Object OrderId, Timestamp, @{ n = 'Status'; e = { 'FAILED' } } | Send-TestOrderEvent @demo -Force)
     }
     $updated | Format-Table OrderId, Status -AutoSize | Out-Host
 

@@ -8,6 +8,7 @@
     profile); nothing here handles secrets. Each stage prints what it did; the exit code says which stage failed:
 
         0   deployed, smoke test passed, healthy
+        1   the module could not be imported (not installed, or -Module names no manifest)
         10  review: the plan could not be made (New-OrderMonitoringStack -WhatIf)
         20  deploy: New-OrderMonitoringStack failed (rolled back, timed out, busy)
         30  smoke: a test order's audit object did not appear (Send-TestOrderEvent -Wait)
@@ -46,7 +47,13 @@ Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue' # CI logs: the stages print their own lines
 
-Import-Module $Module
+try {
+    Import-Module $Module
+}
+catch {
+    Write-Host "FAILED (1): the module '$Module' could not be imported: $($_.Exception.Message)"
+    exit 1
+}
 $connection = @{}
 if ($Region) { $connection.Region = $Region }
 if ($EndpointUrl) { $connection.EndpointUrl = $EndpointUrl }

@@ -15,22 +15,30 @@
          person to look at (Repair-OrderAuditLog -RestoreTampered).
 
     It writes one summary object per environment (Environment, Healthy, Reasons, Actions) and exits with 0 when
-    every environment is healthy, 1 when one is not, 2 when one could not be checked at all (no stack, no access).
+    every environment is healthy, 1 when one is not, 2 when one could not be checked at all (no stack, no access, or
+    the module could not be imported).
+
+    -Environment takes several names: in PowerShell as a list (-Environment prod, staging); from a command line
+    (pwsh -File, cron, a scheduler) as one comma-separated value without spaces (-Environment prod,staging), because
+    pwsh -File hands every argument over as text and cannot build a list from "prod, staging".
 
     The identity it runs as needs what those cmdlets need (see their help): reading the stack, table, stream, bucket
     and queue, and for -Remediate writing to the audit bucket and deleting replayed failure-queue messages.
 
 .EXAMPLE
-    pwsh -File examples/Invoke-OrderMonitoringRunbook.ps1 -Environment prod, staging -Region eu-west-1
+    pwsh -File examples/Invoke-OrderMonitoringRunbook.ps1 -Environment prod,staging -Region eu-west-1
 
 .EXAMPLE
     # crontab: every 15 minutes, remediate, keep the summaries
     */15 * * * * pwsh -NoProfile -File /opt/runbooks/Invoke-OrderMonitoringRunbook.ps1 -Environment prod -Remediate >> /var/log/order-monitoring.log
 #>
 #Requires -Version 7.2
-[CmdletBinding()]
+# No positional binding: a stray word (the 'staging' of '-Environment prod, staging' under pwsh -File) must never
+# silently become the -Region or -EndpointUrl.
+[CmdletBinding(PositionalBinding = $false)]
 [OutputType([pscustomobject])]
 param(
+    # Environment names: a list, or (from pwsh -File) one comma-separated value such as prod,staging.
     [Parameter(Mandatory)] [string[]] $Environment,
     [string] $Region,
     [string] $EndpointUrl,
@@ -38,14 +46,34 @@ param(
     # How far back the table is compared with the audit log (0: every order; the whole table is read).
     [ValidateRange(0, 87600)] [int] $AuditWindowHours = 24,
     # The module to import: its name when installed, or the path of a staged manifest.
-    [string] $Module = 'OrderMonitoring'
+    [string] $Module = 'OrderMonitoring',
+    # What pwsh -File hands over after '-Environment prod,' when a list is typed with a space: the rest of that list.
+    [Parameter(ValueFromRemainingArguments, DontShow)] [string[]] $MoreEnvironment
 )
 
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
-Import-Module $Module
+# pwsh -File passes every argument as text: '-Environment prod,staging' arrives as the one value 'prod,staging', and
+# '-Environment prod, staging' as 'prod,' followed by a stray 'staging'. Both are read as the list they mean; any other
+# stray argument is refused rather than ignored.
+if ($MoreEnvironment -and "$($Environment[-1])".TrimEnd() -notlike '*,') {
+    Write-Error -ErrorAction Continue "Unexpected argument(s): $($MoreEnvironment -join ' '). Several environments are written -Environment prod,staging."
+    exit 2
+}
+$Environment = @(foreach ($value in @($Environment) + @($MoreEnvironment)) {
+        $value -split ',' | ForEach-Object Trim | Where-Object { $_ }
+    })
+
+try {
+    Import-Module $Module
+}
+catch {
+    # Nothing could be checked: exit 2, as for an environment that cannot be checked (1 would claim "unhealthy").
+    Write-Error -ErrorAction Continue "The module '$Module' could not be imported: $($_.Exception.Message)"
+    exit 2
+}
 $connection = @{}
 if ($Region) { $connection.Region = $Region }
 if ($EndpointUrl) { $connection.EndpointUrl = $EndpointUrl }

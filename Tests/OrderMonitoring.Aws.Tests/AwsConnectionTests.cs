@@ -189,6 +189,49 @@ public sealed class AwsConnectionTests
         Assert.Equal("eu-west-1", regional.Config.RegionEndpoint.SystemName);
     }
 
+    [Fact]
+    public void An_unknown_region_is_refused_when_asked_unless_one_endpoint_serves_every_service()
+    {
+        using var env = new EnvironmentScope();
+        var typo = new AwsConnectionSettings { Credentials = Given, Region = "eu-wst-1", RefuseUnknownRegion = true };
+
+        var refused = Assert.Throws<AwsConfigurationException>(() => Resolve(typo));
+        Assert.Contains("'eu-wst-1' (from -Region) is not an AWS region", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("eu-west-1", Resolve(new() { Credentials = Given, Region = "eu-west-1", RefuseUnknownRegion = true }).Region.SystemName);
+        Assert.Equal("eu-wst-1", Resolve(new() { Credentials = Given, Region = "eu-wst-1", RefuseUnknownRegion = true, EndpointUrl = new Uri("http://127.0.0.1:4566") }).Region.SystemName);
+        Assert.Equal("eu-wst-1", Resolve(new() { Credentials = Given, Region = "eu-wst-1" }).Region.SystemName);
+
+        env.Set("AWS_ENDPOINT_URL_CLOUDFORMATION", "http://127.0.0.1:4566");
+        Assert.Throws<AwsConfigurationException>(() => Resolve(typo));
+        env.Set("AWS_ENDPOINT_URL", "http://127.0.0.1:4566");
+        Assert.Equal("eu-wst-1", Resolve(typo).Region.SystemName);
+    }
+
+    [Theory]
+    [InlineData("http://orders.example.com:4566", true)]
+    [InlineData("http://10.0.0.5:4566", true)]
+    [InlineData("https://orders.example.com", false)]
+    [InlineData("http://127.0.0.1:5000", false)]
+    [InlineData("http://127.10.0.1:5000", false)]
+    [InlineData("http://localhost:4566", false)]
+    [InlineData("http://[::1]:4566", false)]
+    public void Plain_http_to_another_machine_is_recognised(string url, bool expected) =>
+        Assert.Equal(expected, EndpointText.IsPlainHttpToAnotherHost(new Uri(url)));
+
+    [Fact]
+    public void Custom_endpoints_lists_each_endpoint_a_request_may_go_to()
+    {
+        using var env = new EnvironmentScope();
+        Assert.Empty(Resolve(new() { Credentials = Given, Region = "us-east-1" }).CustomEndpoints);
+
+        env.Set("AWS_ENDPOINT_URL_SNS", "http://10.0.0.5:4566").Set("AWS_ENDPOINT_URL", "http://127.0.0.1:4566");
+        var configured = Resolve(new() { Credentials = Given, Region = "us-east-1" }).CustomEndpoints.Select(uri => uri.ToString()).OrderBy(text => text, StringComparer.Ordinal);
+        var explicitOnly = Resolve(new() { Credentials = Given, Region = "us-east-1", EndpointUrl = new Uri("https://emulator.example.com") }).CustomEndpoints;
+
+        Assert.Equal(["http://10.0.0.5:4566/", "http://127.0.0.1:4566/"], configured);
+        Assert.Equal("https://emulator.example.com/", Assert.Single(explicitOnly).ToString());
+    }
+
     private static AwsConnection Resolve(AwsConnectionSettings settings, bool deferCredentials = false) => AwsConnection.Resolve(settings, deferCredentials);
 
     private static string AccessKey(AwsConnection connection) => connection.Credentials.GetCredentials().AccessKey;

@@ -132,5 +132,8 @@ internal static class OrdersBenchmark
             throw new NotSupportedException();
 
         public Task<string?> GetCurrentStatusAsync(string tableName, string orderId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<HashSet<string>> FindExistingAsync(string tableName, IReadOnlyList<OrderMonitoring.OrderEvent> events, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
     }
 }

@@ -9,9 +9,9 @@ public sealed class OutputsTests
 
     public static TheoryData<string, string> OutputValues => new()
     {
-        { "OrderEventsTableName", """{"Ref":"OrderEventsTable"}""" },
-        { "OrderEventsTableArn", """{"Fn::GetAtt":["OrderEventsTable","Arn"]}""" },
-        { "OrderEventsTableStreamArn", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
+        { "OrderEventsTableName", OrderTableTests.NameJson },
+        { "OrderEventsTableArn", OrderTableTests.ArnJson },
+        { "OrderEventsTableStreamArn", OrderTableTests.StreamArnJson },
         { "AuditLogsBucketName", AuditBucketTests.NameJson },
         { "AuditLogsBucketArn", AuditBucketTests.ArnJson },
         { "OrderProcessorLambdaName", """{"Ref":"OrderProcessorLambda"}""" },

@@ -32,6 +32,38 @@ public sealed class ProcessorFunctionTests
     }
 
     [Fact]
+    public void Code_is_pinned_to_the_object_version_the_deployment_names()
+    {
+        // A later write to the key (by anyone who can write to the bucket) cannot change what an update or a rollback runs.
+        var code = _template.Properties("OrderProcessorLambda")["Code"]!.AsObject();
+        Assert.True(IsRef(code["S3ObjectVersion"], "ProcessorCodeVersion"));
+        var version = _template.Parameters["ProcessorCodeVersion"]!;
+        Assert.Equal("String", (string?)version["Type"]);
+        Assert.Null(version["Default"]); // required: the template never runs an unpinned zip
+        Assert.Equal(1, (int?)version["MinLength"]);
+    }
+
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("arn:aws:lambda:eu-west-1:123456789012:code-signing-config:csc-0123456789abcdefg", true)]
+    [InlineData("arn:aws-cn:lambda:cn-north-1:123456789012:code-signing-config:csc-0123456789abcdefg", true)]
+    [InlineData("arn:aws:lambda:eu-west-1:123456789012:function:order-processor-dev", false)]
+    [InlineData("csc-0123456789abcdefg", false)]
+    public void A_code_signing_configuration_is_optional_and_passed_to_the_function(string value, bool allowed)
+    {
+        // AWS Signer and Lambda code signing are not emulated here: this is checked on the template only.
+        var parameter = _template.Parameters["CodeSigningConfigArn"]!;
+        Assert.Equal("", (string?)parameter["Default"]);
+        Assert.Equal(allowed, System.Text.RegularExpressions.Regex.IsMatch(value, (string)parameter["AllowedPattern"]!));
+        var property = _template.Properties("OrderProcessorLambda")["CodeSigningConfigArn"]!["Fn::If"]!.AsArray();
+        Assert.Equal("HasCodeSigningConfig", (string?)property[0]);
+        Assert.True(IsRef(property[1], "CodeSigningConfigArn"));
+        Assert.True(IsRef(property[2], "AWS::NoValue"));
+        var condition = _template.Conditions["HasCodeSigningConfig"]!.ToJsonString();
+        Assert.Equal("{\"Fn::Not\":[{\"Fn::Equals\":[{\"Ref\":\"CodeSigningConfigArn\"},\"\"]}]}", condition);
+    }
+
+    [Fact]
     public void Environment_carries_every_setting_the_processor_reads()
     {
         var variables = _template.Properties("OrderProcessorLambda")["Environment"]!["Variables"]!.AsObject();

@@ -15,9 +15,9 @@ public sealed class ProcessorPermissionsTests
 
     public static TheoryData<string, string> ExpectedGrants => new()
     {
-        { "dynamodb:DescribeStream", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
-        { "dynamodb:GetRecords", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
-        { "dynamodb:GetShardIterator", """{"Fn::GetAtt":["OrderEventsTable","StreamArn"]}""" },
+        { "dynamodb:DescribeStream", OrderTableTests.StreamArnJson },
+        { "dynamodb:GetRecords", OrderTableTests.StreamArnJson },
+        { "dynamodb:GetShardIterator", OrderTableTests.StreamArnJson },
         // ListStreams has no resource-level permissions (Service Authorization Reference): a stream ARN grants nothing.
         { "dynamodb:ListStreams", "\"*\"" },
         { "s3:PutObject", AuditBucketTests.ObjectsArnJson.Replace("${BucketArn}/*", "${BucketArn}/orders/*", StringComparison.Ordinal) },

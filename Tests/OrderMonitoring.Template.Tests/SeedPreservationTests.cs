@@ -141,7 +141,7 @@ public sealed class SeedPreservationTests
         Assert.InRange(10, (int)_template.Parameters["StreamBatchSize"]!["MinValue"]!, (int)_template.Parameters["StreamBatchSize"]!["MaxValue"]!);
         Assert.InRange(5, (int)_template.Parameters["StreamMaximumBatchingWindowInSeconds"]!["MinValue"]!,
             (int)_template.Parameters["StreamMaximumBatchingWindowInSeconds"]!["MaxValue"]!);
-        Assert.True(IsGetAtt(mapping["EventSourceArn"], "OrderEventsTable", "StreamArn"));
+        Assert.Equal(OrderTableTests.StreamArnJson, mapping["EventSourceArn"]!.ToJsonString());
         Assert.True(IsRef(mapping["FunctionName"], "OrderProcessorLambda"));
     }
 

@@ -38,7 +38,7 @@ internal sealed class StackDeployment
         timeout.CancelAfter(Patience);
         var token = timeout.Token;
 
-        var (codeBucket, codeKey) = await UploadProcessorZipAsync(clients, environmentSuffix, token);
+        var (codeBucket, codeKey, codeVersion) = await UploadProcessorZipAsync(clients, environmentSuffix, token);
         var stackName = $"order-monitoring-{environmentSuffix}";
         using var cloudFormation = clients.CreateCloudFormation();
         var changeSet = await cloudFormation.CreateChangeSetAsync(new CreateChangeSetRequest
@@ -53,7 +53,10 @@ internal sealed class StackDeployment
                 new Parameter { ParameterKey = "EnvironmentSuffix", ParameterValue = environmentSuffix },
                 new Parameter { ParameterKey = "ProcessorCodeBucket", ParameterValue = codeBucket },
                 new Parameter { ParameterKey = "ProcessorCodeKey", ParameterValue = codeKey },
+                new Parameter { ParameterKey = "ProcessorCodeVersion", ParameterValue = codeVersion },
                 new Parameter { ParameterKey = "ProcessorTrigger", ParameterValue = processorTrigger },
+                // No default: a new table has no stream to name yet.
+                new Parameter { ParameterKey = "OrderTableStreamArn", ParameterValue = "" },
             ],
         }, token);
         var changeSetId = changeSet.Id ?? throw new InvalidOperationException("CreateChangeSet returned no id.");
@@ -70,8 +73,11 @@ internal sealed class StackDeployment
         return new StackDeployment(stackName, environmentSuffix, stacks.Stacks[0], resources.StackResourceSummaries);
     }
 
-    /// <summary>Any small zip will do: moto stores the function's code but never runs it. Content-addressed key, as the template asks.</summary>
-    private static async Task<(string Bucket, string Key)> UploadProcessorZipAsync(AwsClientFactory clients, string environmentSuffix, CancellationToken cancellationToken)
+    /// <summary>
+    /// Any small zip will do: moto stores the function's code but never runs it. Content-addressed key in a versioned
+    /// bucket, as the template asks (it pins the function to the object version).
+    /// </summary>
+    private static async Task<(string Bucket, string Key, string Version)> UploadProcessorZipAsync(AwsClientFactory clients, string environmentSuffix, CancellationToken cancellationToken)
     {
         using var zip = new MemoryStream();
         using (var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
@@ -86,8 +92,12 @@ internal sealed class StackDeployment
         var key = $"processor/{Convert.ToHexStringLower(SHA256.HashData(bytes))}.zip";
         using var s3 = clients.CreateS3();
         await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, cancellationToken);
-        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(bytes) }, cancellationToken);
-        return (bucket, key);
+        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
+        {
+            BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
+        }, cancellationToken);
+        var put = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(bytes) }, cancellationToken);
+        return (bucket, key, put.VersionId);
     }
 
     private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@
 # codes) and the scheduled runbook (health check, remediation, exit codes).
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport/CapturedHost.psm1') -Force
     $script:ManifestPath = $env:ORDERMONITORING_MODULE
     $script:Examples = Join-Path $PSScriptRoot '../../examples'
     $script:Server = Start-MotoServer
@@ -13,13 +14,21 @@ BeforeAll {
 
     function Invoke-Example([string] $Name, [hashtable] $Arguments) {
         # In this process, as a scheduler's pwsh -File would run it: exit codes arrive in $LASTEXITCODE, host lines
-        # (the information stream) and objects are both kept.
-        $global:LASTEXITCODE = $null
-        $output = & (Join-Path $Examples $Name) @Arguments 6>&1
+        # (the information stream) and objects are both kept. It runs in a runspace whose host keeps what it would
+        # print (the review stage's "What if:" lines, errors and warnings the script lets through), so a passing run
+        # stays quiet.
+        $run = Invoke-CapturedHost {
+            $global:LASTEXITCODE = $null
+            & $Script @Arguments 6>&1
+            [pscustomobject]@{ PSTypeName = 'OrderMonitoringTests.ExitCode'; Value = $global:LASTEXITCODE }
+        } @{ Script = (Join-Path $Examples $Name); Arguments = $Arguments }
+        if ($run.Exception) { throw $run.Exception }
+        $output = @($run.Output | Where-Object { $_.pstypenames -notcontains 'OrderMonitoringTests.ExitCode' })
         [pscustomobject]@{
-            ExitCode = $LASTEXITCODE
-            Text     = ($output | Where-Object { $_ -is [System.Management.Automation.InformationRecord] } | ForEach-Object { "$_" }) -join "`n"
-            Objects  = @($output | Where-Object { $_ -isnot [System.Management.Automation.InformationRecord] })
+            ExitCode  = ($run.Output | Where-Object { $_.pstypenames -contains 'OrderMonitoringTests.ExitCode' }).Value
+            Text      = ($output | Where-Object { $_ -is [System.Management.Automation.InformationRecord] } | ForEach-Object { "$_" }) -join "`n"
+            Objects   = @($output | Where-Object { $_ -isnot [System.Management.Automation.InformationRecord] })
+            HostLines = $run.HostLines
         }
     }
 

@@ -49,7 +49,9 @@ Describe 'Replaying a failed batch kept in S3' {
         $null = $s3.PutObjectAsync($put).GetAwaiter().GetResult()
 
         $script:Before = Get-OrderMonitoringStatus @F -WarningAction SilentlyContinue
-        $script:WhatIf = Invoke-OrderEventProcessor @F -FailedBatches -WhatIf
+        $plan = Invoke-CapturedHost { Invoke-OrderEventProcessor @F -FailedBatches -WhatIf } @{ F = $F }
+        $script:WhatIf = $plan.Output
+        $script:WhatIfLines = $plan.HostLines
         $script:AuditObjectsBeforeReplay = Get-AuditObjectCount -Factory $Factory -BucketName (Get-StackResourceId -Factory $Factory -StackName $stackName -LogicalId AuditLogsBucket)
         $script:Replay = @(Invoke-OrderEventProcessor @F -FailedBatches)
         $script:Alerts = @(Receive-Alert -Factory $Factory -QueueUrl $QueueUrl | Where-Object OrderId -Like 'ORD-FB-*')
@@ -65,6 +67,7 @@ Describe 'Replaying a failed batch kept in S3' {
 
     It 'with -WhatIf replays nothing' {
         $WhatIf | Should -BeNullOrEmpty
+        @($WhatIfLines | Where-Object { $_ -like 'What if: *Replay 2 record(s) kept whole*' }) | Should -HaveCount 1
         $AuditObjectsBeforeReplay | Should -Be 0
     }
 
@@ -116,7 +119,9 @@ Describe 'Replaying a metadata-only record from the failure queue' {
         }
 
         $script:RecordCount = $recordsInRange
-        $script:WhatIf = @(Invoke-OrderEventProcessor @Q -FailedBatches -WhatIf)
+        $plan = Invoke-CapturedHost { Invoke-OrderEventProcessor @Q -FailedBatches -WhatIf } @{ Q = $Q }
+        $script:WhatIf = $plan.Output
+        $script:WhatIfLines = $plan.HostLines
         $script:DepthAfterWhatIf = Get-QueueDepth
         $script:AuditObjectsAfterWhatIf = Get-AuditObjectCount -Factory $Factory -BucketName $QAuditBucket
         $script:Replay = @(Invoke-OrderEventProcessor @Q -FailedBatches)
@@ -130,6 +135,7 @@ Describe 'Replaying a metadata-only record from the failure queue' {
 
     It 'with -WhatIf replays nothing and leaves the message in the queue' {
         $WhatIf | Should -BeNullOrEmpty
+        @($WhatIfLines | Where-Object { $_ -like 'What if: *Replay 2 record(s) to read back from the stream*' }) | Should -HaveCount 1
         $AuditObjectsAfterWhatIf | Should -Be 0
         $DepthAfterWhatIf | Should -Be 1
     }

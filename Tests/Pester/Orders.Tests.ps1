@@ -21,7 +21,7 @@ Describe 'Orders end to end' {
         $others = @($Sent | Where-Object Status -NE 'FAILED')
         $script:Updated = @($others | Select-Object -First 5)
         $script:Deleted = $others[5]
-        $script:UpdateResults = @($Updated | Select-Object OrderId, Timestamp, @{ n = 'Status'; e = { 'FAILED' } } | Send-TestOrderEvent @E2E)
+        $script:UpdateResults = @($Updated | Select-Object OrderId, Timestamp, @{ n = 'Status'; e = { 'FAILED' } } | Send-TestOrderEvent @E2E -Force)
         Remove-TestOrder -Factory $Factory -TableName $Sent[0].TableName -OrderId $Deleted.OrderId -Timestamp $Deleted.Timestamp
         $script:FailedIds = @($Sent | Where-Object Status -EQ 'FAILED' | ForEach-Object OrderId) + @($Updated.OrderId)
 
@@ -236,8 +236,8 @@ Describe 'Bad input as a new user tries it' {
 
     It 'refuses a blank status, a timestamp past 9999 and -Attribute values it cannot store as they are, before writing' {
         $err = { Send-TestOrderEvent @Bad -OrderId 'ORD-BLANK' -Status ' ' -ErrorAction Stop } | Should -Throw -PassThru
-        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
-        $err.Exception.Message | Should -BeLike '*blank status*'
+        $err.FullyQualifiedErrorId | Should -BeLike 'StatusMissing,*'
+        $err.Exception.Message | Should -BeLike "Order 'ORD-BLANK' has no Status*"
         $err = { Send-TestOrderEvent @Bad -OrderId 'ORD-9999' -Timestamp 253402300800000 -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
         $err = { Send-TestOrderEvent @Bad -OrderId 'ORD-OWN' -Attribute @{ status = 'FAILED' } -ErrorAction Stop } | Should -Throw -PassThru
@@ -278,7 +278,7 @@ Describe 'Bad input as a new user tries it' {
             [pscustomobject]@{ OrderId = 'ORD-WAIT-1'; Timestamp = 1767225600000 } # already audited
             [pscustomobject]@{ OrderId = 'ORD-WAIT-2'; Timestamp = 1767225600000 } # the processor does not run again
         )
-        $all = @($rows | Send-TestOrderEvent @Bad -Wait -TimeoutSeconds 1 -ErrorAction Continue 2>&1)
+        $all = @($rows | Send-TestOrderEvent @Bad -Force -Wait -TimeoutSeconds 1 -ErrorAction Continue 2>&1)
         $all | Should -HaveCount 2
         $all[0].OrderId | Should -Be 'ORD-WAIT-1'
         $all[0].AuditKey | Should -BeLike '*ORD-WAIT-1*'

@@ -32,7 +32,7 @@ Describe 'Reconciling the table with the audit trail' {
         $null = $S3.PutObjectAsync([Amazon.S3.Model.PutObjectRequest]@{ BucketName = $Bucket; Key = $TamperedKey; ContentBody = $forged }).GetAwaiter().GetResult()
         # ... change one item and delete another in the table, and add one, without processing the stream.
         $script:Changed = $Sent[2]
-        $null = [pscustomobject]@{ OrderId = $Changed.OrderId; Timestamp = $Changed.Timestamp; Status = 'CANCELLED' } | Send-TestOrderEvent @E2E
+        $null = [pscustomobject]@{ OrderId = $Changed.OrderId; Timestamp = $Changed.Timestamp; Status = 'CANCELLED' } | Send-TestOrderEvent @E2E -Force
         $script:Removed = $Sent[3]
         Remove-TestOrder -Factory $Factory -TableName $Sent[0].TableName -OrderId $Removed.OrderId -Timestamp $Removed.Timestamp
         $script:Added = Send-TestOrderEvent @E2E -Count 1 -FailedPercent 0
@@ -104,10 +104,12 @@ Describe 'Reconciling the table with the audit trail' {
         }
 
         It 'repairs only the findings piped in, and only with -WhatIf it changes nothing' {
-            $null = [pscustomobject]@{ OrderId = $Untouched.OrderId; Timestamp = $Untouched.Timestamp; Status = 'SHIPPED' } | Send-TestOrderEvent @E2E
+            $null = [pscustomobject]@{ OrderId = $Untouched.OrderId; Timestamp = $Untouched.Timestamp; Status = 'SHIPPED' } | Send-TestOrderEvent @E2E -Force
             $check = Test-OrderAuditLog @E2E -OrderId $Untouched.OrderId
             @($check.Findings.Kind) | Should -Be @('StaleAudit')
-            @($check | Repair-OrderAuditLog @Aws -WhatIf) | Should -HaveCount 0
+            $plan = Invoke-CapturedHost { $check | Repair-OrderAuditLog @Aws -WhatIf } @{ check = $check; Aws = $Aws }
+            $plan.Output | Should -HaveCount 0
+            @($plan.HostLines | Where-Object { $_ -like 'What if: *Write a MODIFY reconciliation record*(StaleAudit)*' }) | Should -HaveCount 1
             (Test-OrderAuditLog @E2E -OrderId $Untouched.OrderId -Quiet) | Should -BeFalse
             @($check.Findings | Repair-OrderAuditLog @Aws -Confirm:$false) | Should -HaveCount 1
             (Test-OrderAuditLog @E2E -Quiet) | Should -BeTrue

@@ -3,6 +3,7 @@ BeforeAll {
     $script:ManifestPath = $env:ORDERMONITORING_MODULE
     if (-not $script:ManifestPath) { throw 'Run through build.ps1 test (ORDERMONITORING_MODULE names the staged manifest).' }
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport/CapturedHost.psm1') -Force
     Import-Module $ManifestPath -Force
     $script:Server = Start-MotoServer
     $script:Aws = @{ EndpointUrl = $Server.Endpoint; Region = 'us-east-1'; AccessKey = 'test'; SecretKey = 'test' }
@@ -163,10 +164,11 @@ Describe 'Deploying, planning and removing' {
     }
 
     It 'plans -AlertDetail Full as a parameter change and keeps the current value when it is not given' {
-        $plan = @(New-OrderMonitoringStack -Environment pdev -AlertDetail Full @Aws -WhatIf)
+        # In a captured host: the What-if lines stay out of the test run's output.
+        $plan = @((Invoke-CapturedHost { New-OrderMonitoringStack -Environment pdev -AlertDetail Full @Aws -WhatIf } @{ Aws = $Aws }).Output)
         $change = $plan | Where-Object { $_.ResourceType -eq 'Parameter' -and $_.LogicalResourceId -eq 'AlertDetail' }
         $change.PhysicalResourceId | Should -Be 'Summary -> Full'
-        $unchanged = @(New-OrderMonitoringStack -Environment pdev @Aws -WhatIf)
+        $unchanged = @((Invoke-CapturedHost { New-OrderMonitoringStack -Environment pdev @Aws -WhatIf } @{ Aws = $Aws }).Output)
         $unchanged | Where-Object { $_.ResourceType -eq 'Parameter' -and $_.LogicalResourceId -eq 'AlertDetail' } | Should -BeNullOrEmpty
         { New-OrderMonitoringStack -Environment pdev -AlertDetail Images @Aws -WhatIf } | Should -Throw -ErrorId 'ParameterArgumentValidationError,OrderMonitoring.Cmdlets.Commands.NewOrderMonitoringStackCommand'
     }
@@ -178,7 +180,9 @@ Describe 'Deploying, planning and removing' {
     }
 
     It 'plans a new environment with -WhatIf and leaves nothing behind' {
-        $plan = @(New-OrderMonitoringStack -Environment pplan -ProcessorTrigger External @Aws -WhatIf)
+        $run = Invoke-CapturedHost { New-OrderMonitoringStack -Environment pplan -ProcessorTrigger External @Aws -WhatIf } @{ Aws = $Aws }
+        @($run.HostLines | Where-Object { $_ -like 'What if:*' }) | Should -Be @('What if: Deploy stack order-monitoring-pplan (environment pplan, trigger External)')
+        $plan = @($run.Output)
         $plan.Count | Should -BeGreaterThan 5
         $plan[0].pstypenames | Should -Contain 'OrderMonitoring.StackChange'
         $plan.LogicalResourceId | Should -Contain 'OrderEventsTable'
@@ -237,7 +241,8 @@ Describe 'Deploying, planning and removing' {
     It 'removes the stack and its audit and failed-batches data with -DeleteAuditData' {
         $null = New-OrderMonitoringStack -Environment pgone -ProcessorTrigger External @Aws
         $before = Get-MotoBucketNames
-        Remove-OrderMonitoringStack -Environment pgone -Force -DeleteAuditData @Aws
+        Remove-OrderMonitoringStack -Environment pgone -Force -DeleteAuditData @Aws `
+            -ConfirmDeletionOf 'order-audit-logs-pgone-123456789012-us-east-1', 'order-failed-batches-pgone-123456789012-us-east-1'
         $gone = @(Compare-Object $before (Get-MotoBucketNames) | Where-Object SideIndicator -EQ '<=')
         @($gone.InputObject | Sort-Object) | Should -Be @('order-audit-logs-pgone-123456789012-us-east-1', 'order-failed-batches-pgone-123456789012-us-east-1')
         Get-OrderMonitoringStack -Environment pgone @Aws -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
@@ -270,7 +275,7 @@ Describe 'Deploying, planning and removing' {
         @($lines | Where-Object { $_ -like 'What if:*' }) | Should -HaveCount 3 -Because 'the stack, the audit bucket and the failed-batches bucket'
         (Get-OrderMonitoringStack -Environment pwrap @Aws).Status | Should -Be 'CREATE_COMPLETE'
         Get-MotoBucketNames | Should -Be $before
-        Remove-OrderMonitoringStack -Environment pwrap -DeleteAuditData -Force @Aws
+        Remove-OrderMonitoringStack -Environment pwrap -Force @Aws
     }
 
     It 'makes a failed deploy exit non-zero in a non-interactive pwsh' {

@@ -61,6 +61,11 @@ public sealed class AwsConnection
             : _genericConfiguredEndpoint;
     }
 
+    /// <summary>Every custom endpoint a request may go to (explicit, per service, generic), each once.</summary>
+    public IReadOnlyList<Uri> CustomEndpoints => _explicitEndpoint is not null
+        ? [_explicitEndpoint]
+        : new[] { _genericConfiguredEndpoint }.Concat(_configuredEndpoints.Values).OfType<Uri>().Distinct().ToList();
+
     /// <summary>Resolves region, credentials and endpoints from the settings, the environment and the shared files.</summary>
     /// <param name="settings">What the caller asked for.</param>
     /// <param name="deferCredentials">Find the credentials when the first request is signed, not now: region, endpoint
@@ -75,7 +80,7 @@ public sealed class AwsConnection
 
         var profile = FindProfile(settings);
         var profileName = settings.ProfileName ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_PROFILE")) ?? "default";
-        var region = ResolveRegion(settings, profile?.Region?.SystemName ?? SharedConfigFile.Read(profileName, "region"), profileName);
+        var (region, regionSource) = ResolveRegion(settings, profile?.Region?.SystemName ?? SharedConfigFile.Read(profileName, "region"), profileName);
         var credentials = deferCredentials && settings.Credentials is null
             ? new DeferredCredentials(() => CredentialChain.Resolve(settings, profile))
             : CredentialChain.Resolve(settings, profile);
@@ -84,6 +89,11 @@ public sealed class AwsConnection
             || profile?.IgnoreConfiguredEndpointUrls == true;
         var perService = ignoreConfigured ? new Dictionary<string, Uri>() : ReadServiceEndpointVariables();
         var generic = ignoreConfigured ? null : ReadGenericEndpoint(NonEmpty(profile?.EndpointUrl) ?? SharedConfigFile.Read(profileName, "endpoint_url"), profileName);
+        if (settings.RefuseUnknownRegion)
+        {
+            RefuseUnknownRegion(region, regionSource, explicitEndpoint ?? generic);
+        }
+
         return new AwsConnection(region, credentials, explicitEndpoint, perService, generic);
     }
 
@@ -112,7 +122,7 @@ public sealed class AwsConnection
         return chain.TryGetProfile(implicitName, out var implicitProfile) ? implicitProfile : null;
     }
 
-    private static RegionEndpoint ResolveRegion(AwsConnectionSettings settings, string? profileRegion, string profileName)
+    private static (RegionEndpoint Region, string Source) ResolveRegion(AwsConnectionSettings settings, string? profileRegion, string profileName)
     {
         var (name, source) = NonEmpty(settings.Region) is { } given ? (given, "-Region")
             : NonEmpty(Environment.GetEnvironmentVariable("AWS_REGION")) is { } region ? (region, "AWS_REGION")
@@ -131,8 +141,29 @@ public sealed class AwsConnection
             throw new AwsConfigurationException($"'{trimmed}' (from {source}) is not an AWS region name such as 'us-east-1'.");
         }
 
-        return RegionEndpoint.GetBySystemName(trimmed);
+        return (RegionEndpoint.GetBySystemName(trimmed), source!);
     }
+
+    /// <summary>
+    /// A region name with the right shape but no region behind it (eu-wst-1) would otherwise be sent to a host that does
+    /// not exist and fail minutes later as a retried transport error. Against one custom endpoint for every service
+    /// (moto, LocalStack) any name is the caller's business; per-service endpoints leave the other services regional.
+    /// </summary>
+    private static void RefuseUnknownRegion(RegionEndpoint region, string source, Uri? everyServiceEndpoint)
+    {
+        if (everyServiceEndpoint is not null || IsKnownRegion(region))
+        {
+            return;
+        }
+
+        throw new AwsConfigurationException(
+            $"'{region.SystemName}' (from {source}) is not an AWS region this module knows (such as 'us-east-1' or 'eu-west-1'). Check the spelling; "
+            + "a region newer than the module's AWS SDK, or any name for a local emulator, is accepted together with -EndpointUrl (or AWS_ENDPOINT_URL).");
+    }
+
+    // The SDK's endpoint data names every region it knows; a name it does not know comes back as "Unknown".
+    private static bool IsKnownRegion(RegionEndpoint region) =>
+        !string.Equals(region.DisplayName, "Unknown", StringComparison.Ordinal);
 
     private static Dictionary<string, Uri> ReadServiceEndpointVariables()
     {

@@ -35,6 +35,13 @@ public sealed class AwsConnectionSettings
     /// <summary>One endpoint for every service (moto, LocalStack); wins over environment and config.</summary>
     public Uri? EndpointUrl { get; init; }
 
+    /// <summary>
+    /// Refuse a region name the SDK does not know unless one custom endpoint serves every service: for names people
+    /// type (a typo fails at once instead of as a retried transport error). The Lambda leaves it off: the runtime's
+    /// own region is right even when it is newer than the SDK.
+    /// </summary>
+    public bool RefuseUnknownRegion { get; init; }
+
     /// <summary>Never shows credentials (only whether they were given), nor a password written into the endpoint URL.</summary>
     public override string ToString() =>
         $"Region={Region ?? "(unset)"}, Profile={ProfileName ?? "(unset)"}, Credentials={(Credentials is null ? "(unset)" : Credentials.GetType().Name)}, SessionCredentials={(SessionCredentials is null ? SessionProfileName ?? "(unset)" : SessionCredentials.GetType().Name)}, Endpoint={(EndpointUrl is null ? "(unset)" : EndpointText.ForMessage(EndpointUrl))}";

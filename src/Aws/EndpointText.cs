@@ -38,6 +38,13 @@ public static class EndpointText
         return at < authorityStart ? value : value.Substring(0, authorityStart) + Hidden + value.Substring(at);
     }
 
+    /// <summary>
+    /// True for a plain http:// endpoint on another machine: requests are signed (nobody can forge them) but travel
+    /// unencrypted, so anyone on the way reads the order data. Loopback (a local emulator) is fine.
+    /// </summary>
+    public static bool IsPlainHttpToAnotherHost(Uri endpoint) =>
+        endpoint is not null && endpoint.Scheme == Uri.UriSchemeHttp && !endpoint.IsLoopback;
+
     /// <summary>True when the URL carries a user name or password.</summary>
     public static bool HasUserInfo(Uri endpoint) => !string.IsNullOrEmpty(endpoint.UserInfo);
 }

@@ -20,6 +20,13 @@ public static class Sha256Hex
         return ToHex(sha.ComputeHash(content ?? throw new ArgumentNullException(nameof(content))));
     }
 
+    /// <summary>The SHA-256 of everything the stream has left, in base64: the form S3 checksums (x-amz-checksum-sha256) take.</summary>
+    public static string Base64Of(Stream content)
+    {
+        using var sha = SHA256.Create();
+        return Convert.ToBase64String(sha.ComputeHash(content ?? throw new ArgumentNullException(nameof(content))));
+    }
+
     /// <summary>The 64 hex digits of the SHA-256 of the text's UTF-8 bytes.</summary>
     public static string OfUtf8(string text) => Of(Encoding.UTF8.GetBytes(text ?? throw new ArgumentNullException(nameof(text))));
 

@@ -89,6 +89,27 @@ public sealed class ErrorRecordFactoryTests
     }
 
     [Fact]
+    public void A_module_failure_caused_by_an_unreachable_endpoint_is_classified_as_one_keeping_its_message()
+    {
+        var refused = new HttpRequestException("CloudFormation DescribeStacks could not reach 127.0.0.1:1 (4 attempt(s))",
+            new SocketException((int)SocketError.ConnectionRefused));
+        var wrapped = new OrderMonitoringException("StackUnreadable", FailureKind.OperationFailed, "The stack 'order-monitoring-dev' could not be read: " + refused.Message,
+            "Check the stack in the CloudFormation console.", refused);
+        var slow = new OrderMonitoringException("StackUnreadable", FailureKind.OperationFailed, "The stack could not be read: slow", null, new TimeoutException("slow"));
+        var answered = new OrderMonitoringException("StackUnreadable", FailureKind.OperationFailed, "The stack could not be read: denied", null,
+            new AwsServiceException("CloudFormation", "DescribeStacks", "AccessDenied", "denied", "req-1", HttpStatusCode.Forbidden, isRetryable: false));
+
+        var unreachable = ErrorRecordFactory.Create(wrapped, "order-monitoring-dev");
+
+        Assert.Equal("AwsEndpointUnreachable", unreachable.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ConnectionError, unreachable.CategoryInfo.Category);
+        Assert.Contains("endpoint is reachable", unreachable.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        Assert.StartsWith("The stack 'order-monitoring-dev' could not be read", unreachable.ErrorDetails.Message, StringComparison.Ordinal);
+        Assert.Equal("AwsRequestTimedOut", ErrorRecordFactory.Create(slow, null).FullyQualifiedErrorId);
+        Assert.Equal("StackUnreadable", ErrorRecordFactory.Create(answered, null).FullyQualifiedErrorId);
+    }
+
+    [Fact]
     public void A_timeout_is_an_operation_timeout()
     {
         var record = ErrorRecordFactory.Create(new TimeoutException("slow"), null);

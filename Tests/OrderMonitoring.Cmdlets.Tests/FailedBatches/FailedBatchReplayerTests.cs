@@ -89,6 +89,27 @@ public sealed class FailedBatchReplayerTests
     }
 
     [Fact]
+    public async Task The_replay_loop_reads_each_batch_just_before_its_turn_never_the_whole_backlog_first()
+    {
+        var store = new MemoryFailedBatches();
+        for (var i = 0; i < 3; i++)
+        {
+            await new FailedBatchSink(store).KeepAsync(Range(EventRecords(($"ORD-LAZY-{i}", "PENDING", $"10000000000000000002{i}"))), default);
+        }
+
+        var replayer = new FailedBatchReplayer(store, (Processor(new MemoryStore(), new MemoryPublisher())), new NoStream());
+        var readsAtEachConfirmation = new List<int>();
+
+        await replayer.ReplayAllAsync("Replaying", (_, _) =>
+        {
+            readsAtEachConfirmation.Add(store.Reads);
+            return Task.FromResult(true);
+        }, new RecordingReporter(), default);
+
+        Assert.Equal([1, 2, 3], readsAtEachConfirmation);
+    }
+
+    [Fact]
     public async Task A_metadata_only_record_reads_its_range_from_the_stream_and_names_the_range_when_the_stream_lost_it()
     {
         var store = new MemoryFailedBatches();
@@ -174,7 +195,13 @@ public sealed class FailedBatchReplayerTests
         public Task<IReadOnlyList<string>> ListPendingAsync(CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<string>>(Objects.Keys.Where(k => !Replayed.ContainsKey(k)).Order(StringComparer.Ordinal).ToList());
 
-        public Task<string> ReadAsync(string key, CancellationToken cancellationToken) => Task.FromResult(Objects[key]);
+        public int Reads { get; private set; }
+
+        public Task<string> ReadAsync(string key, CancellationToken cancellationToken)
+        {
+            Reads++;
+            return Task.FromResult(Objects[key]);
+        }
 
         public Task PutAsync(string key, string json, CancellationToken cancellationToken)
         {

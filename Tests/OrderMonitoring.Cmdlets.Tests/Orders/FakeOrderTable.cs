@@ -93,6 +93,15 @@ internal sealed class FakeOrderTable : IOrderTable
         }
     }
 
+    public Task<HashSet<string>> FindExistingAsync(string tableName, IReadOnlyList<OrderEvent> events, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var stored = new HashSet<string>(Items.Select(e => e.ItemKey), StringComparer.Ordinal);
+            return Task.FromResult(new HashSet<string>(events.Select(e => e.ItemKey).Where(stored.Contains), StringComparer.Ordinal));
+        }
+    }
+
     public Task<StatusQueryPage> QueryStatusAsync(string tableName, string status, long since, long until, object? continuation, CancellationToken cancellationToken)
     {
         StatusQueries++;

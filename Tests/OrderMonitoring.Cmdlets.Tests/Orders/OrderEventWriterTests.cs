@@ -145,6 +145,65 @@ public sealed class OrderEventWriterTests
     }
 
     [Fact]
+    public async Task Hands_on_each_written_event_in_input_order_while_the_rest_is_written()
+    {
+        var table = new FakeOrderTable();
+        var events = Enumerable.Range(0, 260).Select(i => Event($"ORD-{i}")).ToList();
+        var handedOn = new List<string>();
+
+        await new OrderEventWriter(table, new OrderWriteOptions { MaxInFlight = 4 }, NoDelay)
+            .WriteAsync("t", events, NullOperationReporter.Instance, default, written => handedOn.Add(written.OrderId));
+
+        Assert.Equal(events.Select(e => e.OrderId), handedOn);
+    }
+
+    [Fact]
+    public async Task Written_events_behind_a_failed_call_are_handed_on_too_once_every_call_has_ended()
+    {
+        // The second call fails; the third, already in flight, is stored: its events come after the unwritten ones.
+        var table = new FakeOrderTable { FailWith = batch => batch.Any(e => e.OrderId == "ORD-30") ? new InvalidOperationException("too large") : null };
+        var events = Enumerable.Range(0, 60).Select(i => Event($"ORD-{i}")).ToList();
+        var handedOn = new List<string>();
+
+        var outcome = await new OrderEventWriter(table, new OrderWriteOptions { MaxInFlight = 3 }, NoDelay)
+            .WriteAsync("t", events, NullOperationReporter.Instance, default, written => handedOn.Add(written.OrderId));
+
+        Assert.Equal(outcome.Written.Select(e => e.OrderId), handedOn);
+        Assert.Contains("ORD-59", handedOn);
+        Assert.DoesNotContain("ORD-30", handedOn);
+    }
+
+    [Fact]
+    public async Task A_stopped_write_says_how_many_were_written_and_the_last_one_and_has_handed_those_on()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var calls = 0;
+        var table = new FakeOrderTable
+        {
+            // The first two calls are stored; the third is where Ctrl+C arrives.
+            Hold = async token =>
+            {
+                if (Interlocked.Increment(ref calls) >= 3)
+                {
+                    cancellation.Cancel();
+                    await Task.Delay(Timeout.Infinite, token);
+                }
+            },
+        };
+        var events = Enumerable.Range(0, 100).Select(i => Event($"ORD-{i}")).ToList();
+        var handedOn = new List<string>();
+
+        var stopped = await Assert.ThrowsAsync<OperationStoppedException>(() =>
+            new OrderEventWriter(table, new OrderWriteOptions { MaxInFlight = 1 }, NoDelay)
+                .WriteAsync("orders", events, NullOperationReporter.Instance, cancellation.Token, written => handedOn.Add(written.OrderId)));
+
+        Assert.Equal(50, handedOn.Count);
+        Assert.StartsWith("Stopped: 50 of 100 order event(s) were written to orders; the other 50 were not. The last written: order 'ORD-49'", stopped.Message, StringComparison.Ordinal);
+        Assert.EndsWith("The results of the first 50 are in the output.", stopped.Message, StringComparison.Ordinal);
+        Assert.Equal(cancellation.Token, stopped.CancellationToken);
+    }
+
+    [Fact]
     public async Task Writes_everything_and_reports_no_failure_when_all_calls_succeed()
     {
         var events = Enumerable.Range(0, 60).Select(i => Event($"ORD-{i}")).ToList();

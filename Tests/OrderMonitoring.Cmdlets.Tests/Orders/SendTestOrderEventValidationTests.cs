@@ -14,11 +14,14 @@ public sealed class SendTestOrderEventValidationTests
     [Theory]
     [InlineData(" ")]
     [InlineData("\t ")]
-    public void Refuses_a_blank_status(string status)
+    public void Refuses_a_blank_status_naming_the_order(string status)
     {
-        var error = BindingError("Status", shell => shell.AddParameter("OrderId", "O1").AddParameter("Status", status));
+        var (output, errors) = Run(shell => shell.AddParameter("OrderId", "O1").AddParameter("Status", status));
 
-        Assert.Contains("blank status", error.Message);
+        Assert.Empty(output);
+        var error = Assert.Single(errors);
+        Assert.Equal("StatusMissing,OrderMonitoring.Cmdlets.Commands.SendTestOrderEventCommand", error.FullyQualifiedErrorId);
+        Assert.StartsWith("Order 'O1' has no Status", error.Exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]

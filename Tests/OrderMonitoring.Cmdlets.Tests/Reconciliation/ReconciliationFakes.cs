@@ -162,6 +162,11 @@ internal sealed class FakeItemSource : IOrderItemSource
     public Task<IReadOnlyList<TableItem>> ReadOrderAsync(string tableName, string orderId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<TableItem>>(Items.Where(i => i.OrderId == orderId).ToList());
 
+    /// <summary>When the table was created; null: not known.</summary>
+    public DateTimeOffset? Created { get; set; }
+
+    public Task<DateTimeOffset?> TableCreatedAsync(string tableName, CancellationToken cancellationToken) => Task.FromResult(Created);
+
     private static int SegmentOf(string orderId, int total) => orderId.Sum(c => c) % total;
 }
 

@@ -128,18 +128,3 @@ internal sealed class FakeCloudFormation : IAmazonCloudFormation
     {
     }
 }
-
-internal sealed class FakeArtifacts : IArtifactStore, IAccountIdProvider
-{
-    public List<string> Uploaded { get; } = new();
-
-    public Task EnsureBucketAsync(string bucket, IOperationReporter reporter, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task<bool> UploadIfMissingAsync(string bucket, string key, string filePath, CancellationToken cancellationToken)
-    {
-        Uploaded.Add($"{bucket}/{key}");
-        return Task.FromResult(true);
-    }
-
-    public Task<string> GetAccountIdAsync(CancellationToken cancellationToken) => Task.FromResult("123456789012");
-}

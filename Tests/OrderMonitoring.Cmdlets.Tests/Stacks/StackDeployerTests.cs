@@ -385,6 +385,230 @@ public sealed class StackDeployerTests : IDisposable
         Assert.Contains(plan, change => change.LogicalResourceId == "OrderEventsTable");
     }
 
+    [Fact]
+    public async Task A_create_adopts_the_order_table_an_earlier_deployment_kept_with_its_stream()
+    {
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        var tables = new FakeOrderTables();
+        tables.Tables["order-events-dev"] = FakeOrderTables.Kept("order-events-dev", "arn:aws:dynamodb:us-east-1:123456789012:table/order-events-dev/stream/kept");
+
+        await Deployer(tables: tables).DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.Equal("CREATE", _cloudFormation.LastChangeSet!.ChangeSetType);
+        Assert.Equal("Existing", ParameterSent("OrderTableSource"));
+        Assert.Equal("arn:aws:dynamodb:us-east-1:123456789012:table/order-events-dev/stream/kept", ParameterSent("OrderTableStreamArn"));
+        Assert.Contains(_reporter.Warnings, w => w.Contains("order table order-events-dev was kept", StringComparison.Ordinal));
+        Assert.DoesNotContain(tables.Calls, c => c != "DescribeTable"); // adopting changes nothing on the table
+    }
+
+    [Fact]
+    public async Task A_create_without_a_kept_table_creates_one_and_names_no_stream()
+    {
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+
+        await Deployer(tables: new FakeOrderTables()).DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.Equal(("New", ""), (ParameterSent("OrderTableSource"), ParameterSent("OrderTableStreamArn")));
+    }
+
+    [Theory]
+    [InlineData(null, "NEW_AND_OLD_IMAGES", "has no stream")]
+    [InlineData("arn:aws:dynamodb:us-east-1:123456789012:table/order-events-dev/stream/x", "KEYS_ONLY", "KEYS_ONLY")]
+    public async Task A_kept_table_the_processor_cannot_read_is_refused_before_anything_is_uploaded_or_deployed(string? stream, string viewType, string named)
+    {
+        _cloudFormation.Statuses.Enqueue(null);
+        var tables = new FakeOrderTables();
+        tables.Tables["order-events-dev"] = FakeOrderTables.Kept("order-events-dev", stream, viewType);
+
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(() => Deployer(tables: tables).DeployAsync(Request(), _reporter, CancellationToken.None));
+
+        Assert.Equal("KeptOrderTableUnusable", error.ErrorId);
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.Contains("-DeleteOrderTable", error.RecommendedAction, StringComparison.Ordinal);
+        Assert.DoesNotContain("CreateChangeSet", _cloudFormation.Calls);
+    }
+
+    [Fact]
+    public async Task An_update_of_a_stack_on_a_kept_table_passes_the_stream_the_table_has_now()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "OrderTableSource", ParameterValue = "Existing" });
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "OrderTableStreamArn", ParameterValue = "arn:old" });
+        var tables = new FakeOrderTables();
+        tables.Tables["order-events-dev"] = FakeOrderTables.Kept("order-events-dev", "arn:aws:dynamodb:us-east-1:123456789012:table/order-events-dev/stream/new");
+
+        await Deployer(tables: tables).DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.Equal("UPDATE", _cloudFormation.LastChangeSet!.ChangeSetType);
+        Assert.Equal("Existing", ParameterSent("OrderTableSource"));
+        Assert.Equal("arn:aws:dynamodb:us-east-1:123456789012:table/order-events-dev/stream/new", ParameterSent("OrderTableStreamArn"));
+    }
+
+    [Fact]
+    public async Task An_update_of_a_stack_that_owns_its_table_keeps_it_New_without_looking_for_a_kept_one()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
+        var tables = new FakeOrderTables();
+        tables.Tables["order-events-dev"] = FakeOrderTables.Kept("order-events-dev"); // the stack's own table
+
+        await Deployer(tables: tables).DeployAsync(Request(), _reporter, CancellationToken.None);
+
+        Assert.Equal(("New", ""), (ParameterSent("OrderTableSource"), ParameterSent("OrderTableStreamArn")));
+        Assert.Empty(tables.Calls);
+    }
+
+    private const string ArtifactsBucket = "order-monitoring-artifacts-123456789012-us-east-1";
+
+    [Fact]
+    public async Task Another_accounts_artifacts_bucket_is_refused_before_anything_is_uploaded_replaced_or_deployed()
+    {
+        _artifacts.OtherAccountBuckets.Add(ArtifactsBucket);
+        _cloudFormation.Statuses.Enqueue("ROLLBACK_COMPLETE"); // -Force would replace it: not with a hijacked bucket
+
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(() => Deployer().DeployAsync(Request(replaceFailedStack: true), _reporter, CancellationToken.None));
+
+        Assert.Equal("ArtifactBucketNotOwned", error.ErrorId);
+        Assert.Equal(FailureKind.PermissionDenied, error.Kind);
+        Assert.Contains(ArtifactsBucket, error.Message, StringComparison.Ordinal);
+        Assert.Contains("account 123456789012", error.Message, StringComparison.Ordinal);
+        Assert.Contains("-ArtifactBucketName", error.RecommendedAction, StringComparison.Ordinal);
+        Assert.Empty(_artifacts.Changes);
+        Assert.Empty(Mutations());
+    }
+
+    [Fact]
+    public async Task A_plan_refuses_another_accounts_artifacts_bucket_too()
+    {
+        _artifacts.OtherAccountBuckets.Add("team-artifacts");
+        _cloudFormation.Statuses.Enqueue(null);
+
+        var request = Request();
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(() => Deployer().PlanAsync(
+            new DeployRequest { StackName = request.StackName, Environment = "dev", TemplatePath = request.TemplatePath, ProcessorZipPath = request.ProcessorZipPath, ArtifactBucketName = "team-artifacts" },
+            _reporter, CancellationToken.None));
+
+        Assert.Equal("ArtifactBucketNotOwned", error.ErrorId);
+        Assert.Empty(Mutations());
+    }
+
+    [Fact]
+    public async Task An_object_with_other_bytes_at_the_processor_key_is_replaced_and_the_function_pinned_to_the_new_version()
+    {
+        var request = Request();
+        var code = LocalArtifact.Of("processor", request.ProcessorZipPath);
+        _artifacts.OwnedBuckets.Add(ArtifactsBucket);
+        var planted = _artifacts.Put(ArtifactsBucket, code.Key, "c29tZW9uZSBlbHNlJ3M=");
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+
+        await Deployer().DeployAsync(request, _reporter, CancellationToken.None);
+
+        Assert.Contains($"{ArtifactsBucket}/{code.Key}", _artifacts.Uploaded);
+        var pinned = ParameterSent("ProcessorCodeVersion");
+        Assert.NotEqual(planted, pinned);
+        Assert.Equal(new StoredArtifact(pinned, code.Sha256Base64), _artifacts.Objects[$"{ArtifactsBucket}/{code.Key}"]);
+        Assert.Equal(code.Key, ParameterSent("ProcessorCodeKey"));
+        Assert.Contains(_reporter.Warnings, w => w.Contains("held other bytes", StringComparison.Ordinal) && w.Contains(code.Key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_object_whose_checksum_is_the_files_is_used_in_its_version_without_uploading()
+    {
+        var request = Request();
+        var code = LocalArtifact.Of("processor", request.ProcessorZipPath);
+        var version = _artifacts.Put(ArtifactsBucket, code.Key, code.Sha256Base64);
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+
+        await Deployer().DeployAsync(request, _reporter, CancellationToken.None);
+
+        Assert.DoesNotContain($"{ArtifactsBucket}/{code.Key}", _artifacts.Uploaded);
+        Assert.Equal(version, ParameterSent("ProcessorCodeVersion"));
+        Assert.Contains(_reporter.Verbose, v => v.Contains("already there with the same SHA-256", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_object_without_a_checksum_is_uploaded_anew()
+    {
+        var request = Request();
+        var code = LocalArtifact.Of("processor", request.ProcessorZipPath);
+        var unchecked_ = _artifacts.Put(ArtifactsBucket, code.Key, null);
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+
+        await Deployer().DeployAsync(request, _reporter, CancellationToken.None);
+
+        Assert.NotEqual(unchecked_, ParameterSent("ProcessorCodeVersion"));
+        Assert.Contains($"{ArtifactsBucket}/{code.Key}", _artifacts.Uploaded);
+        Assert.DoesNotContain(_reporter.Warnings, w => w.Contains("held other bytes", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_template_overwritten_after_the_upload_stops_the_deployment_before_the_change_set()
+    {
+        var request = Request();
+        var template = LocalArtifact.Of("templates", request.TemplatePath);
+        _artifacts.BeforeReadBack = () => _artifacts.Put(ArtifactsBucket, template.Key, "b3RoZXIgdGVtcGxhdGU=");
+        _cloudFormation.Statuses.Enqueue(null);
+
+        var error = await Assert.ThrowsAsync<OrderMonitoringException>(() => Deployer().DeployAsync(request, _reporter, CancellationToken.None));
+
+        Assert.Equal("ArtifactChanged", error.ErrorId);
+        Assert.Contains($"s3://{ArtifactsBucket}/{template.Key}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("CreateChangeSet", _cloudFormation.Calls);
+    }
+
+    [Fact]
+    public async Task The_template_is_read_from_the_checked_key()
+    {
+        var request = Request();
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+
+        await Deployer().DeployAsync(request, _reporter, CancellationToken.None);
+
+        var template = LocalArtifact.Of("templates", request.TemplatePath);
+        Assert.Equal(StackDeployer.TemplateUrl("us-east-1", ArtifactsBucket, template.Key), _cloudFormation.LastChangeSet!.TemplateURL);
+        Assert.Contains(_reporter.Verbose, v => v.Contains("still holds the module's template", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_plan_pins_the_version_already_in_the_bucket_or_says_it_would_upload()
+    {
+        var request = Request();
+        _cloudFormation.Statuses.Enqueue(null);
+        await Deployer().PlanAsync(request, _reporter, CancellationToken.None);
+        Assert.Equal("uploaded-on-deploy", ParameterSent("ProcessorCodeVersion"));
+
+        var code = LocalArtifact.Of("processor", request.ProcessorZipPath);
+        _artifacts.OwnedBuckets.Add(ArtifactsBucket);
+        var version = _artifacts.Put(ArtifactsBucket, code.Key, code.Sha256Base64);
+        _cloudFormation.Statuses.Enqueue(null);
+        await Deployer().PlanAsync(request, _reporter, CancellationToken.None);
+        Assert.Equal(version, ParameterSent("ProcessorCodeVersion"));
+        Assert.Empty(_artifacts.Uploaded);
+    }
+
+    [Fact]
+    public async Task The_code_signing_configuration_is_passed_through_and_kept_on_an_update_that_does_not_name_one()
+    {
+        const string Arn = "arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-0123456789abcdefg";
+        _cloudFormation.Statuses.Enqueue(null);
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        await Deployer().DeployAsync(Request(codeSigning: Arn), _reporter, CancellationToken.None);
+        Assert.Equal(Arn, ParameterSent("CodeSigningConfigArn"));
+
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "CodeSigningConfigArn", ParameterValue = Arn });
+        await Deployer().DeployAsync(Request(), _reporter, CancellationToken.None);
+        Assert.Equal(Arn, ParameterSent("CodeSigningConfigArn"));
+    }
+
     /// <summary>The request with one zip per architecture, each with different bytes (so different content keys).</summary>
     private DeployRequest WithZipPerArchitecture(DeployRequest request)
     {
@@ -409,14 +633,14 @@ public sealed class StackDeployerTests : IDisposable
     private IEnumerable<string> Mutations() =>
         _cloudFormation.Calls.Where(call => !call.StartsWith("Describe", StringComparison.Ordinal) && !call.StartsWith("List", StringComparison.Ordinal));
 
-    private StackDeployer Deployer(Action? onPoll = null, IBucketProbe? buckets = null)
+    private StackDeployer Deployer(Action? onPoll = null, IBucketProbe? buckets = null, IOrderTableClient? tables = null)
     {
         var timing = new PollTiming { Interval = TimeSpan.FromSeconds(2), Time = _time };
         _time.Stepped = onPoll;
-        return new StackDeployer(_cloudFormation, _artifacts, _artifacts, "us-east-1", timing, buckets: buckets);
+        return new StackDeployer(_cloudFormation, _artifacts, _artifacts, "us-east-1", timing, buckets: buckets, tables: tables);
     }
 
-    private DeployRequest Request(TimeSpan? timeout = null, string? trigger = "External", bool replaceFailedStack = false)
+    private DeployRequest Request(TimeSpan? timeout = null, string? trigger = "External", bool replaceFailedStack = false, string? codeSigning = null)
     {
         var template = Path.Combine(_folder, "order-monitoring.json");
         var zip = Path.Combine(_folder, "order-processor-abc.zip");
@@ -426,6 +650,7 @@ public sealed class StackDeployerTests : IDisposable
         {
             StackName = FakeCloudFormation.StackName, Environment = "dev", TemplatePath = template, ProcessorZipPath = zip,
             ProcessorTrigger = trigger, Timeout = timeout ?? TimeSpan.FromMinutes(5), ReplaceFailedStack = replaceFailedStack,
+            CodeSigningConfigArn = codeSigning,
         };
     }
 }

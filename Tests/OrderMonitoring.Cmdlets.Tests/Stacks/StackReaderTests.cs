@@ -43,6 +43,19 @@ public sealed class StackReaderTests
     }
 
     [Fact]
+    public async Task A_stack_on_a_kept_table_names_the_table_from_the_environment_and_the_stream_from_its_parameter()
+    {
+        _cloudFormation.Resources.RemoveAll(r => r.LogicalResourceId == "OrderEventsTable");
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "EnvironmentSuffix", ParameterValue = "dev" });
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "OrderTableSource", ParameterValue = "Existing" });
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "OrderTableStreamArn", ParameterValue = "arn:kept-stream" });
+
+        var stack = await new StackReader(_cloudFormation, "us-east-1", _streams).GetAsync(FakeCloudFormation.StackName, CancellationToken.None);
+
+        Assert.Equal(("order-events-dev", "arn:kept-stream"), (stack!.TableName, stack.StreamArn));
+    }
+
+    [Fact]
     public async Task The_alert_detail_is_the_stacks_parameter_and_unknown_on_stacks_older_than_it()
     {
         var reader = new StackReader(_cloudFormation, "us-east-1", _streams);

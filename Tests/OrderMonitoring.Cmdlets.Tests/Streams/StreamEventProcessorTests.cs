@@ -24,10 +24,12 @@ public sealed class StreamEventProcessorTests
         streams.AddShard("parent", null, closed: true, Enumerable.Range(1, 23).Select(i => (long)i).ToArray());
         streams.AddShard("other", null, closed: false, 200);
         var processor = new ScriptedProcessor();
+        var checkpoints = new MemoryCheckpoints();
 
-        var result = await Create(streams, processor, new MemoryCheckpoints(), new MemoryFailureQueue(), new StreamReaderOptions { BatchSize = 10 })
+        var result = await Create(streams, processor, checkpoints, new MemoryFailureQueue(), new StreamReaderOptions { BatchSize = 10 })
             .RunAsync(Arn, NullOperationReporter.Instance, default);
 
+        Assert.Equal(1, checkpoints.Claims);
         var order = processor.Calls.SelectMany(c => c).ToList();
         Assert.True(order.IndexOf("23") < order.IndexOf("100"), "the closed parent is read before its child");
         Assert.Equal(new[] { 10, 10, 3 }, processor.Calls.Where(c => c.All(s => long.Parse(s) < 100)).Select(c => c.Count));
@@ -171,6 +173,23 @@ public sealed class StreamEventProcessorTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => processor.RunAsync(Arn, NullOperationReporter.Instance, cancellation.Token));
         Assert.Equal(3, polls);
     }
+
+    [Fact]
+    public async Task A_stopped_run_says_what_it_processed_and_where_each_shard_is_checkpointed()
+    {
+        var streams = new FakeStreams();
+        streams.AddShard("s", null, closed: false, 1, 2, 3);
+        using var cancellation = new CancellationTokenSource();
+        var time = new SteppingTime(DateTimeOffset.UnixEpoch) { Stepped = cancellation.Cancel };
+        var processor = new StreamEventProcessor(streams, new ScriptedProcessor(), new MemoryCheckpoints(), null,
+            new StreamReaderOptions { Follow = true }, time);
+
+        var stopped = await Assert.ThrowsAsync<OperationStoppedException>(() => processor.RunAsync(Arn, NullOperationReporter.Instance, cancellation.Token));
+
+        Assert.StartsWith("Stopped: 3 record(s) processed (3 audited, ", stopped.Message, StringComparison.Ordinal);
+        Assert.Contains("(s: after sequence number 3)", stopped.Message, StringComparison.Ordinal);
+        Assert.EndsWith("run Invoke-OrderEventProcessor -FromStream again to continue from there.", stopped.Message, StringComparison.Ordinal);
+    }
 }
 
 public sealed class CheckpointStoreTests : IDisposable
@@ -195,6 +214,35 @@ public sealed class CheckpointStoreTests : IDisposable
         Assert.Equal(new ShardCheckpoint("42", false), reopened.Get("arn:a", "shard-1"));
         Assert.Equal(new ShardCheckpoint("7", true), reopened.Get("arn:b", "shard-1"));
         Assert.Null(reopened.Get("arn:a", "shard-2"));
+    }
+
+    [Fact]
+    public void A_second_claim_on_a_stream_is_refused_until_the_first_is_released()
+    {
+        var first = new FileCheckpointStore(_directory).Claim("arn:a");
+        var refused = Assert.Throws<OrderMonitoringException>(() => new FileCheckpointStore(_directory).Claim("arn:a"));
+        using (new FileCheckpointStore(_directory).Claim("arn:b"))
+        {
+            // another stream is another claim
+        }
+
+        first.Dispose();
+        using var again = new FileCheckpointStore(_directory).Claim("arn:a");
+
+        Assert.Equal(CheckpointClaim.InUseErrorId, refused.ErrorId);
+        Assert.Contains("arn:a", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(_directory, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_save_leaves_no_temporary_file_behind()
+    {
+        var store = new FileCheckpointStore(_directory);
+        store.Save("arn:a", "shard-1", new ShardCheckpoint("1", Finished: false));
+        store.Save("arn:a", "shard-1", new ShardCheckpoint("2", Finished: false));
+
+        Assert.Equal([Path.GetFileName(store.FileFor("arn:a"))], Directory.GetFiles(_directory).Select(Path.GetFileName));
+        Assert.Equal(new ShardCheckpoint("2", false), new FileCheckpointStore(_directory).Get("arn:a", "shard-1"));
     }
 
     [Fact]

@@ -212,6 +212,14 @@ internal sealed class MemoryCheckpoints : ICheckpointStore
             return new Dictionary<string, ShardCheckpoint>(Saved, StringComparer.Ordinal);
         }
     }
+
+    public int Claims { get; private set; }
+
+    public IDisposable Claim(string streamArn)
+    {
+        Claims++;
+        return new MemoryStream();
+    }
 }
 
 internal sealed class MemoryFailureQueue : IFailedBatchSink

@@ -1,7 +1,8 @@
 # What every suite that runs the staged module against moto starts with. Dot-source it in the test file's BeforeAll:
 #     BeforeAll { . (Join-Path $PSScriptRoot 'TestSupport/OrdersSuite.ps1') }
 #     AfterAll { Stop-OrdersSuite }
-# It imports the staged module and the helpers, starts moto on 127.0.0.1 and sets, in the test file's script scope:
+# It imports the staged module and the helpers (Invoke-CapturedHost for -WhatIf: its lines never reach the console),
+# starts moto on 127.0.0.1 and sets, in the test file's script scope:
 # $ManifestPath, $Server, $Aws (connection parameters for moto), $Factory (AWS clients for checks behind the module's
 # back); the processor's checkpoints go to this run's TestDrive.
 $script:ManifestPath = $env:ORDERMONITORING_MODULE
@@ -9,6 +10,7 @@ if (-not $script:ManifestPath) { throw 'Run through build.ps1 test (ORDERMONITOR
 Import-Module (Join-Path $PSScriptRoot 'MotoServer.psm1') -Force
 Import-Module $script:ManifestPath -Force
 Import-Module (Join-Path $PSScriptRoot '../OrdersTestSupport.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot 'CapturedHost.psm1') -Force
 $script:Server = Start-MotoServer
 $script:Aws = @{ EndpointUrl = $script:Server.Endpoint; Region = 'us-east-1'; AccessKey = 'test'; SecretKey = 'test' }
 $script:Factory = New-TestClientFactory -EndpointUrl $script:Server.Endpoint

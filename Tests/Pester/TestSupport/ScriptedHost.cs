@@ -12,6 +12,8 @@ namespace OrderMonitoringTests
     public sealed class ShownPrompt
     {
         public string Caption { get; set; } = "";
+        /// <summary>The choice Enter picks (null when the prompt names none).</summary>
+        public string Default { get; set; }
         public string Message { get; set; } = "";
         public string[] Choices { get; set; } = new string[0];
         public string Answer { get; set; } = "";
@@ -35,7 +37,8 @@ namespace OrderMonitoringTests
             var wanted = labels.Contains(AnswerWithAll) ? AnswerWithAll : OtherAnswer;
             var index = labels.IndexOf(wanted);
             if (index < 0) { throw new InvalidOperationException("No choice '" + wanted + "' among " + string.Join(", ", labels)); }
-            Prompts.Add(new ShownPrompt { Caption = caption, Message = message, Choices = labels.ToArray(), Answer = wanted });
+            Prompts.Add(new ShownPrompt { Caption = caption, Message = message, Choices = labels.ToArray(), Answer = wanted,
+                Default = defaultChoice >= 0 && defaultChoice < labels.Count ? labels[defaultChoice] : null });
             return index;
         }
 

@@ -14,24 +14,41 @@ internal sealed record SendOutcome(IReadOnlyList<OrderEventResult> Results, IRea
 /// Writes order events to the stack's table and, when asked to wait, follows each into the audit log: the writer and
 /// the waiter coordinated, so the cmdlet only binds, asks and writes what comes back.
 /// </summary>
-internal sealed class OrderSender(OrderEventWriter writer, AuditWaiter waiter)
+internal sealed class OrderSender(OrderEventWriter writer, AuditWaiter waiter, IOrderTable table)
 {
-    /// <summary>Writes <paramref name="events"/>; with <paramref name="wait"/>, waits that long for their audit objects.</summary>
-    public async Task<SendOutcome> SendAsync(OrderStackResources stack, IReadOnlyList<OrderEvent> events, TimeSpan? wait, IOperationReporter reporter,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="events"/>; with <paramref name="wait"/>, waits that long for their audit objects. An event
+    /// whose item already exists is written only with <paramref name="overwrite"/> (else an OrderExists error names it).
+    /// Without a wait each result is output through <paramref name="reporter"/> as soon as it is stored (the outcome's
+    /// Results are then empty), so a stopped run keeps what it wrote.
+    /// </summary>
+    public async Task<SendOutcome> SendAsync(OrderStackResources stack, IReadOnlyList<OrderEvent> events, TimeSpan? wait, bool overwrite,
+        IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var writeStarted = waiter.Time.GetTimestamp();
-        var written = await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken).ConfigureAwait(false);
-        reporter.Verbose($"Wrote {written.Written.Count} of {events.Count} order event(s) to {stack.TableName}.");
         var errors = new List<Exception>();
+        IReadOnlyList<OrderEvent> existing = Array.Empty<OrderEvent>();
+        if (!overwrite)
+        {
+            (events, existing) = await ExistingOrders.SplitAsync(table, stack.TableName, events, cancellationToken).ConfigureAwait(false);
+            if (existing.Count > 0)
+            {
+                errors.Add(ExistingOrders.Error(stack.TableName, existing));
+            }
+        }
+
+        Action<OrderEvent>? stream = wait is null ? e => reporter.Output(ToResult(e, stack, null)) : null;
+        var writeStarted = waiter.Time.GetTimestamp();
+        var written = await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken, stream).ConfigureAwait(false);
+        reporter.Verbose($"Wrote {written.Written.Count} of {events.Count} order event(s) to {stack.TableName}.");
         if (!written.IsComplete)
         {
             errors.Add(written.ToError(stack.TableName));
         }
 
+        var notWritten = written.NotWritten.Count + existing.Count;
         if (wait is not { } timeout || written.Written.Count == 0)
         {
-            return new SendOutcome(written.Written.Select(e => ToResult(e, stack, null)).ToList(), errors, written.NotWritten.Count);
+            return new SendOutcome(Array.Empty<OrderEventResult>(), errors, notWritten);
         }
 
         var arrivals = await waiter.WaitAsync(stack.AuditBucketName, written.Written, writeStarted, timeout, reporter, cancellationToken).ConfigureAwait(false);
@@ -43,7 +60,7 @@ internal sealed class OrderSender(OrderEventWriter writer, AuditWaiter waiter)
             errors.Add(AuditTimeout(written.Written.Count, missing, timeout));
         }
 
-        return new SendOutcome(results, errors, written.NotWritten.Count);
+        return new SendOutcome(results, errors, notWritten);
     }
 
     private static OrderMonitoringException AuditTimeout(int writtenCount, IReadOnlyList<OrderEvent> missing, TimeSpan timeout)

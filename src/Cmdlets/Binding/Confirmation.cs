@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using OrderMonitoring.Cmdlets.Foundation;
@@ -43,11 +44,36 @@ internal static class Confirmation
         }
     }
 
+    /// <summary>
+    /// The question before deleting data that cannot be brought back (the order table, a bucket's every version): a
+    /// Yes/No of its own whose default is No, so Enter keeps the data. ShouldContinue cannot do this: its default is Yes,
+    /// and its overload that defaults to No adds "Yes to All". Where no prompt can be shown, the error names
+    /// <paramref name="recommendedAction"/> (how to name the data in advance) instead of -Force.
+    /// </summary>
+    public static bool ConfirmDataDeletion(PSCmdlet cmdlet, string target, string question, string caption, string recommendedAction)
+    {
+        var choices = new Collection<ChoiceDescription>
+        {
+            new("&Yes", $"Delete {target}; this cannot be undone."),
+            new("&No", $"Keep {target} (the default)."),
+        };
+        try
+        {
+            var ui = cmdlet.Host?.UI ?? throw new PSNotImplementedException("the host has no user interface");
+            return ui.PromptForChoice(caption, question, choices, defaultChoice: 1) == 0;
+        }
+        catch (Exception error) when (CannotPrompt(error))
+        {
+            throw NotPossible(cmdlet, question, target, error, recommendedAction);
+        }
+    }
+
     private static bool CannotPrompt(Exception error) =>
         error is PSInvalidOperationException or HostException or PSNotImplementedException or NotImplementedException;
 
-    private static OrderMonitoringException NotPossible(PSCmdlet cmdlet, string action, string target, Exception error) =>
+    private static OrderMonitoringException NotPossible(PSCmdlet cmdlet, string action, string target, Exception error,
+        string recommendedAction = "Pass -Force or -Confirm:$false to run it without asking (or -WhatIf to see what it would do).") =>
         new(NotPossibleErrorId, FailureKind.InvalidOperation,
             $"{cmdlet.MyInvocation.MyCommand.Name} needs a confirmation to \"{action}\" on \"{target}\", but this session cannot show a prompt ({error.Message}).",
-            "Pass -Force or -Confirm:$false to run it without asking (or -WhatIf to see what it would do).", error);
+            recommendedAction, error);
 }

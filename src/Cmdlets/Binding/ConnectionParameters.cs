@@ -49,6 +49,7 @@ internal sealed class ConnectionParameters
             SessionProfileName = session as string is { } name ? Blank(name) : null,
             CallerCredentialSources = ["-Credential, -AccessKey/-SecretKey and -ProfileName (none given)", SessionVariable + " from Set-AWSCredential (not set)"],
             EndpointUrl = Endpoint(),
+            RefuseUnknownRegion = true,
         };
     }
 

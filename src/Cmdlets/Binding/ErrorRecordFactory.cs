@@ -41,15 +41,16 @@ public static class ErrorRecordFactory
         var root = Unwrap(exception);
         return root switch
         {
+            // One classification of "the endpoint did not answer" for every cmdlet: a failure the module wrapped in its
+            // own words (a stack that could not be read) keeps its message but is reported as what it is.
+            OrderMonitoringException own when Transport(own) is { } transport => ForTransport(own, transport, target),
             OrderMonitoringException own => Build(own, own.ErrorId, CategoryOf(own.Kind), target, own.RecommendedAction),
             AwsConfigurationException config => Build(config, ConfigurationErrorId, ErrorCategory.InvalidArgument, target,
                 "Check -Region, -ProfileName/-ProfileLocation, -Credential and -EndpointUrl (or AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL)."),
             AmazonServiceException service => ForService(service, target),
             PSArgumentException or ArgumentException => Build(root, "InvalidArgument", ErrorCategory.InvalidArgument, target, null),
-            TimeoutException or TaskCanceledException => Build(root, TimeoutErrorId, ErrorCategory.OperationTimeout, target,
-                "The service did not answer in time. Retry; if it persists check the endpoint and your network."),
-            _ when IsConnectionFailure(root) => Build(root, EndpointUnreachableErrorId, ErrorCategory.ConnectionError, target,
-                "Check that the endpoint is reachable (-EndpointUrl, AWS_ENDPOINT_URL, proxy and network settings)."),
+            TimeoutException or TaskCanceledException => ForTransport(root, root, target),
+            _ when IsConnectionFailure(root) => ForTransport(root, root, target),
             _ => Build(root, root.GetType().Name, ErrorCategory.NotSpecified, target, null),
         };
     }
@@ -71,6 +72,28 @@ public static class ErrorRecordFactory
         FailureKind.InvalidOperation => ErrorCategory.InvalidOperation,
         _ => ErrorCategory.NotSpecified,
     };
+
+    private const string TimeoutAction = "The service did not answer in time. Retry; if it persists check the endpoint and your network.";
+
+    private const string UnreachableAction = "Check that the endpoint is reachable (-EndpointUrl, AWS_ENDPOINT_URL, proxy and network settings).";
+
+    private static ErrorRecord ForTransport(Exception reported, Exception transport, object? target) =>
+        transport is TimeoutException or TaskCanceledException
+            ? Build(reported, TimeoutErrorId, ErrorCategory.OperationTimeout, target, TimeoutAction)
+            : Build(reported, EndpointUnreachableErrorId, ErrorCategory.ConnectionError, target, UnreachableAction);
+
+    // The transport failure (no connection, no answer in time) behind one of our own exceptions, if that is its cause.
+    private static Exception? Transport(OrderMonitoringException own)
+    {
+        if (own.InnerException is not { } cause)
+        {
+            return null;
+        }
+
+        // A service that answered (even with an error) was reached: that stays the module's own error.
+        var root = Unwrap(cause);
+        return root is not AmazonServiceException && (root is TimeoutException || IsConnectionFailure(root)) ? root : null;
+    }
 
     private static ErrorRecord ForService(AmazonServiceException service, object? target)
     {

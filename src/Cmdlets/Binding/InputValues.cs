@@ -69,11 +69,15 @@ internal static class InputValues
             return new Dictionary<string, object?>(StringComparer.Ordinal);
         }
 
-        return ToMap(value) ?? throw new ArgumentException(
+        return ToMap(value, depth: 1) ?? throw new ArgumentException(
             $"-Attribute must be a hashtable or an object with properties, not a {Unwrap(value)!.GetType().Name}.");
     }
 
-    private static Dictionary<string, object?>? ToMap(object? value)
+    // DynamoDB stores documents nested at most 32 levels deep; a hashtable that holds itself would nest for ever (and
+    // overflow the stack), so reading stops there with an error naming the limit.
+    private const int MaxDepth = 32;
+
+    private static Dictionary<string, object?>? ToMap(object? value, int depth)
     {
         IEnumerable<KeyValuePair<string?, object?>> members;
         if (value is PSObject { BaseObject: PSCustomObject } custom)
@@ -89,6 +93,7 @@ internal static class InputValues
             return null;
         }
 
+        _ = WithinDepth(depth);
         var result = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var member in members)
         {
@@ -97,15 +102,15 @@ internal static class InputValues
                 throw new ArgumentException("An attribute name must not be empty.");
             }
 
-            result[member.Key!] = ToPlain(member.Value);
+            result[member.Key!] = ToPlain(member.Value, depth + 1);
         }
 
         return result;
     }
 
-    private static object? ToPlain(object? value)
+    private static object? ToPlain(object? value, int depth)
     {
-        if (ToMap(value) is { } map)
+        if (ToMap(value, depth) is { } map)
         {
             return map;
         }
@@ -114,10 +119,15 @@ internal static class InputValues
         return raw switch
         {
             string text => text,
-            IEnumerable list => list.Cast<object?>().Select(ToPlain).ToList(),
+            IEnumerable list => WithinDepth(depth) ? list.Cast<object?>().Select(item => ToPlain(item, depth + 1)).ToList() : null,
             _ => raw,
         };
     }
+
+    private static bool WithinDepth(int depth) => depth <= MaxDepth
+        ? true
+        : throw new ArgumentException(
+            $"-Attribute is nested more than {MaxDepth} levels deep, the most DynamoDB stores (a hashtable or list that contains itself never ends).");
 
     private static object? Unwrap(object? value) => value is PSObject wrapped && wrapped.BaseObject is not PSCustomObject ? wrapped.BaseObject : value;
 }

@@ -92,8 +92,18 @@ public abstract class OrderMonitoringCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>Resolves the connection first, so a bad region, profile or endpoint fails before anything is done.</summary>
-    protected override void BeginProcessing() => Guard(() => _ = ClientFactory);
+    /// <summary>
+    /// Resolves the connection first, so a bad region, profile or endpoint fails before anything is done; warns (once
+    /// per command) about an endpoint that would carry the data unencrypted over the network.
+    /// </summary>
+    protected override void BeginProcessing() => Guard(() =>
+    {
+        foreach (var endpoint in ClientFactory.Connection.CustomEndpoints.Where(EndpointText.IsPlainHttpToAnotherHost))
+        {
+            WriteWarning($"The endpoint '{EndpointText.ForMessage(endpoint)}' is plain HTTP to another machine: requests are signed, but what they carry "
+                + "(order data, audit records) travels unencrypted. Use https://, or a loopback address (127.0.0.1, localhost) for a local emulator.");
+        }
+    });
 
     /// <summary>Ctrl+C: cancels the running async work; the bridge then stops the pipeline.</summary>
     protected override void StopProcessing() => _stopping.Cancel();

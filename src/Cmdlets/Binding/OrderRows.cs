@@ -3,8 +3,8 @@ using OrderMonitoring.Cmdlets.Orders;
 
 namespace OrderMonitoring.Cmdlets.Binding;
 
-/// <summary>One input row of Send-TestOrderEvent, read and checked: its amount and extra attributes.</summary>
-internal sealed record OrderRow(decimal? Amount, Dictionary<string, object?> Attributes);
+/// <summary>One input row of Send-TestOrderEvent, read and checked: its status, amount and extra attributes.</summary>
+internal sealed record OrderRow(string Status, decimal? Amount, Dictionary<string, object?> Attributes);
 
 /// <summary>Reads Send-TestOrderEvent's input rows (parameters or pipeline objects) and refuses a bad one with an error naming it.</summary>
 internal static class OrderRows
@@ -14,7 +14,7 @@ internal static class OrderRows
     /// (<paramref name="rowName"/>: its number in the input, and its order id when it has one).
     /// </summary>
     /// <param name="idGiven">True when an order id was expected (pipeline input, or -OrderId given), so an empty one is refused.</param>
-    public static (OrderRow? Row, ErrorRecord? Error) Read(string? orderId, bool idGiven, object? amountValue, object? attributeValue, string rowName)
+    public static (OrderRow? Row, ErrorRecord? Error) Read(string? orderId, bool idGiven, string? status, object? amountValue, object? attributeValue, string rowName)
     {
         // An explicit empty -OrderId, or an empty cell, is refused rather than replaced by a generated id.
         if (string.IsNullOrWhiteSpace(orderId) && idGiven)
@@ -22,6 +22,15 @@ internal static class OrderRows
             return (null, ErrorRecordFactory.Validation("OrderIdMissing",
                 $"{rowName} has no OrderId (the property is missing or empty), so it was not written.", null,
                 "Give every input row an OrderId column or property with a value (e.g. a CSV header 'OrderId,Status,Amount')."));
+        }
+
+        // An empty Status cell is refused here, naming its row, rather than at binding: there it would get PowerShell's
+        // message without the row, and the closing count would miss it.
+        if (string.IsNullOrWhiteSpace(status))
+        {
+            return (null, ErrorRecordFactory.Validation("StatusMissing",
+                $"{rowName} has no Status (the property is empty or blank), so it was not written.", orderId,
+                "Give every input row a Status such as PENDING or FAILED, or leave the column out for PENDING."));
         }
 
         decimal? amount;
@@ -44,7 +53,7 @@ internal static class OrderRows
                 OrderItem.ValidateExtraAttribute(attribute.Key, attribute.Value);
             }
 
-            return (new OrderRow(amount, attributes), null);
+            return (new OrderRow(status!, amount, attributes), null);
         }
         catch (ArgumentException invalid)
         {

@@ -5,7 +5,7 @@ using OrderMonitoring.Cmdlets.Orders;
 
 namespace OrderMonitoring.Cmdlets.Binding;
 
-/// <summary>Tab completion of <c>-Status</c> with the statuses the module knows (any other non-empty value is still accepted).</summary>
+/// <summary>Tab completion of <c>-Status</c> with the statuses the module knows and the ones declared in ORDERMONITORING_STATUSES (any other non-empty value is still accepted).</summary>
 public sealed class OrderStatusCompleter : IArgumentCompleter
 {
     /// <inheritdoc />
@@ -13,7 +13,7 @@ public sealed class OrderStatusCompleter : IArgumentCompleter
         IDictionary fakeBoundParameters)
     {
         var word = (wordToComplete ?? "").Trim('\'', '"');
-        return OrderGenerator.KnownStatuses
+        return KnownOrderStatuses.All()
             .Where(status => status.StartsWith(word, StringComparison.OrdinalIgnoreCase))
             .Select(status => new CompletionResult(status, status, CompletionResultType.ParameterValue, status));
     }

@@ -14,6 +14,9 @@ internal sealed class PipelineBridge : IOperationReporter
     private readonly Cmdlet _cmdlet;
     private readonly BlockingCollection<Action> _writes = new();
 
+    // What the work said when it was stopped (OperationStoppedException), shown through the host after the stop.
+    private volatile string? _stopSummary;
+
     /// <summary>A bridge for one run on <paramref name="cmdlet"/>'s pipeline thread.</summary>
     public PipelineBridge(Cmdlet cmdlet) => _cmdlet = cmdlet;
 
@@ -24,7 +27,18 @@ internal sealed class PipelineBridge : IOperationReporter
     /// </summary>
     public T Run<T>(Func<IOperationReporter, CancellationToken, Task<T>> work, CancellationTokenSource cancellation)
     {
-        var task = Task.Run(() => work(this, cancellation.Token));
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                return await work(this, cancellation.Token).ConfigureAwait(false);
+            }
+            catch (OperationStoppedException stopped)
+            {
+                _stopSummary = stopped.Message;
+                throw;
+            }
+        });
         _ = task.ContinueWith(_ => _writes.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
 
@@ -49,11 +63,18 @@ internal sealed class PipelineBridge : IOperationReporter
 
         if (writeFailure is not null)
         {
+            // A write refused because the pipeline is stopping: the work has ended by now and may say where it stopped.
+            if (writeFailure is PipelineStoppedException)
+            {
+                ShowStopSummary();
+            }
+
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(writeFailure).Throw();
         }
 
         if (task.IsCanceled || (task.IsFaulted && cancellation.IsCancellationRequested && IsCancellation(task.Exception)))
         {
+            ShowStopSummary();
             throw new PipelineStoppedException();
         }
 
@@ -114,6 +135,23 @@ internal sealed class PipelineBridge : IOperationReporter
         }
 
         return record;
+    }
+
+    // The streams no longer take anything while the pipeline stops; the host still shows a line, and a stopped run
+    // must say what it did and where it stopped.
+    private void ShowStopSummary()
+    {
+        if (_stopSummary is { } summary && (_cmdlet as PSCmdlet)?.Host?.UI is { } ui)
+        {
+            try
+            {
+                ui.WriteWarningLine(summary);
+            }
+            catch (Exception ex) when (ex is PipelineStoppedException or InvalidOperationException or NotImplementedException)
+            {
+                // A host without a console: the summary has nowhere to go, the stop itself still happens.
+            }
+        }
     }
 
     private static bool IsCancellation(AggregateException? exception) =>

@@ -69,6 +69,11 @@ public sealed class GetOrderAuditLogCommand : OrderCmdlet
                 ThrowTerminatingError(ErrorRecordFactory.Validation("TimeRangeInvalid", $"-Since ({_since:o}) is after {untilText}.", null,
                     "Give a -Since before -Until (which defaults to now)."));
             }
+
+            if (KnownOrderStatuses.WarningFor(Status, "It is searched for as given") is { } unknown)
+            {
+                WriteWarning(unknown);
+            }
         }
 
         base.BeginProcessing();

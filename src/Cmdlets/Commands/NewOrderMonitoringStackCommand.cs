@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using OrderMonitoring.Aws;
 using OrderMonitoring.Cmdlets.Binding;
 using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Stacks;
@@ -62,6 +63,16 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
     [ValidatePattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
     public string? ArtifactBucketName { get; set; }
 
+    /// <summary>
+    /// An AWS Lambda code signing configuration for the function ('' for none). Omitted: the stack's current value on an
+    /// update. The processor zip the module ships is not signed with AWS Signer; sign it before deploying under an
+    /// Enforce policy.
+    /// </summary>
+    [Parameter]
+    [AllowEmptyString]
+    [ValidatePattern("^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]{17})?$")]
+    public string? CodeSigningConfigArn { get; set; }
+
     /// <summary>How long the whole deployment may take (default 1800 s); the operation continues in AWS after that.</summary>
     [Parameter]
     [ValidateRange(1, 86400)]
@@ -93,6 +104,7 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
             ArtifactBucketName = ArtifactBucketName,
             ProcessorTrigger = ProcessorTrigger,
             AlertEmail = AlertEmail,
+            CodeSigningConfigArn = CodeSigningConfigArn,
             AlertDetail = AlertDetail,
             Tags = Tags(),
             Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
@@ -106,7 +118,13 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
         }
         else if (reason == ShouldProcessReason.WhatIf)
         {
-            WriteObject(RunAsync((reporter, token) => deployer.PlanAsync(request, reporter, token)), enumerateCollection: true);
+            var plan = RunAsync((reporter, token) => deployer.PlanAsync(request, reporter, token));
+            if (ConditionalPlanNote.For(plan, File.ReadAllText(request.TemplatePath), Connection.EndpointFor(AwsServiceIds.CloudFormation)) is { } note)
+            {
+                WriteWarning(note);
+            }
+
+            WriteObject(plan, enumerateCollection: true);
         }
     });
 

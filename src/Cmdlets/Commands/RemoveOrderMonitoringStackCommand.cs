@@ -4,7 +4,10 @@ using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 
-/// <summary>Deletes an order-monitoring stack; the retained audit and failed-batches buckets stay unless -DeleteAuditData is given.</summary>
+/// <summary>
+/// Deletes an order-monitoring stack. The order table and the audit and failed-batches buckets stay unless
+/// -DeleteOrderTable or -DeleteAuditData asks for them, and each of them is then asked about on its own.
+/// </summary>
 [Cmdlet(VerbsCommon.Remove, "OrderMonitoringStack", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
 public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
@@ -13,7 +16,19 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
     [Parameter]
     public SwitchParameter DeleteAuditData { get; set; }
 
-    /// <summary>Do not ask for confirmation.</summary>
+    /// <summary>Also delete the order table with every order in it (asks separately; turns its deletion protection off first).</summary>
+    [Parameter]
+    public SwitchParameter DeleteOrderTable { get; set; }
+
+    /// <summary>
+    /// The names of the table and buckets whose deletion is confirmed in advance (for scripts): each one named is
+    /// deleted without its question. Neither -Force nor -Confirm:$false answers a data question.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? ConfirmDeletionOf { get; set; }
+
+    /// <summary>Do not ask before removing the stack (the data questions are still asked).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -31,23 +46,27 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
         var stack = RunAsync((_, token) => reader.DescribeAsync(stackName, token));
         if (stack is null)
         {
-            RemoveKeptAuditData(services, stackName);
+            RemoveKeptData(services, stackName);
             return;
         }
 
-        // The reader falls back to the bucket resources (or the kept buckets' names) when outputs are missing.
+        // The reader falls back to the resources (or the kept buckets' and table's names) when outputs are missing.
         var model = RunAsync((_, token) => reader.ToModelAsync(stack, token));
-        var dataBuckets = new[] { model.AuditBucketName, model.FailedBatchesBucketName }.OfType<string>().ToList();
         if (DeleteAuditData && model.AuditBucketName is null)
         {
             WriteWarning($"Stack {stackName} names no audit bucket (no output and no bucket resource), so -DeleteAuditData cannot delete it; "
                 + "any audit bucket of an earlier deployment is kept.");
         }
 
-        var eraseAuditData = DeleteAuditData && dataBuckets.Count > 0;
-        var removeStack = Confirmed(stackName, eraseAuditData
-            ? $"Remove stack {stackName} and every resource in it (deleting the data in {string.Join(" and ", dataBuckets)} is asked about next)"
-            : $"Remove stack {stackName} and every resource in it (the audit and failed-batches buckets are kept)", out var whatIf);
+        var data = KeptData.Of(model, DeleteOrderTable, DeleteAuditData);
+        if (!DeleteOrderTable && !KeptData.KeepsTable(stack))
+        {
+            throw KeptData.TableWouldGo(stackName, model.TableName);
+        }
+
+        var removeStack = Confirmed(stackName, data.Count > 0
+            ? $"Remove stack {stackName} and every resource in it (deleting {string.Join(" and ", data.Select(d => d.Name))} is asked about next)"
+            : $"Remove stack {stackName} and every resource in it (the order table and the audit and failed-batches buckets are kept)", out var whatIf);
 
         // Every question comes before any work, so nobody is asked again halfway through a long deletion, and -WhatIf
         // lists everything the command would do.
@@ -56,51 +75,58 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
             return;
         }
 
-        var toErase = eraseAuditData ? dataBuckets.Where(ConfirmedDataDeletion).ToList() : new List<string>();
+        var toDelete = Confirmed(data);
         if (!removeStack)
         {
             return;
         }
 
+        if (!KeptData.KeepsTable(stack) && !toDelete.Any(d => d.IsTable))
+        {
+            // An earlier template's stack takes its table with it: keeping the table means keeping the stack.
+            WriteWarning($"Stack {stackName} was kept: removing it would delete the order table, which was not confirmed.");
+            return;
+        }
+
         var remover = services.Remover();
         RunAsync((reporter, token) => remover.RemoveAsync(stack, TimeSpan.FromSeconds(TimeoutSeconds), reporter, token));
-        Erase(services, toErase);
-        foreach (var keptBucket in dataBuckets.Except(toErase))
+        Delete(services, toDelete);
+        foreach (var kept in KeptData.Of(model, table: true, buckets: true).Where(d => !toDelete.Contains(d)))
         {
-            WriteVerbose($"The bucket {keptBucket} was kept.");
+            WriteVerbose($"The {kept.Description} {kept.Name} was kept.");
         }
     });
 
-    private void Erase(StackServices services, IEnumerable<string> buckets)
+    private void Delete(StackServices services, IEnumerable<KeptData> data)
     {
-        var eraser = services.Eraser();
-        foreach (var bucket in buckets)
+        foreach (var item in data)
         {
-            RunAsync((reporter, token) => eraser.EraseAsync(bucket, reporter, token));
+            RunAsync((reporter, token) => services.DeleteAsync(item, TimeSpan.FromSeconds(TimeoutSeconds), reporter, token));
         }
     }
 
     /// <summary>
-    /// No stack: with -DeleteAuditData the buckets an earlier deployment kept (or a wipe that stopped half-way left)
-    /// are deleted, each after its own question; otherwise, or when there is no such bucket either, the stack is
-    /// reported missing.
+    /// No stack: with -DeleteOrderTable or -DeleteAuditData the table and buckets an earlier deployment kept (or a
+    /// deletion that stopped half-way left) are deleted, each after its own question; otherwise, or when there is
+    /// nothing of the kind either, the stack is reported missing.
     /// </summary>
-    private void RemoveKeptAuditData(StackServices services, string stackName)
+    private void RemoveKeptData(StackServices services, string stackName)
     {
-        var finder = services.KeptBuckets();
-        var kept = DeleteAuditData ? RunAsync((_, token) => finder.FindAsync(Environment, token)) : Array.Empty<(RetainedBucket, string)>();
+        var kept = DeleteOrderTable || DeleteAuditData
+            ? RunAsync((_, token) => services.FindKeptDataAsync(Environment, DeleteOrderTable, DeleteAuditData, token))
+            : Array.Empty<KeptData>();
         if (kept.Count == 0)
         {
             WriteFailure(StackNotFound.Error(stackName, services.Region), stackName);
             return;
         }
 
-        foreach (var (bucket, name) in kept)
+        foreach (var item in kept)
         {
-            WriteVerbose($"There is no stack {stackName}, but its environment's {bucket.Description} bucket {name} was kept.");
+            WriteVerbose($"There is no stack {stackName}, but its environment's {item.Description} {item.Name} was kept.");
         }
 
-        Erase(services, kept.Select(found => found.Name).Where(ConfirmedDataDeletion).ToList());
+        Delete(services, Confirmed(kept));
     }
 
     private bool Confirmed(string target, string action, out bool whatIf)
@@ -120,22 +146,33 @@ public sealed class RemoveOrderMonitoringStackCommand : EnvironmentCmdlet
     }
 
     /// <summary>
-    /// Deleting audit data gets an answer of its own, for each bucket: ShouldProcess would take a "Yes to All" given to
-    /// the stack question (PowerShell remembers it for every later ShouldProcess call), so the question is
-    /// ShouldContinue. ShouldProcess only writes the -WhatIf line. -Force or -Confirm:$false skip the question.
+    /// The data to delete: each item gets an answer of its own, whose default is No. A "Yes to All" given to the
+    /// stack question (which PowerShell remembers for every later ShouldProcess), -Force and -Confirm:$false answer
+    /// none of them; only naming the item in -ConfirmDeletionOf does. Under -WhatIf each is listed and none deleted.
     /// </summary>
-    private bool ConfirmedDataDeletion(string bucket)
+    private List<KeptData> Confirmed(IReadOnlyList<KeptData> data)
     {
-        var action = $"Delete every version of every object in {bucket} and the bucket itself (cannot be undone)";
-        if (WhatIfInEffect())
+        var named = new HashSet<string>(ConfirmDeletionOf ?? Array.Empty<string>(), StringComparer.Ordinal);
+        foreach (var stray in named.Where(name => data.All(d => d.Name != name)))
         {
-            _ = Confirmation.ShouldProcess(this, bucket, action, out _);
-            return false;
+            WriteWarning($"-ConfirmDeletionOf names {stray}, which this command does not delete (it deletes {(data.Count == 0 ? "no data" : string.Join(", ", data.Select(d => d.Name)))}).");
         }
 
-        var confirmExplicitlyOff = MyInvocation.BoundParameters.ContainsKey("Confirm") && !Switch("Confirm");
-        return (Force && !Switch("Confirm")) || confirmExplicitlyOff
-            || Confirmation.ShouldContinue(this, bucket, $"{action}?", $"Delete the audit data in {bucket}");
+        if (WhatIfInEffect())
+        {
+            foreach (var item in data)
+            {
+                _ = Confirmation.ShouldProcess(this, item.Name, item.Action, out _);
+            }
+
+            return new List<KeptData>();
+        }
+
+        var all = string.Join(", ", data.Select(d => $"'{d.Name}'"));
+        return data.Where(item => named.Contains(item.Name)
+            || Confirmation.ConfirmDataDeletion(this, item.Name, $"{item.Action}?", $"Delete the {item.Description} {item.Name}",
+                $"A data deletion is never confirmed by -Force or -Confirm:$false: name what may be deleted, e.g. -ConfirmDeletionOf {all} (or -WhatIf to see what it would do)."))
+            .ToList();
     }
 
     private bool WhatIfInEffect() =>

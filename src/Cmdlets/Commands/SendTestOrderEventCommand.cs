@@ -24,6 +24,7 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
     private const long MaxTimestamp = 253_402_300_799_999;
 
     private readonly List<OrderEvent> _buffer = new();
+    private readonly HashSet<string> _unknownStatusesWarned = new(StringComparer.OrdinalIgnoreCase);
     private OrderStackResources? _bufferStack;
     private int _rejected;
     private int _received;
@@ -36,11 +37,13 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
     public string? OrderId { get; set; }
 
     /// <summary>Order status, e.g. PENDING or FAILED; default PENDING.</summary>
+    /// <remarks>Not validated at binding: an empty status (an empty CSV cell) gets the module's StatusMissing error for its row.</remarks>
     [Parameter(ParameterSetName = EventSet, ValueFromPipelineByPropertyName = true)]
     [OrderStatusTransformation]
     [ArgumentCompleter(typeof(OrderStatusCompleter))]
-    [ValidateOrderStatus]
-    public string Status { get; set; } = "PENDING";
+    [AllowNull]
+    [AllowEmptyString]
+    public string? Status { get; set; } = "PENDING";
 
     /// <summary>Epoch milliseconds (the table's sort key), 0 to the end of year 9999; default now.</summary>
     [Parameter(ParameterSetName = EventSet, ValueFromPipelineByPropertyName = true)]
@@ -74,6 +77,10 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
     [Parameter(ParameterSetName = CountSet)]
     [ValidateRange(0.0, 100.0)]
     public double FailedPercent { get; set; } = 10;
+
+    /// <summary>Overwrites an order item that already exists (same order id and timestamp); without it such an event is not written.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     /// <summary>Waits until each event's audit object exists and reports the latency.</summary>
     [Parameter]
@@ -112,7 +119,7 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
         _buffer.Add(new OrderEvent
         {
             OrderId = string.IsNullOrEmpty(OrderId) ? OrderGenerator.NewOrderId(now) : OrderId!,
-            Status = OrderStatus.Normalize(Status),
+            Status = OrderStatus.Normalize(row.Status),
             Timestamp = Timestamp ?? now.ToUnixTimeMilliseconds(),
             Amount = row.Amount,
             CustomerId = string.IsNullOrEmpty(CustomerId) ? null : CustomerId,
@@ -158,9 +165,10 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
 
         var (sender, wait) = (AuditLog.Sender(), Wait ? TimeSpan.FromSeconds(TimeoutSeconds) : (TimeSpan?)null);
         SendOutcome? outcome = null;
-        Guard(() => outcome = RunAsync((reporter, token) => sender.SendAsync(stack, events, wait, reporter, token)));
+        Guard(() => outcome = RunAsync((reporter, token) => sender.SendAsync(stack, events, wait, Force, reporter, token)));
 
-        // What was written is output before any error about the rest, so a script keeps the results it can trust.
+        // What was written is output before any error about the rest, so a script keeps the results it can trust
+        // (without -Wait the sender has streamed them already).
         WriteObject(outcome!.Results, enumerateCollection: true);
 
         _notWritten += outcome.NotWritten;
@@ -170,14 +178,20 @@ public sealed class SendTestOrderEventCommand : OrderCmdlet
         }
     }
 
-    /// <summary>This row's amount and attributes, or null after writing the row's error (see <see cref="OrderRows"/>).</summary>
+    /// <summary>This row's status, amount and attributes, or null after writing the row's error (see <see cref="OrderRows"/>).</summary>
     private OrderRow? ReadRow()
     {
         var idGiven = MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(OrderId));
-        var (row, error) = OrderRows.Read(OrderId, idGiven, Amount, Attribute, RowName());
+        var (row, error) = OrderRows.Read(OrderId, idGiven, Status, Amount, Attribute, RowName());
         if (error is not null)
         {
             WriteError(error);
+        }
+
+        // A status outside the known set is written as given, with a word: once per status, not once per row.
+        if (row is not null && _unknownStatusesWarned.Add(row.Status.Trim()) && KnownOrderStatuses.WarningFor(row.Status, "It is written as given") is { } unknown)
+        {
+            WriteWarning(unknown);
         }
 
         return row;

@@ -67,6 +67,7 @@ public sealed class TestOrderAuditLogCommand : OrderCmdlet
                 ItemsChecked = outcome.Items,
                 AuditObjectsChecked = outcome.AuditObjects,
                 PendingIgnored = outcome.PendingIgnored,
+                TableCreated = outcome.TableCreated?.UtcDateTime,
                 Duration = outcome.Duration,
                 Findings = outcome.Findings.Select(f => f.ToPublic(stack.Environment, stack.StackName)).ToArray(),
             };

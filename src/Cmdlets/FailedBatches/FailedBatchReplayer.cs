@@ -48,19 +48,25 @@ internal sealed class FailedBatchReplayer
         var pending = new List<PendingFailedBatch>();
         foreach (var key in await _store.ListPendingAsync(cancellationToken).ConfigureAwait(false))
         {
-            var source = _store.SourceOf(key);
-            var json = await _store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                pending.Add(new PendingFailedBatch(key, source, FailureRecord.Parse(source, json), null));
-            }
-            catch (OrderMonitoringException unreadable)
-            {
-                pending.Add(new PendingFailedBatch(key, source, null, unreadable));
-            }
+            pending.Add(await ReadPendingAsync(key, cancellationToken).ConfigureAwait(false));
         }
 
         return pending;
+    }
+
+    /// <summary>One pending batch, read and checked.</summary>
+    private async Task<PendingFailedBatch> ReadPendingAsync(string key, CancellationToken cancellationToken)
+    {
+        var source = _store.SourceOf(key);
+        var json = await _store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new PendingFailedBatch(key, source, FailureRecord.Parse(source, json), null);
+        }
+        catch (OrderMonitoringException unreadable)
+        {
+            return new PendingFailedBatch(key, source, null, unreadable);
+        }
     }
 
     /// <summary>Processes one batch's records and, when every one was audited or quarantined, marks the batch replayed.</summary>
@@ -92,15 +98,16 @@ internal sealed class FailedBatchReplayer
     /// <summary>
     /// Replays every pending batch of the source, oldest first: an unreadable one is reported and skipped, each other one
     /// replayed when <paramref name="confirm"/> agrees (so -WhatIf lists them); a batch that fails is reported and the run goes on.
+    /// Each batch is read just before its turn, so only its keys are held for the whole backlog, never every batch's records.
     /// </summary>
     public async Task ReplayAllAsync(string activity, ConfirmStep confirm, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var pending = await PlanAsync(cancellationToken).ConfigureAwait(false);
-        reporter.Verbose($"{pending.Count} failed batch(es) not yet replayed in {Location}.");
-        for (var i = 0; i < pending.Count; i++)
+        var keys = await _store.ListPendingAsync(cancellationToken).ConfigureAwait(false);
+        reporter.Verbose($"{keys.Count} failed batch(es) not yet replayed in {Location}.");
+        for (var i = 0; i < keys.Count; i++)
         {
-            var batch = pending[i];
-            reporter.Progress(new OperationProgress(2, activity, $"batch {i + 1} of {pending.Count}", i * 100 / pending.Count, batch.Key));
+            reporter.Progress(new OperationProgress(2, activity, $"batch {i + 1} of {keys.Count}", i * 100 / keys.Count, keys[i]));
+            var batch = await ReadPendingAsync(keys[i], cancellationToken).ConfigureAwait(false);
             if (batch.Problem is { } unreadable)
             {
                 reporter.Failure(unreadable, batch.Source);

@@ -20,6 +20,14 @@ public enum AuditFindingKind
 
     /// <summary>An object under the audit prefix that is not a valid audit document.</summary>
     UnreadableAudit,
+
+    /// <summary>
+    /// The audit log says an item exists that the table lacks, but its latest record is older than the table itself:
+    /// the item went with an earlier table that was deleted on purpose (Remove-OrderMonitoringStack -DeleteOrderTable),
+    /// not through a delete the audit missed. History, not a gap: <see cref="AuditLogCheck.Complete"/> does not count
+    /// it; Repair-OrderAuditLog closes it with a REMOVE record that says the table was deleted.
+    /// </summary>
+    EarlierTable,
 }
 
 /// <summary>One finding of Test-OrderAuditLog (OrderMonitoring.AuditFinding); Repair-OrderAuditLog accepts it from the pipeline.</summary>

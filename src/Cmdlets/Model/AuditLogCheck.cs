@@ -3,8 +3,11 @@ namespace OrderMonitoring;
 /// <summary>The result of Test-OrderAuditLog (OrderMonitoring.AuditLogCheck): what was compared and what was found.</summary>
 public sealed class AuditLogCheck
 {
-    /// <summary>True when there is no finding.</summary>
-    public bool Complete => Findings.Length == 0;
+    /// <summary>
+    /// True when there is no finding other than <see cref="AuditFindingKind.EarlierTable"/> (history of a table that
+    /// was deleted on purpose is no gap in the trail).
+    /// </summary>
+    public bool Complete => Findings.All(finding => finding.Kind == AuditFindingKind.EarlierTable);
 
     /// <summary>The environment checked.</summary>
     public string Environment { get; init; } = "";
@@ -23,6 +26,9 @@ public sealed class AuditLogCheck
 
     /// <summary>With -IgnorePending: differences explained by stream records not processed yet (not findings).</summary>
     public int PendingIgnored { get; init; }
+
+    /// <summary>When the current order table was created (UTC); audit records older than it describe an earlier table.</summary>
+    public DateTime? TableCreated { get; init; }
 
     /// <summary>How long the check took.</summary>
     public TimeSpan Duration { get; init; }

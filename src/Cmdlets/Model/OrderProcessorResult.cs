@@ -29,7 +29,10 @@ public sealed class OrderProcessorResult
     /// <summary>Records that failed (in the last attempt).</summary>
     public int Failed { get; init; }
 
-    /// <summary>Records whose range was written to the failure queue after the retries ran out (-FromStream).</summary>
+    /// <summary>
+    /// Records kept as failed batches (the failed-batches bucket, or the old failure queue) after the retries ran out
+    /// (-FromStream). The name is kept from the retired failure queue, so scripts that read it go on working.
+    /// </summary>
     public int SentToFailureQueue { get; init; }
 
     /// <summary>Sequence numbers of the failed records (-Path: the partial batch response).</summary>

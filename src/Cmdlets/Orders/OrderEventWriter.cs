@@ -42,12 +42,15 @@ internal sealed class OrderEventWriter
 
     /// <summary>
     /// Writes the events; returns which were written and which not (see <see cref="OrderWriteOutcome.ToError"/>).
-    /// Throws only <see cref="OperationCanceledException"/>, and only after every call in flight has ended.
+    /// <paramref name="written"/>, when given, receives each event as soon as it and every event before it are stored
+    /// (input order), so results can stream out while the rest is written. Throws only
+    /// <see cref="OperationCanceledException"/> (an <see cref="OperationStoppedException"/> saying how far it got), and only
+    /// after every call in flight has ended.
     /// </summary>
     public async Task<OrderWriteOutcome> WriteAsync(string tableName, IReadOnlyList<OrderEvent> events, IOperationReporter reporter,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<OrderEvent>? written = null)
     {
-        var run = new OrderWriteRun(tableName, events, reporter);
+        var run = new OrderWriteRun(tableName, events, reporter, written);
         var inFlight = new List<Task>();
         var pendingKeys = new HashSet<string>(StringComparer.Ordinal);
         var chunk = new List<int>(OrderWriteOptions.BatchSize);
@@ -99,6 +102,12 @@ internal sealed class OrderEventWriter
 
             await StartChunkAsync().ConfigureAwait(false);
             await Task.WhenAll(inFlight).ConfigureAwait(false);
+            run.HandOnTheRest();
+        }
+        catch (OperationCanceledException stopped) when (cancellationToken.IsCancellationRequested && stopped is not OperationStoppedException)
+        {
+            await EndAllAsync(inFlight).ConfigureAwait(false);
+            throw run.Stopped(cancellationToken);
         }
         finally
         {
@@ -186,11 +195,16 @@ internal sealed class OrderWriteRun
     private OrderWriteFailure? _failure;
     private int _writtenCount;
 
-    public OrderWriteRun(string tableName, IReadOnlyList<OrderEvent> events, IOperationReporter reporter)
+    private readonly Action<OrderEvent>? _onWritten;
+    private readonly object _emitGate = new();
+    private int _emitted;
+
+    public OrderWriteRun(string tableName, IReadOnlyList<OrderEvent> events, IOperationReporter reporter, Action<OrderEvent>? onWritten = null)
     {
         TableName = tableName;
         Events = events;
         _reporter = reporter;
+        _onWritten = onWritten;
         _written = new bool[events.Count];
     }
 
@@ -219,6 +233,64 @@ internal sealed class OrderWriteRun
         var done = Interlocked.Add(ref _writtenCount, indexes.Count);
         _reporter.Progress(new OperationProgress(1, $"Writing order events to {TableName}", $"{done} of {Events.Count} written",
             Events.Count == 0 ? 100 : done * 100 / Events.Count));
+        EmitWrittenPrefix();
+    }
+
+    // Hands on every event whose predecessors are all stored, in input order (chunks finish in any order).
+    private void EmitWrittenPrefix()
+    {
+        if (_onWritten is null)
+        {
+            return;
+        }
+
+        lock (_emitGate)
+        {
+            while (_emitted < Events.Count && Volatile.Read(ref _written[_emitted]))
+            {
+                _onWritten(Events[_emitted++]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Once every chunk has ended: hands on the written events still held back behind one that was not written (a failed
+    /// call), in input order, so every written event is handed on exactly once.
+    /// </summary>
+    public void HandOnTheRest()
+    {
+        if (_onWritten is null)
+        {
+            return;
+        }
+
+        lock (_emitGate)
+        {
+            for (; _emitted < Events.Count; _emitted++)
+            {
+                if (_written[_emitted])
+                {
+                    _onWritten(Events[_emitted]);
+                }
+            }
+        }
+    }
+
+    /// <summary>What a stopped write says: how many were written, the last one, and that the rest were not.</summary>
+    public OperationStoppedException Stopped(CancellationToken token)
+    {
+        var written = Events.Where((_, i) => _written[i]).ToList();
+        var last = written.Count == 0 ? "" : $" The last written: order '{written[written.Count - 1].OrderId}' (timestamp {written[written.Count - 1].Timestamp}).";
+        int emitted;
+        lock (_emitGate)
+        {
+            emitted = _emitted;
+        }
+
+        var output = _onWritten is null ? "" : $" The results of the first {emitted} are in the output.";
+        return new OperationStoppedException(
+            $"Stopped: {written.Count} of {Events.Count} order event(s) were written to {TableName}; the other {Events.Count - written.Count} were not.{last}{output}",
+            token);
     }
 
     /// <summary>The outcome; call only after every chunk has ended.</summary>

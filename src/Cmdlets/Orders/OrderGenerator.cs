@@ -5,9 +5,6 @@ namespace OrderMonitoring.Cmdlets.Orders;
 /// <summary>Makes realistic test orders for <c>Send-TestOrderEvent -Count</c>: unique ids, customers, amounts and a share of FAILED.</summary>
 internal sealed class OrderGenerator
 {
-    /// <summary>The statuses the module knows (the seed's order life cycle).</summary>
-    public static readonly IReadOnlyList<string> KnownStatuses = new[] { "PENDING", "PROCESSING", "SHIPPED", "DELIVERED", "CANCELLED", "FAILED" };
-
     private static readonly string[] OtherStatuses = { "PENDING", "PROCESSING", "SHIPPED", "DELIVERED", "CANCELLED" };
     private static readonly string[] Channels = { "web", "mobile", "store", "marketplace" };
 

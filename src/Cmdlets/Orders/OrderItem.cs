@@ -11,7 +11,13 @@ internal static class OrderItem
     private const string TimestampAttribute = TemplateContract.Table.TimestampAttribute;
     private const string StatusAttribute = TemplateContract.Table.StatusAttribute;
 
-    /// <summary>The item: orderId (S), timestamp (N), status (S), amount (N), customerId (S), then the extra attributes.</summary>
+    /// <summary>
+    /// The attribute that marks every item Send-TestOrderEvent writes (BOOL true): test orders can be told from real ones
+    /// in the table, and in the audit trail, whose records keep the whole item image.
+    /// </summary>
+    public const string TestEventAttribute = "testEvent";
+
+    /// <summary>The item: orderId (S), timestamp (N), status (S), amount (N), customerId (S), testEvent (BOOL true), then the extra attributes.</summary>
     public static Dictionary<string, AttributeValue> ToItem(OrderEvent orderEvent)
     {
         var item = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
@@ -23,6 +29,7 @@ internal static class OrderItem
         item[OrderIdAttribute] = new AttributeValue { S = orderEvent.OrderId };
         item[TimestampAttribute] = new AttributeValue { N = orderEvent.Timestamp.ToString(CultureInfo.InvariantCulture) };
         item[StatusAttribute] = new AttributeValue { S = orderEvent.Status };
+        item[TestEventAttribute] = new AttributeValue { BOOL = true };
         if (orderEvent.Amount is { } amount)
         {
             item["amount"] = new AttributeValue { N = amount.ToString(CultureInfo.InvariantCulture) };
@@ -48,6 +55,11 @@ internal static class OrderItem
     /// </summary>
     public static void ValidateExtraAttribute(string name, object? value)
     {
+        if (string.Equals(name, TestEventAttribute, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"-Attribute must not set '{name}': '{TestEventAttribute}' marks every item Send-TestOrderEvent writes.");
+        }
+
         var own = OwnAttributeNames.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
         if (own is not null)
         {

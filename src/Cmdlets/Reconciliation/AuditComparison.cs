@@ -2,8 +2,11 @@ using OrderMonitoring.Processor.Audit;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 
-/// <summary>What to compare: the time window on item timestamps, and the stream's pending records to forgive.</summary>
-internal sealed record CheckScope(DateTimeOffset? Since = null, DateTimeOffset? Until = null, PendingChanges? Pending = null);
+/// <summary>
+/// What to compare: the time window on item timestamps, the stream's pending records to forgive, and when the table was
+/// created (records older than the table describe an earlier one).
+/// </summary>
+internal sealed record CheckScope(DateTimeOffset? Since = null, DateTimeOffset? Until = null, PendingChanges? Pending = null, DateTimeOffset? TableCreated = null);
 
 /// <summary>The outcome for one order.</summary>
 internal sealed record OrderCheck(string OrderId, int Items, int AuditObjects, IReadOnlyList<CheckedFinding> Findings, int PendingIgnored);
@@ -41,8 +44,12 @@ internal static class AuditComparison
         foreach (var pair in latest.Where(pair => !inTable.Contains(pair.Key) && pair.Value.EventType != "REMOVE"
             && Timestamps.Within(pair.Value.Timestamp, scope.Since, scope.Until)))
         {
-            findings.Add(new CheckedFinding(AuditFindingKind.MissingRemove, id, pair.Value.Timestamp, null,
-                $"the latest audit record is {pair.Value.EventType} (status {pair.Value.Status}) but the table has no such item and no REMOVE was audited")
+            var recorded = BeforeTable(pair.Value, scope.TableCreated);
+            findings.Add(new CheckedFinding(recorded is null ? AuditFindingKind.MissingRemove : AuditFindingKind.EarlierTable,
+                id, pair.Value.Timestamp, null, recorded is null
+                    ? $"the latest audit record is {pair.Value.EventType} (status {pair.Value.Status}) but the table has no such item and no REMOVE was audited"
+                    : $"the latest audit record is {pair.Value.EventType} (status {pair.Value.Status}) of {recorded:u}, older than the current table (created {scope.TableCreated:u}): "
+                      + "the item went with an earlier table that was deleted")
             {
                 LatestRecord = pair.Value,
                 AfterSequence = trail.LatestSequence,
@@ -55,6 +62,22 @@ internal static class AuditComparison
             ? findings
             : findings.Where(f => !FindingKinds.Of(f.Kind).PendingExcuses || !pending.IsPending(id, f.Timestamp, trail.Keys)).ToList();
         return new OrderCheck(id, inWindow.Count, trail.Keys.Count, reported, findings.Count - reported.Count);
+    }
+
+    /// <summary>
+    /// When the record's change happened, if that was before the table was created (so it was a change in an earlier
+    /// table of the same name); null otherwise. Stream times are whole seconds, so the creation time is too.
+    /// </summary>
+    private static DateTimeOffset? BeforeTable(AuditDocument record, DateTimeOffset? tableCreated)
+    {
+        var changed = record.ApproximateCreationTime ?? record.ProcessedAt;
+        if (tableCreated is not { } created || changed is null)
+        {
+            return null;
+        }
+
+        var createdSecond = created.AddTicks(-(created.UtcTicks % TimeSpan.TicksPerSecond));
+        return changed < createdSecond ? changed : null;
     }
 
     private static (AuditFindingKind Kind, string Detail)? ItemFinding(TableItem item, AuditDocument? record)

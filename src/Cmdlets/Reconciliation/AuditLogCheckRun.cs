@@ -27,12 +27,13 @@ internal static class AuditLogCheckRun
             reporter.Verbose($"{pending.Records} record(s) are in the table's stream; findings they explain are not reported.");
         }
 
-        var scope = new CheckScope(request.Since, request.Until, pending);
+        var created = await services.TableCreatedAsync(stack.TableName, cancellationToken).ConfigureAwait(false);
+        var scope = new CheckScope(request.Since, request.Until, pending, created);
         var outcome = await services.Checker().CheckAsync(new CheckRequest(stack.TableName, stack.AuditBucketName, request.OrderIds, scope), reporter, cancellationToken)
             .ConfigureAwait(false);
         reporter.Verbose($"Checked {outcome.Orders} order(s), {outcome.Items} item(s) and {outcome.AuditObjects} audit object(s) in {outcome.Duration.TotalSeconds:0.0} s: "
             + $"{outcome.Findings.Count} finding(s), {outcome.PendingIgnored} explained by pending stream records.");
-        return outcome;
+        return outcome with { TableCreated = created };
     }
 
     /// <summary>-Since/-Until as points in time, checked; PowerShell's dates are local unless they say otherwise.</summary>

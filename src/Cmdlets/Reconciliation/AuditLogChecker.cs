@@ -12,7 +12,11 @@ internal sealed record CheckRequest(string TableName, string BucketName, IReadOn
 internal sealed record CheckOptions(int ScanSegments = 4, int MaxParallelOrders = 8, int MaxParallelReads = 8);
 
 /// <summary>The totals and findings of a whole check.</summary>
-internal sealed record CheckOutcome(int Orders, int Items, int AuditObjects, int PendingIgnored, IReadOnlyList<CheckedFinding> Findings, TimeSpan Duration);
+internal sealed record CheckOutcome(int Orders, int Items, int AuditObjects, int PendingIgnored, IReadOnlyList<CheckedFinding> Findings, TimeSpan Duration)
+{
+    /// <summary>When the checked table was created, when known.</summary>
+    public DateTimeOffset? TableCreated { get; init; }
+}
 
 /// <summary>
 /// Reconciles the order table with the audit bucket. Every order: parallel Scan segments; a segment's items arrive

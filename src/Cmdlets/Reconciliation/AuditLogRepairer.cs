@@ -20,6 +20,9 @@ internal sealed class AuditLogRepairer(IAuditVersionStore store, TimeProvider ti
     public const string RemovedDeleteMarker = "RemovedDeleteMarker";
     public const string RestoredFirstVersion = "RestoredFirstVersion";
 
+    /// <summary>The <c>deletedBy</c> of a REMOVE record for an item that went with a deleted table (<see cref="AuditFindingKind.EarlierTable"/>).</summary>
+    public const string TableDeleted = "table-deleted";
+
     /// <summary>What would repair <paramref name="finding"/>; empty, with the reason, when it is left alone.</summary>
     public (IReadOnlyList<RepairStep> Steps, string? LeftAlone) Plan(CheckedFinding finding, bool restoreTampered, string environment)
     {
@@ -29,7 +32,11 @@ internal sealed class AuditLogRepairer(IAuditVersionStore store, TimeProvider ti
             case RepairAction.WriteItemRecord:
                 return (new[] { Write(finding, ItemRecord(finding, environment)) }, null);
             case RepairAction.WriteRemoveRecord:
-                return (new[] { Write(finding, RemoveRecord(finding, environment)) }, null);
+                // Who deleted the item, and when, is not known: the stream record that would say was never audited.
+                return (new[] { Write(finding, RemoveRecord(finding, environment, deletedBy: "unknown")) }, null);
+            case RepairAction.WriteTableDeletedRecord:
+                // The item went when its table was deleted on purpose; no stream record is written for that.
+                return (new[] { Write(finding, RemoveRecord(finding, environment, deletedBy: TableDeleted)) }, null);
             case RepairAction.RemoveDeleteMarkers when finding.DeleteMarkers.Count > 0:
                 return (finding.DeleteMarkers.Select(marker => new RepairStep(finding, RemovedDeleteMarker, finding.Key!,
                     $"Remove delete marker {marker} so the newest version is current again", VersionId: marker)).ToList(), null);
@@ -125,7 +132,10 @@ internal sealed class AuditLogRepairer(IAuditVersionStore store, TimeProvider ti
     }
 
     private static RepairStep Write(CheckedFinding finding, AuditRecord record) =>
-        new(finding, WroteRecord, record.Key, $"Write a {record.EventType} reconciliation record of item {finding.Timestamp} ({finding.Kind})", record);
+        new(finding, WroteRecord, record.Key, $"Write {Article(record.EventType)} {record.EventType} reconciliation record of item {finding.Timestamp} ({finding.Kind})", record);
+
+    // "an INSERT", "a MODIFY", "a REMOVE": the prompt is read by people.
+    private static string Article(string word) => word.Length > 0 && "AEIOU".IndexOf(char.ToUpperInvariant(word[0])) >= 0 ? "an" : "a";
 
     private AuditRecord ItemRecord(CheckedFinding finding, string environment)
     {
@@ -150,7 +160,7 @@ internal sealed class AuditLogRepairer(IAuditVersionStore store, TimeProvider ti
         };
     }
 
-    private AuditRecord RemoveRecord(CheckedFinding finding, string environment)
+    private AuditRecord RemoveRecord(CheckedFinding finding, string environment, string deletedBy)
     {
         var latest = finding.LatestRecord!;
         return new AuditRecord
@@ -162,8 +172,7 @@ internal sealed class AuditLogRepairer(IAuditVersionStore store, TimeProvider ti
             EventType = "REMOVE",
             ProcessedAt = time.GetUtcNow(),
             Environment = environment,
-            // Who deleted the item, and when, is not known: the stream record that would say was never audited.
-            DeletedBy = "unknown",
+            DeletedBy = deletedBy,
             OldImageJson = latest.NewImageJson,
             Reconciled = finding.Kind.ToString(),
             Key = AuditKey.ForReconciliation(finding.OrderId, finding.AfterSequence, latest.Timestamp!, "REMOVE", latest.NewImageJson),

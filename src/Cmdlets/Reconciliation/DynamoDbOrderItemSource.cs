@@ -41,6 +41,12 @@ internal sealed class DynamoDbOrderItemSource : IOrderItemSource
             return new ItemPage(ToItems(response.Items), Next(response.LastEvaluatedKey));
         }, page => page.Next, page => page.Items, cancellationToken).ConfigureAwait(false);
 
+    public async Task<DateTimeOffset?> TableCreatedAsync(string tableName, CancellationToken cancellationToken)
+    {
+        var table = (await _dynamoDb.DescribeTableAsync(new DescribeTableRequest { TableName = tableName }, cancellationToken).ConfigureAwait(false)).Table;
+        return table.CreationDateTime is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, created.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : created.Kind)) : null;
+    }
+
     private static ScanPosition? Next(Dictionary<string, AttributeValue>? lastKey) => lastKey is { Count: > 0 } key ? new ScanPosition(key) : null;
 
     private static List<TableItem> ToItems(List<Dictionary<string, AttributeValue>>? items) =>

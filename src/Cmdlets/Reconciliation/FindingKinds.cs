@@ -9,6 +9,9 @@ internal enum RepairAction
     /// <summary>Writes a REMOVE reconciliation record (when the deletion happened is unknown).</summary>
     WriteRemoveRecord,
 
+    /// <summary>Writes a REMOVE reconciliation record saying the item went with its table (deleted on purpose).</summary>
+    WriteTableDeletedRecord,
+
     /// <summary>Removes the delete markers over the newest version.</summary>
     RemoveDeleteMarkers,
 
@@ -48,6 +51,9 @@ internal static class FindingKinds
         new(AuditFindingKind.UnreadableAudit, PendingExcuses: false, RepairAction.LeaveAlone,
             "An object under the audit prefix that is not a valid audit document.",
             LeftAlone: "an object that is not an audit document is never changed; inspect and remove it by hand"),
+        // History, not a gap (AuditLogCheck.Complete does not count it); a stream record cannot explain a whole table's deletion.
+        new(AuditFindingKind.EarlierTable, PendingExcuses: false, RepairAction.WriteTableDeletedRecord,
+            "The audit log says an item exists that the table lacks, but its latest record is older than the table: the item went with an earlier table that was deleted on purpose."),
     ];
 
     private static readonly Dictionary<AuditFindingKind, FindingKind> ByKind = All.ToDictionary(kind => kind.Kind);

@@ -21,7 +21,12 @@ internal sealed class ReconciliationServices : IDisposable
         _streams = new Lazy<IAmazonDynamoDBStreams>(orders.Clients.CreateDynamoDBStreams);
     }
 
-    public AuditLogChecker Checker() => new(new DynamoDbOrderItemSource(_orders.DynamoDB), Store(), new CheckOptions(), _time);
+    public AuditLogChecker Checker() => new(Items(), Store(), new CheckOptions(), _time);
+
+    /// <summary>When the order table was created: audit records older than that describe an earlier table of the same name.</summary>
+    public Task<DateTimeOffset?> TableCreatedAsync(string tableName, CancellationToken cancellationToken) => Items().TableCreatedAsync(tableName, cancellationToken);
+
+    private DynamoDbOrderItemSource Items() => new(_orders.DynamoDB);
 
     public AuditLogRepairer Repairer() => new(Store(), _time);
 

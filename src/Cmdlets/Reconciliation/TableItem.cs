@@ -43,4 +43,7 @@ internal interface IOrderItemSource
 
     /// <summary>Every item of one order (strongly consistent).</summary>
     Task<IReadOnlyList<TableItem>> ReadOrderAsync(string tableName, string orderId, CancellationToken cancellationToken);
+
+    /// <summary>When the table was created (DescribeTable), or null when that is not known.</summary>
+    Task<DateTimeOffset?> TableCreatedAsync(string tableName, CancellationToken cancellationToken);
 }

@@ -1,137 +1,64 @@
-using System.Net;
-using Amazon.S3;
-using Amazon.S3.Model;
+using OrderMonitoring.Aws;
 using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Stacks;
 
-/// <summary>The bucket deployments upload the processor zip and the template to.</summary>
-internal interface IArtifactStore
-{
-    /// <summary>
-    /// Creates the bucket when missing; either way makes sure it has default encryption (keeping an existing
-    /// configuration, e.g. SSE-KMS) and blocks public access.
-    /// </summary>
-    Task EnsureBucketAsync(string bucket, IOperationReporter reporter, CancellationToken cancellationToken);
+/// <summary>The artifacts bucket of one deployment and the account that must own it (the caller's, from STS).</summary>
+internal sealed record ArtifactBucket(string Name, string OwnerAccountId);
 
-    /// <summary>Uploads the file unless the key exists already (keys are content-addressed); true when it uploaded.</summary>
-    Task<bool> UploadIfMissingAsync(string bucket, string key, string filePath, CancellationToken cancellationToken);
+/// <summary>A file the module ships (the template, the processor zip): its content-addressed key and its SHA-256.</summary>
+/// <param name="Path">The file on disk.</param>
+/// <param name="Key"><c>prefix/&lt;sha256 first 12 hex&gt;/&lt;file name&gt;</c>: new content gets a new key.</param>
+/// <param name="Sha256Base64">The file's SHA-256 in the form S3 checksums take.</param>
+internal sealed record LocalArtifact(string Path, string Key, string Sha256Base64)
+{
+    public static LocalArtifact Of(string prefix, string path)
+    {
+        string hex;
+        string base64;
+        using (var stream = File.OpenRead(path))
+        {
+            hex = Sha256Hex.Of(stream);
+        }
+
+        using (var stream = File.OpenRead(path))
+        {
+            base64 = Sha256Hex.Base64Of(stream);
+        }
+
+        return new LocalArtifact(path, $"{prefix}/{hex.Substring(0, 12)}/{System.IO.Path.GetFileName(path)}", base64);
+    }
 }
 
-/// <summary><see cref="IArtifactStore"/> on S3.</summary>
-internal sealed class S3ArtifactStore : IArtifactStore
+/// <summary>An object version in the artifacts bucket whose bytes are known to be the local file's.</summary>
+internal sealed record PublishedArtifact(string Key, string VersionId);
+
+/// <summary>The current object at a key: its version (null or "null" when written before versioning) and S3's stored SHA-256 (null when none).</summary>
+internal sealed record StoredArtifact(string? VersionId, string? Sha256Base64);
+
+/// <summary>
+/// The bucket deployments upload the processor zip and the template to. Its name can be computed by anyone, so every
+/// use is tied to the caller's account: a bucket that is not among the account's own buckets is refused, every call
+/// sends ExpectedBucketOwner, and an object is used only in a version whose SHA-256 is the local file's.
+/// </summary>
+internal interface IArtifactStore
 {
-    private readonly IAmazonS3 _s3;
-    private readonly string _region;
+    /// <summary>Read-only: true when the account owns the bucket, false when no bucket has the name.</summary>
+    /// <exception cref="OrderMonitoringException"><c>ArtifactBucketNotOwned</c> when another account has it.</exception>
+    Task<bool> IsOwnedAsync(ArtifactBucket bucket, CancellationToken cancellationToken);
 
-    public S3ArtifactStore(IAmazonS3 s3, string region)
-    {
-        _s3 = s3;
-        _region = region;
-    }
+    /// <summary>
+    /// Refuses a bucket of another account; creates a missing one private (ACLs off, public access blocked), versioned,
+    /// encrypted and TLS-only; gives an owned one what it lacks of versioning, encryption and the public access block.
+    /// </summary>
+    Task EnsureBucketAsync(ArtifactBucket bucket, IOperationReporter reporter, CancellationToken cancellationToken);
 
-    public async Task EnsureBucketAsync(string bucket, IOperationReporter reporter, CancellationToken cancellationToken)
-    {
-        if (await ExistsAsync(bucket, cancellationToken).ConfigureAwait(false))
-        {
-            reporter.Verbose($"Using the existing artifacts bucket {bucket}.");
-        }
-        else
-        {
-            await CreateAsync(bucket, reporter, cancellationToken).ConfigureAwait(false);
-        }
+    /// <summary>The current object at the key (HeadObject with its checksum); null when nothing is there.</summary>
+    Task<StoredArtifact?> HeadAsync(ArtifactBucket bucket, string key, CancellationToken cancellationToken);
 
-        // A bucket that is encrypted already keeps its settings: rewriting them would turn a KMS bucket into SSE-S3.
-        if (!await HasDefaultEncryptionAsync(bucket, cancellationToken).ConfigureAwait(false))
-        {
-            await _s3.PutBucketEncryptionAsync(new PutBucketEncryptionRequest
-            {
-                BucketName = bucket,
-                ServerSideEncryptionConfiguration = new ServerSideEncryptionConfiguration
-                {
-                    ServerSideEncryptionRules = new List<ServerSideEncryptionRule>
-                    {
-                        new() { ServerSideEncryptionByDefault = new ServerSideEncryptionByDefault { ServerSideEncryptionAlgorithm = ServerSideEncryptionMethod.AES256 } },
-                    },
-                },
-            }, cancellationToken).ConfigureAwait(false);
-            reporter.Verbose($"Turned on default encryption (SSE-S3) for {bucket}.");
-        }
+    /// <summary>Uploads the file with its SHA-256 (S3 checks it) and returns the new version.</summary>
+    Task<PublishedArtifact> UploadAsync(ArtifactBucket bucket, LocalArtifact file, CancellationToken cancellationToken);
 
-        await _s3.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
-        {
-            BucketName = bucket,
-            PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration
-            {
-                BlockPublicAcls = true, BlockPublicPolicy = true, IgnorePublicAcls = true, RestrictPublicBuckets = true,
-            },
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<bool> ExistsAsync(string bucket, CancellationToken cancellationToken)
-    {
-        // CreateBucket cannot tell: in us-east-1 it answers 200 for a bucket the caller already owns.
-        try
-        {
-            await _s3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (AmazonS3Exception error) when (error.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-        catch (AmazonS3Exception error) when (error.StatusCode == HttpStatusCode.Forbidden)
-        {
-            throw new OrderMonitoringException("ArtifactBucketInaccessible", FailureKind.PermissionDenied,
-                $"The artifacts bucket {bucket} exists but these credentials may not use it (it may belong to another account).",
-                "Pass an -ArtifactBucketName you own, or allow s3:ListBucket, s3:GetObject and s3:PutObject on it.");
-        }
-    }
-
-    private async Task CreateAsync(string bucket, IOperationReporter reporter, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var request = new PutBucketRequest { BucketName = bucket };
-            if (_region != "us-east-1")
-            {
-                request.BucketRegionName = _region;
-            }
-
-            await _s3.PutBucketAsync(request, cancellationToken).ConfigureAwait(false);
-            reporter.Verbose($"Created the artifacts bucket {bucket}.");
-        }
-        catch (AmazonS3Exception error) when (error.ErrorCode == "BucketAlreadyOwnedByYou")
-        {
-            // Created by a parallel deployment between the check and now.
-            reporter.Verbose($"Using the existing artifacts bucket {bucket}.");
-        }
-    }
-
-    private async Task<bool> HasDefaultEncryptionAsync(string bucket, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await _s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = bucket }, cancellationToken).ConfigureAwait(false);
-            return response.ServerSideEncryptionConfiguration?.ServerSideEncryptionRules is { Count: > 0 };
-        }
-        catch (AmazonS3Exception error) when (error.ErrorCode == "ServerSideEncryptionConfigurationNotFoundError")
-        {
-            return false;
-        }
-    }
-
-    public async Task<bool> UploadIfMissingAsync(string bucket, string key, string filePath, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _s3.GetObjectMetadataAsync(bucket, key, cancellationToken).ConfigureAwait(false);
-            return false;
-        }
-        catch (AmazonS3Exception error) when (error.StatusCode == HttpStatusCode.NotFound)
-        {
-            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, FilePath = filePath }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-    }
+    /// <summary>The SHA-256 (base64) of the bytes now at the key, read back whole; null when nothing is there.</summary>
+    Task<string?> CurrentSha256Async(ArtifactBucket bucket, string key, CancellationToken cancellationToken);
 }

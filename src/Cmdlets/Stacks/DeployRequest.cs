@@ -42,6 +42,9 @@ internal sealed record DeployRequest
     /// <summary>Null: the stack's current value on an update, none on a create.</summary>
     public string? AlertEmail { get; init; }
 
+    /// <summary>Null: the stack's current value on an update, none on a create; "" removes it.</summary>
+    public string? CodeSigningConfigArn { get; init; }
+
     /// <summary>Summary or Full. Null: the stack's current value on an update, Summary on a create.</summary>
     public string? AlertDetail { get; init; }
 

@@ -16,7 +16,7 @@ internal sealed class StackDeployer
     /// <summary>CloudFormation's limit for an inline template body.</summary>
 
     private readonly IAmazonCloudFormation _cloudFormation;
-    private readonly IArtifactStore _artifacts;
+    private readonly ArtifactPublisher _artifacts;
     private readonly IAccountIdProvider _account;
     private readonly string _region;
     private readonly PollTiming _timing;
@@ -24,14 +24,17 @@ internal sealed class StackDeployer
     private readonly StackEventWatcher _watcher;
     private readonly ChangeSetRunner _changeSets;
     private readonly IBucketProbe? _buckets;
+    private readonly IOrderTableClient? _tables;
 
     /// <param name="buckets">Finds an audit bucket kept by an earlier deployment; null: a create always makes a new bucket.</param>
+    /// <param name="tables">Finds the order table an earlier deployment kept; null: a create always makes a new table.</param>
     public StackDeployer(IAmazonCloudFormation cloudFormation, IArtifactStore artifacts, IAccountIdProvider account, string region, PollTiming timing,
-        StackReader? reader = null, IBucketProbe? buckets = null)
+        StackReader? reader = null, IBucketProbe? buckets = null, IOrderTableClient? tables = null)
     {
         _buckets = buckets;
+        _tables = tables;
         _cloudFormation = cloudFormation;
-        _artifacts = artifacts;
+        _artifacts = new ArtifactPublisher(artifacts, account, region);
         _account = account;
         _region = region;
         _timing = timing;
@@ -46,16 +49,20 @@ internal sealed class StackDeployer
         // the execution share one deadline.
         var deadline = _timing.Now() + request.Timeout;
         TimeSpan Left() => deadline > _timing.Now() ? deadline - _timing.Now() : TimeSpan.Zero;
+        // Another account's artifacts bucket is refused before anything changes: no stack replaced, nothing uploaded.
+        var bucket = await _artifacts.BucketAsync(request.ArtifactBucketName, cancellationToken).ConfigureAwait(false);
+        await _artifacts.PrepareBucketAsync(bucket, reporter, cancellationToken).ConfigureAwait(false);
         var existing = await PrepareExistingAsync(request, Left(), reporter, cancellationToken).ConfigureAwait(false);
         request = request.ForArchitecture(StackParameters.ArchitectureOf(request, existing));
-        var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
-        await _artifacts.EnsureBucketAsync(bucket, reporter, cancellationToken).ConfigureAwait(false);
-        var codeKey = await UploadAsync(bucket, "processor", request.ProcessorZipPath, reporter, cancellationToken).ConfigureAwait(false);
-        var templateKey = await UploadAsync(bucket, "templates", request.TemplatePath, reporter, cancellationToken).ConfigureAwait(false);
+        var code = await _artifacts.PublishAsync(bucket, LocalArtifact.Of("processor", request.ProcessorZipPath), reporter, cancellationToken).ConfigureAwait(false);
+        var template = LocalArtifact.Of("templates", request.TemplatePath);
+        await _artifacts.PublishAsync(bucket, template, reporter, cancellationToken).ConfigureAwait(false);
 
-        var bucketSources = await BucketSourcesAsync(request, existing, reporter, cancellationToken).ConfigureAwait(false);
-        var changeSet = BuildChangeSet(request, existing, bucket, codeKey, bucketSources);
-        changeSet.TemplateURL = TemplateUrl(_region, bucket, templateKey);
+        var keptSources = await KeptResourcesAsync(request, existing, reporter, cancellationToken).ConfigureAwait(false);
+        var changeSet = BuildChangeSet(request, existing, bucket.Name, code.Key, code.VersionId, keptSources);
+        changeSet.TemplateURL = TemplateUrl(_region, bucket.Name, template.Key);
+        // The code is pinned by its version; the template is read by CloudFormation from its key, so it is checked last.
+        await _artifacts.VerifyAsync(bucket, template, reporter, cancellationToken).ConfigureAwait(false);
         var prepared = await _changeSets.CreateAsync(changeSet, Left(), reporter, cancellationToken).ConfigureAwait(false);
         if (!prepared.HasChanges)
         {
@@ -118,11 +125,13 @@ internal sealed class StackDeployer
                 $"The template is larger than {TemplateBody.MaxBytes} bytes even without its whitespace and can only be planned after an upload.", "Deploy without -WhatIf.");
         }
 
-        var bucket = await ArtifactBucketAsync(request, cancellationToken).ConfigureAwait(false);
+        var bucket = await _artifacts.BucketAsync(request.ArtifactBucketName, cancellationToken).ConfigureAwait(false);
         var updating = replacing ? null : existing;
         request = request.ForArchitecture(StackParameters.ArchitectureOf(request, updating));
-        var bucketSources = await BucketSourcesAsync(request, updating, reporter, cancellationToken).ConfigureAwait(false);
-        var changeSet = BuildChangeSet(request, updating, bucket, ContentKey("processor", request.ProcessorZipPath), bucketSources);
+        var code = LocalArtifact.Of("processor", request.ProcessorZipPath);
+        var codeVersion = await _artifacts.PlannedVersionAsync(bucket, code, cancellationToken).ConfigureAwait(false);
+        var keptSources = await KeptResourcesAsync(request, updating, reporter, cancellationToken).ConfigureAwait(false);
+        var changeSet = BuildChangeSet(request, updating, bucket.Name, code.Key, codeVersion, keptSources);
         if (replacing)
         {
             // A ROLLBACK_COMPLETE stack takes no change set. -Force would delete it and create the stack anew, so the
@@ -231,7 +240,8 @@ internal sealed class StackDeployer
         return null;
     }
 
-    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey, IReadOnlyDictionary<string, string> bucketSources)
+    private CreateChangeSetRequest BuildChangeSet(DeployRequest request, CfnStack? existing, string bucket, string codeKey, string codeVersion,
+        IReadOnlyDictionary<string, string> keptSources)
     {
         var name = "order-monitoring-" + _timing.Now().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
         var creating = IsCreate(existing);
@@ -243,7 +253,7 @@ internal sealed class StackDeployer
             ClientToken = name,
             ChangeSetType = creating ? ChangeSetType.CREATE : ChangeSetType.UPDATE,
             Capabilities = new List<string> { Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM },
-            Parameters = StackParameters.For(request, creating ? null : existing, bucket, codeKey, bucketSources),
+            Parameters = StackParameters.For(request, creating ? null : existing, new ProcessorCode(bucket, codeKey, codeVersion), keptSources),
             Tags = request.Tags.Select(tag => new Tag { Key = tag.Key, Value = tag.Value }).ToList(),
             Description = "Deployed by the OrderMonitoring PowerShell module",
         };
@@ -252,22 +262,41 @@ internal sealed class StackDeployer
     private static bool IsCreate(CfnStack? existing) => existing is null || existing.StackStatus == StackStatuses.ReviewInProgress;
 
     /// <summary>
-    /// New or Existing for each retained bucket. An update keeps the stack's choice (a stack from before a parameter
-    /// existed owns its bucket: New). A create writes to each bucket an earlier deployment of the environment kept
-    /// (see <see cref="RetainedBucket"/>).
+    /// The parameters of the resources a removal keeps: New or Existing for each retained bucket and the order table,
+    /// and the kept table's stream. An update keeps the stack's choices (a stack from before a parameter existed owns
+    /// its resource: New). A create uses each bucket and the table an earlier deployment of the environment kept (see
+    /// <see cref="RetainedBucket"/>).
     /// </summary>
-    private async Task<IReadOnlyDictionary<string, string>> BucketSourcesAsync(DeployRequest request, CfnStack? existing, IOperationReporter reporter,
+    private async Task<IReadOnlyDictionary<string, string>> KeptResourcesAsync(DeployRequest request, CfnStack? existing, IOperationReporter reporter,
         CancellationToken cancellationToken)
     {
-        var sources = RetainedBucket.All.ToDictionary(bucket => bucket.SourceParameter, _ => TemplateContract.BucketSources.New, StringComparer.Ordinal);
+        var sources = RetainedBucket.All.Select(bucket => bucket.SourceParameter).Append(TemplateContract.Parameters.OrderTableSource)
+            .ToDictionary(parameter => parameter, _ => TemplateContract.BucketSources.New, StringComparer.Ordinal);
+        sources[TemplateContract.Parameters.OrderTableStreamArn] = "";
         if (!IsCreate(existing))
         {
             foreach (var parameter in existing!.Parameters.Where(p => p.ParameterKey is not null && sources.ContainsKey(p.ParameterKey)))
             {
-                sources[parameter.ParameterKey!] = parameter.ParameterValue ?? TemplateContract.BucketSources.New;
+                sources[parameter.ParameterKey!] = parameter.ParameterValue ?? "";
+            }
+
+            if (sources[TemplateContract.Parameters.OrderTableSource] == TemplateContract.BucketSources.Existing && _tables is not null)
+            {
+                // The stream of a kept table changes when someone turns it off and on again: pass the one it has now.
+                var table = await KeptTableAsync(request.Environment, cancellationToken).ConfigureAwait(false)
+                    ?? throw KeptTableGone(request.StackName, OrderTableState.NameFor(request.Environment));
+                sources[TemplateContract.Parameters.OrderTableStreamArn] = table.StreamArn!;
             }
 
             return sources;
+        }
+
+        if (_tables is not null && await KeptTableAsync(request.Environment, cancellationToken).ConfigureAwait(false) is { } kept)
+        {
+            sources[TemplateContract.Parameters.OrderTableSource] = TemplateContract.BucketSources.Existing;
+            sources[TemplateContract.Parameters.OrderTableStreamArn] = kept.StreamArn!;
+            reporter.Warning($"The order table {kept.Name} was kept from an earlier deployment of {request.Environment}; the stack uses it and its stream, "
+                + "so its orders are still there (the table stays outside the stack; Remove-OrderMonitoringStack -DeleteOrderTable deletes it).");
         }
 
         if (_buckets is null)
@@ -285,28 +314,30 @@ internal sealed class StackDeployer
         return sources;
     }
 
-    private async Task<string> ArtifactBucketAsync(DeployRequest request, CancellationToken cancellationToken) =>
-        request.ArtifactBucketName
-        ?? $"order-monitoring-artifacts-{await _account.GetAccountIdAsync(cancellationToken).ConfigureAwait(false)}-{_region}";
-
-    private async Task<string> UploadAsync(string bucket, string prefix, string path, IOperationReporter reporter, CancellationToken cancellationToken)
+    /// <summary>The environment's kept order table when it exists; an error when it exists but a stack cannot use it.</summary>
+    private async Task<OrderTableState?> KeptTableAsync(string environment, CancellationToken cancellationToken)
     {
-        var key = ContentKey(prefix, path);
-        var uploaded = await _artifacts.UploadIfMissingAsync(bucket, key, path, cancellationToken).ConfigureAwait(false);
-        reporter.Verbose(uploaded ? $"Uploaded s3://{bucket}/{key}." : $"s3://{bucket}/{key} is already there; not uploaded again.");
-        return key;
+        var name = OrderTableState.NameFor(environment);
+        var table = await _tables!.DescribeAsync(name, cancellationToken).ConfigureAwait(false);
+        if (table?.Unusable() is { } problem)
+        {
+            throw new OrderMonitoringException("KeptOrderTableUnusable", FailureKind.InvalidState,
+                $"The order table {name} exists (kept from an earlier deployment of {environment}), but the stack cannot use it: {problem}.",
+                table.Status == "DELETING"
+                    ? "Wait until the deletion has finished, then deploy again."
+                    : !table.HasOrderKey
+                    ? $"A table of another key cannot hold the orders: move what it holds elsewhere and delete it, or deploy under another environment name."
+                    : $"Give it a stream of type {OrderTableState.RequiredStreamViewType} (aws dynamodb update-table --table-name {name} --stream-specification "
+                      + $"StreamEnabled=true,StreamViewType={OrderTableState.RequiredStreamViewType}), or delete it with Remove-OrderMonitoringStack -DeleteOrderTable if its orders may go.");
+        }
+
+        return table;
     }
 
-    /// <summary>
-    /// <c>prefix/&lt;sha256 first 12 hex&gt;/&lt;file name&gt;</c>: new content gets a new key, so CloudFormation notices a
-    /// changed processor and unchanged content is never uploaded twice.
-    /// </summary>
-    internal static string ContentKey(string prefix, string path)
-    {
-        using var stream = File.OpenRead(path);
-        var hash = Sha256Hex.Of(stream).Substring(0, 12);
-        return $"{prefix}/{hash}/{Path.GetFileName(path)}";
-    }
+    private static OrderMonitoringException KeptTableGone(string stackName, string table) =>
+        new("KeptOrderTableMissing", FailureKind.NotFound,
+            $"Stack {stackName} uses the kept order table {table} (OrderTableSource=Existing), but the table no longer exists.",
+            "Remove the stack with Remove-OrderMonitoringStack and deploy it again; the new stack creates a new table.");
 
     /// <summary>The uploaded template's S3 URL in the region's partition (amazonaws.com, amazonaws.com.cn, ...).</summary>
     internal static string TemplateUrl(string region, string bucket, string key) =>

@@ -11,6 +11,9 @@ internal sealed record ParameterChange(string Key, string Current, string Reques
     public override string ToString() => $"{Key} ({Current} -> {Requested})";
 }
 
+/// <summary>Where the processor's code is: the artifacts bucket, the zip's key and the object version the function is pinned to.</summary>
+internal sealed record ProcessorCode(string Bucket, string Key, string Version);
+
 /// <summary>
 /// The template parameters of one deployment. A value the user did not pass keeps what the stack has (a plain
 /// redeploy of an External stack stays External), the way <c>sam deploy</c> keeps its saved parameters.
@@ -19,17 +22,18 @@ internal static class StackParameters
 {
     /// <param name="request">What the user asked for; null values keep the stack's.</param>
     /// <param name="updating">The stack being updated, or null for a create.</param>
-    /// <param name="codeBucket">The artifacts bucket.</param>
-    /// <param name="codeKey">The processor zip's key.</param>
-    /// <param name="bucketSources">New or Existing for each <see cref="RetainedBucket.SourceParameter"/>.</param>
-    public static List<Parameter> For(DeployRequest request, CfnStack? updating, string codeBucket, string codeKey, IReadOnlyDictionary<string, string> bucketSources)
+    /// <param name="code">The processor zip in the artifacts bucket.</param>
+    /// <param name="keptSources">New or Existing for each <see cref="RetainedBucket.SourceParameter"/> and the order table, and the kept table's stream.</param>
+    public static List<Parameter> For(DeployRequest request, CfnStack? updating, ProcessorCode code, IReadOnlyDictionary<string, string> keptSources)
     {
         string? Current(string key) => updating?.Parameters.FirstOrDefault(p => p.ParameterKey == key)?.ParameterValue;
         var parameters = new List<Parameter>
         {
             new() { ParameterKey = Names.EnvironmentSuffix, ParameterValue = request.Environment },
-            new() { ParameterKey = Names.ProcessorCodeBucket, ParameterValue = codeBucket },
-            new() { ParameterKey = Names.ProcessorCodeKey, ParameterValue = codeKey },
+            new() { ParameterKey = Names.ProcessorCodeBucket, ParameterValue = code.Bucket },
+            new() { ParameterKey = Names.ProcessorCodeKey, ParameterValue = code.Key },
+            new() { ParameterKey = Names.ProcessorCodeVersion, ParameterValue = code.Version },
+            new() { ParameterKey = Names.CodeSigningConfigArn, ParameterValue = request.CodeSigningConfigArn ?? Current(Names.CodeSigningConfigArn) ?? "" },
             new() { ParameterKey = Names.ProcessorTrigger, ParameterValue = request.ProcessorTrigger ?? Current(Names.ProcessorTrigger) ?? TemplateContract.ProcessorTriggers.Lambda },
             new() { ParameterKey = Names.AlertEmail, ParameterValue = request.AlertEmail ?? Current(Names.AlertEmail) ?? "" },
             new() { ParameterKey = Names.AlertDetail, ParameterValue = request.AlertDetail ?? Current(Names.AlertDetail) ?? TemplateContract.AlertDetails.Summary },
@@ -45,7 +49,7 @@ internal static class StackParameters
             parameters.Add(new() { ParameterKey = Names.ProcessorLogRetentionDays, ParameterValue = retention });
         }
 
-        parameters.AddRange(bucketSources.Select(source => new Parameter { ParameterKey = source.Key, ParameterValue = source.Value }));
+        parameters.AddRange(keptSources.Select(source => new Parameter { ParameterKey = source.Key, ParameterValue = source.Value }));
         return parameters;
     }
 

@@ -175,8 +175,18 @@ internal sealed class StackReader
             fallback[TemplateContract.Outputs.DigestSigningKeyArn] = keyArn;
         }
 
+        if (Parameter(stack, TemplateContract.Parameters.OrderTableSource) == TemplateContract.BucketSources.Existing && model.Environment.Length > 0)
+        {
+            // A kept table is no resource of the stack: the template names it from the environment, and its stream was passed in.
+            fallback[TemplateContract.Outputs.TableName] = OrderTableState.NameFor(model.Environment);
+            if (Parameter(stack, TemplateContract.Parameters.OrderTableStreamArn) is { Length: > 0 } keptStream)
+            {
+                fallback[TemplateContract.Outputs.StreamArn] = keptStream;
+            }
+        }
+
         var table = model.TableName ?? (fallback.TryGetValue(TemplateContract.Outputs.TableName, out var name) ? name : null);
-        if (model.StreamArn is null && table is not null && _streams is not null
+        if (model.StreamArn is null && !fallback.ContainsKey(TemplateContract.Outputs.StreamArn) && table is not null && _streams is not null
             && await _streams.FindAsync(table, cancellationToken).ConfigureAwait(false) is { Length: > 0 } streamArn)
         {
             fallback[TemplateContract.Outputs.StreamArn] = streamArn;
@@ -245,6 +255,8 @@ internal sealed class StackReader
             }
         }
     }
+
+    private static string? Parameter(CfnStack stack, string key) => stack.Parameters.FirstOrDefault(p => p.ParameterKey == key)?.ParameterValue;
 
     // A key's physical id is its key id; the key lives in the stack's own partition, region and account.
     private static string? SigningKeyArn(CfnStack stack, string keyId)

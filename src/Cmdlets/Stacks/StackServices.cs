@@ -1,3 +1,4 @@
+using Amazon.DynamoDBv2;
 using Amazon.S3;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
@@ -9,6 +10,7 @@ internal sealed class StackServices : IDisposable
 {
     private readonly AwsClientFactory _factory;
     private readonly Lazy<IAmazonS3> _s3;
+    private readonly Lazy<IAmazonDynamoDB> _dynamoDb;
 
     public StackServices(AwsClientFactory factory, PollTiming? timing = null)
     {
@@ -16,6 +18,7 @@ internal sealed class StackServices : IDisposable
         Timing = timing ?? PollTiming.Default;
         CloudFormation = factory.CreateCloudFormation();
         _s3 = new Lazy<IAmazonS3>(factory.CreateS3);
+        _dynamoDb = new Lazy<IAmazonDynamoDB>(factory.CreateDynamoDB);
     }
 
     public IAmazonCloudFormation CloudFormation { get; }
@@ -33,12 +36,45 @@ internal sealed class StackServices : IDisposable
     public StackReader Reader => new(CloudFormation, Region, new DynamoDbStreamArnLookup(_factory.CreateDynamoDB));
 
     public StackDeployer Deployer() =>
-        new(CloudFormation, new S3ArtifactStore(_s3.Value, Region), new StsAccountIdProvider(_factory.Connection), Region, Timing, Reader,
-            new S3BucketProbe(_s3.Value));
+        new(CloudFormation, new S3ArtifactStore(_s3.Value, Region, S3UsesTls), new StsAccountIdProvider(_factory.Connection), Region, Timing, Reader,
+            new S3BucketProbe(_s3.Value), OrderTables);
+
+    /// <summary>False only for a plain-HTTP S3 endpoint (a local emulator); AWS's own endpoints are HTTPS.</summary>
+    private bool S3UsesTls => _factory.Connection.EndpointFor(AwsServiceIds.S3) is not { } endpoint || endpoint.Scheme == Uri.UriSchemeHttps;
 
     public StackRemover Remover() => new(CloudFormation, new StackEventWatcher(CloudFormation, Reader, Timing));
 
     public AuditBucketEraser Eraser() => new(new S3VersionedBucketClient(_s3.Value));
+
+    /// <summary>The order tables: the kept one a deploy adopts, the one a removal deletes when asked to.</summary>
+    public IOrderTableClient OrderTables => new DynamoDbOrderTableClient(_dynamoDb.Value);
+
+    public OrderTableEraser TableEraser() => new(OrderTables, Timing);
+
+    /// <summary>The table and buckets an earlier deployment of <paramref name="environment"/> kept, of the kinds asked for, when they are still there.</summary>
+    public async Task<IReadOnlyList<KeptData>> FindKeptDataAsync(string environment, bool table, bool buckets, CancellationToken cancellationToken)
+    {
+        var kept = new List<KeptData>();
+        var tableName = OrderTableState.NameFor(environment);
+        if (table && await OrderTables.DescribeAsync(tableName, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            kept.Add(KeptData.Table(tableName));
+        }
+
+        if (buckets)
+        {
+            var found = await KeptBuckets().FindAsync(environment, cancellationToken).ConfigureAwait(false);
+            kept.AddRange(found.Select(bucket => KeptData.Bucket(bucket.Bucket.Description, bucket.Name)));
+        }
+
+        return kept;
+    }
+
+    /// <summary>Deletes one confirmed table or bucket; running it again after a stop continues where it stopped.</summary>
+    public Task DeleteAsync(KeptData data, TimeSpan timeout, Foundation.IOperationReporter reporter, CancellationToken cancellationToken) =>
+        data.IsTable
+            ? TableEraser().EraseAsync(data.Name, timeout, reporter, cancellationToken)
+            : Eraser().EraseAsync(data.Name, reporter, cancellationToken);
 
     /// <summary>The retained buckets an earlier deployment of the environment kept, when they are still there.</summary>
     public KeptBuckets KeptBuckets() => new(new StsAccountIdProvider(_factory.Connection), new S3BucketProbe(_s3.Value), Region);
@@ -49,6 +85,11 @@ internal sealed class StackServices : IDisposable
         if (_s3.IsValueCreated)
         {
             _s3.Value.Dispose();
+        }
+
+        if (_dynamoDb.IsValueCreated)
+        {
+            _dynamoDb.Value.Dispose();
         }
     }
 }

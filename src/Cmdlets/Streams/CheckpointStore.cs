@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OrderMonitoring.Aws;
+using OrderMonitoring.Cmdlets.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Streams;
 
@@ -20,12 +21,33 @@ internal interface ICheckpointStore
 
     /// <summary>Every shard of the stream with a checkpoint (to notice a shard that left the stream unread).</summary>
     IReadOnlyDictionary<string, ShardCheckpoint> All(string streamArn);
+
+    /// <summary>
+    /// Claims the stream's checkpoints for one run until disposed. Two runs at once would read the same records from
+    /// the same checkpoint and both process them, so a second claim is refused (<see cref="CheckpointClaim.InUseErrorId"/>).
+    /// </summary>
+    IDisposable Claim(string streamArn);
+}
+
+/// <summary>The refusal of a second run against checkpoints another run holds.</summary>
+internal static class CheckpointClaim
+{
+    /// <summary>The ErrorId of the refusal.</summary>
+    public const string InUseErrorId = "CheckpointInUse";
+
+    public static OrderMonitoringException InUse(string streamArn, string where, Exception? cause = null) =>
+        new(InUseErrorId, FailureKind.InvalidState,
+            $"Another Invoke-OrderEventProcessor -FromStream is processing the stream {streamArn} with the checkpoints in {where}; "
+            + "a second run at the same time would process the same records again, so this one did not start.",
+            "Wait until the other run ends (or stop it), then run again; it continues from the checkpoint.", cause);
 }
 
 /// <summary>
 /// Checkpoints in JSON files, one per stream, in the user's local application-data folder
 /// (<c>OrderMonitoring/checkpoints</c>), or in the folder named by <c>ORDERMONITORING_CHECKPOINT_DIR</c>.
-/// Each save replaces the file through a temporary file, so a crash never leaves half a checkpoint.
+/// Each save writes a temporary file, flushes it to the disk and then replaces the checkpoint file with it, so a crash
+/// or a power cut never leaves half a checkpoint (nor an older one after the save returned). A run holds a lock file
+/// per stream (<see cref="Claim"/>), which the operating system releases when the process ends, however it ends.
 /// </summary>
 internal sealed class FileCheckpointStore : ICheckpointStore
 {
@@ -90,7 +112,12 @@ internal sealed class FileCheckpointStore : ICheckpointStore
             System.IO.Directory.CreateDirectory(Directory);
             var file = FileFor(streamArn);
             var temporary = file + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(new CheckpointFile { StreamArn = streamArn, Shards = shards }));
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                JsonSerializer.Serialize(stream, new CheckpointFile { StreamArn = streamArn, Shards = shards });
+                stream.Flush(flushToDisk: true);
+            }
+
             if (File.Exists(file))
             {
                 File.Replace(temporary, file, null);
@@ -99,6 +126,22 @@ internal sealed class FileCheckpointStore : ICheckpointStore
             {
                 File.Move(temporary, file);
             }
+        }
+    }
+
+    public IDisposable Claim(string streamArn)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var lockFile = Path.ChangeExtension(FileFor(streamArn), ".lock");
+        try
+        {
+            // FileShare.None is an exclusive lock (flock on Unix, a sharing lock on Windows), across processes and
+            // across runspaces of one process alike. The file stays; only the open handle is the claim.
+            return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException held) when (held is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw CheckpointClaim.InUse(streamArn, Directory, held);
         }
     }
 

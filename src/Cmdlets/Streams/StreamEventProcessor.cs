@@ -42,6 +42,38 @@ internal sealed class StreamEventProcessor
     public async Task<OrderProcessorResult> RunAsync(string streamArn, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var run = new CatchUpRun(streamArn, reporter, _time);
+        using var claim = _checkpoints.Claim(streamArn);
+        try
+        {
+            return await DrainAsync(streamArn, run, reporter, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException stopped) when (cancellationToken.IsCancellationRequested && stopped is not OperationStoppedException)
+        {
+            throw Stopped(streamArn, run.ToResult(), cancellationToken);
+        }
+    }
+
+    // What a stopped run (Ctrl+C, Stop-Job; the only way -Follow ends) did and where each shard's checkpoint stands.
+    private OperationStoppedException Stopped(string streamArn, OrderProcessorResult totals, CancellationToken token)
+    {
+        var shards = string.Join("; ", _checkpoints.All(streamArn).OrderBy(shard => shard.Key, StringComparer.Ordinal)
+            .Select(shard => $"{shard.Key}: {Position(shard.Value)}"));
+        return new OperationStoppedException(
+            $"Stopped: {totals.Records} record(s) processed ({totals.Audited} audited, {totals.Alerts} alert(s), {totals.Quarantined} quarantined, {totals.Failed} failed). "
+            + $"The checkpoints are saved up to the last batch done ({(shards.Length == 0 ? "no shard read yet" : shards)}); "
+            + "run Invoke-OrderEventProcessor -FromStream again to continue from there.",
+            token);
+    }
+
+    private static string Position(ShardCheckpoint checkpoint) => checkpoint switch
+    {
+        { Finished: true } => "finished",
+        { SequenceNumber: null } => "not started",
+        _ => "after sequence number " + checkpoint.SequenceNumber,
+    };
+
+    private async Task<OrderProcessorResult> DrainAsync(string streamArn, CatchUpRun run, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
         var vanishedChecked = false;
         while (true)
         {

@@ -12,6 +12,12 @@ public static class TemplateContract
         public const string EnvironmentSuffix = "EnvironmentSuffix";
         public const string ProcessorCodeBucket = "ProcessorCodeBucket";
         public const string ProcessorCodeKey = "ProcessorCodeKey";
+
+        /// <summary>The zip's S3 object version: the function runs this version whatever is written to the key later.</summary>
+        public const string ProcessorCodeVersion = "ProcessorCodeVersion";
+
+        /// <summary>An AWS Lambda code signing configuration for the function; empty for none.</summary>
+        public const string CodeSigningConfigArn = "CodeSigningConfigArn";
         public const string ProcessorTrigger = "ProcessorTrigger";
         public const string ProcessorArchitecture = "ProcessorArchitecture";
         public const string StreamBatchSize = "StreamBatchSize";
@@ -22,6 +28,10 @@ public static class TemplateContract
         public const string AuditObjectLockDays = "AuditObjectLockDays";
         public const string AuditBucketSource = "AuditBucketSource";
         public const string FailedBatchesBucketSource = "FailedBatchesBucketSource";
+        public const string OrderTableSource = "OrderTableSource";
+
+        /// <summary>With <see cref="OrderTableSource"/> Existing: the kept table's stream ARN, which its name does not give.</summary>
+        public const string OrderTableStreamArn = "OrderTableStreamArn";
         public const string AlertDetail = "AlertDetail";
         public const string ProcessorLogRetentionDays = "ProcessorLogRetentionDays";
 
@@ -39,9 +49,9 @@ public static class TemplateContract
     }
 
     /// <summary>
-    /// The AllowedValues of AuditBucketSource and FailedBatchesBucketSource: whether the stack creates a retained
-    /// bucket or writes to the one an earlier deployment of the environment kept (conditions <c>CreatesAuditBucket</c>,
-    /// <c>CreatesFailedBatchesBucket</c>).
+    /// The AllowedValues of AuditBucketSource, FailedBatchesBucketSource and OrderTableSource: whether the stack creates
+    /// a retained resource or uses the one an earlier deployment of the environment kept (conditions
+    /// <c>CreatesAuditBucket</c>, <c>CreatesFailedBatchesBucket</c>, <c>CreatesOrderTable</c>).
     /// </summary>
     public static class BucketSources
     {
@@ -147,9 +157,12 @@ public static class TemplateContract
         public const string DigestSigningKey = "DigestSigningKey";
     }
 
-    /// <summary>The order events table: its key and index attributes and the status index.</summary>
+    /// <summary>The order events table: its name, its key and index attributes and the status index.</summary>
     public static class Table
     {
+        /// <summary>The table's name is this prefix and the environment: fixed, so a kept table is found again.</summary>
+        public const string NamePrefix = "order-events-";
+
         public const string OrderIdAttribute = "orderId";
         public const string TimestampAttribute = "timestamp";
         public const string StatusAttribute = "status";

@@ -1,0 +1,127 @@
+using System.Collections;
+using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Cmdlets.Binding;
+using OrderMonitoring.Cmdlets.Foundation;
+
+namespace OrderMonitoring.Cmdlets.Tests.Orders;
+
+/// <summary>Input a user can hand over by mistake: a hashtable that holds itself, a status with a typo.</summary>
+[Collection(StatusVariableCollection.Name)]
+public sealed class OrderInputEdgeTests
+{
+    [Fact]
+    public void A_hashtable_that_holds_itself_is_refused_naming_the_depth_limit()
+    {
+        var attributes = new Hashtable { ["channel"] = "web" };
+        attributes["self"] = attributes;
+
+        var error = Assert.Throws<ArgumentException>(() => InputValues.ReadAttributes(attributes));
+
+        Assert.Contains("nested more than 32 levels", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_list_that_holds_itself_is_refused_too()
+    {
+        var list = new ArrayList { 1 };
+        list.Add(list);
+
+        Assert.Throws<ArgumentException>(() => InputValues.ReadAttributes(new Hashtable { ["items"] = list }));
+    }
+
+    [Fact]
+    public void Nesting_up_to_the_limit_is_read_whole()
+    {
+        var innermost = new Hashtable { ["leaf"] = "x" };
+        var top = innermost;
+        for (var level = 1; level < 32; level++)
+        {
+            top = new Hashtable { ["inner"] = top };
+        }
+
+        var read = InputValues.ReadAttributes(top);
+
+        var depth = 1;
+        for (var current = read; current.TryGetValue("inner", out var inner); current = (Dictionary<string, object?>)inner!)
+        {
+            depth++;
+        }
+
+        Assert.Equal(32, depth);
+    }
+
+    [Theory]
+    [InlineData("FAILED")]
+    [InlineData(" failed ")]
+    [InlineData("Pending")]
+    public void Known_statuses_in_any_case_are_not_warned_about(string status) =>
+        Assert.Null(KnownOrderStatuses.WarningFor(status, "It is written as given"));
+
+    [Fact]
+    public void A_typo_is_warned_about_naming_the_known_statuses_and_how_to_declare_one()
+    {
+        var warning = KnownOrderStatuses.WarningFor("FIALED", "It is written as given");
+
+        Assert.NotNull(warning);
+        Assert.StartsWith("'FIALED' is not an order status the module knows (PENDING, PROCESSING, SHIPPED, DELIVERED, CANCELLED, FAILED)", warning, StringComparison.Ordinal);
+        Assert.Contains("It is written as given.", warning, StringComparison.Ordinal);
+        Assert.Contains(KnownOrderStatuses.DeclaredVariable, warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Statuses_the_user_declares_are_known()
+    {
+        var saved = Environment.GetEnvironmentVariable(KnownOrderStatuses.DeclaredVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(KnownOrderStatuses.DeclaredVariable, " on_hold, RETURNED,,");
+
+            Assert.Null(KnownOrderStatuses.WarningFor("ON_HOLD", "x"));
+            Assert.Null(KnownOrderStatuses.WarningFor("returned", "x"));
+            Assert.Equal(["PENDING", "PROCESSING", "SHIPPED", "DELIVERED", "CANCELLED", "FAILED", "ON_HOLD", "RETURNED"], KnownOrderStatuses.All());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(KnownOrderStatuses.DeclaredVariable, saved);
+        }
+    }
+}
+
+/// <summary>Tests that read or set ORDERMONITORING_STATUSES run one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class StatusVariableCollection
+{
+    public const string Name = "ORDERMONITORING_STATUSES";
+}
+
+public sealed class ExistingOrderTests
+{
+    private static OrderEvent Event(string id, long timestamp) => new() { OrderId = id, Timestamp = timestamp, Status = "PENDING" };
+
+    [Fact]
+    public async Task Events_whose_item_exists_are_kept_apart_and_named_in_the_error()
+    {
+        var table = new FakeOrderTable();
+        table.Items.Add(Event("ORD-1", 1));
+        var events = new[] { Event("ORD-1", 1), Event("ORD-1", 2), Event("ORD-2", 1), Event("ORD-1", 1) };
+
+        var (toWrite, existing) = await ExistingOrders.SplitAsync(table, "orders", events, default);
+        var error = ExistingOrders.Error("orders", existing);
+
+        Assert.Equal(["ORD-1/2", "ORD-2/1"], toWrite.Select(e => $"{e.OrderId}/{e.Timestamp}"));
+        Assert.Equal(2, existing.Count);
+        Assert.Equal(ExistingOrders.ExistsErrorId, error.ErrorId);
+        Assert.StartsWith("2 order event(s) were not written because their item already exists in orders: order 'ORD-1' (timestamp 1)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("-Force", error.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_item_is_marked_as_a_test_event_and_the_mark_cannot_be_set_by_hand()
+    {
+        var item = OrderItem.ToItem(Event("ORD-1", 1));
+
+        Assert.True(item[OrderItem.TestEventAttribute].BOOL);
+        var refused = Assert.Throws<ArgumentException>(() => OrderItem.ValidateExtraAttribute("TestEvent", false));
+        Assert.Contains("marks every item Send-TestOrderEvent writes", refused.Message, StringComparison.Ordinal);
+    }
+}
