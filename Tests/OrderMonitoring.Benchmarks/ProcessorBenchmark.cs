@@ -4,13 +4,15 @@ using System.Text.Json;
 using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Processor.Digests;
 using OrderMonitoring.Processor.Observability;
 using OrderMonitoring.Processor.Orders;
 
 namespace OrderMonitoring.Benchmarks;
 
 /// <summary>
-/// The batch processor against a store and a publisher that add 20 ms per call. Each scenario prints the median
+/// The batch processor against a store, a publisher and a digest signer that add 20 ms per call (the signature
+/// overlaps the writes, the digest's write the last alerts). Each scenario prints the median
 /// of a few runs beside its goal, derived from the round trips the rules force (one order's records are sequential).
 /// </summary>
 internal static class ProcessorBenchmark
@@ -20,7 +22,7 @@ internal static class ProcessorBenchmark
 
     public static async Task<int> RunAsync()
     {
-        Console.WriteLine($"Processor batch benchmark: store and publisher add {Latency.TotalMilliseconds:0} ms per call, MAX_CONCURRENCY {Concurrency}.");
+        Console.WriteLine($"Processor batch benchmark: store, publisher and digest signer add {Latency.TotalMilliseconds:0} ms per call, MAX_CONCURRENCY {Concurrency}.");
         // A warm-up so JIT and thread-pool growth are not measured.
         await MeasureAsync(Records(orders: 50, perOrder: 2, failedEvery: 2), runs: 1);
 
@@ -105,16 +107,19 @@ internal static class ProcessorBenchmark
                 LogSink = new JsonLogger(static _ => { }),
             };
             var processor = new BatchProcessor(options);
-            var handler = new OrderRecordHandler(store, publisher, processor.Log, options);
+            using var signer = new SlowSigner(Latency);
+            var digests = new DigestRecorder(store, signer, null, new DigestChain("bench"), processor.Log, options);
+            var handler = new OrderRecordHandler(store, publisher, processor.Log, options, digests);
             var stopwatch = Stopwatch.StartNew();
             var result = await processor.ProcessAsync(records, handler).ConfigureAwait(false);
             timings.Add(stopwatch.Elapsed.TotalMilliseconds);
-            if (result.Failed != 0 || store.Writes != records.Count)
+            // Every record's object and the batch's one digest, signed once.
+            if (result.Failed != 0 || store.Writes != records.Count + 1 || signer.Signed != 1)
             {
-                throw new InvalidOperationException($"The benchmark batch did not complete: {result.Failed} failed, {store.Writes} written.");
+                throw new InvalidOperationException($"The benchmark batch did not complete: {result.Failed} failed, {store.Writes} written, {signer.Signed} signed.");
             }
 
-            counts = $"{result.Audited} audited, {publisher.Published} alerts";
+            counts = $"{result.Audited} audited, {publisher.Published} alerts, 1 digest signed";
         }
 
         timings.Sort();

@@ -1,5 +1,7 @@
+using System.Security.Cryptography;
 using OrderMonitoring.Aws.CloudWatch;
 using OrderMonitoring.Processor.Alerts;
+using OrderMonitoring.Processor.Digests;
 using OrderMonitoring.Processor.Storage;
 
 namespace OrderMonitoring.Benchmarks;
@@ -30,6 +32,26 @@ internal sealed class SlowPublisher(TimeSpan latency) : IAlertPublisher
         await Task.Delay(latency, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _published);
     }
+}
+
+/// <summary>A signer that takes a fixed time per call, like one kms:Sign round trip, and signs with a local P-256 key.</summary>
+internal sealed class SlowSigner(TimeSpan latency) : IDigestSigner, IDisposable
+{
+    private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private int _signed;
+
+    public string KeyId => "bench-key";
+
+    public int Signed => Volatile.Read(ref _signed);
+
+    public async Task<byte[]> SignAsync(byte[] message, CancellationToken cancellationToken)
+    {
+        await Task.Delay(latency, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _signed);
+        return _key.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+    }
+
+    public void Dispose() => _key.Dispose();
 }
 
 /// <summary>A CloudWatch that takes a fixed time per PutMetricData, like one round trip; counts what it was sent.</summary>

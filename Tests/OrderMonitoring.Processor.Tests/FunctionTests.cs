@@ -54,6 +54,21 @@ public sealed class FunctionTests
     }
 
     [Fact]
+    public void The_digest_signing_key_comes_from_its_variable_and_is_optional()
+    {
+        var variables = new Dictionary<string, string?>
+        {
+            ["AUDIT_BUCKET_NAME"] = "audit-bucket",
+            ["SNS_TOPIC_ARN"] = "arn:aws:sns:us-east-1:123456789012:alerts",
+            [Template.TemplateContract.FunctionVariables.DigestSigningKeyId] = " arn:aws:kms:us-east-1:123456789012:key/k ",
+        };
+        Assert.Equal("arn:aws:kms:us-east-1:123456789012:key/k", FunctionSettings.FromEnvironment(name => variables.GetValueOrDefault(name)).DigestSigningKeyId);
+
+        variables[Template.TemplateContract.FunctionVariables.DigestSigningKeyId] = "";
+        Assert.Null(FunctionSettings.FromEnvironment(name => variables.GetValueOrDefault(name)).DigestSigningKeyId);
+    }
+
+    [Fact]
     public void Settings_come_from_the_environment_variables_and_demand_the_required_ones()
     {
         var variables = new Dictionary<string, string?>

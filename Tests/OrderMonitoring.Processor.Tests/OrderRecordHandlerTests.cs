@@ -27,7 +27,7 @@ public sealed class OrderRecordHandlerTests
         _store.FailWhen = key => { order.Add("put " + key); return false; };
         _publisher.FailWhen = alert => { order.Add("alert " + alert.Attributes["orderId"]); return false; };
 
-        var handled = await Handler().HandleAsync(record, Read(record), CancellationToken.None);
+        var handled = await Handler().HandleAsync(record, Read(record), NoBatchJournal.Instance, CancellationToken.None);
 
         Assert.Equal(new HandledRecord(RecordState.Audited, Alerted: true), handled);
         Assert.Equal(2, order.Count);
@@ -40,7 +40,7 @@ public sealed class OrderRecordHandlerTests
     {
         var record = Events.Insert("ORD-2");
 
-        var handled = await Handler().HandleAsync(record, Read(record), CancellationToken.None);
+        var handled = await Handler().HandleAsync(record, Read(record), NoBatchJournal.Instance, CancellationToken.None);
 
         Assert.Equal(new HandledRecord(RecordState.Audited, Alerted: false), handled);
         Assert.Single(_store.Objects);
@@ -54,7 +54,7 @@ public sealed class OrderRecordHandlerTests
         var record = Events.Modify("ORD-3", "PENDING", "FAILED");
         _store.FailWhen = _ => true;
 
-        await Assert.ThrowsAsync<IOException>(() => Handler().HandleAsync(record, Read(record), CancellationToken.None));
+        await Assert.ThrowsAsync<IOException>(() => Handler().HandleAsync(record, Read(record), NoBatchJournal.Instance, CancellationToken.None));
 
         Assert.Empty(_publisher.Published);
     }

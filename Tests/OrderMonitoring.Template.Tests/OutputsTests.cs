@@ -28,6 +28,7 @@ public sealed class OutputsTests
         { "AlertsKeyArn", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
         { "DashboardName", """{"Ref":"MonitoringDashboard"}""" },
         { "ProcessorTrigger", """{"Ref":"ProcessorTrigger"}""" },
+        { "DigestSigningKeyArn", """{"Fn::If":["CreatesDigestSigningKey",{"Fn::GetAtt":["DigestSigningKey","Arn"]},{"Ref":"DigestSigningKeyArn"}]}""" },
     };
 
     [Theory]
@@ -36,7 +37,7 @@ public sealed class OutputsTests
         Assert.Equal(System.Text.Json.Nodes.JsonNode.Parse(value)!.ToJsonString(), _template.Outputs[outputName]?["Value"]?.ToJsonString());
 
     [Fact]
-    public void Outputs_are_exactly_the_seed_eleven_and_the_eight_new_ones()
+    public void Outputs_are_exactly_the_seed_eleven_and_the_nine_new_ones()
     {
         var expected = OutputValues.Select(row => (string)row[0]).Order();
         Assert.Equal(expected, _template.Outputs.Select(o => o.Key).Order());

@@ -10,6 +10,9 @@ public sealed class ProcessorPermissionsTests
     private const string Policy = "OrderProcessorManagedPolicy";
     private readonly OrderMonitoringTemplate _template = Load();
 
+    /// <summary>The digest signing key: the stack's own, or the one DigestSigningKeyArn names.</summary>
+    private const string SigningKeyJson = """{"Fn::If":["CreatesDigestSigningKey",{"Fn::GetAtt":["DigestSigningKey","Arn"]},{"Ref":"DigestSigningKeyArn"}]}""";
+
     public static TheoryData<string, string> ExpectedGrants => new()
     {
         { "dynamodb:DescribeStream", OrderTableTests.StreamArnJson },
@@ -19,6 +22,9 @@ public sealed class ProcessorPermissionsTests
         { "dynamodb:ListStreams", "\"*\"" },
         { "s3:PutObject", AuditBucketTests.ObjectsArnJson.Replace("${BucketArn}/*", "${BucketArn}/orders/*", StringComparison.Ordinal) },
         { "s3:PutObject", AuditBucketTests.ObjectsArnJson.Replace("${BucketArn}/*", "${BucketArn}/quarantine/*", StringComparison.Ordinal) },
+        // The audit bucket's fixed name (the same whether the stack created it or kept it): one short line in a template near CloudFormation's size limit.
+        { "s3:PutObject", """{"Fn::Sub":"arn:${AWS::Partition}:s3:::order-audit-logs-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}/digests/*"}""" },
+        { "kms:Sign", SigningKeyJson },
         { "sns:Publish", """{"Ref":"OrderAlertsTopic"}""" },
         { "kms:Decrypt", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
         { "kms:GenerateDataKey", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
@@ -108,6 +114,35 @@ public sealed class ProcessorPermissionsTests
 
         var prefixes = new[] { Processor.Audit.AuditKey.OrdersPrefix, Processor.Audit.AuditKey.QuarantinePrefix }.Select(prefix => "${BucketArn}/" + prefix + "*");
         Assert.Equal(prefixes.Order(StringComparer.Ordinal), writable);
+        var digests = Assert.Single(Grants(), g => g.Action == "s3:PutObject" && g.Resource.Contains("/" + Processor.Audit.AuditKey.DigestsPrefix, StringComparison.Ordinal));
+        Assert.EndsWith("/" + Processor.Audit.AuditKey.DigestsPrefix + "*", (string?)JsonNode.Parse(digests.Resource)!["Fn::Sub"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_stacks_signing_key_is_an_ECC_signing_key_only_the_processor_role_may_sign_with()
+    {
+        var key = _template.Resources["DigestSigningKey"]!;
+        Assert.Equal(("CreatesDigestSigningKey", "Retain", "Retain"), ((string?)key["Condition"], (string?)key["DeletionPolicy"], (string?)key["UpdateReplacePolicy"]));
+        var properties = key["Properties"]!;
+        Assert.Equal(("ECC_NIST_P256", "SIGN_VERIFY"), ((string?)properties["KeySpec"], (string?)properties["KeyUsage"]));
+
+        var statements = properties["KeyPolicy"]!["Statement"]!.AsArray().Select(s => s!).ToList();
+        Assert.All(statements, s => Assert.Equal("Allow", (string?)s["Effect"]));
+        var signers = statements.Where(s => OneOrMany(s["Action"]).Any(a => ((string?)a)?.StartsWith("kms:Sign", StringComparison.Ordinal) == true || (string?)a == "kms:*")).ToList();
+        var signer = Assert.Single(signers);
+        Assert.Equal(["kms:Sign"], OneOrMany(signer["Action"]).Select(a => (string?)a));
+        // Named by its fixed name, not by reference: the role's managed policy names the key, so a reference back would be a cycle.
+        var roleName = SubText(_template.Properties(Role)["RoleName"]);
+        Assert.Equal("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/" + roleName, SubText(signer["Condition"]!["ArnEquals"]!["aws:PrincipalArn"]));
+
+        // The account administers the key and reads its public key (kms:GetPublicKey), but cannot sign.
+        var account = Assert.Single(statements, s => s != signer);
+        Assert.Null(account["Action"]);
+        Assert.Equal("kms:Sign", (string?)account["NotAction"]);
+
+        var variable = _template.Properties("OrderProcessorLambda")["Environment"]!["Variables"]![Processor.Template.TemplateContract.FunctionVariables.DigestSigningKeyId]!;
+        Assert.Equal(JsonNode.Parse(SigningKeyJson)!.ToJsonString(), variable.ToJsonString());
+        Assert.Equal(JsonNode.Parse(SigningKeyJson)!.ToJsonString(), _template.Outputs[Processor.Template.TemplateContract.Outputs.DigestSigningKeyArn]!["Value"]!.ToJsonString());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
@@ -59,6 +60,15 @@ public sealed class AwsClientFactory
 
     /// <summary>SQS (the SDK's client).</summary>
     public IAmazonSQS CreateSqs() => new AmazonSQSClient(Connection.Credentials, Configure(new AmazonSQSConfig(), AwsServiceIds.Sqs));
+
+    /// <summary>KMS (the SDK's client): each request sent once and given up after <paramref name="requestTimeout"/> (the caller decides what a failure means).</summary>
+    public IAmazonKeyManagementService CreateKms(TimeSpan requestTimeout)
+    {
+        var config = Configure(new AmazonKeyManagementServiceConfig(), AwsServiceIds.Kms);
+        config.Timeout = requestTimeout;
+        config.MaxErrorRetry = 0;
+        return new AmazonKeyManagementServiceClient(Connection.Credentials, config);
+    }
 
     /// <summary>SNS (our client).</summary>
     public IAmazonSimpleNotificationService CreateSns() => CreateSns(_retry);

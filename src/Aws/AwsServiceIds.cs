@@ -11,6 +11,7 @@ public static class AwsServiceIds
     public const string CloudFormation = "CloudFormation";
     public const string CloudWatch = "CloudWatch";
     public const string Lambda = "Lambda";
+    public const string Kms = "KMS";
 
     /// <summary><c>AWS_ENDPOINT_URL_DYNAMODB_STREAMS</c> for "DynamoDB Streams": upper case, spaces and hyphens as underscores.</summary>
     public static string EndpointVariable(string serviceId) =>

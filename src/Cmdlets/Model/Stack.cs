@@ -51,6 +51,9 @@ public sealed class Stack
     /// <summary>What order alerts carry: Summary or Full (the template parameter AlertDetail); null on stacks older than it.</summary>
     public string? AlertDetail { get; init; }
 
+    /// <summary>The KMS key that signs the processor's digests (the stack's own, or the one passed as DigestSigningKeyArn); null on stacks older than digests.</summary>
+    public string? DigestSigningKeyArn { get; init; }
+
     /// <summary>When the stack was created (UTC).</summary>
     public DateTime? CreationTime { get; init; }
 

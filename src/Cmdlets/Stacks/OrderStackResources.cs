@@ -11,7 +11,8 @@ internal sealed record OrderStackResources(
     string? FailureQueueUrl,
     string? FailedBatchesBucketName = null,
     string? ProcessorTrigger = null,
-    string? AlertDetail = null);
+    string? AlertDetail = null,
+    string? DigestSigningKeyArn = null);
 
 /// <summary>Finds a stack's resources; throws <see cref="Shell.OrderMonitoringException"/> (StackNotFound) when it does not exist.</summary>
 internal interface IOrderStackResolver

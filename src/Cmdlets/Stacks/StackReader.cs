@@ -168,6 +168,13 @@ internal sealed class StackReader
             fallback[output] = kept;
         }
 
+        if (model.DigestSigningKeyArn is null
+            && resources.FirstOrDefault(r => r.LogicalResourceId == TemplateContract.Resources.DigestSigningKey && !string.IsNullOrEmpty(r.PhysicalResourceId)) is { } signingKey
+            && SigningKeyArn(stack, signingKey.PhysicalResourceId!) is { } keyArn)
+        {
+            fallback[TemplateContract.Outputs.DigestSigningKeyArn] = keyArn;
+        }
+
         if (Parameter(stack, TemplateContract.Parameters.OrderTableSource) == TemplateContract.BucketSources.Existing && model.Environment.Length > 0)
         {
             // A kept table is no resource of the stack: the template names it from the environment, and its stream was passed in.
@@ -220,6 +227,8 @@ internal sealed class StackReader
             DashboardName = Output(TemplateContract.Outputs.DashboardName),
             ProcessorTrigger = Output(TemplateContract.Outputs.ProcessorTrigger) ?? Parameter(TemplateContract.Parameters.ProcessorTrigger),
             AlertDetail = Parameter(TemplateContract.Parameters.AlertDetail),
+            // moto publishes no outputs for stacks made by change sets: a key passed in is still named by its parameter.
+            DigestSigningKeyArn = Output(TemplateContract.Outputs.DigestSigningKeyArn) ?? (Parameter(TemplateContract.Parameters.DigestSigningKeyArn) is { Length: > 0 } key ? key : null),
             CreationTime = stack.CreationTime,
             LastUpdatedTime = stack.LastUpdatedTime ?? stack.CreationTime,
             Outputs = outputs,
@@ -248,6 +257,20 @@ internal sealed class StackReader
     }
 
     private static string? Parameter(CfnStack stack, string key) => stack.Parameters.FirstOrDefault(p => p.ParameterKey == key)?.ParameterValue;
+
+    // A key's physical id is its key id; the key lives in the stack's own partition, region and account.
+    private static string? SigningKeyArn(CfnStack stack, string keyId)
+    {
+        if (keyId.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            return keyId;
+        }
+
+        var arnParts = (stack.StackId ?? "").Split(':');
+        return arnParts.Length > 4 && arnParts[1].Length > 0 && arnParts[3].Length > 0 && arnParts[4].Length > 0
+            ? $"arn:{arnParts[1]}:kms:{arnParts[3]}:{arnParts[4]}:key/{keyId}"
+            : null;
+    }
 
     private static bool MissesNames(OrderMonitoring.Stack stack) =>
         stack.TableName is null || stack.StreamArn is null || stack.AuditBucketName is null || stack.TopicArn is null

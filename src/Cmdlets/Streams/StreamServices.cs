@@ -55,7 +55,7 @@ internal sealed class StreamServices : IDisposable
                 EmitMetrics = false,
                 Time = _time,
                 MaxConcurrency = maxConcurrency,
-            });
+            }, stack.DigestSigningKeyArn);
             _processors[stack.StackName] = services;
         }
 

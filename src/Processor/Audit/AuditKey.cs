@@ -16,6 +16,9 @@ public static class AuditKey
     /// <summary>The prefix under which records that cannot be audited as orders are kept whole.</summary>
     public const string QuarantinePrefix = "quarantine/";
 
+    /// <summary>The prefix under which the processor's signed digests live (see <see cref="ForDigest"/>).</summary>
+    public const string DigestsPrefix = "digests/";
+
     // DynamoDB Streams sequence numbers are 21 to 40 decimal digits.
     private const int SequenceWidth = 40;
 
@@ -41,6 +44,32 @@ public static class AuditKey
     public static string ForReconciliation(string orderId, string? afterSequenceNumber, string timestamp, string eventType, string? imageJson) =>
         OrderPrefix(orderId) + SortableSequence(afterSequenceNumber ?? "0") + ReconciledMarker
         + Sha256Hex.Of(StrictUtf8.GetBytes(timestamp + "\n" + eventType + "\n" + (imageJson ?? "null"))) + ".json";
+
+    /// <summary>
+    /// The key of a digest: <c>digests/&lt;yyyy-MM-dd&gt;/&lt;chain&gt;/&lt;position, 12 digits&gt;.json</c>. The UTC day
+    /// of the batch comes first, so a period is read by its days' prefixes alone; a chain id begins with its start time,
+    /// so a day lists its chains in the order they began, and each chain's digests in the order they were written.
+    /// </summary>
+    public static string ForDigest(string chainId, long position, DateTimeOffset writtenAt)
+    {
+        if (!IsValidChainId(chainId))
+        {
+            throw new ArgumentException("A chain id is 1 to 64 ASCII letters, digits, '-' or '_'.", nameof(chainId));
+        }
+
+        if (position < 1 || position > 999_999_999_999)
+        {
+            throw new ArgumentOutOfRangeException(nameof(position), position, "A digest's position in its chain is 1 to 12 digits.");
+        }
+
+        return DigestsPrefix + writtenAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "/" + chainId + "/"
+            + position.ToString("D12", System.Globalization.CultureInfo.InvariantCulture) + ".json";
+    }
+
+    /// <summary>True for a chain id <see cref="ForDigest"/> accepts: one safe path segment.</summary>
+    public static bool IsValidChainId(string? chainId) =>
+        !string.IsNullOrEmpty(chainId) && chainId!.Length <= 64
+        && chainId.All(c => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_');
 
     /// <summary>
     /// The stream sequence number a key under <see cref="OrdersPrefix"/> is ordered by (40 digits), or null for a

@@ -14,6 +14,18 @@ public sealed class ReadOutcome
 
     /// <summary>The order id when one could be read; records of one order are processed in stream order.</summary>
     public string? OrderId { get; init; }
+
+    private string? _json;
+
+    /// <summary>Where the document is written.</summary>
+    public string Key => Audit?.Key ?? Quarantine?.Key ?? throw new InvalidOperationException("The outcome has neither an audit nor a quarantine record.");
+
+    /// <summary>The document's text, serialised once: hashed for the digest, written, and reused by the alert.</summary>
+    public string Json => _json ??= Audit?.ToJson() ?? Quarantine?.ToJson() ?? throw new InvalidOperationException("The outcome has neither an audit nor a quarantine record.");
+
+    public string? SequenceNumber => Audit is { } audit ? (string.IsNullOrEmpty(audit.SequenceNumber) ? null : audit.SequenceNumber) : Quarantine?.Record.Dynamodb?.SequenceNumber;
+
+    public string? EventId => Audit?.EventId ?? Quarantine?.Record.EventId;
 }
 
 /// <summary>Reads a stream record into an <see cref="AuditRecord"/>, or explains why it cannot be one.</summary>

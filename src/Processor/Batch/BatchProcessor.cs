@@ -51,12 +51,19 @@ public sealed class BatchProcessor
         var processedAt = _time.GetUtcNow();
         using var deadline = new RunDeadline(_options.Deadline, _options.AttemptTimeout, cancellationToken, _time);
         var run = new BatchRun(records.Count);
-        var groups = GroupByOrder(records, handler, processedAt);
+        var outcomes = new ReadOutcome[records.Count];
+        var groups = GroupByOrder(records, handler, processedAt, outcomes);
         BatchResult result;
+        using var journal = handler.BeginBatch(records, outcomes, deadline.Token);
         try
         {
-            await BoundedConcurrency.ForEachAsync(groups, _options.MaxConcurrency, (order, _) => ProcessOrderAsync(order, records, handler, run, deadline, cancellationToken),
+            await BoundedConcurrency.ForEachAsync(groups, _options.MaxConcurrency, (order, _) => ProcessOrderAsync(order, records, handler, journal, run, deadline, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
+            if (!await journal.CompleteAsync(deadline.Token).ConfigureAwait(false))
+            {
+                // Without its digest a written object is unproven: retried, it is written again under a digest.
+                run.FailWritten();
+            }
         }
         finally
         {
@@ -68,7 +75,8 @@ public sealed class BatchProcessor
         return result;
     }
 
-    private static List<List<(int Index, ReadOutcome Outcome)>> GroupByOrder(IReadOnlyList<StreamRecord> records, IRecordHandler handler, DateTimeOffset processedAt)
+    private static List<List<(int Index, ReadOutcome Outcome)>> GroupByOrder(IReadOnlyList<StreamRecord> records, IRecordHandler handler, DateTimeOffset processedAt,
+        ReadOutcome[] outcomes)
     {
         var groups = new List<List<(int, ReadOutcome)>>();
         var byOrder = new Dictionary<string, List<(int, ReadOutcome)>>(StringComparer.Ordinal);
@@ -76,6 +84,7 @@ public sealed class BatchProcessor
         {
             var record = records[i] ?? throw new ArgumentException($"Record {i} of the batch is null.", nameof(records));
             var outcome = handler.Read(record, processedAt);
+            outcomes[i] = outcome;
             if (outcome.OrderId is null || !byOrder.TryGetValue(outcome.OrderId, out var group))
             {
                 group = [];
@@ -92,8 +101,8 @@ public sealed class BatchProcessor
         return groups;
     }
 
-    private async Task ProcessOrderAsync(List<(int Index, ReadOutcome Outcome)> order, IReadOnlyList<StreamRecord> records, IRecordHandler handler, BatchRun run, RunDeadline deadline,
-        CancellationToken cancellationToken)
+    private async Task ProcessOrderAsync(List<(int Index, ReadOutcome Outcome)> order, IReadOnlyList<StreamRecord> records, IRecordHandler handler, IBatchJournal journal, BatchRun run,
+        RunDeadline deadline, CancellationToken cancellationToken)
     {
         string? failedAt = null;
         foreach (var (index, outcome) in order)
@@ -102,6 +111,7 @@ public sealed class BatchProcessor
             if (failedAt is not null)
             {
                 run.States[index] = RecordState.Failed;
+                journal.NotWritten(outcome);
                 _log.Log(ProcessorLogLevel.Debug, "Record held back: an earlier record of its order failed", LogFields.Of(record, ("failedSequenceNumber", failedAt)));
                 continue;
             }
@@ -109,6 +119,7 @@ public sealed class BatchProcessor
             if (deadline.IsShort)
             {
                 run.States[index] = RecordState.Failed;
+                journal.NotWritten(outcome);
                 failedAt = record.Dynamodb?.SequenceNumber ?? string.Empty;
                 deadline.CountNotStarted();
                 _log.Log(ProcessorLogLevel.Debug, "Record not started: too little time is left before the deadline; reported for retry", LogFields.Of(record));
@@ -117,7 +128,7 @@ public sealed class BatchProcessor
 
             try
             {
-                var handled = await handler.HandleAsync(record, outcome, deadline.Token).ConfigureAwait(false);
+                var handled = await handler.HandleAsync(record, outcome, journal, deadline.Token).ConfigureAwait(false);
                 if (handled.Alerted)
                 {
                     run.CountAlert();
@@ -128,6 +139,7 @@ public sealed class BatchProcessor
             catch (Exception error) when (!(error is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 run.States[index] = RecordState.Failed;
+                journal.NotWritten(outcome);
                 failedAt = record.Dynamodb?.SequenceNumber ?? string.Empty;
                 _log.Log(ProcessorLogLevel.Error, "Record failed; it and later records of its order will be retried",
                     LogFields.Of(record, ("errorType", error.GetType().Name), ("error", error.Message)));

@@ -22,6 +22,18 @@ internal sealed class BatchRun
 
     public void CountAlert() => Interlocked.Increment(ref _alerts);
 
+    /// <summary>Marks every record whose object was written as failed (its batch's digest could not be written).</summary>
+    public void FailWritten()
+    {
+        for (var i = 0; i < States.Length; i++)
+        {
+            if (States[i] is RecordState.Audited or RecordState.Quarantined)
+            {
+                States[i] = RecordState.Failed;
+            }
+        }
+    }
+
     public BatchResult ToResult(IReadOnlyList<StreamRecord> records, TimeSpan duration, long? processingLagMs)
     {
         var failures = new List<BatchItemFailure>();

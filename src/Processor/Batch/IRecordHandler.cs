@@ -13,8 +13,14 @@ public interface IRecordHandler
     /// <summary>Reads one record; called for every record of the batch before any is handled (the batch groups by <see cref="ReadOutcome.OrderId"/>).</summary>
     ReadOutcome Read(StreamRecord record, DateTimeOffset processedAt);
 
-    /// <summary>What the record becomes.</summary>
-    Task<HandledRecord> HandleAsync(StreamRecord record, ReadOutcome outcome, CancellationToken cancellationToken);
+    /// <summary>
+    /// Called once per batch after every record is read and before any is handled: what the batch records as a whole
+    /// (the digest of the objects it writes), told as each record ends.
+    /// </summary>
+    IBatchJournal BeginBatch(IReadOnlyList<StreamRecord> records, IReadOnlyList<ReadOutcome> outcomes, CancellationToken cancellationToken);
+
+    /// <summary>What the record becomes; tells <paramref name="journal"/> once its object is written.</summary>
+    Task<HandledRecord> HandleAsync(StreamRecord record, ReadOutcome outcome, IBatchJournal journal, CancellationToken cancellationToken);
 }
 
 /// <summary>How a record ended (audited or quarantined) and whether it raised an alert.</summary>

@@ -1,5 +1,6 @@
 using OrderMonitoring.Aws;
 using OrderMonitoring.Processor.Alerts;
+using OrderMonitoring.Processor.Digests;
 using OrderMonitoring.Processor.Orders;
 using OrderMonitoring.Processor.Storage;
 
@@ -13,11 +14,13 @@ public sealed class ProcessorServices : IDisposable
 {
     private readonly IDisposable _s3;
     private readonly IDisposable _sns;
+    private readonly IDisposable? _kms;
 
-    private ProcessorServices(IDisposable s3, IDisposable sns, BatchProcessor processor, IRecordHandler handler)
+    private ProcessorServices(IDisposable s3, IDisposable sns, IDisposable? kms, BatchProcessor processor, IRecordHandler handler)
     {
         _s3 = s3;
         _sns = sns;
+        _kms = kms;
         Processor = processor;
         Handler = handler;
     }
@@ -27,8 +30,13 @@ public sealed class ProcessorServices : IDisposable
     /// <summary>The order rule the processor is given with each batch.</summary>
     public IRecordHandler Handler { get; }
 
-    /// <summary>Creates the S3 store and SNS publisher for the bucket and topic, and the processor over them.</summary>
-    public static ProcessorServices Create(AwsClientFactory clients, string auditBucketName, string alertTopicArn, BatchProcessorOptions? options = null)
+    /// <summary>
+    /// Creates the S3 store and SNS publisher for the bucket and topic, and the processor over them; each batch's digest
+    /// is signed with <paramref name="digestSigningKeyId"/> through KMS (unsigned, with a warning, when it is null or
+    /// signing fails).
+    /// </summary>
+    public static ProcessorServices Create(AwsClientFactory clients, string auditBucketName, string alertTopicArn, BatchProcessorOptions? options = null,
+        string? digestSigningKeyId = null)
     {
         if (clients is null)
         {
@@ -40,17 +48,22 @@ public sealed class ProcessorServices : IDisposable
         var attempt = (options ?? new BatchProcessorOptions()).AttemptTimeout;
         var s3 = clients.CreateS3(attempt, retries: false);
         var sns = clients.CreateSns(new AwsRetryOptions { MaxAttempts = 1, AttemptTimeout = attempt, TotalTimeout = attempt });
+        var kms = string.IsNullOrWhiteSpace(digestSigningKeyId) ? null : clients.CreateKms(attempt);
         try
         {
+            options ??= new BatchProcessorOptions();
             var processor = new BatchProcessor(options);
-            var handler = new OrderRecordHandler(new S3AuditStore(s3, auditBucketName), new SnsAlertPublisher(sns, alertTopicArn), processor.Log,
-                options ?? new BatchProcessorOptions());
-            return new ProcessorServices(s3, sns, processor, handler);
+            var store = new S3AuditStore(s3, auditBucketName);
+            var signer = kms is null ? null : new KmsDigestSigner(kms, digestSigningKeyId!.Trim());
+            var digests = new DigestRecorder(store, signer, "no digest signing key is configured", DigestChain.Start(options.Time), processor.Log, options);
+            var handler = new OrderRecordHandler(store, new SnsAlertPublisher(sns, alertTopicArn), processor.Log, options, digests);
+            return new ProcessorServices(s3, sns, kms, processor, handler);
         }
         catch
         {
             s3.Dispose();
             sns.Dispose();
+            kms?.Dispose();
             throw;
         }
     }
@@ -59,5 +72,6 @@ public sealed class ProcessorServices : IDisposable
     {
         _s3.Dispose();
         _sns.Dispose();
+        _kms?.Dispose();
     }
 }

@@ -15,6 +15,9 @@ public sealed class FunctionSettings
 
     public string Environment { get; init; } = "unknown";
 
+    /// <summary>The KMS key (id or ARN) that signs digests; null writes them unsigned (with a warning per digest).</summary>
+    public string? DigestSigningKeyId { get; init; }
+
     public ProcessorLogLevel LogLevel { get; init; } = ProcessorLogLevel.Info;
 
     public int MaxConcurrency { get; init; } = 16;
@@ -28,7 +31,7 @@ public sealed class FunctionSettings
     /// <summary>How long one S3 write or SNS publish attempt may take: short, so a slow call cannot eat the invocation.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Reads AUDIT_BUCKET_NAME, SNS_TOPIC_ARN (both required), ENVIRONMENT_SUFFIX, LOG_LEVEL, MAX_CONCURRENCY, FUNCTION_TIMEOUT_SECONDS and ALERT_DETAIL.</summary>
+    /// <summary>Reads AUDIT_BUCKET_NAME, SNS_TOPIC_ARN (both required), ENVIRONMENT_SUFFIX, DIGEST_SIGNING_KEY_ID, LOG_LEVEL, MAX_CONCURRENCY, FUNCTION_TIMEOUT_SECONDS and ALERT_DETAIL.</summary>
     public static FunctionSettings FromEnvironment(Func<string, string?>? read = null)
     {
         read ??= System.Environment.GetEnvironmentVariable;
@@ -39,6 +42,7 @@ public sealed class FunctionSettings
             AuditBucketName = Required(read, Variables.AuditBucketName),
             AlertTopicArn = Required(read, Variables.TopicArn),
             Environment = Optional(read, Variables.EnvironmentSuffix) ?? "unknown",
+            DigestSigningKeyId = Optional(read, Variables.DigestSigningKeyId),
             LogLevel = JsonLogger.ParseLevel(read(Variables.LogLevel)),
             MaxConcurrency = ReadConcurrency(read),
             FunctionTimeout = ReadTimeout(read),

@@ -3,6 +3,7 @@ using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Processor.Alerts;
 using OrderMonitoring.Processor.Audit;
 using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Processor.Digests;
 using OrderMonitoring.Processor.Observability;
 using OrderMonitoring.Processor.Storage;
 using Polly;
@@ -24,9 +25,16 @@ public sealed class OrderRecordHandler : IRecordHandler
     private readonly TimeSpan _attemptTimeout;
     private readonly AlertDetail _alertDetail;
     private readonly string _environment;
+    private readonly DigestRecorder? _digests;
 
-    public OrderRecordHandler(IAuditStore store, IAlertPublisher publisher, ProcessorLog log, BatchProcessorOptions options)
+    /// <param name="store">Where audit, quarantine and digest objects are written.</param>
+    /// <param name="publisher">Where alerts go.</param>
+    /// <param name="log">The processor's log.</param>
+    /// <param name="options">The processor's settings.</param>
+    /// <param name="digests">Writes each batch's signed digest; null writes none.</param>
+    public OrderRecordHandler(IAuditStore store, IAlertPublisher publisher, ProcessorLog log, BatchProcessorOptions options, DigestRecorder? digests = null)
     {
+        _digests = digests;
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _publisher = publisher ?? throw new ArgumentNullException(nameof(publisher));
         _log = log ?? throw new ArgumentNullException(nameof(log));
@@ -39,21 +47,26 @@ public sealed class OrderRecordHandler : IRecordHandler
     /// <summary>The audit (or quarantine) record the stream record becomes.</summary>
     public ReadOutcome Read(StreamRecord record, DateTimeOffset processedAt) => StreamRecordReader.Read(record, _environment, processedAt);
 
-    public async Task<HandledRecord> HandleAsync(StreamRecord record, ReadOutcome outcome, CancellationToken cancellationToken)
+    public IBatchJournal BeginBatch(IReadOnlyList<StreamRecord> records, IReadOnlyList<ReadOutcome> outcomes, CancellationToken cancellationToken) =>
+        _digests?.Begin(records, outcomes, WithRetryAsync, cancellationToken) ?? NoBatchJournal.Instance;
+
+    public async Task<HandledRecord> HandleAsync(StreamRecord record, ReadOutcome outcome, IBatchJournal journal, CancellationToken cancellationToken)
     {
+        // Serialised once (outcome.Json): the same bytes are hashed for the digest, stored and, for an alert, published.
+        var json = outcome.Json;
         if (outcome.Audit is { } audit)
         {
             // Written before the alert: an alert always points at an audit object that exists.
-            // Serialised once: the same document is stored and, for an alert, published.
-            var json = audit.ToJson();
             await WithRetryAsync(ct => _store.PutAsync(audit.Key, json, ct), cancellationToken).ConfigureAwait(false);
+            journal.Written(outcome);
             var alerted = await PublishAsync(AlertPolicy.AlertFor(audit, _alertDetail, json), cancellationToken).ConfigureAwait(false);
             _log.Log(ProcessorLogLevel.Debug, "Audit object written", LogFields.Of(record, ("orderId", audit.OrderId), ("key", audit.Key), ("status", audit.Status)));
             return new HandledRecord(RecordState.Audited, alerted);
         }
 
         var quarantine = outcome.Quarantine!;
-        await WithRetryAsync(ct => _store.PutAsync(quarantine.Key, quarantine.ToJson(), ct), cancellationToken).ConfigureAwait(false);
+        await WithRetryAsync(ct => _store.PutAsync(quarantine.Key, json, ct), cancellationToken).ConfigureAwait(false);
+        journal.Written(outcome);
         _log.Log(ProcessorLogLevel.Warn, "Record quarantined: it cannot be audited as an order", LogFields.Of(record, ("reason", quarantine.Reason), ("key", quarantine.Key)));
         var quarantineAlerted = await PublishAsync(AlertPolicy.AlertFor(quarantine, record, _alertDetail), cancellationToken).ConfigureAwait(false);
         return new HandledRecord(RecordState.Quarantined, quarantineAlerted);

@@ -35,6 +35,9 @@ public static class TemplateContract
         public const string AlertDetail = "AlertDetail";
         public const string ProcessorLogRetentionDays = "ProcessorLogRetentionDays";
 
+        /// <summary>An existing KMS signing key (ECC_NIST_P256, SIGN_VERIFY) for digests; empty makes the stack create one.</summary>
+        public const string DigestSigningKeyArn = "DigestSigningKeyArn";
+
         /// <summary>EnvironmentSuffix's AllowedPattern (lower-case: the environment is part of bucket names).</summary>
         public const string EnvironmentSuffixPattern = "^[a-z0-9]+$";
 
@@ -119,6 +122,9 @@ public static class TemplateContract
         public const string DashboardName = "DashboardName";
         public const string ProcessorTrigger = "ProcessorTrigger";
 
+        /// <summary>The KMS key that signs digests (the stack's own, or the one passed in).</summary>
+        public const string DigestSigningKeyArn = "DigestSigningKeyArn";
+
         /// <summary>
         /// Outputs whose value is <c>{"Ref": resource}</c>, so the resource's physical id can stand in for a missing
         /// output (table name, bucket name, topic ARN, function name, queue URL, dashboard name, alarm name).
@@ -146,6 +152,9 @@ public static class TemplateContract
         public const string FailureQueue = "FailureQueue";
         public const string FailedBatchesBucket = "FailedBatchesBucket";
         public const string Dashboard = "MonitoringDashboard";
+
+        /// <summary>The digest signing key the stack creates when no DigestSigningKeyArn is passed.</summary>
+        public const string DigestSigningKey = "DigestSigningKey";
     }
 
     /// <summary>The order events table: its name, its key and index attributes and the status index.</summary>
@@ -190,6 +199,9 @@ public static class TemplateContract
         public const string MaxConcurrency = "MAX_CONCURRENCY";
         public const string FunctionTimeoutSeconds = "FUNCTION_TIMEOUT_SECONDS";
         public const string AlertDetail = "ALERT_DETAIL";
+
+        /// <summary>The KMS key that signs digests: the stack's own key, or the one <see cref="Parameters.DigestSigningKeyArn"/> names.</summary>
+        public const string DigestSigningKeyId = "DIGEST_SIGNING_KEY_ID";
     }
 
     /// <summary>

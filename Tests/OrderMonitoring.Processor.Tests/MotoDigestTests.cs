@@ -1,0 +1,95 @@
+using Amazon;
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+using Amazon.S3.Model;
+using OrderMonitoring.Aws;
+using OrderMonitoring.Processor.Audit;
+using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Processor.Digests;
+using OrderMonitoring.Processor.Observability;
+using OrderMonitoring.Processor.Tests.Fakes;
+using OrderMonitoring.TestSupport;
+
+namespace OrderMonitoring.Processor.Tests;
+
+/// <summary>
+/// Digests signed through KMS against moto, wired as the Lambda wires them. moto's CloudFormation would create the
+/// stack's key as a symmetric key that cannot sign, so the test creates the ECC key through the KMS API and passes its
+/// ARN, as an organisation passes an existing key (DigestSigningKeyArn) on real AWS.
+/// </summary>
+[Collection(MotoCollection.Name)]
+public sealed class MotoDigestTests(MotoFixture moto)
+{
+    private AwsClientFactory Clients => new(new AwsConnection(RegionEndpoint.GetBySystemName(moto.Region), moto.Credentials, moto.Endpoint));
+
+    [Fact]
+    public async Task The_processor_signs_with_an_ECC_key_and_the_public_key_alone_verifies_the_digest_and_every_object()
+    {
+        var bucket = "audit-" + Guid.NewGuid().ToString("N");
+        using var s3 = Clients.CreateS3();
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
+        using var kms = Clients.CreateKms(TimeSpan.FromSeconds(30));
+        var key = (await kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.ECC_NIST_P256, KeyUsage = KeyUsageType.SIGN_VERIFY })).KeyMetadata;
+
+        using var services = ProcessorServices.Create(Clients, bucket, $"arn:aws:sns:{moto.Region}:{MotoServer.AccountId}:unused",
+            new BatchProcessorOptions { Environment = "moto", LogSink = new JsonLogger(_ => { }) }, key.Arn);
+        var first = await services.Processor.ProcessAsync([Events.Insert("ORD-1"), Events.Modify("ORD-1", "PENDING", "SHIPPED"), Events.Insert("ORD-2")], services.Handler);
+        var second = await services.Processor.ProcessAsync([Events.Insert("ORD-3")], services.Handler);
+        Assert.Equal((3, 1), (first.Audited, second.Audited));
+
+        var publicKey = (await kms.GetPublicKeyAsync(new GetPublicKeyRequest { KeyId = key.Arn })).PublicKey.ToArray();
+        var verifier = new DigestVerifier(publicKey);
+        var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = AuditKey.DigestsPrefix });
+        var keys = listed.S3Objects!.Select(o => o.Key).ToList();
+        Assert.Equal(2, keys.Count);
+        var stored = new List<(byte[] Bytes, DigestDocument Digest)>();
+        foreach (var digestKey in keys)
+        {
+            var bytes = await ReadAsync(s3, bucket, digestKey);
+            stored.Add((bytes, DigestDocument.Parse(System.Text.Encoding.UTF8.GetString(bytes), digestKey)));
+        }
+
+        Assert.All(stored, d => Assert.Equal(DigestSignatureCheck.Valid, verifier.CheckSignature(d.Digest)));
+        Assert.All(stored, d => Assert.Equal(key.Arn, d.Digest.Signature!.KeyId));
+        Assert.True(DigestVerifier.FollowsFrom(stored[0].Digest, null, null));
+        Assert.True(DigestVerifier.FollowsFrom(stored[1].Digest, keys[0], stored[0].Bytes));
+        Assert.Equal(3, stored[0].Digest.Objects.Count);
+        foreach (var entry in stored.SelectMany(d => d.Digest.Objects))
+        {
+            Assert.Equal(entry.Sha256, Sha256Hex.Of(await ReadAsync(s3, bucket, entry.Key)));
+        }
+    }
+
+    [Fact]
+    public async Task A_key_that_cannot_sign_leaves_the_digest_unsigned_and_the_audit_objects_written()
+    {
+        var bucket = "audit-" + Guid.NewGuid().ToString("N");
+        using var s3 = Clients.CreateS3();
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
+        using var kms = Clients.CreateKms(TimeSpan.FromSeconds(30));
+        // The symmetric key moto's CloudFormation makes of the stack's signing key (moto signs even with a disabled
+        // ECC key, so a disabled key is covered with a fake signer in DigestWritingTests).
+        var key = (await kms.CreateKeyAsync(new CreateKeyRequest())).KeyMetadata;
+        var warnings = new List<string>();
+
+        using var services = ProcessorServices.Create(Clients, bucket, $"arn:aws:sns:{moto.Region}:{MotoServer.AccountId}:unused",
+            new BatchProcessorOptions { Environment = "moto", LogSink = new JsonLogger(line => { lock (warnings) { warnings.Add(line); } }) }, key.Arn);
+        var result = await services.Processor.ProcessAsync([Events.Insert("ORD-1")], services.Handler);
+
+        Assert.Equal((1, 0), (result.Audited, result.Failed));
+        var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = AuditKey.DigestsPrefix });
+        var digestKey = Assert.Single(listed.S3Objects!).Key;
+        var digest = DigestDocument.Parse(System.Text.Encoding.UTF8.GetString(await ReadAsync(s3, bucket, digestKey)), digestKey);
+        Assert.Null(digest.Signature);
+        Assert.Contains(key.Arn, digest.Unsigned, StringComparison.Ordinal);
+        Assert.Contains(warnings, line => line.Contains("Digest written unsigned", StringComparison.Ordinal));
+    }
+
+    private static async Task<byte[]> ReadAsync(Amazon.S3.IAmazonS3 s3, string bucket, string key)
+    {
+        using var response = await s3.GetObjectAsync(bucket, key);
+        using var buffer = new MemoryStream();
+        await response.ResponseStream.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
+}
