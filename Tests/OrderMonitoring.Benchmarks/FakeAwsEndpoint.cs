@@ -18,8 +18,7 @@ internal sealed class FakeAwsEndpoint : IDisposable
     private readonly Dictionary<string, string> _bodies = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private int _requests;
-    private int _objectsPut;
-    private readonly HashSet<string> _keysPut = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _keysPut = new(StringComparer.Ordinal);
     private int _published;
 
     public FakeAwsEndpoint(TimeSpan latency)
@@ -34,18 +33,13 @@ internal sealed class FakeAwsEndpoint : IDisposable
 
     public int Requests => Volatile.Read(ref _requests);
 
-    /// <summary>S3 PutObject calls answered.</summary>
-    public int ObjectsPut => Volatile.Read(ref _objectsPut);
-
-    /// <summary>Different S3 keys written (a key written twice counts once).</summary>
-    public int DistinctKeysPut
+    /// <summary>S3 PutObject calls and different keys written (a key written twice counts once) under <paramref name="prefix"/>.</summary>
+    public (int Writes, int Keys) PutsUnder(string prefix)
     {
-        get
+        lock (_keysPut)
         {
-            lock (_keysPut)
-            {
-                return _keysPut.Count;
-            }
+            var under = _keysPut.Where(entry => entry.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            return (under.Sum(entry => entry.Value), under.Count);
         }
     }
 
@@ -164,10 +158,9 @@ internal sealed class FakeAwsEndpoint : IDisposable
             var key = path.Substring(path.IndexOf('/', 1) + 1);
             if (request.HttpMethod == "PUT")
             {
-                Interlocked.Increment(ref _objectsPut);
                 lock (_keysPut)
                 {
-                    _keysPut.Add(key);
+                    _keysPut[key] = _keysPut.TryGetValue(key, out var writes) ? writes + 1 : 1;
                 }
 
                 await request.InputStream.CopyToAsync(Stream.Null).ConfigureAwait(false);
