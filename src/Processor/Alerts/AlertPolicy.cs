@@ -41,12 +41,12 @@ public static class AlertPolicy
     /// The alert a quarantined record raises, or null: its images are read leniently, so a change that still says
     /// FAILED alerts even when the record cannot be audited.
     /// </summary>
-    internal static Alert? AlertFor(QuarantineRecord quarantine, StreamRecord record, AlertDetail detail)
+    internal static Alert? AlertFor(QuarantineRecord quarantine, StreamRecord record, AlertDetail detail, string? json = null)
     {
         var data = record.Dynamodb;
         var newStatus = StreamRecordReader.Image(data?.NewImage) is { } newImage ? StreamRecordReader.ReadStatusLeniently(newImage) : null;
         var oldStatus = StreamRecordReader.Image(data?.OldImage) is { } oldImage ? StreamRecordReader.ReadStatusLeniently(oldImage) : null;
-        return ShouldAlert(record.EventName, newStatus, oldStatus) ? ForMalformed(quarantine, newStatus!, oldStatus, detail) : null;
+        return ShouldAlert(record.EventName, newStatus, oldStatus) ? ForMalformed(quarantine, newStatus!, oldStatus, detail, json) : null;
     }
 
     /// <summary>FAILED compared trimmed and case-insensitively.</summary>
@@ -77,7 +77,7 @@ public static class AlertPolicy
     }
 
     /// <summary>The alert for a quarantined record that still says FAILED: a failed order never passes silently.</summary>
-    public static Alert ForMalformed(QuarantineRecord record, string status, string? previousStatus, AlertDetail detail)
+    public static Alert ForMalformed(QuarantineRecord record, string status, string? previousStatus, AlertDetail detail, string? json = null)
     {
         string message;
         if (detail == AlertDetail.Summary)
@@ -88,7 +88,7 @@ public static class AlertPolicy
         }
         else
         {
-            message = record.ToJson();
+            message = json ?? record.ToJson();
             if (JsonOutput.Utf8.GetByteCount(message) > MaxMessageBytes)
             {
                 message = record.ToJsonWithoutRecord();

@@ -68,7 +68,7 @@ public sealed class OrderRecordHandler : IRecordHandler
         await WithRetryAsync(ct => _store.PutAsync(quarantine.Key, json, ct), cancellationToken).ConfigureAwait(false);
         journal.Written(outcome);
         _log.Log(ProcessorLogLevel.Warn, "Record quarantined: it cannot be audited as an order", LogFields.Of(record, ("reason", quarantine.Reason), ("key", quarantine.Key)));
-        var quarantineAlerted = await PublishAsync(AlertPolicy.AlertFor(quarantine, record, _alertDetail), cancellationToken).ConfigureAwait(false);
+        var quarantineAlerted = await PublishAsync(AlertPolicy.AlertFor(quarantine, record, _alertDetail, json), cancellationToken).ConfigureAwait(false);
         return new HandledRecord(RecordState.Quarantined, quarantineAlerted);
     }
 
