@@ -54,6 +54,24 @@ internal static class FindingKinds
         // History, not a gap (AuditLogCheck.Complete does not count it); a stream record cannot explain a whole table's deletion.
         new(AuditFindingKind.EarlierTable, PendingExcuses: false, RepairAction.WriteTableDeletedRecord,
             "The audit log says an item exists that the table lacks, but its latest record is older than the table: the item went with an earlier table that was deleted on purpose."),
+        new(AuditFindingKind.ForgedAudit, PendingExcuses: false, RepairAction.LeaveAlone,
+            "An object under the audit or quarantine prefix that no digest lists: the processor never wrote it.",
+            LeftAlone: "an object the processor never wrote is evidence; a person decides what it is and removes it"),
+        new(AuditFindingKind.DigestMissing, PendingExcuses: false, RepairAction.LeaveAlone,
+            "A digest its chain names, or whose key is listed, is gone or deleted.",
+            LeftAlone: "a digest cannot be rewritten without the processor's signing key; a person investigates who removed it"),
+        new(AuditFindingKind.DigestInvalid, PendingExcuses: false, RepairAction.LeaveAlone,
+            "A digest whose signature does not verify, that is not a digest, or that breaks its chain.",
+            LeftAlone: "a digest cannot be rewritten without the processor's signing key; a person investigates who changed it"),
+        new(AuditFindingKind.DigestUnsigned, PendingExcuses: false, RepairAction.LeaveAlone,
+            "A digest written unsigned (signing failed) that no later signed digest of its chain seals yet.",
+            LeftAlone: "an unsigned digest is sealed by the processor (the next batch of its chain or the seal step), never by the module"),
+        new(AuditFindingKind.Unsigned, PendingExcuses: false, RepairAction.LeaveAlone,
+            "Audit objects written before digests existed: compared with the table, but not provable.",
+            LeftAlone: "history from before digests existed cannot be signed after the fact"),
+        new(AuditFindingKind.BucketUnprotected, PendingExcuses: false, RepairAction.LeaveAlone,
+            "The audit bucket lost a protection the stack gave it (versioning, Object Lock or the bucket policy's denies).",
+            LeftAlone: "the bucket's protection is restored by a person (or by updating the stack), not by the audit repair"),
     ];
 
     private static readonly Dictionary<AuditFindingKind, FindingKind> ByKind = All.ToDictionary(kind => kind.Kind);
