@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using OrderMonitoring.Cmdlets.Integrity;
 using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
@@ -48,6 +49,51 @@ internal sealed class S3AuditVersionStore : IAuditVersionStore
             using var response = await _s3.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
             using var reader = new StreamReader(response.ResponseStream, System.Text.Encoding.UTF8);
             return await reader.ReadToEndAsync().ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<byte[]?> ReadBytesAsync(string bucketName, string key, string? versionId, long maxBytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucketName, Key = key, VersionId = Specific(versionId) }, cancellationToken)
+                .ConfigureAwait(false);
+            if (response.ContentLength > maxBytes)
+            {
+                throw UnreadableObjectException.TooLarge(key, response.ContentLength, maxBytes);
+            }
+
+            using var buffer = new MemoryStream(response.ContentLength > 0 ? (int)response.ContentLength : 4096);
+            await response.ResponseStream.CopyToAsync(buffer, 81920, cancellationToken).ConfigureAwait(false);
+            return buffer.ToArray();
+        }
+        catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (AmazonS3Exception refused) when (refused.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.BadRequest)
+        {
+            // An archived version (InvalidObjectState) or one a policy hides: one finding, the check goes on.
+            throw new UnreadableObjectException(key, $"{refused.ErrorCode}: {refused.Message}");
+        }
+    }
+
+    public async Task<string?> StoredSha256Async(string bucketName, string key, string versionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest
+            {
+                BucketName = bucketName,
+                Key = key,
+                VersionId = Specific(versionId),
+                ChecksumMode = ChecksumMode.ENABLED,
+            }, cancellationToken).ConfigureAwait(false);
+            return StoredChecksum.ToHex(response.ChecksumSHA256);
         }
         catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
         {
