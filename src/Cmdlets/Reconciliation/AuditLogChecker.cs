@@ -42,6 +42,9 @@ internal sealed record CheckOutcome(int Orders, int Items, int AuditObjects, int
 {
     /// <summary>When the checked table was created, when known.</summary>
     public DateTimeOffset? TableCreated { get; init; }
+
+    /// <summary>How many digests were verified; null when the trail was not verified.</summary>
+    public int? DigestsVerified { get; init; }
 }
 
 /// <summary>

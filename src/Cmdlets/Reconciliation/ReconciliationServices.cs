@@ -1,4 +1,6 @@
+using Amazon.KeyManagementService;
 using OrderMonitoring.Aws.Streams;
+using OrderMonitoring.Cmdlets.Integrity;
 using OrderMonitoring.Cmdlets.Orders;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
@@ -13,12 +15,14 @@ internal sealed class ReconciliationServices : IDisposable
     private readonly OrderServices _orders;
     private readonly TimeProvider _time;
     private readonly Lazy<IAmazonDynamoDBStreams> _streams;
+    private readonly Lazy<IAmazonKeyManagementService> _kms;
 
     public ReconciliationServices(OrderServices orders, TimeProvider time)
     {
         _orders = orders;
         _time = time;
         _streams = new Lazy<IAmazonDynamoDBStreams>(orders.Clients.CreateDynamoDBStreams);
+        _kms = new Lazy<IAmazonKeyManagementService>(() => orders.Clients.CreateKms(TimeSpan.FromSeconds(30)));
     }
 
     public AuditLogChecker Checker() => new(Items(), Store(), new CheckOptions(), _time);
@@ -34,11 +38,23 @@ internal sealed class ReconciliationServices : IDisposable
 
     private S3AuditVersionStore Store() => new(_orders.S3);
 
+    /// <summary>The signing keys' public keys (kms:GetPublicKey).</summary>
+    public IPublicKeySource PublicKeys() => new KmsPublicKeySource(() => _kms.Value);
+
+    public TrailVerifier Verifier(VerificationKeys keys) => new(Store(), keys, _time);
+
+    public IBucketProtectionSource BucketProtection() => new S3BucketProtectionSource(_orders.S3);
+
     public void Dispose()
     {
         if (_streams.IsValueCreated && _streams.Value is IDisposable streams)
         {
             streams.Dispose();
+        }
+
+        if (_kms.IsValueCreated)
+        {
+            _kms.Value.Dispose();
         }
     }
 }

@@ -3,7 +3,11 @@ using Amazon.S3.Model;
 
 namespace OrderMonitoring.Processor.Storage;
 
-/// <summary>Writes audit objects to an S3 bucket as <c>application/json</c>; encryption is the bucket's default.</summary>
+/// <summary>
+/// Writes audit objects to an S3 bucket as <c>application/json</c>; encryption is the bucket's default. Each write
+/// carries the SHA-256 of its bytes (x-amz-checksum-sha256): S3 checks it on arrival and keeps it with the version, so
+/// a verifier learns any version's hash from a HEAD instead of reading it.
+/// </summary>
 public sealed class S3AuditStore : IAuditStore
 {
     private readonly IAmazonS3 _s3;
@@ -18,6 +22,12 @@ public sealed class S3AuditStore : IAuditStore
 
     public string BucketName { get; }
 
+    private static byte[] Sha256Of(string json)
+    {
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        return sha.ComputeHash(Audit.JsonOutput.Utf8.GetBytes(json));
+    }
+
     public async Task PutAsync(string key, string json, CancellationToken cancellationToken)
     {
         var request = new PutObjectRequest
@@ -26,6 +36,7 @@ public sealed class S3AuditStore : IAuditStore
             Key = key,
             ContentBody = json,
             ContentType = "application/json",
+            ChecksumSHA256 = Convert.ToBase64String(Sha256Of(json)),
         };
         await _s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
     }
