@@ -95,8 +95,10 @@ internal sealed class S3AuditVersionStore : IAuditVersionStore
             }, cancellationToken).ConfigureAwait(false);
             return StoredChecksum.ToHex(response.ChecksumSHA256);
         }
-        catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
+        catch (AmazonS3Exception unanswered) when (unanswered.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest or HttpStatusCode.Forbidden
+            or HttpStatusCode.NotImplemented or HttpStatusCode.MethodNotAllowed)
         {
+            // No stored checksum to be had (an emulator without checksums, an archived version): the caller reads and hashes the bytes.
             return null;
         }
     }
