@@ -62,7 +62,10 @@ internal sealed class TrailVerifier(IVersionedObjects store, VerificationKeys ke
         }
 
         var distinct = findings.GroupBy(f => (f.Kind, f.Key)).Select(g => g.First()).ToList();
-        return new VerifiedTrail(distinct, index, firstDigest, judgedFrom, judgedUntil, byKey.Count);
+        var periodFolders = period.IsWhole
+            ? null
+            : new HashSet<string>(inPeriod.Where(d => d.Usable).SelectMany(d => d.Document!.Objects).Select(o => DigestIndex.FolderOf(o.Key)), StringComparer.Ordinal);
+        return new VerifiedTrail(distinct, index, firstDigest, judgedFrom, judgedUntil, byKey.Count, periodFolders);
     }
 
     private async Task<IReadOnlyList<StoredDigest>> ReadDaysAsync(string bucketName, IEnumerable<DateTime> days, CancellationToken cancellationToken)

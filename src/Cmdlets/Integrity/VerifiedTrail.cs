@@ -7,8 +7,17 @@ namespace OrderMonitoring.Cmdlets.Integrity;
 /// history, <see cref="AuditFindingKind.Unsigned"/>).
 /// </summary>
 internal sealed class VerifiedTrail(IReadOnlyList<TrailFinding> findings, DigestIndex index, DateTime? firstDigestWritten, DateTime? judgedFrom, DateTime? judgedUntil,
-    int digestsRead)
+    int digestsRead, HashSet<string>? periodFolders = null)
 {
+    /// <summary>
+    /// True when a digest of the period lists an object in <paramref name="folder"/> (a whole-trail check: any digest);
+    /// the neighbouring days' digests, read only to look objects up, do not make a period check read a folder.
+    /// </summary>
+    public bool Touches(string folder) => periodFolders?.Contains(folder) ?? Index.KeysIn(folder).Count > 0;
+
+    /// <summary>The folders the period's digests list objects in.</summary>
+    public IEnumerable<string> Folders => periodFolders ?? Index.Folders;
+
     /// <summary>DigestMissing, DigestInvalid, DigestUnsigned findings (never windowed).</summary>
     public IReadOnlyList<TrailFinding> Findings { get; } = findings;
 

@@ -153,7 +153,7 @@ internal sealed class AuditLogChecker
         }
         else if (tally.Claim(prefix, orderId))
         {
-            if (request.Verified is { IsWhole: false } period && period.Index.KeysIn(prefix).Count == 0
+            if (request.Verified is { IsWhole: false } period && !period.Touches(prefix)
                 && !items.Any(item => Timestamps.Within(item.Timestamp, request.Scope.Since, request.Scope.Until)))
             {
                 // A period check reads the orders its window or its digests touch: what a day wrote, not the whole bucket.
@@ -189,7 +189,7 @@ internal sealed class AuditLogChecker
         if (request.Verified is { } verified)
         {
             // Folders whose every object is gone are listed by nothing but the digests.
-            await CheckUnclaimedAsync(request, verified.Index.Folders.Where(f => f.StartsWith(AuditKey.OrdersPrefix, StringComparison.Ordinal)
+            await CheckUnclaimedAsync(request, verified.Folders.Where(f => f.StartsWith(AuditKey.OrdersPrefix, StringComparison.Ordinal)
                 && f.IndexOf('/', AuditKey.OrdersPrefix.Length) == f.Length - 1).ToList(), tally, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -195,7 +195,7 @@ internal sealed class OrderAuditTrailReader(IAuditVersionStore store, int maxPar
         }
 
         var listed = new HashSet<string>(byKey.Select(k => k.Key), StringComparer.Ordinal);
-        foreach (var folder in verified.Index.Folders.Where(f => f.StartsWith(prefix, StringComparison.Ordinal)))
+        foreach (var folder in verified.Folders.Where(f => f.StartsWith(prefix, StringComparison.Ordinal)))
         {
             foreach (var vanished in verified.Index.KeysIn(folder).Where(k => !listed.Contains(k)))
             {
