@@ -322,4 +322,58 @@ public sealed class VerificationTests : IDisposable
 
         Assert.Equal(new[] { (AuditFindingKind.UnreadableAudit, (string?)AuditKey.ForRecord("B", "5")) }, Kinds(outcome));
     }
+
+    [Fact]
+    public async Task An_object_larger_than_any_audit_document_is_one_UnreadableAudit_finding()
+    {
+        var key = Order("A");
+        _trail.Digest(new[] { key });
+        _store.Put(key, "{\"padding\":\"" + new string('x', (int)OrderAuditTrailReader.MaxAuditObjectBytes) + "\"}");
+
+        var outcome = await CheckAsync();
+
+        var finding = Assert.Single(outcome.Findings, f => f.Kind == AuditFindingKind.UnreadableAudit);
+        Assert.Contains("more than", finding.Detail, StringComparison.Ordinal);
+        // An older version has the digested bytes: the object was replaced too.
+        Assert.Contains(outcome.Findings, f => f.Kind == AuditFindingKind.TamperedAudit && f.ProvenVersionId is not null);
+    }
+
+    [Fact]
+    public async Task An_object_from_before_versioning_is_judged_like_the_others()
+    {
+        var item = Sample.Item("A", "1772366400000", "PENDING");
+        _table.Items.Add(item);
+        var (key, json) = Sample.Audit(item, "INSERT", "1000");
+        _store.PutUnversioned(key, json);
+        _trail.Digest(new[] { key });
+        _store.Put(key, json.Replace("PENDING", "SHIPPED", StringComparison.Ordinal));
+
+        var finding = Assert.Single((await CheckAsync()).Findings);
+
+        Assert.Equal((AuditFindingKind.TamperedAudit, "null"), (finding.Kind, finding.ProvenVersionId));
+    }
+
+    [Fact]
+    public async Task A_period_check_judges_undigested_objects_first_written_inside_it_and_leaves_older_ones_to_their_own_period()
+    {
+        var old = Order("A", timestamp: "1");
+        _trail.Digest(new[] { old });
+        // A forgery stating what the table holds: outside the period it is compared like any object, and judged by the whole check.
+        var (olderForgery, olderJson) = Sample.Audit(Sample.Item("A", "1", "PENDING"), "INSERT", "5");
+        _store.Put(olderForgery, olderJson);
+        _store.Now = _store.Now.AddDays(3);
+        _trail.Chain = "20260304T120000Z-cccccccccccc";
+        var today = Order("A", timestamp: "2");
+        _trail.Digest(new[] { today });
+        var newForgery = AuditKey.ForRecord("A", "99999");
+        _store.Put(newForgery, "{}");
+        var day = new DateTimeOffset(_store.Now, TimeSpan.Zero);
+
+        var period = await CheckAsync(new VerificationPeriod(day.AddHours(-1), day.AddHours(1)), new CheckScope(day.AddHours(-1), day.AddHours(1)));
+        var whole = await CheckAsync();
+
+        Assert.True(Kinds(period).SequenceEqual(new[] { (AuditFindingKind.ForgedAudit, (string?)newForgery) }), string.Join("\n", period.Findings.Select(f => f.Kind + " " + f.Detail)));
+        Assert.Equal(new[] { olderForgery, newForgery }.OrderBy(k => k, StringComparer.Ordinal),
+            whole.Findings.Where(f => f.Kind == AuditFindingKind.ForgedAudit).Select(f => f.Key!).OrderBy(k => k, StringComparer.Ordinal));
+    }
 }

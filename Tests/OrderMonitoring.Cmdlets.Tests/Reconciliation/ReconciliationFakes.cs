@@ -84,6 +84,17 @@ internal sealed class FakeVersionStore : IAuditVersionStore
         }
     }
 
+    /// <summary>A write before versioning was enabled: S3 lists it with the version id "null".</summary>
+    public void PutUnversioned(string key, string text)
+    {
+        lock (_gate)
+        {
+            _written["null"] = Now;
+            Now = Now.AddSeconds(1);
+            _objects[key] = new List<(string, string?)> { ("null", text) };
+        }
+    }
+
     /// <summary>A delete on a versioned bucket: a delete marker becomes the current version.</summary>
     public void Delete(string key)
     {

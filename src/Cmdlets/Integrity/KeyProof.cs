@@ -49,14 +49,15 @@ internal static class KeyProof
         if (!index.Covers(key))
         {
             var firstWritten = versions.Select(v => v.LastModified).Where(t => t is not null).Min();
+            if (!trail.InPeriod(firstWritten))
+            {
+                // Written outside the period: its own period's digests (or the whole check) judge it.
+                return new KeyVerdict(KeyState.Unjudged, null, null);
+            }
+
             if (trail.IsHistory(firstWritten))
             {
                 return new KeyVerdict(KeyState.History, null, null);
-            }
-
-            if (!trail.Judges(firstWritten))
-            {
-                return new KeyVerdict(KeyState.Unjudged, null, null);
             }
 
             return current.IsDeleteMarker

@@ -38,19 +38,17 @@ internal sealed class VerifiedTrail(IReadOnlyList<TrailFinding> findings, Digest
     /// True when the period must have a digest for an object first written at <paramref name="firstWritten"/>: not
     /// history, and inside the period (the whole trail judges every object).
     /// </summary>
-    public bool Judges(DateTime? firstWritten)
+    public bool Judges(DateTime? firstWritten) => InPeriod(firstWritten) && !IsHistory(firstWritten);
+
+    /// <summary>True when an object first written at <paramref name="firstWritten"/> falls in the verified period (always, for the whole trail).</summary>
+    public bool InPeriod(DateTime? firstWritten)
     {
-        if (IsHistory(firstWritten))
+        if (IsWhole)
         {
-            return false;
+            return true;
         }
 
-        if (firstWritten is not { } written)
-        {
-            // A store that does not say when: only the whole trail can judge it.
-            return judgedFrom is null && judgedUntil is null;
-        }
-
-        return (judgedFrom is not { } from || written >= from) && (judgedUntil is not { } until || written < until);
+        // A store that does not say when: only the whole trail can judge it.
+        return firstWritten is { } written && (judgedFrom is not { } from || written >= from) && (judgedUntil is not { } until || written < until);
     }
 }

@@ -106,9 +106,24 @@ internal sealed class OrderAuditTrailReader(IAuditVersionStore store, int maxPar
         var history = HistoryCount.None;
         foreach (var key in byKey)
         {
-            var currentSha = key.Current.IsDeleteMarker ? null : reads.Sha256Of(new VersionRead(key.Key, key.Current.VersionId));
+            var current = new VersionRead(key.Key, key.Current.VersionId);
+            var unreadable = !key.Current.IsDeleteMarker && verified.Index.Covers(key.Key) ? reads.ProblemOf(current) : null;
+            var currentSha = key.Current.IsDeleteMarker ? null
+                : unreadable is not null ? await reads.StoredOrReadSha256Async(current, cancellationToken).ConfigureAwait(false)
+                : reads.Sha256Of(current);
             var verdict = await KeyProof.JudgeAsync(key.Key, key.Listed, verified, currentSha,
                 version => reads.StoredOrReadSha256Async(new VersionRead(key.Key, version.VersionId), cancellationToken)).ConfigureAwait(false);
+            if (unreadable is not null)
+            {
+                // One finding for an object that cannot be read (too large, archived, refused), never the end of the check;
+                // when an older version has the digested bytes, the object was also replaced.
+                findings.Add(new CheckedFinding(AuditFindingKind.UnreadableAudit, name, null, key.Key, $"the current version cannot be read: {unreadable}"));
+                if (verdict.State != KeyState.Restorable)
+                {
+                    continue;
+                }
+            }
+
             switch (verdict.State)
             {
                 case KeyState.Proven:
@@ -273,6 +288,10 @@ internal sealed class OrderAuditTrailReader(IAuditVersionStore store, int maxPar
         }
 
         public string? TextOf(VersionRead read) => _texts.TryGetValue(read, out var text) ? text : null;
+
+        /// <summary>Why a version read could not be taken (too large, archived, refused); null when it was read or is gone.</summary>
+        public string? ProblemOf(VersionRead read) =>
+            _texts.TryGetValue(read, out var text) && text is not null && text.StartsWith(UnreadableMarker, StringComparison.Ordinal) ? text.Substring(UnreadableMarker.Length) : null;
 
         public string? Sha256Of(VersionRead read) => _bytes.TryGetValue(read, out var bytes) && bytes is not null ? Sha256Hex.Of(bytes) : null;
 

@@ -60,7 +60,8 @@ internal sealed class S3AuditVersionStore : IAuditVersionStore
     {
         try
         {
-            using var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucketName, Key = key, VersionId = Specific(versionId) }, cancellationToken)
+            // "null" names the version written before versioning was enabled; S3 serves it by that id.
+            using var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucketName, Key = key, VersionId = versionId }, cancellationToken)
                 .ConfigureAwait(false);
             if (response.ContentLength > maxBytes)
             {
@@ -90,7 +91,7 @@ internal sealed class S3AuditVersionStore : IAuditVersionStore
             {
                 BucketName = bucketName,
                 Key = key,
-                VersionId = Specific(versionId),
+                VersionId = versionId,
                 ChecksumMode = ChecksumMode.ENABLED,
             }, cancellationToken).ConfigureAwait(false);
             return StoredChecksum.ToHex(response.ChecksumSHA256);
