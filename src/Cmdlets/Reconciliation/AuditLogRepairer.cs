@@ -67,12 +67,6 @@ internal sealed class AuditLogRepairer(IAuditVersionStore store, IOrderItemSourc
             reporter.Progress(new OperationProgress(2, activity, $"{i} of {findings.Count} findings", i * 100 / findings.Count));
             var finding = findings[i];
             var name = $"{finding.Kind} {finding.Key ?? finding.OrderId}";
-            if (FindingKinds.Of(finding.Kind).Repair != RepairAction.CopyProvenVersion && restoredOrders.Contains(finding.OrderId))
-            {
-                reporter.Warning($"{name}: left alone, an audit object of this order was just restored; run Test-OrderAuditLog again to see whether the gap remains.");
-                continue;
-            }
-
             var (steps, leftAlone) = await PlanAsync(finding, request.RestoreTampered, stack, cancellationToken).ConfigureAwait(false);
             if (leftAlone is not null)
             {
@@ -84,6 +78,12 @@ internal sealed class AuditLogRepairer(IAuditVersionStore store, IOrderItemSourc
                 if (step.WritesHistory && unproven.WhyUnproven(finding.OrderId) is { } why)
                 {
                     reporter.Warning($"{name}: left alone, {why}; a person checks the order before its history is written.");
+                    continue;
+                }
+
+                if (FindingKinds.Of(finding.Kind).Repair != RepairAction.CopyProvenVersion && restoredOrders.Contains(finding.OrderId))
+                {
+                    reporter.Warning($"{name}: left alone, an audit object of this order was just restored; run Test-OrderAuditLog again to see whether the gap remains.");
                     continue;
                 }
 
