@@ -31,6 +31,15 @@ public sealed class BucketProtectionTests
     }
 
     [Fact]
+    public void Every_lost_protection_is_named_in_one_finding()
+    {
+        var finding = Assert.Single(BucketProtection.Judge("audit", new BucketProtectionState("Suspended", false, null), "GOVERNANCE"));
+        Assert.Contains("versioning", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("Object Lock", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("DenyInsecureTransport", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Object_Lock_the_stack_asked_for_and_the_bucket_lacks_is_BucketUnprotected()
     {
         var finding = Assert.Single(BucketProtection.Judge("audit", new BucketProtectionState("Enabled", false, Policy), "COMPLIANCE"));

@@ -16,7 +16,8 @@ internal interface IBucketProtectionSource
 /// <summary>
 /// Judges the audit bucket's protection against what the stack gave it: versioning Enabled (without it a delete or an
 /// overwrite leaves no version behind), Object Lock when the stack asked for it, and the template's Deny statements
-/// of the bucket policy. Any one missing is a BucketUnprotected finding.
+/// of the bucket policy. Whatever is missing is one BucketUnprotected finding (the bucket has one identity), its detail
+/// naming each lost protection.
 /// </summary>
 internal static class BucketProtection
 {
@@ -25,28 +26,25 @@ internal static class BucketProtection
 
     public static IReadOnlyList<TrailFinding> Judge(string bucketName, BucketProtectionState state, string? objectLockMode)
     {
-        var findings = new List<TrailFinding>();
+        var lost = new List<string>();
         if (!string.Equals(state.VersioningStatus, "Enabled", StringComparison.Ordinal))
         {
-            findings.Add(new TrailFinding(AuditFindingKind.BucketUnprotected, null,
-                $"versioning of s3://{bucketName} is {state.VersioningStatus ?? "not enabled"}: a delete or an overwrite leaves no earlier version to prove or restore"));
+            lost.Add($"versioning of s3://{bucketName} is {state.VersioningStatus ?? "not enabled"}: a delete or an overwrite leaves no earlier version to prove or restore");
         }
 
         if (!string.IsNullOrEmpty(objectLockMode) && !state.ObjectLockEnabled)
         {
-            findings.Add(new TrailFinding(AuditFindingKind.BucketUnprotected, null,
-                $"the stack asks for Object Lock ({objectLockMode}) but s3://{bucketName} has no Object Lock configuration"));
+            lost.Add($"the stack asks for Object Lock ({objectLockMode}) but s3://{bucketName} has no Object Lock configuration");
         }
 
         var present = DenyStatementSids(state.PolicyJson);
         var missing = DenySids.Where(sid => !present.Contains(sid)).ToList();
         if (missing.Count > 0)
         {
-            findings.Add(new TrailFinding(AuditFindingKind.BucketUnprotected, null,
-                $"the bucket policy of s3://{bucketName} lacks the stack's Deny statement(s) {string.Join(", ", missing)}"));
+            lost.Add($"the bucket policy of s3://{bucketName} lacks the stack's Deny statement(s) {string.Join(", ", missing)}");
         }
 
-        return findings;
+        return lost.Count == 0 ? Array.Empty<TrailFinding>() : new[] { new TrailFinding(AuditFindingKind.BucketUnprotected, null, string.Join("; ", lost)) };
     }
 
     private static HashSet<string> DenyStatementSids(string? policyJson)
