@@ -73,52 +73,58 @@ internal static class AuditLogCheckRun
     private static async Task<VerificationKeys?> KeysAsync(IPublicKeySource kms, OrderStackResources stack, AuditLogCheckRequest request, IOperationReporter reporter,
         CancellationToken cancellationToken)
     {
-        var digestKey = request.PublicKeyPath is { } path
-            ? PublicKeyPem.ReadFile(path, "-PublicKeyPath")
+        var digests = request.PublicKeyPath is { } path
+            ? FromFile(path, "-PublicKeyPath")
             : await FromKmsAsync(kms, stack.DigestSigningKeyArn, "digest", reporter, cancellationToken).ConfigureAwait(false);
-        if (digestKey is null)
+        if (digests is null)
         {
             return null;
         }
 
-        var repairKey = request.RepairPublicKeyPath is { } repairPath
-            ? PublicKeyPem.ReadFile(repairPath, "-RepairPublicKeyPath")
+        var repairs = request.RepairPublicKeyPath is { } repairPath
+            ? FromFile(repairPath, "-RepairPublicKeyPath")
             : await FromKmsAsync(kms, stack.RepairSigningKeyArn, "repair", reporter, cancellationToken).ConfigureAwait(false);
-        return new VerificationKeys(Verifier(digestKey, "-PublicKeyPath"), repairKey is null ? null : Verifier(repairKey, "-RepairPublicKeyPath"));
+        return new VerificationKeys(digests, repairs);
     }
 
-    private static async Task<byte[]?> FromKmsAsync(IPublicKeySource kms, string? keyArn, string what, IOperationReporter reporter, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrEmpty(keyArn))
-        {
-            reporter.Warning(what == "digest"
-                ? "The stack names no digest signing key (deployed before digests): the trail is compared with the table, not verified."
-                : "The stack names no repair signing key: no repair record is accepted as vouching for what it wrote.");
-            return null;
-        }
-
-        try
-        {
-            return await kms.GetPublicKeyAsync(keyArn!, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Amazon.Runtime.AmazonServiceException refused)
-        {
-            reporter.Warning($"The {what} signing key's public key could not be read ({keyArn}: {refused.ErrorCode} {refused.Message}): "
-                + (what == "digest" ? "the trail is compared with the table, not verified. Pass -PublicKeyPath to verify without KMS." : "no repair record is accepted. Pass -RepairPublicKeyPath."));
-            return null;
-        }
-    }
-
-    private static DigestVerifier Verifier(byte[] publicKey, string parameter)
+    private static DigestVerifier FromFile(string path, string parameter)
     {
         try
         {
-            return new DigestVerifier(publicKey);
+            return new DigestVerifier(PublicKeyPem.ReadFile(path, parameter));
         }
         catch (System.Security.Cryptography.CryptographicException notP256)
         {
-            throw new OrderMonitoringException("PublicKeyUnreadable", FailureKind.InvalidArgument, $"The public key ({parameter} or the stack's key) is not an ECC_NIST_P256 key: {notP256.Message}",
-                "Give the ECC_NIST_P256 public key the stack signs with.");
+            throw new OrderMonitoringException("PublicKeyUnreadable", FailureKind.InvalidArgument, $"{parameter} '{path}' is not an ECC_NIST_P256 public key: {notP256.Message}",
+                "Give the ECC_NIST_P256 public key the stack signs with (Export-OrderAuditSigningKey, or kms:GetPublicKey).");
+        }
+    }
+
+    private static async Task<DigestVerifier?> FromKmsAsync(IPublicKeySource kms, string? keyArn, string what, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var consequence = what == "digest"
+            ? "the trail is compared with the table, not verified. Pass -PublicKeyPath to verify without KMS."
+            : "no repair record is accepted as vouching for what it wrote. Pass -RepairPublicKeyPath.";
+        if (string.IsNullOrEmpty(keyArn))
+        {
+            reporter.Warning($"The stack names no {what} signing key (deployed before it existed): {consequence}");
+            return null;
+        }
+
+        try
+        {
+            return new DigestVerifier(await kms.GetPublicKeyAsync(keyArn!, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Amazon.Runtime.AmazonServiceException refused)
+        {
+            reporter.Warning($"The {what} signing key's public key could not be read ({keyArn}: {refused.ErrorCode} {refused.Message}): {consequence}");
+            return null;
+        }
+        catch (System.Security.Cryptography.CryptographicException notP256)
+        {
+            // A key that cannot sign digests at all (a symmetric key, or another curve): the processor's digests are unsigned then too.
+            reporter.Warning($"The {what} signing key {keyArn} is not an ECC_NIST_P256 signing key ({notP256.Message}): {consequence}");
+            return null;
         }
     }
 
