@@ -65,6 +65,13 @@ public sealed class MotoVerificationTests(MotoFixture moto)
         }
 
         var clean = Assert.Single(await CheckAsync());
+        // Each object names its digest in its metadata; Get-OrderAuditLog's reader marks it against that one digest.
+        var reader = new OrderMonitoring.Cmdlets.AuditLog.AuditLogReader(new OrderMonitoring.Cmdlets.AuditLog.S3AuditObjectStore(s3), new OrderMonitoring.Cmdlets.Tests.Orders.FakeOrderTable());
+        var entries = await reader.ReadOrderAsync(bucket, "ORD-1", parse: true, default);
+        var entry = Assert.Single(entries);
+        Assert.StartsWith(AuditKey.DigestsPrefix, entry.DigestKey, StringComparison.Ordinal);
+        var marks = await new RecordIntegrity(store, keys).MarkAsync(bucket, new[] { new ReadObject(entry.Key, entry.Json, entry.DigestKey, entry.LastModified) }, default);
+        Assert.Equal(IntegrityMarks.Proven, Assert.Single(marks));
         Assert.Equal(AuditFindingKind.BucketUnprotected, clean.Kind);
         Assert.Contains("DenyInsecureTransport", clean.Detail, StringComparison.Ordinal);
 

@@ -79,16 +79,8 @@ internal sealed class TrailVerifier(IVersionedObjects store, VerificationKeys ke
         return read;
     }
 
-    /// <summary>
-    /// When the trail's first digest was written: the first key under digests/ (days sort first, then chains by their
-    /// start), one request.
-    /// </summary>
-    private async Task<DateTime?> FirstDigestWrittenAsync(string bucketName, CancellationToken cancellationToken)
-    {
-        var page = await store.ListVersionsAsync(bucketName, AuditKey.DigestsPrefix, null, cancellationToken).ConfigureAwait(false);
-        var firstKey = page.Versions.Select(v => v.Key).OrderBy(k => k, StringComparer.Ordinal).FirstOrDefault();
-        return firstKey is null ? null : page.Versions.Where(v => v.Key == firstKey).Select(v => v.LastModified).Where(t => t is not null).Min();
-    }
+    private Task<DateTime?> FirstDigestWrittenAsync(string bucketName, CancellationToken cancellationToken) =>
+        FirstDigest.WrittenAsync(store, bucketName, cancellationToken);
 
     private static IEnumerable<TrailFinding> KeyFindings(StoredDigest digest)
     {
@@ -184,5 +176,16 @@ internal sealed class TrailVerifier(IVersionedObjects store, VerificationKeys ke
                 { DigestKey = digest.Key };
             }
         }
+    }
+}
+
+/// <summary>When the trail's first digest was written: the first key under digests/ (days sort first, then chains by their start), one request.</summary>
+internal static class FirstDigest
+{
+    public static async Task<DateTime?> WrittenAsync(IVersionedObjects store, string bucketName, CancellationToken cancellationToken)
+    {
+        var page = await store.ListVersionsAsync(bucketName, AuditKey.DigestsPrefix, null, cancellationToken).ConfigureAwait(false);
+        var firstKey = page.Versions.Select(v => v.Key).OrderBy(k => k, StringComparer.Ordinal).FirstOrDefault();
+        return firstKey is null ? null : page.Versions.Where(v => v.Key == firstKey).Select(v => v.LastModified).Where(t => t is not null).Min();
     }
 }

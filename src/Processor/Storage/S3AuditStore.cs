@@ -8,7 +8,7 @@ namespace OrderMonitoring.Processor.Storage;
 /// carries the SHA-256 of its bytes (x-amz-checksum-sha256): S3 checks it on arrival and keeps it with the version, so
 /// a verifier learns any version's hash from a HEAD instead of reading it.
 /// </summary>
-public sealed class S3AuditStore : IAuditStore
+public sealed class S3AuditStore : IDigestNamingStore
 {
     private readonly IAmazonS3 _s3;
 
@@ -28,7 +28,9 @@ public sealed class S3AuditStore : IAuditStore
         return sha.ComputeHash(Audit.JsonOutput.Utf8.GetBytes(json));
     }
 
-    public async Task PutAsync(string key, string json, CancellationToken cancellationToken)
+    public Task PutAsync(string key, string json, CancellationToken cancellationToken) => PutAsync(key, json, null, cancellationToken);
+
+    public async Task PutAsync(string key, string json, string? digestKey, CancellationToken cancellationToken)
     {
         var request = new PutObjectRequest
         {
@@ -38,6 +40,11 @@ public sealed class S3AuditStore : IAuditStore
             ContentType = "application/json",
             ChecksumSHA256 = Convert.ToBase64String(Sha256Of(json)),
         };
+        if (digestKey is not null)
+        {
+            request.Metadata.Add(AuditObjectMetadata.DigestKeyMetadata, digestKey);
+        }
+
         await _s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }
