@@ -68,7 +68,7 @@ Describe 'Verifying the audit trail against its signed digests' {
 
         It 'reports TamperedAudit and ForgedAudit, and nothing about the order''s item' {
             @($Check.Findings | Sort-Object { "$($_.Kind)" } | ForEach-Object { "$($_.Kind) $($_.Key)" }) |
-                Should -Be @("TamperedAudit $TamperedKey", "ForgedAudit $ForgedKey", 'BucketUnprotected ')
+                Should -Be @('BucketUnprotected ', "ForgedAudit $ForgedKey", "TamperedAudit $TamperedKey")
         }
 
         It 'marks the records Tampered and NotInDigest' {

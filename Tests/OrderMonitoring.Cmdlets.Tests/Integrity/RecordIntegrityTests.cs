@@ -37,6 +37,8 @@ public sealed class RecordIntegrityTests : IDisposable
 
         Assert.Equal(IntegrityMarks.Proven, await MarkAsync(key, json, digest.Key));
         Assert.Equal(IntegrityMarks.Tampered, await MarkAsync(key, json.Replace("PENDING", "SHIPPED", StringComparison.Ordinal), digest.Key));
+        // An overwrite drops the metadata; the first version still names the digest.
+        Assert.Equal(IntegrityMarks.Tampered, await MarkAsync(key, json.Replace("PENDING", "SHIPPED", StringComparison.Ordinal), null));
     }
 
     [Fact]

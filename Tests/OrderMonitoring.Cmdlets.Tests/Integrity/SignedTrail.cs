@@ -44,6 +44,12 @@ internal sealed class SignedTrail : IDisposable
         };
         document = unsigned ? document with { Unsigned = "simulated: throttled" } : Signed(document);
         _store.Put(document.Key, document.ToJson());
+        foreach (var entry in document.Objects)
+        {
+            // The processor names the digest in each object's metadata.
+            _store.DigestKeys[_store.VersionIds(entry.Key)[^1]] = document.Key;
+        }
+
         _chains[id] = (document.Position, document.ToLink());
         return document;
     }

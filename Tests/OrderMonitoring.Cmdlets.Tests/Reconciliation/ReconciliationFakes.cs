@@ -170,6 +170,17 @@ internal sealed class FakeVersionStore : IAuditVersionStore
         return bytes is not null && bytes.Length > maxBytes ? throw UnreadableObjectException.TooLarge(key, bytes.Length, maxBytes) : bytes;
     }
 
+    /// <summary>The digest key each version names in its metadata (what the processor writes).</summary>
+    public Dictionary<string, string> DigestKeys { get; } = new(StringComparer.Ordinal);
+
+    public Task<string?> DigestKeyOfAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(DigestKeys.TryGetValue(versionId, out var digestKey) ? digestKey : null);
+        }
+    }
+
     public Task<string?> StoredSha256Async(string bucketName, string key, string versionId, CancellationToken cancellationToken)
     {
         lock (_gate)

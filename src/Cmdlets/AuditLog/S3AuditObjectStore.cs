@@ -44,10 +44,7 @@ internal sealed class S3AuditObjectStore : IAuditObjectStore
             using var response = await _s3.GetObjectAsync(bucketName, key, cancellationToken).ConfigureAwait(false);
             using var reader = new StreamReader(response.ResponseStream, System.Text.Encoding.UTF8);
             var json = await reader.ReadToEndAsync().ConfigureAwait(false);
-            var digestKey = response.Metadata?.Keys.Contains("x-amz-meta-" + Processor.Storage.AuditObjectMetadata.DigestKeyMetadata) == true
-                ? response.Metadata["x-amz-meta-" + Processor.Storage.AuditObjectMetadata.DigestKeyMetadata]
-                : null;
-            return new StoredText(json, string.IsNullOrEmpty(digestKey) ? null : digestKey, response.LastModified);
+            return new StoredText(json, Integrity.S3VersionedObjects.DigestKeyOf(response.Metadata), response.LastModified);
         }
         catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
         {

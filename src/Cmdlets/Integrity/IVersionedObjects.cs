@@ -23,6 +23,9 @@ internal interface IVersionedObjects
     /// version has none (written without one, or in parts); the caller then reads the bytes and hashes them.
     /// </summary>
     Task<string?> StoredSha256Async(string bucketName, string key, string versionId, CancellationToken cancellationToken);
+
+    /// <summary>The digest key the processor wrote into the version's metadata, or null (none, or the version is gone).</summary>
+    Task<string?> DigestKeyOfAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken);
 }
 
 /// <summary>One version of an object, or a delete marker; <see cref="LastModified"/> null when the store does not say.</summary>

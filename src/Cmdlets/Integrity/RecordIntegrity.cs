@@ -52,7 +52,9 @@ internal sealed class RecordIntegrity(IVersionedObjects store, VerificationKeys 
     private async Task<string> MarkAsync(string bucketName, ReadObject read, CancellationToken cancellationToken)
     {
         var sha = Sha256Hex.Of(new System.Text.UTF8Encoding(false).GetBytes(read.Json));
-        if (read.DigestKey is { } digestKey && digestKey.StartsWith(AuditKey.DigestsPrefix, StringComparison.Ordinal))
+        // An overwrite behind the processor's back drops the metadata: the key's first version still names its digest.
+        var digestKey = read.DigestKey ?? await FirstVersionDigestKeyAsync(bucketName, read.Key, cancellationToken).ConfigureAwait(false);
+        if (digestKey is not null && digestKey.StartsWith(AuditKey.DigestsPrefix, StringComparison.Ordinal))
         {
             var digest = await DigestAsync(bucketName, digestKey, cancellationToken).ConfigureAwait(false);
             var listed = digest.Usable ? digest.Document!.Objects.Where(o => string.Equals(o.Key, read.Key, StringComparison.Ordinal)).ToList() : new List<DigestEntry>();
@@ -76,6 +78,14 @@ internal sealed class RecordIntegrity(IVersionedObjects store, VerificationKeys 
 
         var first = await FirstDigestWrittenAsync(bucketName, cancellationToken).ConfigureAwait(false);
         return first is null || (read.LastModified is { } written && written < first) ? IntegrityMarks.Unsigned : IntegrityMarks.NotInDigest;
+    }
+
+    /// <summary>The digest key the key's oldest surviving version names (two requests, only for a record that names none).</summary>
+    private async Task<string?> FirstVersionDigestKeyAsync(string bucketName, string key, CancellationToken cancellationToken)
+    {
+        var page = await store.ListVersionsAsync(bucketName, key, null, cancellationToken).ConfigureAwait(false);
+        var oldest = VersionOrder.NewestFirst(page.Versions.Where(v => v.Key == key && !v.IsDeleteMarker).ToList()).LastOrDefault();
+        return oldest is null ? null : await store.DigestKeyOfAsync(bucketName, key, oldest.VersionId, cancellationToken).ConfigureAwait(false);
     }
 
     private Task<StoredDigest> DigestAsync(string bucketName, string digestKey, CancellationToken cancellationToken)

@@ -74,4 +74,25 @@ internal class S3VersionedObjects : IVersionedObjects
             return null;
         }
     }
+
+    public async Task<string?> DigestKeyOfAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucketName, Key = key, VersionId = versionId }, cancellationToken)
+                .ConfigureAwait(false);
+            return DigestKeyOf(response.Metadata);
+        }
+        catch (AmazonS3Exception unanswered) when (unanswered.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest or HttpStatusCode.Forbidden)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The digest key in an object's user metadata (x-amz-meta-digest-key), or null.</summary>
+    public static string? DigestKeyOf(MetadataCollection? metadata)
+    {
+        var name = "x-amz-meta-" + Processor.Storage.AuditObjectMetadata.DigestKeyMetadata;
+        return metadata is not null && metadata.Keys.Contains(name) && metadata[name] is { Length: > 0 } value ? value : null;
+    }
 }
