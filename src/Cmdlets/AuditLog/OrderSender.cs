@@ -14,7 +14,7 @@ internal sealed record SendOutcome(IReadOnlyList<OrderEventResult> Results, IRea
 /// Writes order events to the stack's table and, when asked to wait, follows each into the audit log: the writer and
 /// the waiter coordinated, so the cmdlet only binds, asks and writes what comes back.
 /// </summary>
-internal sealed class OrderSender(OrderEventWriter writer, AuditWaiter waiter, IOrderTable table)
+internal sealed class OrderSender(OrderEventWriter writer, AuditWaiter waiter)
 {
     /// <summary>
     /// Writes <paramref name="events"/>; with <paramref name="wait"/>, waits that long for their audit objects. An event
@@ -26,26 +26,22 @@ internal sealed class OrderSender(OrderEventWriter writer, AuditWaiter waiter, I
         IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var errors = new List<Exception>();
-        IReadOnlyList<OrderEvent> existing = Array.Empty<OrderEvent>();
-        if (!overwrite)
-        {
-            (events, existing) = await ExistingOrders.SplitAsync(table, stack.TableName, events, cancellationToken).ConfigureAwait(false);
-            if (existing.Count > 0)
-            {
-                errors.Add(ExistingOrders.Error(stack.TableName, existing));
-            }
-        }
-
         Action<OrderEvent>? stream = wait is null ? e => reporter.Output(ToResult(e, stack, null)) : null;
         var writeStarted = waiter.Time.GetTimestamp();
-        var written = await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken, stream).ConfigureAwait(false);
+        // Without overwrite each write is conditional on the item not existing: checked by the table, not before.
+        var written = await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken, stream, onlyNewItems: !overwrite).ConfigureAwait(false);
         reporter.Verbose($"Wrote {written.Written.Count} of {events.Count} order event(s) to {stack.TableName}.");
+        if (written.Existing.Count > 0)
+        {
+            errors.Add(ExistingOrders.Error(stack.TableName, written.Existing));
+        }
+
         if (!written.IsComplete)
         {
             errors.Add(written.ToError(stack.TableName));
         }
 
-        var notWritten = written.NotWritten.Count + existing.Count;
+        var notWritten = written.NotWritten.Count + written.Existing.Count;
         if (wait is not { } timeout || written.Written.Count == 0)
         {
             return new SendOutcome(Array.Empty<OrderEventResult>(), errors, notWritten);
