@@ -506,13 +506,13 @@ Describe 'Results and warnings of long runs' {
             $null = $shell.AddScript('param($Manifest, $Edges, $Rows) Import-Module $Manifest; $Rows | Send-TestOrderEvent @Edges -Wait -TimeoutSeconds 120').
                 AddArgument($ManifestPath).AddArgument($Edges).AddArgument($rows)
             $running = $shell.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
-            # The processor (run here from event files: the stack has no trigger) audits the first order only.
-            for ($i = 0; $i -lt 100 -and @(Get-OrderAuditLog @Edges -OrderId ORD-STREAM-1 -ErrorAction SilentlyContinue).Count -eq 0; $i++) {
-                $null = Invoke-OrderEventProcessor @Edges -Path (New-EventFile 'stream-1.json' 'ORD-STREAM-1' $now 'PENDING' '960000000000000000001') -NoMetrics -WarningVariable processorWarnings -WarningAction SilentlyContinue
-                Assert-OnlyUnsignedDigestWarning $processorWarnings
-            }
+            # The processor (run here from an event file: the stack has no trigger) audits the first order only.
+            $first = Invoke-OrderEventProcessor @Edges -Path (New-EventFile 'stream-1.json' 'ORD-STREAM-1' $now 'PENDING' '960000000000000000001') -NoMetrics -WarningVariable processorWarnings -WarningAction SilentlyContinue
+            Assert-OnlyUnsignedDigestWarning $processorWarnings
+            $first.Audited | Should -Be 1
             for ($i = 0; $i -lt 100 -and $output.Count -eq 0 -and -not $running.IsCompleted; $i++) { Start-Sleep -Milliseconds 200 }
-            $firstOut = @($output)
+            # By index: enumerating a PSDataCollection that is still open waits until it is closed.
+            $firstOut = @(for ($k = 0; $k -lt $output.Count; $k++) { $output[$k] })
             $stillWaiting = -not $running.IsCompleted
 
             $null = Invoke-OrderEventProcessor @Edges -Path (New-EventFile 'stream-2.json' 'ORD-STREAM-2' $now 'PENDING' '960000000000000000002') -NoMetrics -WarningVariable processorWarnings -WarningAction SilentlyContinue
