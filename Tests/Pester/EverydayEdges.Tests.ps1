@@ -530,3 +530,18 @@ Describe 'Results and warnings of long runs' {
         $hadErrors | Should -BeFalse
     }
 }
+
+Describe 'AWS errors name the operation and the resource' {
+    It 'Get-OrderAuditLog on a stack whose audit bucket is gone names S3 ListObjectsV2 and the bucket' {
+        $gone = @{ Environment = 'opnames' } + $Aws
+        $null = New-OrderMonitoringStack @gone -ProcessorTrigger External
+        $bucket = Get-StackResourceId -Factory $Factory -StackName 'order-monitoring-opnames' -LogicalId AuditLogsBucket
+        $null = $Factory.CreateS3().DeleteBucketAsync($bucket).GetAwaiter().GetResult()
+
+        $null = Get-OrderAuditLog @gone -OrderId ORD-1 -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'AwsService.NoSuchBucket,*'
+        $failures[0].ErrorDetails.Message | Should -BeLike "S3 ListObjectsV2 on s3://$bucket/orders/ORD-1/ failed: NoSuchBucket: *"
+    }
+}
