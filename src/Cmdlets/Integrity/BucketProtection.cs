@@ -32,7 +32,7 @@ internal static class BucketProtection
             lost.Add($"versioning of s3://{bucketName} is {state.VersioningStatus ?? "not enabled"}: a delete or an overwrite leaves no earlier version to prove or restore");
         }
 
-        if (!string.IsNullOrEmpty(objectLockMode) && !state.ObjectLockEnabled)
+        if (!string.IsNullOrEmpty(objectLockMode) && objectLockMode != Stack.NoObjectLock && !state.ObjectLockEnabled)
         {
             lost.Add($"the stack asks for Object Lock ({objectLockMode}) but s3://{bucketName} has no Object Lock configuration");
         }
