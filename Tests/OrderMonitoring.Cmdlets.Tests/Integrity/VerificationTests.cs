@@ -376,4 +376,27 @@ public sealed class VerificationTests : IDisposable
         Assert.Equal(new[] { olderForgery, newForgery }.OrderBy(k => k, StringComparer.Ordinal),
             whole.Findings.Where(f => f.Kind == AuditFindingKind.ForgedAudit).Select(f => f.Key!).OrderBy(k => k, StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task An_item_as_deep_and_large_as_DynamoDB_stores_is_verified_and_compared()
+    {
+        // 32 levels of maps (DynamoDB's limit) and about 400 KB in one attribute, in both images of a MODIFY.
+        var nested = new System.Text.Json.Nodes.JsonObject { ["S"] = "leaf" };
+        for (var level = 0; level < 31; level++)
+        {
+            nested = new System.Text.Json.Nodes.JsonObject { ["M"] = new System.Text.Json.Nodes.JsonObject { ["n"] = nested } };
+        }
+
+        var extra = new System.Text.Json.Nodes.JsonObject { ["deep"] = nested, ["notes"] = new System.Text.Json.Nodes.JsonObject { ["S"] = new string('x', 395_000) } };
+        var before = Sample.Item("BIG", "1", "PENDING", extra);
+        var after = Sample.Item("BIG", "1", "SHIPPED", extra);
+        _table.Items.Add(after);
+        var keys = new[] { _store.Audited(before, "INSERT", "5000"), _store.Audited(after, "MODIFY", "5001", old: before) };
+        _trail.Digest(keys);
+
+        var outcome = await CheckAsync();
+
+        Assert.Empty(outcome.Findings);
+        Assert.Equal(2, outcome.AuditObjects);
+    }
 }
