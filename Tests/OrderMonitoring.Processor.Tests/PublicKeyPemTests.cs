@@ -23,11 +23,11 @@ public sealed class PublicKeyPemTests
     }
 
     [Fact]
-    public void A_file_with_CRLF_lines_and_explanations_around_the_block_reads_and_verifies_a_signature()
+    public async Task A_file_with_CRLF_lines_and_explanations_around_the_block_reads_and_verifies_a_signature()
     {
         using var signer = new EcdsaSigner();
         var message = "digest"u8.ToArray();
-        var signature = signer.SignAsync(message, CancellationToken.None).GetAwaiter().GetResult();
+        var signature = await signer.SignAsync(message, CancellationToken.None);
         var pem = "Digest signing key of order-monitoring-prod\r\n" + PublicKeyPem.Write(signer.PublicKey).Replace("\n", "\r\n") + "checked 2026-12-07\r\n";
 
         var verifier = new DigestVerifier(PublicKeyPem.Read(pem));
