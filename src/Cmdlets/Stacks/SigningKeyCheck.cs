@@ -53,20 +53,7 @@ internal sealed class SigningKeyCheck
             return;
         }
 
-        var key = await _keys.DescribeAsync(keyArn!, role, cancellationToken).ConfigureAwait(false);
-        if (key.KeySpec != SigningKeyErrors.RequiredSpec || key.KeyUsage != SigningKeyErrors.RequiredUsage)
-        {
-            throw SigningKeyErrors.Unsuitable(keyArn!, role, $"it is a {Named(key.KeySpec)} key for {Named(key.KeyUsage)}");
-        }
-
-        if (key.KeyState != "Enabled")
-        {
-            throw new OrderMonitoringException(SigningKeyErrors.NotEnabled, FailureKind.InvalidState, $"The {role.ToLowerInvariant()} signing key {keyArn} is {Named(key.KeyState)}, so it cannot sign.",
-                "Enable the key (aws kms enable-key), or cancel its deletion, or name another key.");
-        }
-
+        var key = await _keys.DescribeSigningKeyAsync(keyArn!, role, cancellationToken).ConfigureAwait(false);
         reporter.Verbose($"{role} signing key {key.Arn}: {key.KeySpec}, {key.KeyUsage}, {key.KeyState}.");
     }
-
-    private static string Named(string value) => value.Length > 0 ? value : "unknown";
 }

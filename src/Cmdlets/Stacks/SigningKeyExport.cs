@@ -37,14 +37,14 @@ internal sealed class SigningKeyExport
         return roles.Select(role => new SigningKeyTarget(role, KeyOf(stack, role), pathIsFolder ? System.IO.Path.Combine(path, FileName(stack.StackName, role)) : path)).ToList();
     }
 
-    /// <summary>The key's public key, refused unless it is a P-256 signing key; does not write anything.</summary>
+    /// <summary>
+    /// The key's public key, refused unless it is an enabled P-256 signing key (judged by kms:DescribeKey first, as a
+    /// deployment judges it: a symmetric key has no public key to ask for); does not write anything.
+    /// </summary>
     public async Task<SigningPublicKey> ReadAsync(SigningKeyTarget target, CancellationToken cancellationToken)
     {
-        var key = await _keys.GetPublicKeyAsync(target.KeyArn, target.Role, cancellationToken).ConfigureAwait(false);
-        if (key.KeySpec != SigningKeyErrors.RequiredSpec || key.KeyUsage != SigningKeyErrors.RequiredUsage)
-        {
-            throw SigningKeyErrors.Unsuitable(target.KeyArn, target.Role, $"KMS describes it as a {key.KeySpec} key for {key.KeyUsage}");
-        }
+        var facts = await _keys.DescribeSigningKeyAsync(target.KeyArn, target.Role, cancellationToken).ConfigureAwait(false);
+        var key = await _keys.GetPublicKeyAsync(target.KeyArn, target.Role, cancellationToken).ConfigureAwait(false) with { Arn = facts.Arn, KeySpec = facts.KeySpec, KeyUsage = facts.KeyUsage };
 
         try
         {

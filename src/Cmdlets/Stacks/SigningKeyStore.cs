@@ -53,6 +53,30 @@ internal sealed class KmsSigningKeyStore : ISigningKeyStore
     }
 }
 
+/// <summary>The judgement of a key as a signing key, the same for a deployment and an export.</summary>
+internal static class SigningKeyJudgement
+{
+    /// <summary>kms:DescribeKey, refused (SigningKeyUnsuitable, SigningKeyNotEnabled) unless an enabled ECC_NIST_P256 SIGN_VERIFY key.</summary>
+    public static async Task<SigningKeyFacts> DescribeSigningKeyAsync(this ISigningKeyStore keys, string keyArn, string role, CancellationToken cancellationToken)
+    {
+        var key = await keys.DescribeAsync(keyArn, role, cancellationToken).ConfigureAwait(false);
+        if (key.KeySpec != SigningKeyErrors.RequiredSpec || key.KeyUsage != SigningKeyErrors.RequiredUsage)
+        {
+            throw SigningKeyErrors.Unsuitable(keyArn, role, $"it is a {Named(key.KeySpec)} key for {Named(key.KeyUsage)}");
+        }
+
+        if (key.KeyState != "Enabled")
+        {
+            throw new OrderMonitoringException(SigningKeyErrors.NotEnabled, FailureKind.InvalidState, $"The {role.ToLowerInvariant()} signing key {keyArn} is {Named(key.KeyState)}, so it cannot sign.",
+                "Enable the key (aws kms enable-key), or cancel its deletion, or name another key.");
+        }
+
+        return key;
+    }
+
+    private static string Named(string value) => value.Length > 0 ? value : "unknown";
+}
+
 /// <summary>The errors about a signing key, with stable ids (documented in the help of New-OrderMonitoringStack and Export-OrderAuditSigningKey).</summary>
 internal static class SigningKeyErrors
 {
