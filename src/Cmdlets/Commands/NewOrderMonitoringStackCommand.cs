@@ -178,21 +178,29 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
 
     private const string KeyArnPattern = "^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+)?$";
 
-    /// <summary>What -WhatIf and -Confirm say: the stack, its trigger, its signing keys and Object Lock.</summary>
+    /// <summary>What -WhatIf and -Confirm say: the stack and its trigger, and the signing keys and Object Lock when they are passed.</summary>
     private string DeployDescription(DeployRequest request)
     {
-        static string Key(string? arn) => arn switch
-        {
-            null => "the stack's current one (a new stack creates its own)",
-            "" => "one the stack creates",
-            _ => arn,
-        };
+        static string Key(string arn) => arn.Length > 0 ? arn : "one the stack creates";
 
-        var objectLock = request.AuditObjectLockMode is null && request.AuditObjectLockDays is null
-            ? "Object Lock as the stack has it"
-            : $"Object Lock {request.AuditObjectLockMode ?? "as the stack has it"}{(request.AuditObjectLockDays is { } days ? $" for {days} day(s)" : "")}";
-        return $"Deploy stack {request.StackName} (environment {Environment}, trigger {ProcessorTrigger ?? "Lambda, or the stack's current one"}, "
-            + $"digest signing key {Key(request.DigestSigningKeyArn)}, repair signing key {Key(request.RepairSigningKeyArn)}, {objectLock})";
+        var details = new List<string> { $"environment {Environment}", $"trigger {ProcessorTrigger ?? "Lambda, or the stack's current one"}" };
+        if (request.DigestSigningKeyArn is { } digest)
+        {
+            details.Add($"digest signing key {Key(digest)}");
+        }
+
+        if (request.RepairSigningKeyArn is { } repair)
+        {
+            details.Add($"repair signing key {Key(repair)}");
+        }
+
+        if (request.AuditObjectLockMode is not null || request.AuditObjectLockDays is not null)
+        {
+            details.Add($"audit Object Lock {request.AuditObjectLockMode ?? "as the stack has it"}"
+                + (request.AuditObjectLockDays is { } days ? $" for {days.ToString(System.Globalization.CultureInfo.InvariantCulture)} day(s)" : ""));
+        }
+
+        return $"Deploy stack {request.StackName} ({string.Join(", ", details)})";
     }
 
     private Dictionary<string, string> Tags()
