@@ -12,11 +12,13 @@ internal enum RepairAction
     /// <summary>Writes a REMOVE reconciliation record saying the item went with its table (deleted on purpose).</summary>
     WriteTableDeletedRecord,
 
-    /// <summary>Removes the delete markers over the newest version.</summary>
-    RemoveDeleteMarkers,
-
-    /// <summary>Copies the first version over the current one (only with -RestoreTampered).</summary>
-    RestoreFirstVersion,
+    /// <summary>
+    /// Copies the version whose bytes the digest proves back as a new current version (nothing deleted); with no such
+    /// version left, writes the record again from the stream, or a reconciliation record when the stream no longer
+    /// holds it. Objects no digest covers: the newest surviving version under a delete marker, the first version under
+    /// an overwrite (only with -RestoreTampered), said to be unproven.
+    /// </summary>
+    CopyProvenVersion,
 
     /// <summary>Changes nothing; <see cref="FindingKind.LeftAlone"/> says why.</summary>
     LeaveAlone,
@@ -44,10 +46,10 @@ internal static class FindingKinds
             "The latest audit record of an item does not match the item as it is now (a change was lost)."),
         new(AuditFindingKind.MissingRemove, PendingExcuses: true, RepairAction.WriteRemoveRecord,
             "The audit log says an item exists, but the table has no such item and no REMOVE was audited."),
-        new(AuditFindingKind.DeletedAudit, PendingExcuses: false, RepairAction.RemoveDeleteMarkers,
-            "An audit object whose current version is a delete marker."),
-        new(AuditFindingKind.TamperedAudit, PendingExcuses: false, RepairAction.RestoreFirstVersion,
-            "An audit object whose current version states other facts than the first version written for its key."),
+        new(AuditFindingKind.DeletedAudit, PendingExcuses: false, RepairAction.CopyProvenVersion,
+            "An audit object whose current version is a delete marker, or a key a digest lists with no version of the digested bytes left (every version deleted)."),
+        new(AuditFindingKind.TamperedAudit, PendingExcuses: false, RepairAction.CopyProvenVersion,
+            "An audit object whose current version is not the bytes its digest gives (or, for history from before digests, states other facts than its first version)."),
         new(AuditFindingKind.UnreadableAudit, PendingExcuses: false, RepairAction.LeaveAlone,
             "An object under the audit prefix that is not a valid audit document.",
             LeftAlone: "an object that is not an audit document is never changed; inspect and remove it by hand"),

@@ -24,6 +24,12 @@ public sealed record RepairRecord
     /// <summary>The proven version was copied back over the key as a new current version (nothing deleted).</summary>
     public const string CopiedProvenVersion = "CopiedProvenVersion";
 
+    /// <summary>
+    /// No digest covers the key (history from before digests): a version was copied back as a new current version by the
+    /// older rule (the newest surviving one under a delete marker, the first one under an overwrite), not proven by a hash.
+    /// </summary>
+    public const string CopiedUnprovenVersion = "CopiedUnprovenVersion";
+
     /// <summary>Every version of the key was gone; the record was read again from the stream and written anew.</summary>
     public const string RestoredFromStream = "RestoredFromStream";
 
@@ -48,7 +54,7 @@ public sealed record RepairRecord
     /// <summary>The SHA-256 (hex) the digest gave for the key's bytes, when a digest listed it.</summary>
     public string? DigestedSha256 { get; init; }
 
-    /// <summary>One of <see cref="CopiedProvenVersion"/>, <see cref="RestoredFromStream"/>, <see cref="WroteReconciliationRecord"/>.</summary>
+    /// <summary>One of <see cref="CopiedProvenVersion"/>, <see cref="CopiedUnprovenVersion"/>, <see cref="RestoredFromStream"/>, <see cref="WroteReconciliationRecord"/>.</summary>
     public string Action { get; init; } = string.Empty;
 
     /// <summary>The version copied back (<see cref="CopiedProvenVersion"/>), or the stream sequence number read again.</summary>
