@@ -27,7 +27,7 @@ internal static class CatchUpBenchmark
 {
     private const int EventsPerOrder = 5;
     private const int Concurrency = 64;
-    private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(20);
+    internal static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(20);
     private static readonly AWSCredentials Credentials = new BasicAWSCredentials(MotoServer.AccessKey, MotoServer.SecretKey);
 
     public static async Task<int> RunAsync()
@@ -57,15 +57,13 @@ internal static class CatchUpBenchmark
         var table = $"catch-up-{records}-{Guid.NewGuid():N}".Substring(0, 40);
         var streamArn = await FillStreamAsync(dynamoDb, table, records).ConfigureAwait(false);
 
-        using var processor = ProcessorServices.Create(writeClients, "bench-audit", "arn:aws:sns:us-east-1:123456789012:bench-alerts", new BatchProcessorOptions
-        {
-            Environment = "bench", MaxConcurrency = Concurrency, EmitMetrics = false, LogSink = new JsonLogger(static _ => { }), LogLevel = ProcessorLogLevel.Warn,
-        });
+        using var processor = ProcessorServices.Create(writeClients, "bench-audit", "arn:aws:sns:us-east-1:123456789012:bench-alerts", ProcessorOptions());
         var timedStreams = new TimedStreams(streams);
         var timedProcessor = new TimedProcessor(new InProcessRecordProcessor(processor.Processor, processor.Handler));
         var reader = new StreamEventProcessor(timedStreams, timedProcessor, new MemoryCheckpoints(), failureQueue: null,
             new StreamReaderOptions { StartingPosition = StreamStartingPosition.TrimHorizon });
 
+        var meter = new CpuMeter(moto.ProcessId);
         var stopwatch = Stopwatch.StartNew();
         var result = await reader.RunAsync(streamArn, NullOperationReporter.Instance, CancellationToken.None).ConfigureAwait(false);
         stopwatch.Stop();
@@ -80,9 +78,14 @@ internal static class CatchUpBenchmark
 
         // Where the time went: reads overlap processing, so the two may add up to more than the run.
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    {records:N0} records: {stopwatch.Elapsed.TotalSeconds:0.00} s; GetRecords {timedStreams.Calls} calls, {timedStreams.Busy.TotalSeconds:0.00} s; processor {timedProcessor.Calls} batches, {timedProcessor.Busy.TotalSeconds:0.00} s"));
+            $"    {records:N0} records: {stopwatch.Elapsed.TotalSeconds:0.00} s; GetRecords {timedStreams.Calls} calls, {timedStreams.Busy.TotalSeconds:0.00} s; processor {timedProcessor.Calls} batches, {timedProcessor.Busy.TotalSeconds:0.00} s; {meter.Describe("moto")}"));
         return stopwatch.Elapsed;
     }
+
+    internal static BatchProcessorOptions ProcessorOptions() => new()
+    {
+        Environment = "bench", MaxConcurrency = Concurrency, EmitMetrics = false, LogSink = new JsonLogger(static _ => { }), LogLevel = ProcessorLogLevel.Warn,
+    };
 
     /// <summary>The stream client, timing its GetRecords calls.</summary>
     private sealed class TimedStreams(IAmazonDynamoDBStreams inner) : IAmazonDynamoDBStreams
@@ -145,7 +148,7 @@ internal static class CatchUpBenchmark
     }
 
     /// <summary>A table with a stream and <paramref name="records"/> order events in it (five per order, one in ten FAILED).</summary>
-    private static async Task<string> FillStreamAsync(IAmazonDynamoDB dynamoDb, string table, int records)
+    internal static async Task<string> FillStreamAsync(IAmazonDynamoDB dynamoDb, string table, int records)
     {
         await dynamoDb.CreateTableAsync(new CreateTableRequest
         {
@@ -176,7 +179,7 @@ internal static class CatchUpBenchmark
         return description.Table.LatestStreamArn;
     }
 
-    private sealed class MemoryCheckpoints : ICheckpointStore
+    internal sealed class MemoryCheckpoints : ICheckpointStore
     {
         private readonly Dictionary<string, ShardCheckpoint> _saved = new(StringComparer.Ordinal);
 
