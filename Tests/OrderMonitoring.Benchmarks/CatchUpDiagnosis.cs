@@ -19,7 +19,8 @@ namespace OrderMonitoring.Benchmarks;
 /// Where the catch-up's time goes (`-- catchup-diagnose`, not part of build.ps1 bench): the same 20,000 records in a
 /// moto stream, read (1) as raw HTTP bytes, (2) through our Streams client, (3) parsed from the saved bodies alone,
 /// and (4) the whole catch-up with the stream served from memory instead of moto, each with the CPU of this process
-/// and of moto. Tells moto's share from ours.
+/// and of moto. Tells moto's share from ours. `--memory-only` runs (4) alone on made-up pages (for a profiler);
+/// `--pages-ahead` compares the moto catch-up with one page read ahead and with the default.
 /// </summary>
 internal static class CatchUpDiagnosis
 {
@@ -28,6 +29,21 @@ internal static class CatchUpDiagnosis
 
     public static async Task<int> RunAsync()
     {
+        if (Environment.GetCommandLineArgs().Contains("--pages-ahead"))
+        {
+            // The same moto catch-up with one page read ahead (the reader before it requested pages as soon as their
+            // iterator was known) and with the default, alternating so a change in the machine's load falls on both.
+            using var server = await MotoServer.StartAsync().ConfigureAwait(false);
+            await CatchUpBenchmark.MeasureAsync(server, 500).ConfigureAwait(false);
+            for (var round = 0; round < 2; round++)
+            {
+                await CatchUpBenchmark.MeasureAsync(server, Records, pagesAhead: 1).ConfigureAwait(false);
+                await CatchUpBenchmark.MeasureAsync(server, Records, pagesAhead: new StreamReaderOptions().PagesAhead).ConfigureAwait(false);
+            }
+
+            return 0;
+        }
+
         if (Environment.GetCommandLineArgs().Contains("--memory-only"))
         {
             // Only step (4), on made-up pages shaped like moto's: for a profiler, without moto in the trace.
