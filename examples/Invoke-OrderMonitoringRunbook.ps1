@@ -10,20 +10,26 @@
       2. with -Remediate, when unhealthy: replays the failed batches (Invoke-OrderEventProcessor -FailedBatches) and
          checks health again;
       3. compares the table with the audit log for the last AuditWindowHours (Test-OrderAuditLog -IgnorePending):
-         an incomplete audit log makes the environment unhealthy; with -Remediate, Repair-OrderAuditLog writes the
-         missing records and restores deleted ones. Tampered objects are never restored here: they are reported for a
-         person to look at (Repair-OrderAuditLog -RestoreTampered).
+         an incomplete audit log makes the environment unhealthy; with -Remediate, Repair-OrderAuditLog writes
+         reconciliation records for the gaps only (MissingAudit, StaleAudit, MissingRemove);
+      4. alerts on integrity findings (ForgedAudit, DeletedAudit, TamperedAudit, DigestMissing, DigestInvalid,
+         DigestUnsigned, BucketUnprotected, UnreadableAudit): someone with write access to the bucket may have acted
+         behind the stack's back, so they are never repaired unattended. Each is written as a warning and named in the
+         Reasons, and the exit code is 3; a person looks at them and repairs what can be repaired
+         (Repair-OrderAuditLog, which copies the proven version back and signs a repair record).
 
-    It writes one summary object per environment (Environment, Healthy, Reasons, Actions) and exits with 0 when
-    every environment is healthy, 1 when one is not, 2 when one could not be checked at all (no stack, no access, or
-    the module could not be imported).
+    It writes one summary object per environment (Environment, Healthy, Reasons, Actions, Integrity) and exits with 0
+    when every environment is healthy, 1 when one is not, 2 when one could not be checked at all (no stack, no access,
+    or the module could not be imported), 3 when an integrity finding waits for a person (it outranks 1 and 2: an
+    alert for a person must not be hidden by another environment's failure).
 
     -Environment takes several names: in PowerShell as a list (-Environment prod, staging); from a command line
     (pwsh -File, cron, a scheduler) as one comma-separated value without spaces (-Environment prod,staging), because
     pwsh -File hands every argument over as text and cannot build a list from "prod, staging".
 
     The identity it runs as needs what those cmdlets need (see their help): reading the stack, table, stream, bucket
-    and queue, and for -Remediate writing to the audit bucket and deleting replayed failure-queue messages.
+    and queue, and for -Remediate writing to the audit bucket, kms:Sign on the stack's repair key (every repair is
+    signed; without it the repair is refused and named in the Actions) and deleting replayed failure-queue messages.
 
 .EXAMPLE
     pwsh -File examples/Invoke-OrderMonitoringRunbook.ps1 -Environment prod,staging -Region eu-west-1
@@ -96,17 +102,29 @@ function Test-AuditLog([hashtable] $Target) {
     Test-OrderAuditLog @Target @window -IgnorePending
 }
 
-function Repair-AuditLog([hashtable] $Target, $Check) {
-    # Tampered objects wait for a person: restoring them is a decision (Repair-OrderAuditLog -RestoreTampered).
-    $repairable = @($Check.Findings | Where-Object { "$($_.Kind)" -ne 'TamperedAudit' })
-    $tampered = @($Check.Findings).Count - $repairable.Count
-    $written = @(if ($repairable) { $repairable | Repair-OrderAuditLog @Target -IgnorePending -Confirm:$false })
-    "repaired the audit log: $($written.Count) change(s) for $($repairable.Count) finding(s)$(if ($tampered) { "; $tampered tampered object(s) left for review" })"
+# Gaps between the table and the trail: repaired unattended with -Remediate (a reconciliation record of the item as it is now).
+$GapKinds = 'MissingAudit', 'StaleAudit', 'MissingRemove'
+# Evidence that someone acted behind the stack's back, or that the trail cannot be proven: a person decides.
+$IntegrityKinds = 'ForgedAudit', 'DeletedAudit', 'TamperedAudit', 'DigestMissing', 'DigestInvalid', 'DigestUnsigned', 'BucketUnprotected', 'UnreadableAudit'
+
+function Repair-AuditLog([hashtable] $Target, $Gaps) {
+    try {
+        $written = @($Gaps | Repair-OrderAuditLog @Target -IgnorePending -Confirm:$false -WarningAction SilentlyContinue)
+        "repaired the audit log: $($written.Count) change(s) for $(@($Gaps).Count) finding(s)"
+    }
+    catch {
+        # RepairKeyUnusable: this identity may not sign repair records; nothing was changed.
+        "audit log not repaired: $($_.FullyQualifiedErrorId -replace ',.*$'): $($_.Exception.Message)"
+    }
 }
+
+function Get-Finding($Check, [string[]] $Kinds) { @($Check.Findings | Where-Object { $Kinds -contains "$($_.Kind)" }) }
 $worst = 0
+$alert = $false
 foreach ($name in $Environment) {
     $target = @{ Environment = $name } + $connection
     $actions = [System.Collections.Generic.List[string]]::new()
+    $integrity = @()
     try {
         $status = Get-Health $target
         if (-not $status.Healthy -and $Remediate) {
@@ -115,9 +133,18 @@ foreach ($name in $Environment) {
         }
         $reasons = [System.Collections.Generic.List[string]] @($status.Reasons)
         $audit = Test-AuditLog $target
-        if (-not $audit.Complete -and $Remediate) {
-            $actions.Add((Repair-AuditLog $target $audit))
+        $gaps = Get-Finding $audit $GapKinds
+        if ($gaps -and $Remediate) {
+            $actions.Add((Repair-AuditLog $target $gaps))
             $audit = Test-AuditLog $target
+        }
+        $integrity = Get-Finding $audit $IntegrityKinds
+        foreach ($finding in $integrity) {
+            Write-Warning "$name`: $($finding.Kind) $($finding.Key ?? $finding.OrderId) needs a person (not repaired unattended): $($finding.Detail)"
+        }
+        if ($integrity) {
+            $reasons.Add("integrity finding(s) for a person: " + (($integrity | ForEach-Object { "$($_.Kind) $($_.Key ?? $_.OrderId)" }) -join '; '))
+            $alert = $true
         }
         if (-not $audit.Complete) {
             $reasons.Add("audit log incomplete: " + (($audit.Findings | ForEach-Object { "$($_.Kind) $($_.OrderId)" }) -join '; '))
@@ -138,7 +165,8 @@ foreach ($name in $Environment) {
         Healthy     = $healthy
         Reasons     = $reasons
         Actions     = @($actions)
+        Integrity   = @($integrity)
         CheckedAt   = [datetime]::UtcNow
     }
 }
-exit $worst
+exit $(if ($alert) { 3 } else { $worst })

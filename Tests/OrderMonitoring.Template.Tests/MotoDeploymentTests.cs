@@ -67,9 +67,9 @@ public sealed class MotoDeploymentTests(MotoFixture moto)
         // The alarms' own path: a second topic with a second key.
         var operations = await sns.PublishAsync(new PublishRequest { TopicArn = $"arn:aws:sns:{MotoServer.Region}:{MotoServer.AccountId}:order-operations-{suffix}", Message = "deployment check" });
         Assert.False(string.IsNullOrEmpty(operations.MessageId));
-        // The alerts, operations and processor-logs keys and the digest signing key (which moto creates
-        // symmetric, so it cannot sign here: MotoDigestTests signs with an ECC key made through the KMS API).
-        Assert.Equal(4, deployment.Resources.Count(r => r.ResourceType == "AWS::KMS::Key" && !string.IsNullOrEmpty(r.PhysicalResourceId)));
+        // The alerts, operations and processor-logs keys and the digest and repair signing keys (which moto creates
+        // symmetric, so they cannot sign here: MotoDigestTests signs with an ECC key made through the KMS API).
+        Assert.Equal(5, deployment.Resources.Count(r => r.ResourceType == "AWS::KMS::Key" && !string.IsNullOrEmpty(r.PhysicalResourceId)));
 
         // The access-logs bucket has a name CloudFormation makes; moto's CloudFormation ignores LoggingConfiguration (the
         // parsed-template tests check it), so the bucket and its encryption are what can be checked here.

@@ -29,6 +29,7 @@ public sealed class OutputsTests
         { "DashboardName", """{"Ref":"MonitoringDashboard"}""" },
         { "ProcessorTrigger", """{"Ref":"ProcessorTrigger"}""" },
         { "DigestSigningKeyArn", """{"Fn::If":["CreatesDigestSigningKey",{"Fn::GetAtt":["DigestSigningKey","Arn"]},{"Ref":"DigestSigningKeyArn"}]}""" },
+        { "RepairSigningKeyArn", """{"Fn::If":["CreatesRepairSigningKey",{"Fn::GetAtt":["RepairSigningKey","Arn"]},{"Ref":"RepairSigningKeyArn"}]}""" },
     };
 
     [Theory]

@@ -138,7 +138,7 @@ Describe 'examples/Invoke-OrderMonitoringRunbook.ps1 (scheduled health check)' {
         @($run.Objects[0].Actions)[0] | Should -BeLike 'replayed failed batches: 0 batch(es) replayed, 1 error(s): FailedBatchUnreadable*'
     }
 
-    It 'names a lost batch and a deleted audit object, and with -Remediate replays and repairs them until healthy' {
+    It 'names a lost batch and a deleted audit object; with -Remediate replays the batch but only alerts on the deletion, which a person repairs' {
         Import-Module (Join-Path $PSScriptRoot 'OrdersTestSupport.psm1') -Force
         $factory = New-TestClientFactory -EndpointUrl $Server.Endpoint
         $null = Invoke-Example 'Deploy-OrderMonitoring.ps1' (@{ Environment = 'rbfix'; ProcessorTrigger = 'External'; SmokeOrders = 1 } + $Connection)
@@ -155,18 +155,27 @@ Describe 'examples/Invoke-OrderMonitoringRunbook.ps1 (scheduled health check)' {
         Send-MetadataOnlyFailure -Factory $factory -TableName $stack.TableName -QueueUrl $stack.FailureQueueUrl -OrderId 'ORD-RB-1', 'ORD-RB-2' | Should -Be 2
 
         $check = Invoke-Example 'Invoke-OrderMonitoringRunbook.ps1' (@{ Environment = @('rbfix') } + $Connection)
-        $check.ExitCode | Should -Be 1
+        $check.ExitCode | Should -Be 3
         $check.Objects[0].Reasons | Should -Contain 'audit log incomplete: DeletedAudit ORD-RB-GONE'
+        $check.Objects[0].Reasons | Should -Contain "integrity finding(s) for a person: DeletedAudit $key"
         @($check.Objects[0].Reasons | Where-Object { $_ -like '*failure queue*' }) | Should -HaveCount 1
 
         $run = Invoke-Example 'Invoke-OrderMonitoringRunbook.ps1' (@{ Environment = @('rbfix'); Remediate = $true } + $Connection)
 
-        $run.ExitCode | Should -Be 0 -Because ($run.Objects | ConvertTo-Json -Depth 4)
-        $run.Objects[0].Healthy | Should -BeTrue
-        $run.Objects[0].Actions | Should -Be @(
-            'replayed failed batches: 1 batch(es) replayed, 0 error(s)',
-            'repaired the audit log: 1 change(s) for 1 finding(s)')
+        $run.ExitCode | Should -Be 3 -Because ($run.Objects | ConvertTo-Json -Depth 4)
+        $run.Objects[0].Healthy | Should -BeFalse
+        $run.Objects[0].Actions | Should -Be @('replayed failed batches: 1 batch(es) replayed, 0 error(s)')
+        "$($run.Objects[0].Integrity.Kind)" | Should -Be 'DeletedAudit'
+        ($run.HostLines -join "`n") | Should -BeLike "*DeletedAudit $key needs a person*"
         (Get-OrderAuditLog -Environment rbfix @Aws -OrderId 'ORD-RB-2').Status | Should -Be 'FAILED'
+        @($factory.CreateS3().ListVersionsAsync([Amazon.S3.Model.ListVersionsRequest]@{ BucketName = $stack.AuditBucketName; Prefix = $key }).GetAwaiter().GetResult().Versions |
+            Where-Object IsLatest).IsDeleteMarker | Should -BeTrue
+
+        # The person repairs it (signed with the stack's repair key; moto's template key cannot sign, so an ECC key is passed).
+        Set-StackRepairSigningKey -Factory $factory -Environment rbfix -Aws $Aws -KeyArn (New-TestSigningKey -Factory $factory)
+        (Repair-OrderAuditLog -Environment rbfix @Aws -Confirm:$false).Key | Should -Be $key
+        $after = Invoke-Example 'Invoke-OrderMonitoringRunbook.ps1' (@{ Environment = @('rbfix'); Remediate = $true } + $Connection)
+        $after.ExitCode | Should -Be 0 -Because ($after.Objects | ConvertTo-Json -Depth 4)
         (Get-OrderAuditLog -Environment rbfix @Aws -OrderId 'ORD-RB-GONE').Key | Should -Be $key
     }
 

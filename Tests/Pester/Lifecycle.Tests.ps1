@@ -143,6 +143,8 @@ Describe 'A table deleted on purpose and created again: its history is told apar
     }
 
     It 'closes that history with REMOVE records saying the table was deleted, after which nothing is found' {
+        # Every repair is signed with the stack's repair key; moto's template key is symmetric, so an ECC key is passed.
+        Set-StackRepairSigningKey -Factory $Factory -Environment $Again.Environment -Aws $Aws -KeyArn (New-TestSigningKey -Factory $Factory)
         $repairs = @((Test-OrderAuditLog @Again).Findings | Repair-OrderAuditLog @Again -Confirm:$false)
         $repairs | Should -HaveCount 2
         foreach ($order in $Before) {

@@ -153,4 +153,54 @@ function Enable-BucketVersioning {
     $null = $Factory.CreateS3().PutBucketVersioningAsync($versioning).GetAwaiter().GetResult()
 }
 
-Export-ModuleMember -Function New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount, Get-ProcessorMetricSum, Send-MetadataOnlyFailure, Enable-BucketVersioning
+function New-TestSigningKey {
+    <# An ECC_NIST_P256 SIGN_VERIFY key made through the KMS API (moto's CloudFormation makes every key symmetric); its ARN. #>
+    param([Parameter(Mandatory)] $Factory)
+    $moduleDir = Split-Path (Get-Module OrderMonitoring -ErrorAction Stop).Path
+    Add-Type -Path (Join-Path $moduleDir 'AWSSDK.KeyManagementService.dll')
+    $kms = $Factory.CreateKms([timespan]::FromSeconds(30))
+    $request = [Amazon.KeyManagementService.Model.CreateKeyRequest]@{
+        KeySpec = [Amazon.KeyManagementService.KeySpec]::ECC_NIST_P256; KeyUsage = [Amazon.KeyManagementService.KeyUsageType]::SIGN_VERIFY
+        Description = 'order monitoring test repair key'
+    }
+    $kms.CreateKeyAsync($request).GetAwaiter().GetResult().KeyMetadata.Arn
+}
+
+function Set-StackRepairSigningKey {
+    <#
+    Gives a deployed stack a repair signing key the way an operator would: New-OrderMonitoringStack -RepairSigningKeyArn
+    when the module has it, else an update of the stack's RepairSigningKeyArn parameter (the rest kept as they are).
+    #>
+    param([Parameter(Mandatory)] $Factory, [Parameter(Mandatory)] [string] $Environment, [Parameter(Mandatory)] [hashtable] $Aws,
+        [Parameter(Mandatory)] [string] $KeyArn)
+    if ((Get-OrderMonitoringStack -Environment $Environment @Aws).RepairSigningKeyArn -eq $KeyArn) { return }
+    if ((Get-Command New-OrderMonitoringStack).Parameters.ContainsKey('RepairSigningKeyArn')) {
+        $null = New-OrderMonitoringStack -Environment $Environment @Aws -RepairSigningKeyArn $KeyArn -Confirm:$false
+        return
+    }
+    $stackName = "order-monitoring-$Environment"
+    $cfn = $Factory.CreateCloudFormation()
+    $none = [System.Threading.CancellationToken]::None
+    $stack = $cfn.DescribeStacksAsync([OrderMonitoring.Aws.CloudFormation.DescribeStacksRequest]@{ StackName = $stackName }, $none).GetAwaiter().GetResult().Stacks[0]
+    $request = [OrderMonitoring.Aws.CloudFormation.CreateChangeSetRequest]@{
+        StackName = $stackName; ChangeSetName = "repair-key-$([guid]::NewGuid().ToString('N').Substring(0, 8))"; ChangeSetType = 'UPDATE'; UsePreviousTemplate = $true
+    }
+    foreach ($parameter in $stack.Parameters) {
+        $kept = if ($parameter.ParameterKey -eq 'RepairSigningKeyArn') { @{ ParameterValue = $KeyArn } } else { @{ UsePreviousValue = $true } }
+        $request.Parameters.Add([OrderMonitoring.Aws.CloudFormation.Parameter]($kept + @{ ParameterKey = $parameter.ParameterKey }))
+    }
+    if (-not ($stack.Parameters.ParameterKey -contains 'RepairSigningKeyArn')) {
+        $request.Parameters.Add([OrderMonitoring.Aws.CloudFormation.Parameter]@{ ParameterKey = 'RepairSigningKeyArn'; ParameterValue = $KeyArn })
+    }
+    $request.Capabilities.AddRange([string[]]@('CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'))
+    $created = $cfn.CreateChangeSetAsync($request, $none).GetAwaiter().GetResult()
+    $describe = [OrderMonitoring.Aws.CloudFormation.DescribeChangeSetRequest]@{ StackName = $stackName; ChangeSetName = $created.Id }
+    while ($cfn.DescribeChangeSetAsync($describe, $none).GetAwaiter().GetResult().Status -like '*IN_PROGRESS') { Start-Sleep -Milliseconds 100 }
+    $null = $cfn.ExecuteChangeSetAsync([OrderMonitoring.Aws.CloudFormation.ExecuteChangeSetRequest]@{ StackName = $stackName; ChangeSetName = $created.Id }, $none).GetAwaiter().GetResult()
+    while ($cfn.DescribeStacksAsync([OrderMonitoring.Aws.CloudFormation.DescribeStacksRequest]@{ StackName = $stackName }, $none).GetAwaiter().GetResult().Stacks[0].StackStatus -like '*IN_PROGRESS') {
+        Start-Sleep -Milliseconds 100
+    }
+    if ((Get-OrderMonitoringStack -Environment $Environment @Aws).RepairSigningKeyArn -ne $KeyArn) { throw "Stack $stackName did not take the repair key $KeyArn." }
+}
+
+Export-ModuleMember -Function New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount, Get-ProcessorMetricSum, Send-MetadataOnlyFailure, Enable-BucketVersioning, New-TestSigningKey, Set-StackRepairSigningKey

@@ -6,10 +6,15 @@ using OrderMonitoring.Cmdlets.Tests.Foundation;
 namespace OrderMonitoring.Cmdlets.Tests.Reconciliation;
 
 /// <summary>The whole-table check (Scan segments, pages, orders left only in the bucket) and the repair that follows it.</summary>
-public sealed class AuditLogCheckerTests
+public sealed class AuditLogCheckerTests : IDisposable
 {
     private readonly FakeVersionStore _store = new() { PageSize = 7 };
     private readonly FakeItemSource _table = new() { PageSize = 5 };
+    private readonly RepairHarness _repair;
+
+    public AuditLogCheckerTests() => _repair = new RepairHarness { Store = _store, Table = _table };
+
+    public void Dispose() => _repair.Dispose();
 
     private AuditLogChecker Checker() => new(_table, _store, new CheckOptions(ScanSegments: 3, MaxParallelOrders: 4, MaxParallelReads: 2), TimeProvider.System);
 
@@ -102,6 +107,10 @@ public sealed class AuditLogCheckerTests
 
         var repaired = await RepairAsync(before);
         Assert.Equal(5, repaired.Count);
+        Assert.Equal(5, _repair.Records().Count);
+        // Nothing deleted: the delete marker and the overwriting version stay in each key's history.
+        Assert.Equal(new[] { false, true, false }, _store.History(deletedKey).Select(v => v.Text is null));
+        Assert.Equal(3, _store.History(tamperedKey).Count);
         var after = await Checker().CheckAsync(Everything, NullOperationReporter.Instance, default);
         Assert.Empty(after.Findings);
 
@@ -135,31 +144,19 @@ public sealed class AuditLogCheckerTests
         var key = AuditKey.ForRecord("ORD-000", "1000");
         _store.Put(key, "garbage");
         _store.Put(AuditKey.ForRecord("ORD-000", "9"), "garbage");
-        var repairer = new AuditLogRepairer(_store, TimeProvider.System);
+        var repairer = _repair.Repairer();
         var findings = (await Checker().CheckAsync(Everything, NullOperationReporter.Instance, default)).Findings;
 
-        var plans = findings.Select(f => repairer.Plan(f, restoreTampered: false, "dev")).ToList();
+        var plans = new List<(IReadOnlyList<OrderMonitoring.Cmdlets.Reconciliation.Repairs.RepairStep> Steps, string? LeftAlone)>();
+        foreach (var finding in findings)
+        {
+            plans.Add(await repairer.PlanAsync(finding, restoreTampered: false, _repair.Stack, default));
+        }
 
         Assert.All(plans, plan => Assert.Empty(plan.Steps));
         Assert.Contains(plans, plan => plan.LeftAlone!.Contains("-RestoreTampered", StringComparison.Ordinal));
         Assert.Contains(plans, plan => plan.LeftAlone!.Contains("never changed", StringComparison.Ordinal));
     }
 
-    private async Task<List<AuditRepair>> RepairAsync(CheckOutcome outcome)
-    {
-        var repairer = new AuditLogRepairer(_store, TimeProvider.System);
-        var done = new List<AuditRepair>();
-        foreach (var finding in outcome.Findings)
-        {
-            foreach (var step in repairer.Plan(finding, restoreTampered: true, "dev").Steps)
-            {
-                if (await repairer.ApplyAsync("b", step, default) is { } repair)
-                {
-                    done.Add(repair);
-                }
-            }
-        }
-
-        return done;
-    }
+    private async Task<List<AuditRepair>> RepairAsync(CheckOutcome outcome) => (await _repair.RepairAsync(outcome.Findings)).Repairs;
 }

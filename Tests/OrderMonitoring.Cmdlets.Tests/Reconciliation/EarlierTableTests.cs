@@ -68,13 +68,12 @@ public sealed class EarlierTableTests
     {
         _store.Audited(Orders.Item("OLD", "1", "SHIPPED"), "INSERT", "100");
         _table.Created = Recreated;
-        var repairer = new AuditLogRepairer(_store, TimeProvider.System);
+        using var repair = new RepairHarness { Store = _store, Table = _table };
 
         var finding = Assert.Single((await CheckAsync()).Findings);
-        var step = Assert.Single(repairer.Plan(finding, restoreTampered: false, "dev").Steps);
-        Assert.NotNull(await repairer.ApplyAsync("b", step, default));
+        var done = Assert.Single((await repair.RepairAsync([finding], restoreTampered: false)).Repairs);
 
-        var written = AuditDocument.Parse(_store.Current(step.Key)!, AuditDocumentKind.Audit, step.Key);
+        var written = AuditDocument.Parse(_store.Current(done.Key)!, AuditDocumentKind.Audit, done.Key);
         Assert.Equal(("REMOVE", AuditLogRepairer.TableDeleted, "EarlierTable"), (written.EventType, written.DeletedBy, written.Reconciled));
         Assert.Empty((await CheckAsync()).Findings);
     }

@@ -116,15 +116,32 @@ internal sealed class FakeVersionStore : IAuditVersionStore
         return Task.FromResult<string?>(Put(key, json));
     }
 
-    public Task DeleteVersionAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken)
+    public Task<byte[]?> ReadBytesAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            Writes++;
-            _objects[key].RemoveAll(v => v.VersionId == versionId);
+            Reads++;
+            var text = _objects.TryGetValue(key, out var versions) ? versions.SingleOrDefault(v => v.VersionId == versionId).Text : null;
+            return Task.FromResult(text is null ? null : System.Text.Encoding.UTF8.GetBytes(text));
         }
+    }
 
-        return Task.CompletedTask;
+    /// <summary>Every version of <paramref name="key"/>, oldest first (null text: a delete marker).</summary>
+    public IReadOnlyList<(string VersionId, string? Text)> History(string key)
+    {
+        lock (_gate)
+        {
+            return _objects.TryGetValue(key, out var versions) ? versions.ToList() : new List<(string, string?)>();
+        }
+    }
+
+    /// <summary>Every version of <paramref name="key"/> gone (DeleteObjectVersion on each), as an admin could behind the module's back.</summary>
+    public void Purge(string key)
+    {
+        lock (_gate)
+        {
+            _objects.Remove(key);
+        }
     }
 
     public Task<string?> RestoreVersionAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ using OrderMonitoring.Cmdlets.Stacks;
 namespace OrderMonitoring.Cmdlets.Commands;
 
 /// <summary>
-/// <para type="synopsis">Repairs what Test-OrderAuditLog finds: writes reconciliation records, removes delete markers and (with -RestoreTampered) restores first versions.</para>
+/// <para type="synopsis">Repairs what Test-OrderAuditLog finds and keeps the evidence: copies proven versions back, restores lost records from the stream, writes reconciliation records, and signs a repair record for each; never deletes.</para>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Repair, "OrderAuditLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = OrderIdSet)]
 [OutputType(typeof(AuditRepair))]
@@ -30,7 +30,7 @@ public sealed class RepairOrderAuditLogCommand : OrderCmdlet
     [Alias("Findings")]
     public AuditFinding[] InputObject { get; set; } = Array.Empty<AuditFinding>();
 
-    /// <summary>Also copies the first version of each tampered object over its current version.</summary>
+    /// <summary>Also copies the first version of each overwritten object that no digest covers back as its current version (digest-proven ones need no switch).</summary>
     [Parameter]
     public SwitchParameter RestoreTampered { get; set; }
 
@@ -69,7 +69,7 @@ public sealed class RepairOrderAuditLogCommand : OrderCmdlet
             var outcome = await AuditLogCheckRun.RunAsync(services, stack, new AuditLogCheckRequest(orders, null, null, IgnorePending), reporter, token)
                 .ConfigureAwait(false);
             var findings = ParameterSetName == FindingSet ? outcome.Findings.Where(f => _findings.Any(f.Matches)).ToList() : outcome.Findings.ToList();
-            await services.Repairer().RepairAllAsync(stack, findings, RestoreTampered, confirm, reporter, token).ConfigureAwait(false);
+            await services.Repairer().RepairAllAsync(stack, new RepairRequest(findings, outcome.Findings, RestoreTampered), confirm, reporter, token).ConfigureAwait(false);
             return true;
         }));
     }

@@ -12,10 +12,16 @@ public enum AuditFindingKind
     /// <summary>The audit log says an item exists, but the table has no such item and no REMOVE was audited.</summary>
     MissingRemove,
 
-    /// <summary>An audit object whose current version is a delete marker.</summary>
+    /// <summary>
+    /// An audit object whose current version is a delete marker, or a key a digest lists that has no version with the
+    /// digested SHA-256 left at all (every version deleted).
+    /// </summary>
     DeletedAudit,
 
-    /// <summary>An audit object whose current version states other facts than the first version written for its key.</summary>
+    /// <summary>
+    /// An audit object whose current version is not the bytes its digest vouches for (judged by the digested SHA-256);
+    /// for an object no digest covers (written before digests existed): other facts than the first version of its key.
+    /// </summary>
     TamperedAudit,
 
     /// <summary>An object under the audit prefix that is not a valid audit document.</summary>
@@ -28,6 +34,51 @@ public enum AuditFindingKind
     /// it; Repair-OrderAuditLog closes it with a REMOVE record that says the table was deleted.
     /// </summary>
     EarlierTable,
+
+    /// <summary>An object under the audit or quarantine prefix that no digest lists: the processor never wrote it (written behind its back).</summary>
+    ForgedAudit,
+
+    /// <summary>A digest the chain names (or a digest key listed in the bucket) whose object is gone or deleted.</summary>
+    DigestMissing,
+
+    /// <summary>A digest whose signature does not verify with the signing key's public key, that is not a digest, or that breaks its chain's links.</summary>
+    DigestInvalid,
+
+    /// <summary>
+    /// A digest written unsigned (KMS throttled, unreachable or the key disabled) that no later signed digest of its chain
+    /// seals yet: the objects it lists are not proven until it is sealed.
+    /// </summary>
+    DigestUnsigned,
+
+    /// <summary>
+    /// Audit objects written before digests existed (their first version predates the trail's first digest): history
+    /// that can be compared with the table but not proven. Reported once per check, not per object; not a gap.
+    /// </summary>
+    Unsigned,
+
+    /// <summary>The audit bucket lost a protection the stack gave it: versioning not enabled, Object Lock removed, or the bucket policy's denies removed.</summary>
+    BucketUnprotected,
+}
+
+/// <summary>How findings count towards <see cref="AuditLogCheck.Complete"/>.</summary>
+public static class AuditFindingKinds
+{
+    /// <summary>
+    /// Kinds that describe history rather than a gap: a table deleted on purpose, objects from before digests existed.
+    /// <see cref="AuditLogCheck.Complete"/> ignores them.
+    /// </summary>
+    public static IReadOnlyCollection<AuditFindingKind> History { get; } = new[] { AuditFindingKind.EarlierTable, AuditFindingKind.Unsigned };
+
+    /// <summary>
+    /// Kinds about the integrity of the trail itself (digests, signatures, the bucket's protection, objects nobody
+    /// vouches for): never filtered by -Since/-Until, never repaired by the tool (except deletions and tampering,
+    /// which are restored from the proven version).
+    /// </summary>
+    public static IReadOnlyCollection<AuditFindingKind> Integrity { get; } = new[]
+    {
+        AuditFindingKind.ForgedAudit, AuditFindingKind.DeletedAudit, AuditFindingKind.TamperedAudit, AuditFindingKind.DigestMissing,
+        AuditFindingKind.DigestInvalid, AuditFindingKind.DigestUnsigned, AuditFindingKind.BucketUnprotected,
+    };
 }
 
 /// <summary>One finding of Test-OrderAuditLog (OrderMonitoring.AuditFinding); Repair-OrderAuditLog accepts it from the pipeline.</summary>

@@ -4,10 +4,10 @@ namespace OrderMonitoring;
 public sealed class AuditLogCheck
 {
     /// <summary>
-    /// True when there is no finding other than <see cref="AuditFindingKind.EarlierTable"/> (history of a table that
-    /// was deleted on purpose is no gap in the trail).
+    /// True when every finding is history (<see cref="AuditFindingKinds.History"/>: a table deleted on purpose, objects
+    /// from before digests existed), which is no gap in the trail.
     /// </summary>
-    public bool Complete => Findings.All(finding => finding.Kind == AuditFindingKind.EarlierTable);
+    public bool Complete => Findings.All(finding => AuditFindingKinds.History.Contains(finding.Kind));
 
     /// <summary>The environment checked.</summary>
     public string Environment { get; init; } = "";

@@ -54,6 +54,9 @@ public sealed class Stack
     /// <summary>The KMS key that signs the processor's digests (the stack's own, or the one passed as DigestSigningKeyArn); null on stacks older than digests.</summary>
     public string? DigestSigningKeyArn { get; init; }
 
+    /// <summary>The KMS key that signs Repair-OrderAuditLog's repair records (the stack's own, or the one passed as RepairSigningKeyArn); null on stacks older than it.</summary>
+    public string? RepairSigningKeyArn { get; init; }
+
     /// <summary>When the stack was created (UTC).</summary>
     public DateTime? CreationTime { get; init; }
 

@@ -1,52 +1,47 @@
 using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Reconciliation.Repairs;
 using OrderMonitoring.Cmdlets.Stacks;
-using OrderMonitoring.Processor.Audit;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 
-/// <summary>One change the repair would make, described for ShouldProcess before it is made.</summary>
-internal sealed record RepairStep(CheckedFinding Finding, string Action, string Key, string Description, AuditRecord? Record = null, string? VersionId = null);
+/// <summary>What to repair: the findings chosen, every finding of the same check (which decides whose history is proven), and whether unproven overwrites are restored.</summary>
+internal sealed record RepairRequest(IReadOnlyList<CheckedFinding> Findings, IReadOnlyList<CheckedFinding> CheckFindings, bool RestoreTampered);
 
 /// <summary>
-/// Repairs findings in the audit bucket. Missing and stale audits get a reconciliation record of the item as it is
-/// now, a missing REMOVE gets a REMOVE record (when the deletion happened is unknown); these are audit documents like
-/// the processor's, marked <c>reconciled</c>, under the key <see cref="AuditKey.ForReconciliation"/> gives. A deleted
-/// object gets its delete markers removed; a tampered one gets its first version copied over it, only when asked.
-/// Nothing else is ever changed or deleted.
+/// Repairs findings in the audit bucket and keeps the evidence: nothing is ever deleted. A deleted or overwritten
+/// object gets the version a digest proves copied back as a new current version (or its record read again from the
+/// stream, see <see cref="EvidenceRestorePlanner"/>); a missing or stale audit gets a reconciliation record of the item
+/// as it is now, a missing REMOVE a REMOVE record; and every repair writes a <see cref="Processor.Digests.RepairRecord"/>
+/// signed with the stack's repair key, whose use is proven before the first change. History is never written for an
+/// order whose own history the check could not prove (<see cref="UnprovenOrders"/>).
 /// </summary>
-internal sealed class AuditLogRepairer(IAuditVersionStore store, TimeProvider time)
+internal sealed class AuditLogRepairer(IAuditVersionStore store, IOrderItemSource table, IStreamRecordSource stream, RepairSignerFactory signerFor,
+    ICallerIdentity caller, TimeProvider time)
 {
-    public const string WroteRecord = "WroteReconciliationRecord";
-    public const string RemovedDeleteMarker = "RemovedDeleteMarker";
-    public const string RestoredFirstVersion = "RestoredFirstVersion";
-
     /// <summary>The <c>deletedBy</c> of a REMOVE record for an item that went with a deleted table (<see cref="AuditFindingKind.EarlierTable"/>).</summary>
     public const string TableDeleted = "table-deleted";
 
+    private readonly EvidenceRestorePlanner _evidence = new(store, table, stream, time);
+    private readonly RepairWriter _writer = new(store, time);
+
     /// <summary>What would repair <paramref name="finding"/>; empty, with the reason, when it is left alone.</summary>
-    public (IReadOnlyList<RepairStep> Steps, string? LeftAlone) Plan(CheckedFinding finding, bool restoreTampered, string environment)
+    public async Task<(IReadOnlyList<RepairStep> Steps, string? LeftAlone)> PlanAsync(CheckedFinding finding, bool restoreTampered, OrderStackResources stack,
+        CancellationToken cancellationToken)
     {
         var kind = FindingKinds.Of(finding.Kind);
+        var now = time.GetUtcNow();
         switch (kind.Repair)
         {
             case RepairAction.WriteItemRecord:
-                return (new[] { Write(finding, ItemRecord(finding, environment)) }, null);
+                return (new[] { ReconciliationRecords.Step(finding, ReconciliationRecords.Item(finding, finding.Item!, stack.Environment, now)) }, null);
             case RepairAction.WriteRemoveRecord:
                 // Who deleted the item, and when, is not known: the stream record that would say was never audited.
-                return (new[] { Write(finding, RemoveRecord(finding, environment, deletedBy: "unknown")) }, null);
+                return (new[] { ReconciliationRecords.Step(finding, ReconciliationRecords.Remove(finding, stack.Environment, "unknown", now)) }, null);
             case RepairAction.WriteTableDeletedRecord:
                 // The item went when its table was deleted on purpose; no stream record is written for that.
-                return (new[] { Write(finding, RemoveRecord(finding, environment, deletedBy: TableDeleted)) }, null);
-            case RepairAction.RemoveDeleteMarkers when finding.DeleteMarkers.Count > 0:
-                return (finding.DeleteMarkers.Select(marker => new RepairStep(finding, RemovedDeleteMarker, finding.Key!,
-                    $"Remove delete marker {marker} so the newest version is current again", VersionId: marker)).ToList(), null);
-            case RepairAction.RemoveDeleteMarkers:
-                return (Array.Empty<RepairStep>(), "no version of it survives, so there is nothing to restore");
-            case RepairAction.RestoreFirstVersion when restoreTampered && finding.FirstVersionId is not null:
-                return (new[] { new RepairStep(finding, RestoredFirstVersion, finding.Key!, $"Copy the first version ({finding.FirstVersionId}) over the current one",
-                    VersionId: finding.FirstVersionId) }, null);
-            case RepairAction.RestoreFirstVersion:
-                return (Array.Empty<RepairStep>(), "restoring the first version needs -RestoreTampered");
+                return (new[] { ReconciliationRecords.Step(finding, ReconciliationRecords.Remove(finding, stack.Environment, TableDeleted, now)) }, null);
+            case RepairAction.CopyProvenVersion:
+                return await _evidence.PlanAsync(finding, restoreTampered, stack, cancellationToken).ConfigureAwait(false);
             case RepairAction.LeaveAlone:
                 return (Array.Empty<RepairStep>(), kind.LeftAlone);
             default:
@@ -55,35 +50,64 @@ internal sealed class AuditLogRepairer(IAuditVersionStore store, TimeProvider ti
     }
 
     /// <summary>
-    /// Repairs each finding: plans its steps (warning when it is left alone) and makes each step <paramref name="confirm"/>
-    /// agrees to, writing each repair as it is made; a step that fails is reported and the rest go on.
+    /// Repairs each finding, restored objects first: plans its steps (warning when one is left alone) and makes each step
+    /// <paramref name="confirm"/> agrees to, writing each repair as it is made; a step that fails is reported and the rest
+    /// go on. Throws (RepairKeyUnusable) before the first change when the repair key cannot sign.
     /// </summary>
-    public async Task RepairAllAsync(OrderStackResources stack, IReadOnlyList<CheckedFinding> findings, bool restoreTampered, ConfirmStep confirm,
-        IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task RepairAllAsync(OrderStackResources stack, RepairRequest request, ConfirmStep confirm, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         const string activity = "Repairing the audit log";
+        var unproven = new UnprovenOrders(request.CheckFindings);
+        // A restored object may explain a gap of its order: those gaps wait for the next check instead of being recorded twice.
+        var restoredOrders = new HashSet<string>(StringComparer.Ordinal);
+        var findings = request.Findings.OrderBy(f => FindingKinds.Of(f.Kind).Repair == RepairAction.CopyProvenVersion ? 0 : 1).ToList();
+        RepairKey? key = null;
         for (var i = 0; i < findings.Count; i++)
         {
             reporter.Progress(new OperationProgress(2, activity, $"{i} of {findings.Count} findings", i * 100 / findings.Count));
             var finding = findings[i];
-            var (steps, leftAlone) = Plan(finding, restoreTampered, stack.Environment);
+            var name = $"{finding.Kind} {finding.Key ?? finding.OrderId}";
+            var (steps, leftAlone) = await PlanAsync(finding, request.RestoreTampered, stack, cancellationToken).ConfigureAwait(false);
             if (leftAlone is not null)
             {
-                reporter.Warning($"{finding.Kind} {finding.Key ?? finding.OrderId}: left alone, {leftAlone}.");
+                reporter.Warning($"{name}: left alone, {leftAlone}.");
             }
 
             foreach (var step in steps)
             {
+                if (step.WritesHistory && unproven.WhyUnproven(finding.OrderId) is { } why)
+                {
+                    reporter.Warning($"{name}: left alone, {why}; a person checks the order before its history is written.");
+                    continue;
+                }
+
+                if (FindingKinds.Of(finding.Kind).Repair != RepairAction.CopyProvenVersion && restoredOrders.Contains(finding.OrderId))
+                {
+                    reporter.Warning($"{name}: left alone, an audit object of this order was just restored; run Test-OrderAuditLog again to see whether the gap remains.");
+                    continue;
+                }
+
                 if (!await confirm($"s3://{stack.AuditBucketName}/{step.Key}", step.Description).ConfigureAwait(false))
                 {
                     continue;
                 }
 
+                // Before the first change: a repair whose record cannot be signed is refused while nothing is changed.
+                key ??= await RepairKey.OpenAsync(stack.RepairSigningKeyArn, stack.StackName, signerFor, caller, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    if (await ApplyAsync(stack.AuditBucketName, step, cancellationToken).ConfigureAwait(false) is { } repair)
+                    if (await _writer.ApplyAsync(stack.AuditBucketName, stack.Environment, step, key, cancellationToken).ConfigureAwait(false) is { } applied)
                     {
-                        reporter.Output(repair);
+                        reporter.Output(applied.Repair);
+                        if (applied.SigningFailure is { } unsigned)
+                        {
+                            reporter.Failure(unsigned, applied.Repair.RepairRecordKey!);
+                        }
+
+                        if (FindingKinds.Of(finding.Kind).Repair == RepairAction.CopyProvenVersion && !string.IsNullOrEmpty(finding.OrderId))
+                        {
+                            restoredOrders.Add(finding.OrderId);
+                        }
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -94,88 +118,5 @@ internal sealed class AuditLogRepairer(IAuditVersionStore store, TimeProvider ti
         }
 
         reporter.Progress(new OperationProgress(2, activity, "done", Completed: true));
-    }
-
-    /// <summary>Makes the change; null when a reconciliation record with that key already exists (a repeated repair).</summary>
-    public async Task<AuditRepair?> ApplyAsync(string bucketName, RepairStep step, CancellationToken cancellationToken)
-    {
-        string? versionId;
-        switch (step.Action)
-        {
-            case WroteRecord:
-                if (await store.ReadAsync(bucketName, step.Key, null, cancellationToken).ConfigureAwait(false) is not null)
-                {
-                    return null;
-                }
-
-                versionId = await store.PutAsync(bucketName, step.Key, step.Record!.ToJson(), cancellationToken).ConfigureAwait(false);
-                break;
-            case RemovedDeleteMarker:
-                versionId = step.VersionId!;
-                await store.DeleteVersionAsync(bucketName, step.Key, versionId, cancellationToken).ConfigureAwait(false);
-                break;
-            default:
-                versionId = await store.RestoreVersionAsync(bucketName, step.Key, step.VersionId!, cancellationToken).ConfigureAwait(false);
-                break;
-        }
-
-        return new AuditRepair
-        {
-            Kind = step.Finding.Kind,
-            Action = step.Action,
-            OrderId = step.Finding.OrderId,
-            Timestamp = step.Finding.Timestamp,
-            BucketName = bucketName,
-            Key = step.Key,
-            VersionId = versionId,
-        };
-    }
-
-    private static RepairStep Write(CheckedFinding finding, AuditRecord record) =>
-        new(finding, WroteRecord, record.Key, $"Write {Article(record.EventType)} {record.EventType} reconciliation record of item {finding.Timestamp} ({finding.Kind})", record);
-
-    // "an INSERT", "a MODIFY", "a REMOVE": the prompt is read by people.
-    private static string Article(string word) => word.Length > 0 && "AEIOU".IndexOf(char.ToUpperInvariant(word[0])) >= 0 ? "an" : "a";
-
-    private AuditRecord ItemRecord(CheckedFinding finding, string environment)
-    {
-        var item = finding.Item!;
-        var previous = finding.LatestRecord is { EventType: not "REMOVE" } latest ? latest : null;
-        var eventType = previous is null ? "INSERT" : "MODIFY";
-        var image = item.PlainJson();
-        var status = item.Status();
-        return new AuditRecord
-        {
-            OrderId = finding.OrderId,
-            Timestamp = item.Timestamp,
-            Status = string.IsNullOrWhiteSpace(status) ? "UNKNOWN" : status!,
-            PreviousStatus = previous?.Status,
-            EventType = eventType,
-            ProcessedAt = time.GetUtcNow(),
-            Environment = environment,
-            NewImageJson = image,
-            OldImageJson = previous?.NewImageJson,
-            Reconciled = finding.Kind.ToString(),
-            Key = AuditKey.ForReconciliation(finding.OrderId, finding.AfterSequence, item.Timestamp, eventType, image),
-        };
-    }
-
-    private AuditRecord RemoveRecord(CheckedFinding finding, string environment, string deletedBy)
-    {
-        var latest = finding.LatestRecord!;
-        return new AuditRecord
-        {
-            OrderId = finding.OrderId,
-            Timestamp = latest.Timestamp!,
-            Status = latest.Status ?? "UNKNOWN",
-            PreviousStatus = latest.Status,
-            EventType = "REMOVE",
-            ProcessedAt = time.GetUtcNow(),
-            Environment = environment,
-            DeletedBy = deletedBy,
-            OldImageJson = latest.NewImageJson,
-            Reconciled = finding.Kind.ToString(),
-            Key = AuditKey.ForReconciliation(finding.OrderId, finding.AfterSequence, latest.Timestamp!, "REMOVE", latest.NewImageJson),
-        };
     }
 }

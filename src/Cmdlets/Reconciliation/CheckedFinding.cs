@@ -19,6 +19,23 @@ internal sealed record CheckedFinding(AuditFindingKind Kind, string OrderId, str
 
     public string? FirstVersionId { get; init; }
 
+    /// <summary>
+    /// The version whose bytes hash to the digested SHA-256 (what a repair copies back as a new current version); null
+    /// when no such version is left or no digest covers the key.
+    /// </summary>
+    public string? ProvenVersionId { get; init; }
+
+    /// <summary>The digest that lists the key (or, for a digest finding, the digest itself).</summary>
+    public string? DigestKey { get; init; }
+
+    /// <summary>The SHA-256 (hex) the digest gives for the key's bytes.</summary>
+    public string? DigestedSha256 { get; init; }
+
+    /// <summary>The stream record the digest names for the key (sequence number and event id), when it names one.</summary>
+    public string? SequenceNumber { get; init; }
+
+    public string? EventId { get; init; }
+
     /// <summary>True when <paramref name="finding"/> names the same thing (kind, order, item and key).</summary>
     public bool Matches(AuditFinding finding) =>
         finding.Kind == Kind && string.Equals(finding.OrderId, OrderId, StringComparison.Ordinal)

@@ -12,11 +12,13 @@ internal enum RepairAction
     /// <summary>Writes a REMOVE reconciliation record saying the item went with its table (deleted on purpose).</summary>
     WriteTableDeletedRecord,
 
-    /// <summary>Removes the delete markers over the newest version.</summary>
-    RemoveDeleteMarkers,
-
-    /// <summary>Copies the first version over the current one (only with -RestoreTampered).</summary>
-    RestoreFirstVersion,
+    /// <summary>
+    /// Copies the version whose bytes the digest proves back as a new current version (nothing deleted); with no such
+    /// version left, writes the record again from the stream, or a reconciliation record when the stream no longer
+    /// holds it. Objects no digest covers: the newest surviving version under a delete marker, the first version under
+    /// an overwrite (only with -RestoreTampered), said to be unproven.
+    /// </summary>
+    CopyProvenVersion,
 
     /// <summary>Changes nothing; <see cref="FindingKind.LeftAlone"/> says why.</summary>
     LeaveAlone,
@@ -44,16 +46,34 @@ internal static class FindingKinds
             "The latest audit record of an item does not match the item as it is now (a change was lost)."),
         new(AuditFindingKind.MissingRemove, PendingExcuses: true, RepairAction.WriteRemoveRecord,
             "The audit log says an item exists, but the table has no such item and no REMOVE was audited."),
-        new(AuditFindingKind.DeletedAudit, PendingExcuses: false, RepairAction.RemoveDeleteMarkers,
-            "An audit object whose current version is a delete marker."),
-        new(AuditFindingKind.TamperedAudit, PendingExcuses: false, RepairAction.RestoreFirstVersion,
-            "An audit object whose current version states other facts than the first version written for its key."),
+        new(AuditFindingKind.DeletedAudit, PendingExcuses: false, RepairAction.CopyProvenVersion,
+            "An audit object whose current version is a delete marker, or a key a digest lists with no version of the digested bytes left (every version deleted)."),
+        new(AuditFindingKind.TamperedAudit, PendingExcuses: false, RepairAction.CopyProvenVersion,
+            "An audit object whose current version is not the bytes its digest gives (or, for history from before digests, states other facts than its first version)."),
         new(AuditFindingKind.UnreadableAudit, PendingExcuses: false, RepairAction.LeaveAlone,
             "An object under the audit prefix that is not a valid audit document.",
             LeftAlone: "an object that is not an audit document is never changed; inspect and remove it by hand"),
         // History, not a gap (AuditLogCheck.Complete does not count it); a stream record cannot explain a whole table's deletion.
         new(AuditFindingKind.EarlierTable, PendingExcuses: false, RepairAction.WriteTableDeletedRecord,
             "The audit log says an item exists that the table lacks, but its latest record is older than the table: the item went with an earlier table that was deleted on purpose."),
+        new(AuditFindingKind.ForgedAudit, PendingExcuses: false, RepairAction.LeaveAlone,
+            "An object under the audit or quarantine prefix that no digest lists: the processor never wrote it.",
+            LeftAlone: "an object the processor never wrote is evidence; a person decides what it is and removes it"),
+        new(AuditFindingKind.DigestMissing, PendingExcuses: false, RepairAction.LeaveAlone,
+            "A digest its chain names, or whose key is listed, is gone or deleted.",
+            LeftAlone: "a digest cannot be rewritten without the processor's signing key; a person investigates who removed it"),
+        new(AuditFindingKind.DigestInvalid, PendingExcuses: false, RepairAction.LeaveAlone,
+            "A digest whose signature does not verify, that is not a digest, or that breaks its chain.",
+            LeftAlone: "a digest cannot be rewritten without the processor's signing key; a person investigates who changed it"),
+        new(AuditFindingKind.DigestUnsigned, PendingExcuses: false, RepairAction.LeaveAlone,
+            "A digest written unsigned (signing failed) that no later signed digest of its chain seals yet.",
+            LeftAlone: "an unsigned digest is sealed by the processor (the next batch of its chain or the seal step), never by the module"),
+        new(AuditFindingKind.Unsigned, PendingExcuses: false, RepairAction.LeaveAlone,
+            "Audit objects written before digests existed: compared with the table, but not provable.",
+            LeftAlone: "history from before digests existed cannot be signed after the fact"),
+        new(AuditFindingKind.BucketUnprotected, PendingExcuses: false, RepairAction.LeaveAlone,
+            "The audit bucket lost a protection the stack gave it (versioning, Object Lock or the bucket policy's denies).",
+            LeftAlone: "the bucket's protection is restored by a person (or by updating the stack), not by the audit repair"),
     ];
 
     private static readonly Dictionary<AuditFindingKind, FindingKind> ByKind = All.ToDictionary(kind => kind.Kind);

@@ -17,10 +17,14 @@ internal interface IAuditVersionStore
     /// <summary>Writes a new object; returns its version id (null when the bucket is not versioned).</summary>
     Task<string?> PutAsync(string bucketName, string key, string json, CancellationToken cancellationToken);
 
-    /// <summary>Deletes one version (a delete marker's version id removes the marker).</summary>
-    Task DeleteVersionAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken);
+    /// <summary>The exact bytes of one version (null: the current one), or null when it does not exist: what a repair hashes.</summary>
+    Task<byte[]?> ReadBytesAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken);
 
-    /// <summary>Copies an older version of the key over it, so it is current again; returns the new version id.</summary>
+    /// <summary>
+    /// Copies a version of the key over it as a new current version (S3 CopyObject with the source version id); returns
+    /// the new version id. Nothing is deleted: every older version and delete marker stays listed. There is deliberately
+    /// no delete here: a repair keeps the evidence.
+    /// </summary>
     Task<string?> RestoreVersionAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken);
 }
 

@@ -1,24 +1,32 @@
+using Amazon.KeyManagementService;
 using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Cmdlets.Reconciliation.Repairs;
+using OrderMonitoring.Processor.Digests;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 
 /// <summary>
 /// The reconciliation cmdlets' composition root: the checker and the repairer over the order services' DynamoDB and S3
 /// clients (one set per invocation, disposed by <see cref="OrderServices"/>), and a Streams client of its own for the
-/// pending records, built on first use.
+/// pending records and a KMS client for the repair key, each built on first use.
 /// </summary>
 internal sealed class ReconciliationServices : IDisposable
 {
     private readonly OrderServices _orders;
     private readonly TimeProvider _time;
     private readonly Lazy<IAmazonDynamoDBStreams> _streams;
+    private readonly Lazy<IAmazonKeyManagementService> _kms;
+
+    // One Sign per repair record (and one probe per run): a slow KMS answer is retried by running the repair again.
+    private static readonly TimeSpan KmsRequestTimeout = TimeSpan.FromSeconds(10);
 
     public ReconciliationServices(OrderServices orders, TimeProvider time)
     {
         _orders = orders;
         _time = time;
         _streams = new Lazy<IAmazonDynamoDBStreams>(orders.Clients.CreateDynamoDBStreams);
+        _kms = new Lazy<IAmazonKeyManagementService>(() => orders.Clients.CreateKms(KmsRequestTimeout));
     }
 
     public AuditLogChecker Checker() => new(Items(), Store(), new CheckOptions(), _time);
@@ -28,7 +36,8 @@ internal sealed class ReconciliationServices : IDisposable
 
     private DynamoDbOrderItemSource Items() => new(_orders.DynamoDB);
 
-    public AuditLogRepairer Repairer() => new(Store(), _time);
+    public AuditLogRepairer Repairer() =>
+        new(Store(), Items(), new StreamRecordFinder(_streams.Value), keyArn => new KmsDigestSigner(_kms.Value, keyArn), new StsCallerIdentity(_orders.Clients.Connection), _time);
 
     public StreamPendingReader Pending() => new(_streams.Value);
 
@@ -39,6 +48,11 @@ internal sealed class ReconciliationServices : IDisposable
         if (_streams.IsValueCreated && _streams.Value is IDisposable streams)
         {
             streams.Dispose();
+        }
+
+        if (_kms.IsValueCreated)
+        {
+            _kms.Value.Dispose();
         }
     }
 }

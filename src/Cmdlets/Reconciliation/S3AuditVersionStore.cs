@@ -5,7 +5,7 @@ using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 
-/// <summary><see cref="IAuditVersionStore"/> on S3: ListObjectVersions, ListObjectsV2 with a delimiter, Get/Put/Copy/DeleteObject.</summary>
+/// <summary><see cref="IAuditVersionStore"/> on S3: ListObjectVersions, ListObjectsV2 with a delimiter, Get/Put/CopyObject (never a delete).</summary>
 internal sealed class S3AuditVersionStore : IAuditVersionStore
 {
     // An unversioned bucket lists every object with this version id; S3 accepts it back only as "no version".
@@ -67,8 +67,22 @@ internal sealed class S3AuditVersionStore : IAuditVersionStore
         return response.VersionId;
     }
 
-    public async Task DeleteVersionAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken) =>
-        await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucketName, Key = key, VersionId = versionId }, cancellationToken).ConfigureAwait(false);
+    public async Task<byte[]?> ReadBytesAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // "null" names the version written before versioning was enabled; S3 accepts it as a version id.
+            using var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucketName, Key = key, VersionId = versionId }, cancellationToken)
+                .ConfigureAwait(false);
+            using var bytes = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(bytes, 81920, cancellationToken).ConfigureAwait(false);
+            return bytes.ToArray();
+        }
+        catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
 
     public async Task<string?> RestoreVersionAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken)
     {
@@ -76,7 +90,9 @@ internal sealed class S3AuditVersionStore : IAuditVersionStore
         {
             SourceBucket = bucketName,
             SourceKey = key,
-            SourceVersionId = Specific(versionId),
+            // Always the named version, "null" included: copying "the current version" over a delete marker or a forged
+            // current version would restore the wrong bytes.
+            SourceVersionId = versionId,
             DestinationBucket = bucketName,
             DestinationKey = key,
         }, cancellationToken).ConfigureAwait(false);

@@ -19,19 +19,25 @@ internal sealed class StsAccountIdProvider : IAccountIdProvider
 
     public async Task<string> GetAccountIdAsync(CancellationToken cancellationToken)
     {
+        using var sts = CreateClient(_connection);
+        var identity = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
+        return identity.Account;
+    }
+
+    /// <summary>An STS client for the connection (its endpoint when one is configured, else the region's).</summary>
+    public static AmazonSecurityTokenServiceClient CreateClient(AwsConnection connection)
+    {
         var config = new AmazonSecurityTokenServiceConfig { IgnoreConfiguredEndpointUrls = true };
-        if (_connection.EndpointFor("STS") is { } endpoint)
+        if (connection.EndpointFor("STS") is { } endpoint)
         {
             config.ServiceURL = endpoint.ToString();
-            config.AuthenticationRegion = _connection.Region.SystemName;
+            config.AuthenticationRegion = connection.Region.SystemName;
         }
         else
         {
-            config.RegionEndpoint = _connection.Region;
+            config.RegionEndpoint = connection.Region;
         }
 
-        using var sts = new AmazonSecurityTokenServiceClient(_connection.Credentials, config);
-        var identity = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
-        return identity.Account;
+        return new AmazonSecurityTokenServiceClient(connection.Credentials, config);
     }
 }

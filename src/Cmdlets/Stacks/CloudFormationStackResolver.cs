@@ -43,6 +43,7 @@ internal sealed class CloudFormationStackResolver : IOrderStackResolver
         return new OrderStackResources(stack.StackName, environment,
             Required(stack.TableName, TemplateContract.Outputs.TableName), stack.StreamArn,
             Required(stack.AuditBucketName, TemplateContract.Outputs.AuditBucketName), Required(stack.TopicArn, TemplateContract.Outputs.TopicArn), stack.FailureQueueUrl,
-            stack.FailedBatchesBucketName, stack.ProcessorTrigger, stack.AlertDetail, stack.DigestSigningKeyArn);
+            stack.FailedBatchesBucketName, stack.ProcessorTrigger, stack.AlertDetail, stack.DigestSigningKeyArn,
+            stack.RepairSigningKeyArn);
     }
 }

@@ -12,7 +12,8 @@ internal sealed record OrderStackResources(
     string? FailedBatchesBucketName = null,
     string? ProcessorTrigger = null,
     string? AlertDetail = null,
-    string? DigestSigningKeyArn = null);
+    string? DigestSigningKeyArn = null,
+    string? RepairSigningKeyArn = null);
 
 /// <summary>Finds a stack's resources; throws <see cref="Shell.OrderMonitoringException"/> (StackNotFound) when it does not exist.</summary>
 internal interface IOrderStackResolver

@@ -175,6 +175,13 @@ internal sealed class StackReader
             fallback[TemplateContract.Outputs.DigestSigningKeyArn] = keyArn;
         }
 
+        if (model.RepairSigningKeyArn is null
+            && resources.FirstOrDefault(r => r.LogicalResourceId == TemplateContract.Resources.RepairSigningKey && !string.IsNullOrEmpty(r.PhysicalResourceId)) is { } repairKey
+            && SigningKeyArn(stack, repairKey.PhysicalResourceId!) is { } repairKeyArn)
+        {
+            fallback[TemplateContract.Outputs.RepairSigningKeyArn] = repairKeyArn;
+        }
+
         if (Parameter(stack, TemplateContract.Parameters.OrderTableSource) == TemplateContract.BucketSources.Existing && model.Environment.Length > 0)
         {
             // A kept table is no resource of the stack: the template names it from the environment, and its stream was passed in.
@@ -229,6 +236,7 @@ internal sealed class StackReader
             AlertDetail = Parameter(TemplateContract.Parameters.AlertDetail),
             // moto publishes no outputs for stacks made by change sets: a key passed in is still named by its parameter.
             DigestSigningKeyArn = Output(TemplateContract.Outputs.DigestSigningKeyArn) ?? (Parameter(TemplateContract.Parameters.DigestSigningKeyArn) is { Length: > 0 } key ? key : null),
+            RepairSigningKeyArn = Output(TemplateContract.Outputs.RepairSigningKeyArn) ?? (Parameter(TemplateContract.Parameters.RepairSigningKeyArn) is { Length: > 0 } repairKey ? repairKey : null),
             CreationTime = stack.CreationTime,
             LastUpdatedTime = stack.LastUpdatedTime ?? stack.CreationTime,
             Outputs = outputs,

@@ -26,6 +26,12 @@ public sealed class ReadOutcome
     public string? SequenceNumber => Audit is { } audit ? (string.IsNullOrEmpty(audit.SequenceNumber) ? null : audit.SequenceNumber) : Quarantine?.Record.Dynamodb?.SequenceNumber;
 
     public string? EventId => Audit?.EventId ?? Quarantine?.Record.EventId;
+
+    /// <summary>
+    /// What the processor makes of <paramref name="record"/>, by the same code path as a batch: how a repair rebuilds
+    /// an audit object whose every version is gone from the record still in the stream.
+    /// </summary>
+    public static ReadOutcome Of(StreamRecord record, string environment, DateTimeOffset processedAt) => StreamRecordReader.Read(record, environment, processedAt);
 }
 
 /// <summary>Reads a stream record into an <see cref="AuditRecord"/>, or explains why it cannot be one.</summary>

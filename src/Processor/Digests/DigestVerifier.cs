@@ -32,14 +32,22 @@ public sealed class DigestVerifier
         using var _ = Import(_publicKey);
     }
 
-    public DigestSignatureCheck CheckSignature(DigestDocument digest)
+    public DigestSignatureCheck CheckSignature(DigestDocument digest) =>
+        digest is null ? throw new ArgumentNullException(nameof(digest)) : CheckSignature(digest.SigningMessage(), digest.Signature);
+
+    /// <summary>A repair record's signature, checked with the repair key's public key.</summary>
+    public DigestSignatureCheck CheckSignature(RepairRecord repair) =>
+        repair is null ? throw new ArgumentNullException(nameof(repair)) : CheckSignature(repair.SigningMessage(), repair.Signature);
+
+    /// <summary>Whether <paramref name="signature"/> (null: none) signs <paramref name="signingMessage"/> with this key.</summary>
+    public DigestSignatureCheck CheckSignature(byte[] signingMessage, DigestSignature? signature)
     {
-        if (digest is null)
+        if (signingMessage is null)
         {
-            throw new ArgumentNullException(nameof(digest));
+            throw new ArgumentNullException(nameof(signingMessage));
         }
 
-        if (digest.Signature is not { } signature)
+        if (signature is null)
         {
             return DigestSignatureCheck.Unsigned;
         }
@@ -60,7 +68,7 @@ public sealed class DigestVerifier
         }
 
         using var key = Import(_publicKey);
-        return Verify(key, digest.SigningMessage(), der) ? DigestSignatureCheck.Valid : DigestSignatureCheck.Invalid;
+        return Verify(key, signingMessage, der) ? DigestSignatureCheck.Valid : DigestSignatureCheck.Invalid;
     }
 
     /// <summary>

@@ -38,6 +38,9 @@ public static class TemplateContract
         /// <summary>An existing KMS signing key (ECC_NIST_P256, SIGN_VERIFY) for digests; empty makes the stack create one.</summary>
         public const string DigestSigningKeyArn = "DigestSigningKeyArn";
 
+        /// <summary>An existing KMS signing key (ECC_NIST_P256, SIGN_VERIFY) for repair records; empty makes the stack create one.</summary>
+        public const string RepairSigningKeyArn = "RepairSigningKeyArn";
+
         /// <summary>EnvironmentSuffix's AllowedPattern (lower-case: the environment is part of bucket names).</summary>
         public const string EnvironmentSuffixPattern = "^[a-z0-9]+$";
 
@@ -125,6 +128,9 @@ public static class TemplateContract
         /// <summary>The KMS key that signs digests (the stack's own, or the one passed in).</summary>
         public const string DigestSigningKeyArn = "DigestSigningKeyArn";
 
+        /// <summary>The KMS key that signs repair records (the stack's own, or the one passed in).</summary>
+        public const string RepairSigningKeyArn = "RepairSigningKeyArn";
+
         /// <summary>
         /// Outputs whose value is <c>{"Ref": resource}</c>, so the resource's physical id can stand in for a missing
         /// output (table name, bucket name, topic ARN, function name, queue URL, dashboard name, alarm name).
@@ -155,6 +161,9 @@ public static class TemplateContract
 
         /// <summary>The digest signing key the stack creates when no DigestSigningKeyArn is passed.</summary>
         public const string DigestSigningKey = "DigestSigningKey";
+
+        /// <summary>The repair signing key the stack creates when no RepairSigningKeyArn is passed.</summary>
+        public const string RepairSigningKey = "RepairSigningKey";
     }
 
     /// <summary>The order events table: its name, its key and index attributes and the status index.</summary>
