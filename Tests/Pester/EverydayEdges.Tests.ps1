@@ -462,3 +462,86 @@ Describe 'Ctrl+C' {
         $summary[0] | Should -BeLike '*run Invoke-OrderEventProcessor -FromStream again to continue from there.'
     }
 }
+
+Describe 'Results and warnings of long runs' {
+    BeforeAll {
+        # A Lambda event file with one INSERT of an order, as the processor reads it with -Path.
+        function New-EventFile([string] $Name, [string] $OrderId, [long] $Timestamp, [string] $Status, [string] $Sequence) {
+            $file = Join-Path $TestDrive $Name
+            @{ Records = @(@{
+                        eventID = "ev-$Sequence"; eventName = 'INSERT'; eventVersion = '1.1'; eventSource = 'aws:dynamodb'; awsRegion = 'us-east-1'
+                        dynamodb = @{
+                            ApproximateCreationDateTime = 1767225600; SequenceNumber = $Sequence; SizeBytes = 60; StreamViewType = 'NEW_AND_OLD_IMAGES'
+                            Keys = @{ orderId = @{ S = $OrderId }; timestamp = @{ N = "$Timestamp" } }
+                            NewImage = @{ orderId = @{ S = $OrderId }; timestamp = @{ N = "$Timestamp" }; status = @{ S = $Status } }
+                        }
+                    }) } | ConvertTo-Json -Depth 10 | Set-Content $file
+            $file
+        }
+    }
+
+    It 'a key that cannot sign warns once per run, and the end of the run counts the unsigned digests' {
+        # moto's CloudFormation makes the stack's signing key symmetric: every batch's digest is written unsigned.
+        $files = 1..3 | ForEach-Object { New-EventFile "unsigned-$_.json" "ORD-UNSIGNED-$_" 1767225600000 'PENDING' "95000000000000000000$_" }
+
+        $results = @(Invoke-OrderEventProcessor @Edges -Path $files -NoMetrics -WarningVariable warnings -WarningAction SilentlyContinue)
+
+        $results | Should -HaveCount 3
+        $messages = @($warnings | ForEach-Object Message)
+        @($messages | Where-Object { $_ -like 'Digest written unsigned*' }) | Should -HaveCount 1 -Because ($messages -join "`n")
+        $messages[0] | Should -BeLike '*reason=signing with arn:aws:kms:*SIGN_VERIFY*counted in one warning at the end*'
+        @($messages | Where-Object { $_ -like '3 digest(s) of this run: Digest written unsigned*Reason: signing with arn:aws:kms:*' }) | Should -HaveCount 1
+        $messages | Should -HaveCount 2
+    }
+
+    It 'Send-TestOrderEvent -Wait outputs each event as soon as it is audited, not all at the end' {
+        $now = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
+        $rows = @(
+            [pscustomobject]@{ OrderId = 'ORD-STREAM-1'; Timestamp = $now; Status = 'PENDING' }
+            [pscustomobject]@{ OrderId = 'ORD-STREAM-2'; Timestamp = $now; Status = 'PENDING' }
+        )
+        $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddScript('param($Manifest, $Edges, $Rows) Import-Module $Manifest; $Rows | Send-TestOrderEvent @Edges -Wait -TimeoutSeconds 120').
+                AddArgument($ManifestPath).AddArgument($Edges).AddArgument($rows)
+            $running = $shell.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
+            # The processor (run here from an event file: the stack has no trigger) audits the first order only.
+            $first = Invoke-OrderEventProcessor @Edges -Path (New-EventFile 'stream-1.json' 'ORD-STREAM-1' $now 'PENDING' '960000000000000000001') -NoMetrics -WarningVariable processorWarnings -WarningAction SilentlyContinue
+            Assert-OnlyUnsignedDigestWarning $processorWarnings
+            $first.Audited | Should -Be 1
+            for ($i = 0; $i -lt 100 -and $output.Count -eq 0 -and -not $running.IsCompleted; $i++) { Start-Sleep -Milliseconds 200 }
+            # By index: enumerating a PSDataCollection that is still open waits until it is closed.
+            $firstOut = @(for ($k = 0; $k -lt $output.Count; $k++) { $output[$k] })
+            $stillWaiting = -not $running.IsCompleted
+
+            $null = Invoke-OrderEventProcessor @Edges -Path (New-EventFile 'stream-2.json' 'ORD-STREAM-2' $now 'PENDING' '960000000000000000002') -NoMetrics -WarningVariable processorWarnings -WarningAction SilentlyContinue
+            Assert-OnlyUnsignedDigestWarning $processorWarnings
+            $null = $shell.EndInvoke($running)
+            $hadErrors = $shell.HadErrors
+        }
+        finally { $shell.Dispose() }
+
+        $firstOut | Should -HaveCount 1 -Because 'the audited order is output while the other is still awaited'
+        $firstOut[0].OrderId | Should -Be 'ORD-STREAM-1'
+        $firstOut[0].AuditKey | Should -Not -BeNullOrEmpty
+        $stillWaiting | Should -BeTrue
+        @($output | ForEach-Object OrderId) | Should -Be @('ORD-STREAM-1', 'ORD-STREAM-2')
+        $hadErrors | Should -BeFalse
+    }
+}
+
+Describe 'AWS errors name the operation and the resource' {
+    It 'Get-OrderAuditLog on a stack whose audit bucket is gone names S3 ListObjectsV2 and the bucket' {
+        $gone = @{ Environment = 'opnames' } + $Aws
+        $null = New-OrderMonitoringStack @gone -ProcessorTrigger External
+        $bucket = Get-StackResourceId -Factory $Factory -StackName 'order-monitoring-opnames' -LogicalId AuditLogsBucket
+        $null = $Factory.CreateS3().DeleteBucketAsync($bucket).GetAwaiter().GetResult()
+
+        $null = Get-OrderAuditLog @gone -OrderId ORD-1 -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'AwsService.NoSuchBucket,*'
+        $failures[0].ErrorDetails.Message | Should -BeLike "S3 ListObjectsV2 on s3://$bucket/orders/ORD-1/ failed: NoSuchBucket: *"
+    }
+}

@@ -75,7 +75,8 @@ Describe 'examples/Deploy-OrderMonitoring.ps1 (CI pipeline)' {
         $stack = Get-OrderMonitoringStack -Environment ci @Aws
         Enable-BucketVersioning -Factory $factory -BucketName $stack.AuditBucketName
         $order = Send-TestOrderEvent -Environment ci @Aws -OrderId 'ORD-CI-GONE' -Status 'PENDING'
-        $null = Invoke-OrderEventProcessor -Environment ci @Aws -FromStream -NoMetrics
+        $null = Invoke-OrderEventProcessor -Environment ci @Aws -FromStream -NoMetrics -WarningVariable processorWarnings -WarningAction SilentlyContinue
+        Assert-OnlyUnsignedDigestWarning $processorWarnings
         $key = (Get-OrderAuditLog -Environment ci @Aws -OrderId $order.OrderId).Key
         $null = $factory.CreateS3().DeleteObjectAsync($stack.AuditBucketName, $key).GetAwaiter().GetResult()
 
@@ -146,7 +147,8 @@ Describe 'examples/Invoke-OrderMonitoringRunbook.ps1 (scheduled health check)' {
         Enable-BucketVersioning -Factory $factory -BucketName $stack.AuditBucketName
         # One order audited and then its audit object deleted behind the module's back ...
         $gone = Send-TestOrderEvent -Environment rbfix @Aws -OrderId 'ORD-RB-GONE' -Status 'PENDING'
-        $null = Invoke-OrderEventProcessor -Environment rbfix @Aws -FromStream -NoMetrics
+        $null = Invoke-OrderEventProcessor -Environment rbfix @Aws -FromStream -NoMetrics -WarningVariable processorWarnings -WarningAction SilentlyContinue
+        Assert-OnlyUnsignedDigestWarning $processorWarnings
         $key = (Get-OrderAuditLog -Environment rbfix @Aws -OrderId $gone.OrderId).Key
         $null = $factory.CreateS3().DeleteObjectAsync($stack.AuditBucketName, $key).GetAwaiter().GetResult()
         # ... and two orders whose batch Lambda gave up on: only its range waits in the failure queue.

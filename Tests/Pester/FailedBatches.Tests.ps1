@@ -58,10 +58,12 @@ Describe 'Replaying a failed batch kept in S3' {
         $script:WhatIf = $plan.Output
         $script:WhatIfLines = $plan.HostLines
         $script:AuditObjectsBeforeReplay = Get-AuditObjectCount -Factory $Factory -BucketName (Get-StackResourceId -Factory $Factory -StackName $stackName -LogicalId AuditLogsBucket)
-        $script:Replay = @(Invoke-OrderEventProcessor @F -FailedBatches)
+        $script:Replay = @(Invoke-OrderEventProcessor @F -FailedBatches -WarningVariable processorWarnings -WarningAction SilentlyContinue)
+        Assert-OnlyUnsignedDigestWarning $processorWarnings
         $script:Alerts = @(Receive-Alert -Factory $Factory -QueueUrl $QueueUrl | Where-Object OrderId -Like 'ORD-FB-*')
         $script:After = Get-OrderMonitoringStatus @F -WarningAction SilentlyContinue
-        $script:Again = @(Invoke-OrderEventProcessor @F -FailedBatches)
+        $script:Again = @(Invoke-OrderEventProcessor @F -FailedBatches -WarningVariable processorWarnings -WarningAction SilentlyContinue)
+        Assert-OnlyUnsignedDigestWarning $processorWarnings
     }
 
     It 'counts the failed batch in the status and is not healthy before the replay' {
@@ -159,9 +161,11 @@ Describe 'Replaying a metadata-only record from the failure queue' {
         $script:WhatIfLines = $plan.HostLines
         $script:DepthAfterWhatIf = Get-QueueDepth
         $script:AuditObjectsAfterWhatIf = Get-AuditObjectCount -Factory $Factory -BucketName $QAuditBucket
-        $script:Replay = @(Invoke-OrderEventProcessor @Q -FailedBatches)
+        $script:Replay = @(Invoke-OrderEventProcessor @Q -FailedBatches -WarningVariable processorWarnings -WarningAction SilentlyContinue)
+        Assert-OnlyUnsignedDigestWarning $processorWarnings
         $script:DepthAfterReplay = Get-QueueDepth
-        $script:Again = @(Invoke-OrderEventProcessor @Q -FailedBatches)
+        $script:Again = @(Invoke-OrderEventProcessor @Q -FailedBatches -WarningVariable processorWarnings -WarningAction SilentlyContinue)
+        Assert-OnlyUnsignedDigestWarning $processorWarnings
     }
 
     It 'found both records in the stream' {

@@ -43,7 +43,8 @@ Describe 'Deploy, remove, deploy again: the kept order table and buckets are ado
         # moto's CloudFormation ignores the bucket's VersioningConfiguration; the S3 API honours it (as AWS's stack would set it).
         Enable-BucketVersioning -Factory $Factory -BucketName $Bucket
         $script:First = @(Send-TestOrderEvent @Env -Count 3 -FailedPercent 0)
-        $null = Invoke-OrderEventProcessor @Env -FromStream
+        $null = Invoke-OrderEventProcessor @Env -FromStream -WarningVariable processorWarnings -WarningAction SilentlyContinue
+        Assert-OnlyUnsignedDigestWarning $processorWarnings
         Remove-OrderMonitoringStack @Env -Force
     }
 
@@ -74,7 +75,8 @@ Describe 'Deploy, remove, deploy again: the kept order table and buckets are ado
         @(Get-OrderAuditLog @Env -OrderId $First[0].OrderId) | Should -HaveCount 1
         $new = @(Send-TestOrderEvent @Env -Count 1 -FailedPercent 0)
         $changed = [pscustomobject]@{ OrderId = $First[1].OrderId; Timestamp = $First[1].Timestamp; Status = 'CANCELLED' } | Send-TestOrderEvent @Env -Force   # an update of an existing item, asked for
-        $run = Invoke-OrderEventProcessor @Env -FromStream
+        $run = Invoke-OrderEventProcessor @Env -FromStream -WarningVariable processorWarnings -WarningAction SilentlyContinue
+        Assert-OnlyUnsignedDigestWarning $processorWarnings
         $run.Audited | Should -Be 2
         @(Get-OrderAuditLog @Env -OrderId $new[0].OrderId) | Should -HaveCount 1
         (@(Get-OrderAuditLog @Env -OrderId $changed.OrderId) | Sort-Object ProcessedAt)[-1].Status | Should -Be 'CANCELLED'
@@ -116,7 +118,8 @@ Describe 'A table deleted on purpose and created again: its history is told apar
         $null = New-OrderMonitoringStack @Again -ProcessorTrigger External
         Enable-BucketVersioning -Factory $Factory -BucketName 'order-audit-logs-lcnew-123456789012-us-east-1'
         $script:Before = @(Send-TestOrderEvent @Again -Count 2 -FailedPercent 0)
-        $null = Invoke-OrderEventProcessor @Again -FromStream
+        $null = Invoke-OrderEventProcessor @Again -FromStream -WarningVariable processorWarnings -WarningAction SilentlyContinue
+        Assert-OnlyUnsignedDigestWarning $processorWarnings
         $lastChange = ($Before | ForEach-Object { Get-OrderAuditLog @Again -OrderId $_.OrderId } | Measure-Object ApproximateCreationTime -Maximum).Maximum
         Remove-OrderMonitoringStack @Again -Force -DeleteOrderTable -ConfirmDeletionOf $NewTable
         # Stream times are whole seconds, and a change in the second a table was created counts as that table's. A real
@@ -124,7 +127,8 @@ Describe 'A table deleted on purpose and created again: its history is told apar
         while ([DateTimeOffset]::UtcNow -lt ([DateTimeOffset]$lastChange).AddSeconds(1)) { Start-Sleep -Milliseconds 100 }
         $script:Created = New-OrderMonitoringStack @Again -ProcessorTrigger External -WarningAction SilentlyContinue
         $script:After = @(Send-TestOrderEvent @Again -Count 1 -FailedPercent 0)
-        $null = Invoke-OrderEventProcessor @Again -FromStream
+        $null = Invoke-OrderEventProcessor @Again -FromStream -WarningVariable processorWarnings -WarningAction SilentlyContinue
+        Assert-OnlyUnsignedDigestWarning $processorWarnings
     }
 
     It 'deleted only the table it was told to, and the new stack has a new table' {
@@ -199,7 +203,8 @@ Describe 'Deletes and writes that ask' {
         $plan.HostLines | Should -HaveCount 2
         $plan.HostLines[0] | Should -BeLike 'What if: *Write 2 order event(s)*'
         $plan.HostLines[1] | Should -BeLike 'What if: *Process the stream''s records*'
-        $run = Invoke-OrderEventProcessor @Ask -FromStream
+        $run = Invoke-OrderEventProcessor @Ask -FromStream -WarningVariable processorWarnings -WarningAction SilentlyContinue
+        Assert-OnlyUnsignedDigestWarning $processorWarnings
         $run.Records | Should -Be 0
     }
 

@@ -25,7 +25,8 @@ Describe 'Orders end to end' {
         Remove-TestOrder -Factory $Factory -TableName $Sent[0].TableName -OrderId $Deleted.OrderId -Timestamp $Deleted.Timestamp
         $script:FailedIds = @($Sent | Where-Object Status -EQ 'FAILED' | ForEach-Object OrderId) + @($Updated.OrderId)
 
-        $script:Run = Invoke-OrderEventProcessor @E2E -FromStream
+        $script:Run = Invoke-OrderEventProcessor @E2E -FromStream -WarningVariable processorWarnings -WarningAction SilentlyContinue
+        Assert-OnlyUnsignedDigestWarning $processorWarnings
         $script:Alerts = @(Receive-Alert -Factory $Factory -QueueUrl $QueueUrl)
     }
 
@@ -90,7 +91,8 @@ Describe 'Orders end to end' {
     }
 
     It 'processes nothing new on a second run (checkpoint)' {
-        $again = Invoke-OrderEventProcessor @E2E -FromStream
+        $again = Invoke-OrderEventProcessor @E2E -FromStream -WarningVariable processorWarnings -WarningAction SilentlyContinue
+        Assert-OnlyUnsignedDigestWarning $processorWarnings
         $again.Records | Should -Be 0
         Get-ChildItem $env:ORDERMONITORING_CHECKPOINT_DIR -Filter *.json | Should -Not -BeNullOrEmpty
     }
@@ -105,7 +107,8 @@ Describe 'Orders end to end' {
                         NewImage = @{ orderId = @{ S = 'ORD-FILE-1' }; timestamp = @{ N = '1767225600000' }; status = @{ S = 'FAILED' } }
                     }
                 }) } | ConvertTo-Json -Depth 10 | Set-Content $file
-        $result = Get-Item $file | Invoke-OrderEventProcessor @E2E
+        $result = Get-Item $file | Invoke-OrderEventProcessor @E2E -WarningVariable processorWarnings -WarningAction SilentlyContinue
+        Assert-OnlyUnsignedDigestWarning $processorWarnings
         $result.Records | Should -Be 1
         $result.Audited | Should -Be 1
         $result.Alerts | Should -Be 1

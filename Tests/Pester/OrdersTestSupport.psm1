@@ -161,6 +161,18 @@ function Enable-BucketVersioning {
     $null = $Factory.CreateS3().PutBucketVersioningAsync($versioning).GetAwaiter().GetResult()
 }
 
+# moto's CloudFormation makes the stack's digest signing key symmetric, so the in-process processor cannot sign and writes
+# its digests unsigned, saying so once per run (and counting the rest at the end). A test that processes batches captures
+# its warnings and checks them with this: those two are expected on moto, any other warning is real and fails the test.
+function Assert-OnlyUnsignedDigestWarning {
+    param([AllowNull()][AllowEmptyCollection()][object[]] $Warnings)
+    $other = @($Warnings | ForEach-Object { "$_" } | Where-Object { $_ -notlike 'Digest written unsigned*' -and $_ -notlike '* digest(s) of this run: Digest written unsigned*' })
+    if ($other.Count -gt 0) { throw "Unexpected processor warning(s):`n$($other -join "`n")" }
+    # Once per run: never one line per batch.
+    $first = @($Warnings | Where-Object { "$_" -like 'Digest written unsigned*' })
+    if ($first.Count -gt 1) { throw "The unsigned-digest warning was shown $($first.Count) times in one run." }
+}
+
 function New-TestSigningKey {
     <# An ECC_NIST_P256 SIGN_VERIFY key made through the KMS API (moto's CloudFormation makes every key symmetric); its ARN. #>
     param([Parameter(Mandatory)] $Factory)
@@ -213,4 +225,4 @@ function Set-StackRepairSigningKey {
     if ((Get-OrderMonitoringStack -Environment $Environment @Aws).RepairSigningKeyArn -ne $KeyArn) { throw "Stack $stackName did not take the repair key $KeyArn." }
 }
 
-Export-ModuleMember -Function New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount, Get-ProcessorMetricSum, Get-StreamPosition, Send-MetadataOnlyFailure, Enable-BucketVersioning, New-TestSigningKey, Set-StackRepairSigningKey
+Export-ModuleMember -Function Assert-OnlyUnsignedDigestWarning, New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount, Get-ProcessorMetricSum, Get-StreamPosition, Send-MetadataOnlyFailure, Enable-BucketVersioning, New-TestSigningKey, Set-StackRepairSigningKey

@@ -51,15 +51,15 @@ public sealed class AwsClientFactory
             config.MaxErrorRetry = 0;
         }
 
-        return new AmazonS3Client(Connection.Credentials, config);
+        return SdkErrorNames.Recording(new AmazonS3Client(Connection.Credentials, config), AwsServiceIds.S3);
     }
 
     /// <summary>DynamoDB (the SDK's client).</summary>
     public IAmazonDynamoDB CreateDynamoDB() =>
-        new AmazonDynamoDBClient(Connection.Credentials, Configure(new AmazonDynamoDBConfig(), AwsServiceIds.DynamoDB));
+        SdkErrorNames.Recording(new AmazonDynamoDBClient(Connection.Credentials, Configure(new AmazonDynamoDBConfig(), AwsServiceIds.DynamoDB)), AwsServiceIds.DynamoDB);
 
     /// <summary>SQS (the SDK's client).</summary>
-    public IAmazonSQS CreateSqs() => new AmazonSQSClient(Connection.Credentials, Configure(new AmazonSQSConfig(), AwsServiceIds.Sqs));
+    public IAmazonSQS CreateSqs() => SdkErrorNames.Recording(new AmazonSQSClient(Connection.Credentials, Configure(new AmazonSQSConfig(), AwsServiceIds.Sqs)), AwsServiceIds.Sqs);
 
     /// <summary>KMS (the SDK's client): each request sent once and given up after <paramref name="requestTimeout"/> (the caller decides what a failure means).</summary>
     public IAmazonKeyManagementService CreateKms(TimeSpan requestTimeout)
@@ -67,7 +67,7 @@ public sealed class AwsClientFactory
         var config = Configure(new AmazonKeyManagementServiceConfig(), AwsServiceIds.Kms);
         config.Timeout = requestTimeout;
         config.MaxErrorRetry = 0;
-        return new AmazonKeyManagementServiceClient(Connection.Credentials, config);
+        return SdkErrorNames.Recording(new AmazonKeyManagementServiceClient(Connection.Credentials, config), AwsServiceIds.Kms);
     }
 
     /// <summary>SNS (our client).</summary>

@@ -34,6 +34,30 @@ public sealed class AuditWaiterTests
     }
 
     [Fact]
+    public async Task Hands_on_each_arrival_as_soon_as_it_is_found_while_the_others_are_still_awaited()
+    {
+        var store = new FakeAuditStore();
+        store.Objects[AuditKey.ForRecord("A", "5")] = Audit("A", 1, "PENDING");
+        var events = new[]
+        {
+            new OrderEvent { OrderId = "A", Timestamp = 1, Status = "PENDING" },
+            new OrderEvent { OrderId = "B", Timestamp = 2, Status = "PENDING" },
+        };
+        var handedOn = new List<(int Index, string Key)>();
+
+        var arrivals = await new AuditWaiter(store, TimeSpan.FromMilliseconds(1), time: _clock)
+            .WaitAsync("b", events, _clock.GetTimestamp(), TimeSpan.FromMinutes(1), NullOperationReporter.Instance, default, (i, arrival) =>
+            {
+                handedOn.Add((i, arrival.Key));
+                // B's audit object is written only once A's result is out: the waiter must not hold A back until B arrives.
+                store.Objects[AuditKey.ForRecord("B", "9")] = Audit("B", 2, "PENDING");
+            });
+
+        Assert.Equal([(0, AuditKey.ForRecord("A", "5")), (1, AuditKey.ForRecord("B", "9"))], handedOn);
+        Assert.All(arrivals, a => Assert.NotNull(a));
+    }
+
+    [Fact]
     public async Task Returns_null_for_an_event_whose_audit_object_never_appears()
     {
         var store = new FakeAuditStore();

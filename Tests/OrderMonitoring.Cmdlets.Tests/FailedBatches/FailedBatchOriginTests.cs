@@ -155,7 +155,7 @@ public sealed class FailedBatchOriginTests
 
         public string SourceOf(string key) => $"{Location}/{key}";
 
-        public Task<IReadOnlyList<string>> ListPendingAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>(Marked ? [] : ["one"]);
+        public Task<PendingPage> ListPendingPageAsync(string? next, CancellationToken cancellationToken) => Task.FromResult(new PendingPage(Marked ? [] : ["one"], null));
 
         public Task<string> ReadAsync(string key, CancellationToken cancellationToken) => Task.FromResult(json);
 

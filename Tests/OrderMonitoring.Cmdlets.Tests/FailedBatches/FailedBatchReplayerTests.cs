@@ -110,6 +110,37 @@ public sealed class FailedBatchReplayerTests
     }
 
     [Fact]
+    public async Task A_large_backlog_is_listed_page_by_page_and_the_first_batch_is_replayed_before_the_next_page_is_listed()
+    {
+        var store = new MemoryFailedBatches { PageSize = 2 };
+        for (var i = 0; i < 5; i++)
+        {
+            await new FailedBatchSink(store).KeepAsync(Range(EventRecords(($"ORD-PAGE-{i}", "PENDING", $"10000000000000000003{i}"))), default);
+        }
+
+        var replayer = new FailedBatchReplayer(store, Processor(new MemoryStore(), new MemoryPublisher()), new NoStream());
+        var listedAtEachConfirmation = new List<int>();
+        var reporter = new RecordingReporter();
+
+        await replayer.ReplayAllAsync("Replaying", (_, _) =>
+        {
+            listedAtEachConfirmation.Add(store.KeysListed);
+            return Task.FromResult(true);
+        }, reporter, default);
+
+        // Two keys listed before the first replay (one page), never the five of the whole backlog.
+        Assert.Equal([2, 2, 4, 4, 5], listedAtEachConfirmation);
+        Assert.Equal(5, store.Replayed.Count);
+        Assert.Equal(5, reporter.Output.Length);
+        var statuses = reporter.Progress.Where(p => !p.Completed).Select(p => (p.Status, p.PercentComplete)).ToList();
+        Assert.Equal(("batch 1, 0 replayed, more pending", (int?)null), statuses[0]);
+        Assert.Equal(("batch 4, 3 replayed, more pending", (int?)null), statuses[3]);
+        Assert.Equal(("batch 5 of 5, 4 replayed", (int?)80), statuses[4]);
+        Assert.Contains("5 of 5 failed batch(es) not yet replayed in s3://failed were replayed.", reporter.Verbose);
+        Assert.Empty(await replayer.PlanAsync(default));
+    }
+
+    [Fact]
     public async Task A_metadata_only_record_reads_its_range_from_the_stream_and_names_the_range_when_the_stream_lost_it()
     {
         var store = new MemoryFailedBatches();
@@ -192,8 +223,20 @@ public sealed class FailedBatchReplayerTests
 
         public string SourceOf(string key) => $"{Location}/{key}";
 
-        public Task<IReadOnlyList<string>> ListPendingAsync(CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<string>>(Objects.Keys.Where(k => !Replayed.ContainsKey(k)).Order(StringComparer.Ordinal).ToList());
+        /// <summary>Keys per page, as ListObjectsV2's MaxKeys.</summary>
+        public int PageSize { get; init; } = 1000;
+
+        /// <summary>How many keys have been listed so far, over every page.</summary>
+        public int KeysListed { get; private set; }
+
+        // Like S3: a page of records in key order, less the replayed ones; the next page starts after its last record.
+        public Task<PendingPage> ListPendingPageAsync(string? next, CancellationToken cancellationToken)
+        {
+            var page = Objects.Keys.Order(StringComparer.Ordinal).Where(k => next is null || string.CompareOrdinal(k, next) > 0).Take(PageSize).ToList();
+            KeysListed += page.Count;
+            var more = page.Count == PageSize && Objects.Keys.Any(k => string.CompareOrdinal(k, page[^1]) > 0);
+            return Task.FromResult(new PendingPage(page.Where(k => !Replayed.ContainsKey(k)).ToList(), more ? page[^1] : null));
+        }
 
         public int Reads { get; private set; }
 

@@ -93,12 +93,65 @@ internal sealed class FakeOrderTable : IOrderTable
         }
     }
 
-    public Task<HashSet<string>> FindExistingAsync(string tableName, IReadOnlyList<OrderEvent> events, CancellationToken cancellationToken)
+    /// <summary>PutItem calls, in the order they started: (order id, whether it was conditional).</summary>
+    public List<(string OrderId, bool OnlyIfNew)> Puts { get; } = new();
+
+    /// <summary>Runs inside a conditional put after its call is made and before the table checks the item (another writer racing it).</summary>
+    public Action<OrderEvent>? BeforeCondition { get; set; }
+
+    /// <summary>Stores an item as another writer would, while calls may be running.</summary>
+    public void StoreAsAnotherWriter(OrderEvent orderEvent)
     {
         lock (_gate)
         {
-            var stored = new HashSet<string>(Items.Select(e => e.ItemKey), StringComparer.Ordinal);
-            return Task.FromResult(new HashSet<string>(events.Select(e => e.ItemKey).Where(stored.Contains), StringComparer.Ordinal));
+            Items.Add(orderEvent);
+        }
+    }
+
+    public async Task<bool> PutAsync(string tableName, OrderEvent orderEvent, bool onlyIfNew, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _inFlight++;
+            MaxObservedInFlight = Math.Max(MaxObservedInFlight, _inFlight);
+            Puts.Add((orderEvent.OrderId, onlyIfNew));
+        }
+
+        try
+        {
+            await Task.Delay(1, cancellationToken);
+            if (FailWith?.Invoke([orderEvent]) is { } failure)
+            {
+                throw failure;
+            }
+
+            BeforeCondition?.Invoke(orderEvent);
+            lock (_gate)
+            {
+                var index = Items.FindIndex(e => e.ItemKey == orderEvent.ItemKey);
+                if (index >= 0 && onlyIfNew)
+                {
+                    return false;
+                }
+
+                if (index >= 0)
+                {
+                    Items[index] = orderEvent;
+                }
+                else
+                {
+                    Items.Add(orderEvent);
+                }
+
+                return true;
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _inFlight--;
+            }
         }
     }
 

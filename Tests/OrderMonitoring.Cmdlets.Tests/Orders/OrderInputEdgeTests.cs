@@ -2,6 +2,7 @@ using System.Collections;
 using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Cmdlets.Binding;
 using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Tests.Foundation;
 
 namespace OrderMonitoring.Cmdlets.Tests.Orders;
 
@@ -99,20 +100,62 @@ public sealed class ExistingOrderTests
     private static OrderEvent Event(string id, long timestamp) => new() { OrderId = id, Timestamp = timestamp, Status = "PENDING" };
 
     [Fact]
-    public async Task Events_whose_item_exists_are_kept_apart_and_named_in_the_error()
+    public async Task Events_whose_item_exists_are_refused_by_the_write_itself_with_their_repeats_and_named_in_the_error()
     {
         var table = new FakeOrderTable();
         table.Items.Add(Event("ORD-1", 1));
-        var events = new[] { Event("ORD-1", 1), Event("ORD-1", 2), Event("ORD-2", 1), Event("ORD-1", 1) };
+        var events = new[] { Event("ORD-1", 1), Event("ORD-1", 2), Event("ORD-2", 1), Event("ORD-1", 1), Event("ORD-1", 2) };
+        var streamed = new List<string>();
 
-        var (toWrite, existing) = await ExistingOrders.SplitAsync(table, "orders", events, default);
-        var error = ExistingOrders.Error("orders", existing);
+        var outcome = await new OrderEventWriter(table).WriteAsync("orders", events, NullOperationReporter.Instance, default, e => streamed.Add($"{e.OrderId}/{e.Timestamp}"), onlyNewItems: true);
+        var error = ExistingOrders.Error("orders", outcome.Existing);
 
-        Assert.Equal(["ORD-1/2", "ORD-2/1"], toWrite.Select(e => $"{e.OrderId}/{e.Timestamp}"));
-        Assert.Equal(2, existing.Count);
+        Assert.Equal(["ORD-1/2", "ORD-2/1", "ORD-1/2"], outcome.Written.Select(e => $"{e.OrderId}/{e.Timestamp}"));
+        Assert.Equal(outcome.Written.Select(e => $"{e.OrderId}/{e.Timestamp}"), streamed);
+        Assert.True(outcome.IsComplete);
+        Assert.Equal(2, outcome.Existing.Count);
+        // Each first event of a key is conditional; the repeat of ORD-1/2 updates the item this write created; the repeat of ORD-1/1 is not sent.
+        Assert.Equal([("ORD-1", true), ("ORD-1", true), ("ORD-2", true), ("ORD-1", false)], table.Puts);
         Assert.Equal(ExistingOrders.ExistsErrorId, error.ErrorId);
         Assert.StartsWith("2 order event(s) were not written because their item already exists in orders: order 'ORD-1' (timestamp 1)", error.Message, StringComparison.Ordinal);
         Assert.Contains("-Force", error.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_item_a_concurrent_writer_creates_after_the_call_started_is_refused_never_overwritten()
+    {
+        var table = new FakeOrderTable();
+        // Another writer stores the item while this write is on its way (after any check a client could have made first).
+        table.BeforeCondition = e =>
+        {
+            if (e.OrderId == "ORD-RACE")
+            {
+                table.StoreAsAnotherWriter(new OrderEvent { OrderId = "ORD-RACE", Timestamp = 7, Status = "THEIRS" });
+            }
+        };
+        var events = new[] { Event("ORD-RACE", 7), Event("ORD-OTHER", 7) };
+
+        var outcome = await new OrderEventWriter(table).WriteAsync("orders", events, NullOperationReporter.Instance, default, onlyNewItems: true);
+
+        Assert.Equal("ORD-RACE", Assert.Single(outcome.Existing).OrderId);
+        Assert.Equal("ORD-OTHER", Assert.Single(outcome.Written).OrderId);
+        Assert.Equal("THEIRS", Assert.Single(table.Items, e => e.OrderId == "ORD-RACE").Status);
+    }
+
+    [Fact]
+    public async Task Only_new_items_are_written_with_bounded_concurrency_and_progress_names_the_refused()
+    {
+        var table = new FakeOrderTable();
+        table.Items.Add(Event("ORD-0", 1));
+        var events = Enumerable.Range(0, 200).Select(i => Event($"ORD-{i}", 1)).ToList();
+        var reporter = new RecordingReporter();
+
+        var outcome = await new OrderEventWriter(table, new OrderWriteOptions { MaxPutsInFlight = 8 }).WriteAsync("orders", events, reporter, default, onlyNewItems: true);
+
+        Assert.Equal(199, outcome.Written.Count);
+        Assert.InRange(table.MaxObservedInFlight, 2, 8);
+        Assert.Empty(table.BatchSizes);
+        Assert.Contains(reporter.Progress, p => p.Status == "199 of 200 written, 1 not written (item exists)" && p.PercentComplete == 100);
     }
 
     [Fact]

@@ -1,11 +1,14 @@
 using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Processor.Alerts;
 using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Processor.Digests;
+using OrderMonitoring.Processor.Lambda;
 using OrderMonitoring.Processor.Observability;
 using OrderMonitoring.Processor.Orders;
 using OrderMonitoring.Processor.Storage;
 using OrderMonitoring.Cmdlets.Streams;
 using OrderMonitoring.Cmdlets.Tests.Foundation;
+using OrderMonitoring.TestSupport;
 
 namespace OrderMonitoring.Cmdlets.Tests.Streams;
 
@@ -67,6 +70,44 @@ public sealed class ProcessorLogReporterTests
         Assert.StartsWith("Record quarantined: it cannot be audited as an order (eventId=e-9, sequenceNumber=900, reason=", warning, StringComparison.Ordinal);
         Assert.Contains(_reporter.Verbose, line => line.StartsWith("Batch processed (records=1, audited=0, alerts=0, quarantined=1, failed=0", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Digests_written_unsigned_for_one_reason_warn_once_per_run_and_are_counted_at_the_end()
+    {
+        var options = new BatchProcessorOptions { LogSink = _sink, EmitMetrics = false, Time = new SteppingTime(DateTimeOffset.UnixEpoch) };
+        var processor = new BatchProcessor(options);
+        var digests = new DigestRecorder(new NullStore(), signer: null, "the key cannot sign", DigestChain.Start(options.Time), processor.Log, options);
+        var handler = new OrderRecordHandler(new NullStore(), new NullPublisher(), processor.Log, options, digests);
+
+        for (var batch = 1; batch <= 3; batch++)
+        {
+            await processor.ProcessAsync([Order($"ORD-{batch}", $"{batch}00")], handler);
+        }
+
+        var first = Assert.Single(_reporter.Warnings);
+        Assert.StartsWith("Digest written unsigned", first, StringComparison.Ordinal);
+        Assert.Contains("reason=the key cannot sign", first, StringComparison.Ordinal);
+        Assert.EndsWith("counted in one warning at the end (each one in -Verbose).", first, StringComparison.Ordinal);
+        Assert.Equal(2, _reporter.Verbose.Count(line => line.StartsWith("Digest written unsigned", StringComparison.Ordinal)));
+
+        var end = new RecordingReporter();
+        _sink.Summarize(end);
+        Assert.Equal("3 digest(s) of this run: Digest written unsigned; the next signed digest of its chain seals it. Reason: the key cannot sign", Assert.Single(end.Warnings));
+
+        // The next run starts counting again: its first unsigned digest warns again, and one digest needs no summary.
+        await processor.ProcessAsync([Order("ORD-4", "400")], handler);
+        var next = new RecordingReporter();
+        _sink.Summarize(next);
+        Assert.Equal(2, _reporter.Warnings.Length);
+        Assert.Empty(next.Warnings);
+    }
+
+    private static StreamRecord Order(string orderId, string sequence) => StreamEvent.ParseRecords("""
+        {"Records":[{"eventID":"e-SEQ","eventName":"INSERT","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":"us-east-1",
+         "eventSourceARN":"arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/2026-01-01T00:00:00.000",
+         "dynamodb":{"ApproximateCreationDateTime":1767225600,"SequenceNumber":"SEQ","SizeBytes":60,"StreamViewType":"NEW_AND_OLD_IMAGES",
+          "Keys":{"orderId":{"S":"OID"},"timestamp":{"N":"1"}},"NewImage":{"orderId":{"S":"OID"},"timestamp":{"N":"1"},"status":{"S":"PENDING"}}}}]}
+        """.Replace("SEQ", sequence, StringComparison.Ordinal).Replace("OID", orderId, StringComparison.Ordinal))[0];
 
     private sealed class NullStore : IAuditStore
     {

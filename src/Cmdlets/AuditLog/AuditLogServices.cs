@@ -15,7 +15,7 @@ internal sealed class AuditLogServices
     public AuditWaiter Waiter() => new(Store());
 
     /// <summary>Writes order events and, when asked, waits for their audit objects.</summary>
-    public OrderSender Sender() => new(_orders.Writer(), Waiter(), _orders.Table());
+    public OrderSender Sender() => new(_orders.Writer(), Waiter());
 
     public AuditLogReader Reader() => new(Store(), _orders.Table());
 

@@ -39,11 +39,14 @@ internal sealed class AuditWaiter
     /// <summary>
     /// Per event (same order as given): its arrival, or null when none appeared within <paramref name="timeout"/>.
     /// <paramref name="writeStarted"/> is a timestamp of this waiter's clock (<see cref="Time"/>) taken before the write.
+    /// <paramref name="arrived"/>, when given, receives each event's index and arrival as soon as a round of checks finds
+    /// it (input order within a round), so results stream out while the others are still awaited.
     /// </summary>
     public async Task<IReadOnlyList<AuditArrival?>> WaitAsync(string bucketName, IReadOnlyList<OrderEvent> events, long writeStarted, TimeSpan timeout,
-        IOperationReporter reporter, CancellationToken cancellationToken)
+        IOperationReporter reporter, CancellationToken cancellationToken, Action<int, AuditArrival>? arrived = null)
     {
         var results = new AuditArrival?[events.Count];
+        var handedOn = new bool[events.Count];
         // Keys already read, per order; each order is checked by one worker per round, so a set is never shared between threads.
         var seenKeys = events.Select(e => e.OrderId).Distinct(StringComparer.Ordinal)
             .ToDictionary(id => id, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
@@ -57,10 +60,19 @@ internal sealed class AuditWaiter
                 Match(events, group, found, results, _time.GetElapsedTime(writeStarted));
             }, cancellationToken).ConfigureAwait(false);
 
-            var arrived = results.Count(r => r is not null);
-            reporter.Progress(new OperationProgress(2, "Waiting for audit objects", $"{arrived} of {events.Count} audited",
-                events.Count == 0 ? 100 : arrived * 100 / events.Count));
-            if (arrived == events.Count || _time.GetElapsedTime(writeStarted) >= timeout)
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (results[i] is { } arrival && !handedOn[i])
+                {
+                    handedOn[i] = true;
+                    arrived?.Invoke(i, arrival);
+                }
+            }
+
+            var audited = results.Count(r => r is not null);
+            reporter.Progress(new OperationProgress(2, "Waiting for audit objects", $"{audited} of {events.Count} audited",
+                events.Count == 0 ? 100 : audited * 100 / events.Count));
+            if (audited == events.Count || _time.GetElapsedTime(writeStarted) >= timeout)
             {
                 reporter.Progress(new OperationProgress(2, "Waiting for audit objects", "done", Completed: true));
                 return results;

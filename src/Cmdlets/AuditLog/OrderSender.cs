@@ -14,53 +14,49 @@ internal sealed record SendOutcome(IReadOnlyList<OrderEventResult> Results, IRea
 /// Writes order events to the stack's table and, when asked to wait, follows each into the audit log: the writer and
 /// the waiter coordinated, so the cmdlet only binds, asks and writes what comes back.
 /// </summary>
-internal sealed class OrderSender(OrderEventWriter writer, AuditWaiter waiter, IOrderTable table)
+internal sealed class OrderSender(OrderEventWriter writer, AuditWaiter waiter)
 {
     /// <summary>
     /// Writes <paramref name="events"/>; with <paramref name="wait"/>, waits that long for their audit objects. An event
     /// whose item already exists is written only with <paramref name="overwrite"/> (else an OrderExists error names it).
-    /// Without a wait each result is output through <paramref name="reporter"/> as soon as it is stored (the outcome's
-    /// Results are then empty), so a stopped run keeps what it wrote.
+    /// Each result is output through <paramref name="reporter"/> as soon as it is stored (without a wait) or audited (with
+    /// one), so a stopped run keeps what it output; the outcome's Results are then empty.
     /// </summary>
     public async Task<SendOutcome> SendAsync(OrderStackResources stack, IReadOnlyList<OrderEvent> events, TimeSpan? wait, bool overwrite,
         IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var errors = new List<Exception>();
-        IReadOnlyList<OrderEvent> existing = Array.Empty<OrderEvent>();
-        if (!overwrite)
-        {
-            (events, existing) = await ExistingOrders.SplitAsync(table, stack.TableName, events, cancellationToken).ConfigureAwait(false);
-            if (existing.Count > 0)
-            {
-                errors.Add(ExistingOrders.Error(stack.TableName, existing));
-            }
-        }
-
         Action<OrderEvent>? stream = wait is null ? e => reporter.Output(ToResult(e, stack, null)) : null;
         var writeStarted = waiter.Time.GetTimestamp();
-        var written = await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken, stream).ConfigureAwait(false);
+        // Without overwrite each write is conditional on the item not existing: checked by the table, not before.
+        var written = await writer.WriteAsync(stack.TableName, events, reporter, cancellationToken, stream, onlyNewItems: !overwrite).ConfigureAwait(false);
         reporter.Verbose($"Wrote {written.Written.Count} of {events.Count} order event(s) to {stack.TableName}.");
+        if (written.Existing.Count > 0)
+        {
+            errors.Add(ExistingOrders.Error(stack.TableName, written.Existing));
+        }
+
         if (!written.IsComplete)
         {
             errors.Add(written.ToError(stack.TableName));
         }
 
-        var notWritten = written.NotWritten.Count + existing.Count;
+        var notWritten = written.NotWritten.Count + written.Existing.Count;
         if (wait is not { } timeout || written.Written.Count == 0)
         {
             return new SendOutcome(Array.Empty<OrderEventResult>(), errors, notWritten);
         }
 
-        var arrivals = await waiter.WaitAsync(stack.AuditBucketName, written.Written, writeStarted, timeout, reporter, cancellationToken).ConfigureAwait(false);
-        var results = written.Written.Select((e, i) => (Event: e, Arrival: arrivals[i])).Where(x => x.Arrival is not null)
-            .Select(x => ToResult(x.Event, stack, x.Arrival)).ToList();
+        // Each audited event is output as soon as its audit object is found, so a long wait streams and Ctrl+C keeps what arrived.
+        var arrivals = await waiter.WaitAsync(stack.AuditBucketName, written.Written, writeStarted, timeout, reporter, cancellationToken,
+            (i, arrival) => reporter.Output(ToResult(written.Written[i], stack, arrival))).ConfigureAwait(false);
         var missing = written.Written.Where((_, i) => arrivals[i] is null).ToList();
         if (missing.Count > 0)
         {
             errors.Add(AuditTimeout(written.Written.Count, missing, timeout));
         }
 
-        return new SendOutcome(results, errors, notWritten);
+        return new SendOutcome(Array.Empty<OrderEventResult>(), errors, notWritten);
     }
 
     private static OrderMonitoringException AuditTimeout(int writtenCount, IReadOnlyList<OrderEvent> missing, TimeSpan timeout)

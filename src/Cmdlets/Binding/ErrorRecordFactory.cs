@@ -98,8 +98,10 @@ public static class ErrorRecordFactory
     private static ErrorRecord ForService(AmazonServiceException service, object? target)
     {
         var code = string.IsNullOrEmpty(service.ErrorCode) ? ((int)service.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) : service.ErrorCode;
-        var serviceName = service is AwsServiceException ours ? $"{ours.ServiceName} {ours.Operation}" : "AWS";
-        var message = $"{serviceName} failed: {code}: {service.Message} (HTTP {(int)service.StatusCode}, request id {service.RequestId ?? "none"})";
+        // Our clients name the operation; the SDK's clients built by the factory recorded it (and the resource) on the exception.
+        var serviceName = service is AwsServiceException ours ? $"{ours.ServiceName} {ours.Operation}" : SdkErrorNames.OperationOf(service) ?? "AWS";
+        var resource = SdkErrorNames.ResourceOf(service) is { } named ? $" on {named}" : "";
+        var message = $"{serviceName}{resource} failed: {code}: {service.Message} (HTTP {(int)service.StatusCode}, request id {service.RequestId ?? "none"})";
         var (category, action) = ClassifyService(code, service.StatusCode);
         return Build(service, ServiceErrorIdPrefix + code, category, target, action, message);
     }

@@ -146,10 +146,11 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
             }));
         }
 
-        // What the background publish has not sent yet, before the command returns.
-        Run(async (_, _) =>
+        // What the background publish has not sent yet, before the command returns; then the count of repeated digest warnings.
+        Run(async (reporter, _) =>
         {
             await Streams.CompleteMetricsAsync().ConfigureAwait(false);
+            Streams.Log.Summarize(reporter);
             return true;
         });
     }

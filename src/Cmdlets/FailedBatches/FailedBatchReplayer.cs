@@ -45,20 +45,11 @@ internal sealed class FailedBatchReplayer
     /// <summary>What happens to a batch once replayed, for -WhatIf.</summary>
     public string WhenReplayed => _store.WhenReplayed;
 
-    /// <summary>The failed batches not yet replayed, each read and checked (nothing is processed).</summary>
-    public async Task<IReadOnlyList<PendingFailedBatch>> PlanAsync(CancellationToken cancellationToken)
-    {
-        var pending = new List<PendingFailedBatch>();
-        foreach (var key in await _store.ListPendingAsync(cancellationToken).ConfigureAwait(false))
-        {
-            pending.Add(await ReadPendingAsync(key, cancellationToken).ConfigureAwait(false));
-        }
-
-        return pending;
-    }
+    /// <summary>Where the batches come from.</summary>
+    internal IFailedBatchSource Source => _store;
 
     /// <summary>One pending batch, read and checked.</summary>
-    private async Task<PendingFailedBatch> ReadPendingAsync(string key, CancellationToken cancellationToken)
+    public async Task<PendingFailedBatch> ReadPendingAsync(string key, CancellationToken cancellationToken)
     {
         var source = _store.SourceOf(key);
         var json = await _store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
@@ -105,40 +96,63 @@ internal sealed class FailedBatchReplayer
     }
 
     /// <summary>
-    /// Replays every pending batch of the source, oldest first: an unreadable one is reported and skipped, each other one
-    /// replayed when <paramref name="confirm"/> agrees (so -WhatIf lists them); a batch that fails is reported and the run goes on.
-    /// Each batch is read just before its turn, so only its keys are held for the whole backlog, never every batch's records.
+    /// Replays every pending batch of the source, page by page as the source lists them: an unreadable one is reported
+    /// and skipped, each other one replayed when <paramref name="confirm"/> agrees (so -WhatIf lists them); a batch that
+    /// fails is reported and the run goes on. One page of keys is held at a time and each batch is read just before its
+    /// turn, so a backlog of any size replays in bounded memory, and the first batch is replayed before the rest is listed.
     /// </summary>
     public async Task ReplayAllAsync(string activity, ConfirmStep confirm, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var keys = await _store.ListPendingAsync(cancellationToken).ConfigureAwait(false);
-        reporter.Verbose($"{keys.Count} failed batch(es) not yet replayed in {Location}.");
-        for (var i = 0; i < keys.Count; i++)
+        var (listed, position, replayed) = (0, 0, 0);
+        string? next = null;
+        do
         {
-            reporter.Progress(new OperationProgress(2, activity, $"batch {i + 1} of {keys.Count}", i * 100 / keys.Count, keys[i]));
-            var batch = await ReadPendingAsync(keys[i], cancellationToken).ConfigureAwait(false);
-            if (batch.Problem is { } unreadable)
+            var page = await _store.ListPendingPageAsync(next, cancellationToken).ConfigureAwait(false);
+            next = page.Next;
+            listed += page.Keys.Count;
+            foreach (var key in page.Keys)
             {
-                reporter.Failure(unreadable, batch.Source);
-                continue;
-            }
-
-            if (!await confirm(batch.Source, $"Replay {batch.Description}, then {WhenReplayed}").ConfigureAwait(false))
-            {
-                continue;
-            }
-
-            try
-            {
-                reporter.Output(await ReplayAsync(batch, reporter, cancellationToken).ConfigureAwait(false));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                reporter.Failure(ex, batch.Source);
+                position++;
+                reporter.Progress(next is null
+                    ? new OperationProgress(2, activity, $"batch {position} of {listed}, {replayed} replayed", (position - 1) * 100 / listed, key)
+                    : new OperationProgress(2, activity, $"batch {position}, {replayed} replayed, more pending", null, key));
+                if (await ReplayOneAsync(key, confirm, reporter, cancellationToken).ConfigureAwait(false))
+                {
+                    replayed++;
+                }
             }
         }
+        while (next is not null);
 
+        reporter.Verbose($"{replayed} of {listed} failed batch(es) not yet replayed in {Location} were replayed.");
         reporter.Progress(new OperationProgress(2, activity, "done", Completed: true));
+    }
+
+    /// <summary>Reads, confirms and replays one batch; true when it was replayed (whether or not every record succeeded).</summary>
+    private async Task<bool> ReplayOneAsync(string key, ConfirmStep confirm, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var batch = await ReadPendingAsync(key, cancellationToken).ConfigureAwait(false);
+        if (batch.Problem is { } unreadable)
+        {
+            reporter.Failure(unreadable, batch.Source);
+            return false;
+        }
+
+        if (!await confirm(batch.Source, $"Replay {batch.Description}, then {WhenReplayed}").ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        try
+        {
+            reporter.Output(await ReplayAsync(batch, reporter, cancellationToken).ConfigureAwait(false));
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            reporter.Failure(ex, batch.Source);
+            return false;
+        }
     }
 
     private string Note(Processor.Batch.BatchResult result)

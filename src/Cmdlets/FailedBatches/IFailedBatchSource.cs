@@ -15,11 +15,18 @@ internal interface IFailedBatchSource
     /// <summary>How a message names one failed batch of this source.</summary>
     string SourceOf(string key);
 
-    /// <summary>Keys of the failure records not yet replayed, oldest first.</summary>
-    Task<IReadOnlyList<string>> ListPendingAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// One page of the keys of failure records not yet replayed, in replay order: the first page for a null
+    /// <paramref name="next"/>, then the page its <see cref="PendingPage.Next"/> names. Only one page is held at a time,
+    /// so a large backlog is replayed in bounded memory; batches marked replayed meanwhile do not move later pages.
+    /// </summary>
+    Task<PendingPage> ListPendingPageAsync(string? next, CancellationToken cancellationToken);
 
     Task<string> ReadAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>Marks a failure record replayed (or removes it); <paramref name="note"/> says when and what it came to.</summary>
     Task MarkReplayedAsync(string key, string note, CancellationToken cancellationToken);
 }
+
+/// <summary>Keys of one page of pending failure records; <see cref="Next"/> is null on the last page.</summary>
+internal sealed record PendingPage(IReadOnlyList<string> Keys, string? Next);

@@ -4,7 +4,7 @@ using Amazon.DynamoDBv2.Model;
 
 namespace OrderMonitoring.Cmdlets.Orders;
 
-/// <summary><see cref="IOrderTable"/> on DynamoDB: BatchWriteItem, and Query on the table and its status-timestamp-index.</summary>
+/// <summary><see cref="IOrderTable"/> on DynamoDB: BatchWriteItem, (conditional) PutItem, and Query on the table and its status-timestamp-index.</summary>
 internal sealed class DynamoDbOrderTable : IOrderTable
 {
     /// <summary>The template's global secondary index on (status, timestamp).</summary>
@@ -40,57 +40,26 @@ internal sealed class DynamoDbOrderTable : IOrderTable
             .ToList();
     }
 
-    // BatchGetItem's limit, and how often keys the service left unprocessed (throttling) are asked for again.
-    private const int KeysPerGet = 100;
-    private const int MaxGetAttempts = 8;
-
-    public async Task<HashSet<string>> FindExistingAsync(string tableName, IReadOnlyList<OrderEvent> events, CancellationToken cancellationToken)
+    public async Task<bool> PutAsync(string tableName, OrderEvent orderEvent, bool onlyIfNew, CancellationToken cancellationToken)
     {
-        var existing = new HashSet<string>(StringComparer.Ordinal);
-        var keys = events.GroupBy(e => e.ItemKey, StringComparer.Ordinal).Select(group => group.First()).ToList();
-        for (var start = 0; start < keys.Count; start += KeysPerGet)
+        var request = new PutItemRequest { TableName = tableName, Item = OrderItem.ToItem(orderEvent) };
+        if (onlyIfNew)
         {
-            List<Dictionary<string, AttributeValue>> pending = keys.Skip(start).Take(KeysPerGet).Select(KeyOf).ToList();
-            for (var attempt = 1; pending.Count > 0; attempt++)
-            {
-                if (attempt > MaxGetAttempts)
-                {
-                    throw new InvalidOperationException(
-                        $"DynamoDB left {pending.Count} key(s) unread after {MaxGetAttempts} BatchGetItem attempts on {tableName}, so it is unknown whether those orders exist; nothing of this batch was written.");
-                }
-
-                var response = await _dynamoDb.BatchGetItemAsync(new BatchGetItemRequest
-                {
-                    RequestItems = new Dictionary<string, KeysAndAttributes>
-                    {
-                        [tableName] = new()
-                        {
-                            Keys = pending,
-                            ConsistentRead = true,
-                            ProjectionExpression = "#o, #t",
-                            ExpressionAttributeNames = new Dictionary<string, string> { ["#o"] = OrderIdAttribute, ["#t"] = TimestampAttribute },
-                        },
-                    },
-                }, cancellationToken).ConfigureAwait(false);
-                if (response.Responses is not null && response.Responses.TryGetValue(tableName, out var found) && found is not null)
-                {
-                    existing.UnionWith(found.Select(OrderItem.KeyOf));
-                }
-
-                pending = response.UnprocessedKeys is not null && response.UnprocessedKeys.TryGetValue(tableName, out var left) && left?.Keys is { } unread
-                    ? unread
-                    : new List<Dictionary<string, AttributeValue>>();
-            }
+            // Every item has its partition key, so "no orderId" means "no item with this key".
+            request.ConditionExpression = "attribute_not_exists(#o)";
+            request.ExpressionAttributeNames = new Dictionary<string, string> { ["#o"] = OrderIdAttribute };
         }
 
-        return existing;
+        try
+        {
+            await _dynamoDb.PutItemAsync(request, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException) when (onlyIfNew)
+        {
+            return false;
+        }
     }
-
-    private static Dictionary<string, AttributeValue> KeyOf(OrderEvent orderEvent) => new(StringComparer.Ordinal)
-    {
-        [OrderIdAttribute] = new() { S = orderEvent.OrderId },
-        [TimestampAttribute] = new() { N = orderEvent.Timestamp.ToString(CultureInfo.InvariantCulture) },
-    };
 
     public async Task<StatusQueryPage> QueryStatusAsync(string tableName, string status, long since, long until, object? continuation,
         CancellationToken cancellationToken)

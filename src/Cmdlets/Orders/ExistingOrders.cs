@@ -3,9 +3,10 @@ using OrderMonitoring.Cmdlets.Foundation;
 namespace OrderMonitoring.Cmdlets.Orders;
 
 /// <summary>
-/// Keeps Send-TestOrderEvent from overwriting an order item that was in the table before the command (the same order
-/// id and timestamp) unless -Force asks for it: a test event must never silently replace a real order. Events of one
-/// input that repeat a key the table did not hold are the user's own sequence and are written in order.
+/// Send-TestOrderEvent never overwrites an order item that exists (the same order id and timestamp) unless -Force asks
+/// for it: a test event must never silently replace a real order. The writer's conditional writes refuse such events
+/// (<see cref="OrderEventWriter.WriteAsync"/> with onlyNewItems); this names them. Events of one input that repeat a key
+/// the command created are the user's own sequence and are written in order.
 /// </summary>
 internal static class ExistingOrders
 {
@@ -13,16 +14,6 @@ internal static class ExistingOrders
     public const string ExistsErrorId = "OrderExists";
 
     private const int NamedInMessage = 5;
-
-    /// <summary>The events to write and the ones whose item already exists (both in input order).</summary>
-    public static async Task<(IReadOnlyList<OrderEvent> ToWrite, IReadOnlyList<OrderEvent> Existing)> SplitAsync(IOrderTable table, string tableName,
-        IReadOnlyList<OrderEvent> events, CancellationToken cancellationToken)
-    {
-        var existing = await table.FindExistingAsync(tableName, events, cancellationToken).ConfigureAwait(false);
-        return existing.Count == 0
-            ? (events, Array.Empty<OrderEvent>())
-            : (events.Where(e => !existing.Contains(e.ItemKey)).ToList(), events.Where(e => existing.Contains(e.ItemKey)).ToList());
-    }
 
     /// <summary>The error naming the events that were not written because their item exists.</summary>
     public static OrderMonitoringException Error(string tableName, IReadOnlyList<OrderEvent> existing)

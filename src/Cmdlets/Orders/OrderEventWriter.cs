@@ -11,6 +11,12 @@ internal sealed class OrderWriteOptions
     /// <summary>BatchWriteItem calls in flight at once.</summary>
     public int MaxInFlight { get; init; } = 8;
 
+    /// <summary>
+    /// Conditional PutItem calls in flight at once (writing only new items): one item per call, so more calls than
+    /// batches; 32 keeps about as many items in flight as the batches' first calls without flooding the connection pool.
+    /// </summary>
+    public int MaxPutsInFlight { get; init; } = 32;
+
     /// <summary>Attempts for a batch's unprocessed items before giving up.</summary>
     public int MaxAttempts { get; init; } = 8;
 
@@ -23,9 +29,11 @@ internal sealed class OrderWriteOptions
 
 /// <summary>
 /// Writes order events with BatchWriteItem: 25 per call, several calls in flight, unprocessed items retried with
-/// exponential backoff. Events of the same item (same order id and timestamp) keep their order: a repeated key
-/// waits until every earlier write has finished. When one call gives up, no further call is started, every call
-/// already running is finished, and the outcome says exactly which events were written.
+/// exponential backoff; or, writing only new items, with PutItem conditional on the item not existing (BatchWriteItem
+/// takes no condition, and checking first then writing would race a concurrent writer), one per call, bounded in
+/// flight. Events of the same item (same order id and timestamp) keep their order: a repeated key waits until every
+/// earlier write has finished. When one call gives up, no further call is started, every call already running is
+/// finished, and the outcome says exactly which events were written.
 /// </summary>
 internal sealed class OrderEventWriter
 {
@@ -47,13 +55,22 @@ internal sealed class OrderEventWriter
     /// <see cref="OperationCanceledException"/> (an <see cref="OperationStoppedException"/> saying how far it got), and only
     /// after every call in flight has ended.
     /// </summary>
+    /// <param name="onlyNewItems">
+    /// Writes an event only when its item does not exist (a conditional PutItem): one whose item appeared, however
+    /// shortly before, is refused and listed in <see cref="OrderWriteOutcome.Existing"/>, never overwritten. A later event
+    /// of an item this call created is the caller's own sequence and updates it; a later event of a refused item is refused too.
+    /// </param>
     public async Task<OrderWriteOutcome> WriteAsync(string tableName, IReadOnlyList<OrderEvent> events, IOperationReporter reporter,
-        CancellationToken cancellationToken, Action<OrderEvent>? written = null)
+        CancellationToken cancellationToken, Action<OrderEvent>? written = null, bool onlyNewItems = false)
     {
         var run = new OrderWriteRun(tableName, events, reporter, written);
         var inFlight = new List<Task>();
         var pendingKeys = new HashSet<string>(StringComparer.Ordinal);
-        var chunk = new List<int>(OrderWriteOptions.BatchSize);
+        var chunkSize = onlyNewItems ? 1 : OrderWriteOptions.BatchSize;
+        var maxInFlight = onlyNewItems ? _options.MaxPutsInFlight : _options.MaxInFlight;
+        // With onlyNewItems: the first event of each key, the one written conditionally.
+        var firstOfKey = onlyNewItems ? new Dictionary<string, int>(StringComparer.Ordinal) : null;
+        var chunk = new List<int>(chunkSize);
 
         async Task StartChunkAsync()
         {
@@ -62,7 +79,7 @@ internal sealed class OrderEventWriter
                 return;
             }
 
-            if (inFlight.Count >= _options.MaxInFlight)
+            if (inFlight.Count >= maxInFlight)
             {
                 var finished = await Task.WhenAny(inFlight).ConfigureAwait(false);
                 inFlight.Remove(finished);
@@ -74,8 +91,9 @@ internal sealed class OrderEventWriter
             }
 
             var batch = chunk.ToArray();
-            chunk = new List<int>(OrderWriteOptions.BatchSize);
-            inFlight.Add(WriteChunkAsync(run, batch, cancellationToken));
+            chunk = new List<int>(chunkSize);
+            inFlight.Add(firstOfKey is null ? WriteChunkAsync(run, batch, cancellationToken)
+                : PutAsync(run, batch[0], onlyIfNew: firstOfKey[run.Events[batch[0]].ItemKey] == batch[0], cancellationToken));
         }
 
         try
@@ -93,8 +111,14 @@ internal sealed class OrderEventWriter
                     pendingKeys.Add(events[i].ItemKey);
                 }
 
+                if (firstOfKey is not null && !FirstOrCreated(run, firstOfKey, i))
+                {
+                    run.MarkExisting([i]);
+                    continue;
+                }
+
                 chunk.Add(i);
-                if (chunk.Count == OrderWriteOptions.BatchSize)
+                if (chunk.Count == chunkSize)
                 {
                     await StartChunkAsync().ConfigureAwait(false);
                 }
@@ -117,6 +141,47 @@ internal sealed class OrderEventWriter
         }
 
         return run.ToOutcome();
+    }
+
+    /// <summary>
+    /// True when event <paramref name="index"/> is the first of its key (to be written conditionally) or its key's first
+    /// event created the item; false when that one was refused because the item exists (then this one is refused too).
+    /// A repeated key waits for every earlier write, so the first event's state is known here.
+    /// </summary>
+    private static bool FirstOrCreated(OrderWriteRun run, Dictionary<string, int> firstOfKey, int index)
+    {
+        var key = run.Events[index].ItemKey;
+        if (!firstOfKey.TryGetValue(key, out var first))
+        {
+            firstOfKey[key] = index;
+            return true;
+        }
+
+        return !run.WasRefused(first);
+    }
+
+    // Writes one event with PutItem; an item that exists is recorded as refused, a failure in the run (like a chunk's).
+    private async Task PutAsync(OrderWriteRun run, int index, bool onlyIfNew, CancellationToken cancellationToken)
+    {
+        bool stored;
+        try
+        {
+            stored = await _table.PutAsync(run.TableName, run.Events[index], onlyIfNew, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            run.Fail(OrderWriteFailure.Thrown(ex, "PutItem"));
+            return;
+        }
+
+        if (stored)
+        {
+            run.MarkWritten([index]);
+        }
+        else
+        {
+            run.MarkExisting([index]);
+        }
     }
 
     private static async Task EndAllAsync(IEnumerable<Task> tasks)
@@ -185,119 +250,4 @@ internal static class ThreadSafeRandom
     private static Random? _local;
 
     public static double NextDouble() => (_local ??= new Random(Guid.NewGuid().GetHashCode())).NextDouble();
-}
-
-/// <summary>The shared state of one <see cref="OrderEventWriter.WriteAsync"/> call: which events are written, the first failure.</summary>
-internal sealed class OrderWriteRun
-{
-    private readonly bool[] _written;
-    private readonly IOperationReporter _reporter;
-    private OrderWriteFailure? _failure;
-    private int _writtenCount;
-
-    private readonly Action<OrderEvent>? _onWritten;
-    private readonly object _emitGate = new();
-    private int _emitted;
-
-    public OrderWriteRun(string tableName, IReadOnlyList<OrderEvent> events, IOperationReporter reporter, Action<OrderEvent>? onWritten = null)
-    {
-        TableName = tableName;
-        Events = events;
-        _reporter = reporter;
-        _onWritten = onWritten;
-        _written = new bool[events.Count];
-    }
-
-    public string TableName { get; }
-
-    public IReadOnlyList<OrderEvent> Events { get; }
-
-    /// <summary>The first failure of any chunk; once set, no new chunk starts.</summary>
-    public OrderWriteFailure? Failure => Volatile.Read(ref _failure);
-
-    public void Fail(OrderWriteFailure failure) => Interlocked.CompareExchange(ref _failure, failure, null);
-
-    /// <summary>Records confirmed events (each index belongs to one chunk, so no two threads write the same slot).</summary>
-    public void MarkWritten(IReadOnlyList<int> indexes)
-    {
-        if (indexes.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var index in indexes)
-        {
-            _written[index] = true;
-        }
-
-        var done = Interlocked.Add(ref _writtenCount, indexes.Count);
-        _reporter.Progress(new OperationProgress(1, $"Writing order events to {TableName}", $"{done} of {Events.Count} written",
-            Events.Count == 0 ? 100 : done * 100 / Events.Count));
-        EmitWrittenPrefix();
-    }
-
-    // Hands on every event whose predecessors are all stored, in input order (chunks finish in any order).
-    private void EmitWrittenPrefix()
-    {
-        if (_onWritten is null)
-        {
-            return;
-        }
-
-        lock (_emitGate)
-        {
-            while (_emitted < Events.Count && Volatile.Read(ref _written[_emitted]))
-            {
-                _onWritten(Events[_emitted++]);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Once every chunk has ended: hands on the written events still held back behind one that was not written (a failed
-    /// call), in input order, so every written event is handed on exactly once.
-    /// </summary>
-    public void HandOnTheRest()
-    {
-        if (_onWritten is null)
-        {
-            return;
-        }
-
-        lock (_emitGate)
-        {
-            for (; _emitted < Events.Count; _emitted++)
-            {
-                if (_written[_emitted])
-                {
-                    _onWritten(Events[_emitted]);
-                }
-            }
-        }
-    }
-
-    /// <summary>What a stopped write says: how many were written, the last one, and that the rest were not.</summary>
-    public OperationStoppedException Stopped(CancellationToken token)
-    {
-        var written = Events.Where((_, i) => _written[i]).ToList();
-        var last = written.Count == 0 ? "" : $" The last written: order '{written[written.Count - 1].OrderId}' (timestamp {written[written.Count - 1].Timestamp}).";
-        int emitted;
-        lock (_emitGate)
-        {
-            emitted = _emitted;
-        }
-
-        var output = _onWritten is null ? "" : $" The results of the first {emitted} are in the output.";
-        return new OperationStoppedException(
-            $"Stopped: {written.Count} of {Events.Count} order event(s) were written to {TableName}; the other {Events.Count - written.Count} were not.{last}{output}",
-            token);
-    }
-
-    /// <summary>The outcome; call only after every chunk has ended.</summary>
-    public OrderWriteOutcome ToOutcome()
-    {
-        var written = Events.Where((_, i) => _written[i]).ToList();
-        var notWritten = Events.Where((_, i) => !_written[i]).ToList();
-        return new OrderWriteOutcome(written, notWritten, notWritten.Count == 0 ? null : Failure);
-    }
 }

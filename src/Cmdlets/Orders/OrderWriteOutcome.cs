@@ -17,11 +17,13 @@ internal sealed class OrderWriteOutcome
     // How many order ids of the unwritten events the message names.
     private const int NamedInMessage = 5;
 
-    public OrderWriteOutcome(IReadOnlyList<OrderEvent> written, IReadOnlyList<OrderEvent> notWritten, OrderWriteFailure? failure)
+    public OrderWriteOutcome(IReadOnlyList<OrderEvent> written, IReadOnlyList<OrderEvent> notWritten, OrderWriteFailure? failure,
+        IReadOnlyList<OrderEvent>? existing = null)
     {
         Written = written;
         NotWritten = notWritten;
         Failure = failure;
+        Existing = existing ?? Array.Empty<OrderEvent>();
     }
 
     /// <summary>Events the table confirmed, in input order.</summary>
@@ -30,20 +32,26 @@ internal sealed class OrderWriteOutcome
     /// <summary>Events not written: refused by the call that failed, or never sent because writing stopped.</summary>
     public IReadOnlyList<OrderEvent> NotWritten { get; }
 
-    /// <summary>The first failure, or null when every event was written.</summary>
+    /// <summary>
+    /// Events not written because their item exists (a conditional write refused them; only without -Force): the
+    /// error for them is <see cref="ExistingOrders.Error"/>, not <see cref="ToError"/>.
+    /// </summary>
+    public IReadOnlyList<OrderEvent> Existing { get; }
+
+    /// <summary>The first failure, or null when every event was written (or refused because its item exists).</summary>
     public OrderWriteFailure? Failure { get; }
 
-    /// <summary>True when every event was written.</summary>
+    /// <summary>True when no event was left unwritten by a failure (events refused because their item exists are apart).</summary>
     public bool IsComplete => NotWritten.Count == 0;
 
     /// <summary>The error for an incomplete write: how many were written, which were not, and why.</summary>
     public OrderMonitoringException ToError(string tableName)
     {
-        var total = Written.Count + NotWritten.Count;
+        var total = Written.Count + NotWritten.Count + Existing.Count;
         var named = string.Join(", ", NotWritten.Take(NamedInMessage).Select(e => $"'{e.OrderId}'"));
         var more = NotWritten.Count > NamedInMessage ? $" and {(NotWritten.Count - NamedInMessage).ToString(CultureInfo.InvariantCulture)} more" : "";
         var message = $"Wrote {Written.Count} of {total} order event(s) to {tableName}; {NotWritten.Count} were not written (order {named}{more}). "
-            + $"{Failure?.Reason ?? "Writing stopped"}; no further BatchWriteItem call was started and the calls already running were finished.";
+            + $"{Failure?.Reason ?? "Writing stopped"}; no further write call was started and the calls already running were finished.";
         var action = Failure?.Throttled == true
             ? "The table is throttling writes: send the events that were not written again later or fewer at once (the written ones are in the output)."
             : "Correct the cause named in the message and send the events that were not written again; the written ones are in the output, and writing an event again is safe.";
@@ -74,15 +82,15 @@ internal sealed class OrderWriteFailure
     public static OrderWriteFailure Unprocessed(int count, int attempts) =>
         new($"DynamoDB left {count} item(s) unprocessed after {attempts} attempts", throttled: true, cause: null);
 
-    /// <summary>A BatchWriteItem call threw (a service error such as ValidationException, or a connection failure).</summary>
-    public static OrderWriteFailure Thrown(Exception exception)
+    /// <summary>A write call (<paramref name="operation"/>: BatchWriteItem or PutItem) threw: a service error such as ValidationException, or a connection failure.</summary>
+    public static OrderWriteFailure Thrown(Exception exception, string operation = "BatchWriteItem")
     {
         if (exception is AmazonServiceException service && !string.IsNullOrEmpty(service.ErrorCode))
         {
-            return new($"A BatchWriteItem call failed: {service.ErrorCode}: {service.Message}", TransientErrors.IsThrottling(service.StatusCode, service.ErrorCode),
+            return new($"A {operation} call failed: {service.ErrorCode}: {service.Message}", TransientErrors.IsThrottling(service.StatusCode, service.ErrorCode),
                 exception);
         }
 
-        return new($"A BatchWriteItem call failed: {exception.Message}", throttled: false, exception);
+        return new($"A {operation} call failed: {exception.Message}", throttled: false, exception);
     }
 }

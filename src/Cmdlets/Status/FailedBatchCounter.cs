@@ -21,7 +21,19 @@ internal sealed class S3FailedBatchCounter : IFailedBatchCounter
     {
         try
         {
-            return (await new S3FailedBatchStore(_s3, bucketName).ListPendingAsync(cancellationToken).ConfigureAwait(false)).Count;
+            // Page by page, as the replay lists them: a large backlog is counted without holding its keys.
+            var store = new S3FailedBatchStore(_s3, bucketName);
+            var count = 0;
+            string? next = null;
+            do
+            {
+                var page = await store.ListPendingPageAsync(next, cancellationToken).ConfigureAwait(false);
+                count += page.Keys.Count;
+                next = page.Next;
+            }
+            while (next is not null);
+
+            return count;
         }
         catch (AmazonS3Exception error) when (S3FailedBatchStore.IsMissingBucket(error))
         {

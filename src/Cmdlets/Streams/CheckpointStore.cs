@@ -45,8 +45,9 @@ internal static class CheckpointClaim
 /// <summary>
 /// Checkpoints in JSON files, one per stream, in the user's local application-data folder
 /// (<c>OrderMonitoring/checkpoints</c>), or in the folder named by <c>ORDERMONITORING_CHECKPOINT_DIR</c>.
-/// Each save writes a temporary file, flushes it to the disk and then replaces the checkpoint file with it, so a crash
-/// or a power cut never leaves half a checkpoint (nor an older one after the save returned). A run holds a lock file
+/// Each save writes a temporary file, flushes it to the disk, replaces the checkpoint file with it and flushes the folder
+/// (where the rename is recorded; see <see cref="DirectoryFlush"/>), so a crash or a power cut never leaves half a
+/// checkpoint (nor an older one after the save returned). A run holds a lock file
 /// per stream (<see cref="Claim"/>), which the operating system releases when the process ends, however it ends.
 /// </summary>
 internal sealed class FileCheckpointStore : ICheckpointStore
@@ -57,7 +58,15 @@ internal sealed class FileCheckpointStore : ICheckpointStore
     private readonly object _gate = new();
     private readonly Dictionary<string, Dictionary<string, ShardCheckpoint>> _cache = new(StringComparer.Ordinal);
 
-    public FileCheckpointStore(string? directory = null) => Directory = directory ?? DefaultDirectory();
+    private readonly Action<string> _flushDirectory;
+
+    /// <param name="directory">The folder; <see cref="DefaultDirectory"/> when null.</param>
+    /// <param name="flushDirectory">Makes the folder's entries durable after the replace; <see cref="DirectoryFlush.Flush"/> unless a test watches it.</param>
+    public FileCheckpointStore(string? directory = null, Action<string>? flushDirectory = null)
+    {
+        Directory = directory ?? DefaultDirectory();
+        _flushDirectory = flushDirectory ?? DirectoryFlush.Flush;
+    }
 
     /// <summary>The folder holding the checkpoint files.</summary>
     public string Directory { get; }
@@ -126,6 +135,9 @@ internal sealed class FileCheckpointStore : ICheckpointStore
             {
                 File.Move(temporary, file);
             }
+
+            // The replace is a rename in the folder: durable only once the folder is flushed too.
+            _flushDirectory(Directory);
         }
     }
 

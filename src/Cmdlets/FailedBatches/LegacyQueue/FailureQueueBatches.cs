@@ -46,8 +46,12 @@ internal sealed class FailureQueueBatches : IFailedBatchSource
 
     public string SourceOf(string key) => $"{_queue.QueueUrl} (message {key})";
 
-    /// <summary>Receives until the queue answers nothing (or the run's limit); the held messages, oldest sent first.</summary>
-    public async Task<IReadOnlyList<string>> ListPendingAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One page: receives until the queue answers nothing (or the run's limit); the held messages, oldest sent first.
+    /// The messages must be held until the run ends anyway (their receipt handles release them), and they carry only
+    /// the range (no records), so the run's limit bounds the memory.
+    /// </summary>
+    public async Task<PendingPage> ListPendingPageAsync(string? next, CancellationToken cancellationToken)
     {
         while (_held.Count < MaxMessagesPerRun)
         {
@@ -65,8 +69,8 @@ internal sealed class FailureQueueBatches : IFailedBatchSource
         }
 
         MoreMayWait = _held.Count >= MaxMessagesPerRun;
-        return _held.Values.OrderBy(message => message.SentAt ?? DateTimeOffset.MinValue).ThenBy(message => message.MessageId, StringComparer.Ordinal)
-            .Select(message => message.MessageId).ToList();
+        return new PendingPage(_held.Values.OrderBy(message => message.SentAt ?? DateTimeOffset.MinValue).ThenBy(message => message.MessageId, StringComparer.Ordinal)
+            .Select(message => message.MessageId).ToList(), Next: null);
     }
 
     public Task<string> ReadAsync(string key, CancellationToken cancellationToken) => Task.FromResult(Held(key).Body);
