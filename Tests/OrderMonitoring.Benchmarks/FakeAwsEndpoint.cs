@@ -48,6 +48,12 @@ internal sealed class FakeAwsEndpoint : IDisposable
 
     public int ItemsWritten;
 
+    /// <summary>
+    /// GetRecords answers of one closed shard, in order (the catch-up suite's stream that answers like DynamoDB Streams):
+    /// the iterator of page i is "i"; DescribeStream names the one shard. Null answers Streams calls like any other.
+    /// </summary>
+    public IReadOnlyList<string>? StreamPages { get; set; }
+
     /// <summary>Items a Scan returns (the reconciliation suite); null answers Scan like any other write.</summary>
     public FakeScanTable? Table { get; set; }
 
@@ -96,7 +102,11 @@ internal sealed class FakeAwsEndpoint : IDisposable
         {
             using var reader = new StreamReader(request.InputStream);
             var json = await reader.ReadToEndAsync().ConfigureAwait(false);
-            if (target.EndsWith(".Scan", StringComparison.Ordinal) && Table is { } table)
+            if (target.StartsWith("DynamoDBStreams_20120810.", StringComparison.Ordinal) && StreamPages is { } pages)
+            {
+                body = StreamAnswer(target.Substring(target.IndexOf('.') + 1), json, pages);
+            }
+            else if (target.EndsWith(".Scan", StringComparison.Ordinal) && Table is { } table)
             {
                 body = table.Scan(json);
             }
@@ -180,6 +190,15 @@ internal sealed class FakeAwsEndpoint : IDisposable
         await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
         context.Response.Close();
     }
+
+    private static string StreamAnswer(string operation, string json, IReadOnlyList<string> pages) => operation switch
+    {
+        "DescribeStream" => "{\"StreamDescription\":{\"StreamStatus\":\"ENABLED\",\"Shards\":[{\"ShardId\":\"shardId-fake\","
+            + "\"SequenceNumberRange\":{\"StartingSequenceNumber\":\"1\",\"EndingSequenceNumber\":\"2\"}}]}}",
+        "GetShardIterator" => "{\"ShardIterator\":\"0\"}",
+        "GetRecords" => pages[int.Parse(JsonDocument.Parse(json).RootElement.GetProperty("ShardIterator").GetString()!, System.Globalization.CultureInfo.InvariantCulture)],
+        _ => throw new NotSupportedException($"The fake stream answers no {operation}."),
+    };
 
     private string ListObjects(string prefix)
     {

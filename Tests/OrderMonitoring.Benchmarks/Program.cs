@@ -23,7 +23,13 @@ if (requested == "--list")
     return 0;
 }
 
-if (!suites.TryGetValue(requested, out var run))
+// Diagnoses: run by name only, never by build.ps1 bench.
+var diagnoses = new Dictionary<string, Func<Task<int>>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["catchup-diagnose"] = CatchUpDiagnosis.RunAsync,
+};
+
+if (!suites.TryGetValue(requested, out var run) && !diagnoses.TryGetValue(requested, out run))
 {
     Console.Error.WriteLine($"Unknown benchmark suite '{requested}'. Known: {string.Join(", ", suites.Keys)}.");
     return 2;

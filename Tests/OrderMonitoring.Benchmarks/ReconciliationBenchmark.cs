@@ -78,16 +78,10 @@ internal static class ReconciliationBenchmark
         // load average tell a slow run on a busy machine from slower code.
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {orders:N0} orders ({outcome.AuditObjects:N0} audit objects): {stopwatch.Elapsed.TotalSeconds:0.00} s, {endpoint.Requests:N0} requests, "
-            + $"CPU {cpu.TotalSeconds:0.00} s ({cpu.TotalMilliseconds * 1000 / endpoint.Requests:0} us per request), {allocated / 1024 / endpoint.Requests:0} KB allocated per request, {gcs} GCs pausing {paused.TotalSeconds:0.00} s, load {LoadAverage()}"));
+            + $"CPU {cpu.TotalSeconds:0.00} s ({cpu.TotalMilliseconds * 1000 / endpoint.Requests:0} us per request), {allocated / 1024 / endpoint.Requests:0} KB allocated per request, {gcs} GCs pausing {paused.TotalSeconds:0.00} s, load {CpuMeter.LoadAverage()}"));
         return (outcome.AuditObjects, stopwatch.Elapsed.TotalSeconds);
     }
 
-    /// <summary>The 1-minute load average where the OS reports one (Linux), else "n/a".</summary>
-    private static string LoadAverage()
-    {
-        const string LoadFile = "/proc/loadavg";
-        return File.Exists(LoadFile) ? File.ReadAllText(LoadFile).Split(' ')[0] : "n/a";
-    }
 
     private static string Item(string orderId, string timestamp) => new JsonObject
     {

@@ -18,24 +18,82 @@ public sealed class StreamCatchUpTests
     private readonly RecordingReporter _reporter = new();
 
     [Fact]
-    public async Task Reads_the_next_page_while_the_current_one_is_processed_and_keeps_stream_order()
+    public async Task Requests_each_next_page_as_soon_as_its_iterator_is_known_and_keeps_stream_order()
+    {
+        _streams.AddShard("s", null, closed: true, Sequences(1, 4500));
+        var requestedWhenHandled = new List<int>();
+        _processor.OnCall = async (_, _) =>
+        {
+            if (requestedWhenHandled.Count == 0)
+            {
+                // Page 1 is still being processed: pages 2 and 3 are requested without waiting for it.
+                await WaitUntil(() => _streams.GetRecordsCalls >= 3);
+            }
+
+            requestedWhenHandled.Add(_streams.GetRecordsCalls);
+        };
+
+        var result = await Run(new StreamReaderOptions { PageSize = 1000, PagesAhead = 2 });
+
+        // Never more than two pages beyond the one being processed (memory stays bounded).
+        Assert.Equal(5, requestedWhenHandled.Count);
+        Assert.All(requestedWhenHandled.Select((requested, page) => (requested, page)), handled => Assert.True(handled.requested <= handled.page + 3));
+        Assert.Equal(5, _streams.GetRecordsCalls); // the shard's end needs no extra request
+        Assert.Equal(Sequences(1, 4500).Select(s => s.ToString()), _processor.Calls.SelectMany(call => call));
+        Assert.Equal(new[] { 1000, 1000, 1000, 1000, 500 }, _processor.Calls.Select(call => call.Count));
+        Assert.Equal(4500, result.Records);
+        Assert.Equal(new ShardCheckpoint("4500", Finished: true, FakeStreams.Arrival), _checkpoints.Saved["s"]);
+    }
+
+    [Fact]
+    public async Task A_read_ahead_that_fails_stops_the_run_after_the_pages_before_it_checkpointed_in_order()
+    {
+        _streams.AddShard("s", null, closed: true, Sequences(1, 3500));
+        _streams.FailOnce.Add("s|2000"); // the third page's read
+        _processor.OnCall = async (_, _) =>
+        {
+            // Page 1 waits until the failed read happened: the failure must still wait for pages 1 and 2.
+            if (_processor.Calls.Count == 1)
+            {
+                await WaitUntil(() => _streams.GetRecordsCalls >= 3);
+            }
+        };
+
+        var error = await Assert.ThrowsAsync<OrderMonitoring.Aws.AwsServiceException>(() => Run(new StreamReaderOptions { PageSize = 1000, PagesAhead = 2 }));
+
+        Assert.Equal("InternalServerError", error.ErrorCode);
+        Assert.Equal(Sequences(1, 2000).Select(s => s.ToString()), _processor.Calls.SelectMany(call => call));
+        Assert.Equal(new ShardCheckpoint("2000", Finished: false, FakeStreams.Arrival), _checkpoints.Saved["s"]);
+
+        var rerun = new ScriptedProcessor();
+        await new StreamEventProcessor(_streams, rerun, _checkpoints, new MemoryFailureQueue(), new StreamReaderOptions { PageSize = 1000 }, _time).RunAsync(Arn, _reporter, default);
+        Assert.Equal(Sequences(2001, 3500).Select(s => s.ToString()), rerun.Calls.SelectMany(call => call)); // nothing done twice, nothing skipped
+    }
+
+    [Fact]
+    public async Task Without_pages_ahead_each_page_is_requested_after_the_one_before_is_processed()
     {
         _streams.AddShard("s", null, closed: true, Sequences(1, 2500));
-        var readAheadSeen = new List<int>();
+        var requestedWhenHandled = new List<int>();
         _processor.OnCall = (_, _) =>
         {
-            readAheadSeen.Add(_streams.GetRecordsCalls);
+            requestedWhenHandled.Add(_streams.GetRecordsCalls);
             return Task.CompletedTask;
         };
 
-        var result = await Run(new StreamReaderOptions { PageSize = 1000 });
+        await Run(new StreamReaderOptions { PageSize = 1000, PagesAhead = 0 });
 
-        // Page 1 is processed after the request for page 2 went out, page 2 after the one for page 3.
-        Assert.Equal(new[] { 2, 3, 3 }, readAheadSeen);
-        Assert.Equal(Sequences(1, 2500).Select(s => s.ToString()), _processor.Calls.SelectMany(call => call));
-        Assert.Equal(new[] { 1000, 1000, 500 }, _processor.Calls.Select(call => call.Count));
-        Assert.Equal(2500, result.Records);
-        Assert.Equal(new ShardCheckpoint("2500", Finished: true, FakeStreams.Arrival), _checkpoints.Saved["s"]);
+        Assert.Equal(new[] { 1, 2, 3 }, requestedWhenHandled);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(waited.Elapsed < HangGuard, "the reader did not request the pages ahead while a page was processed");
+            await Task.Delay(1);
+        }
     }
 
     [Fact]

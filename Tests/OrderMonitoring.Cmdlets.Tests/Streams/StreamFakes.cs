@@ -73,6 +73,9 @@ internal sealed class FakeStreams : IAmazonDynamoDBStreams
     /// <summary>Positions whose iterator is answered once with ExpiredIteratorException (an iterator unused for 15 minutes).</summary>
     public HashSet<string> ExpireOnce { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Positions whose GetRecords fails once with an error that is neither throttling nor an expiry.</summary>
+    public HashSet<string> FailOnce { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Per shard, the sequence numbers before this one have left the stream (older than 24 hours).</summary>
     public Dictionary<string, long> TrimmedBefore { get; } = new(StringComparer.Ordinal);
 
@@ -158,6 +161,12 @@ internal sealed class FakeStreams : IAmazonDynamoDBStreams
                 ThrottlesLeft--;
                 throw new OrderMonitoring.Aws.AwsServiceException("DynamoDBStreams", "GetRecords", "LimitExceededException",
                     "Too many requests for this shard.", null, System.Net.HttpStatusCode.BadRequest, isRetryable: true);
+            }
+
+            if (FailOnce.Remove(request.ShardIterator))
+            {
+                throw new OrderMonitoring.Aws.AwsServiceException("DynamoDBStreams", "GetRecords", "InternalServerError",
+                    "The service failed.", null, System.Net.HttpStatusCode.InternalServerError, isRetryable: true);
             }
 
             if (ExpireOnce.Remove(request.ShardIterator))

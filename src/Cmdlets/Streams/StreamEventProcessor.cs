@@ -172,7 +172,7 @@ internal sealed class StreamEventProcessor
 
         var closed = !string.IsNullOrEmpty(shard.SequenceNumberRange?.EndingSequenceNumber);
         // With Follow one empty page ends a pass: the next pass reads on from the same iterator.
-        var reading = new ShardReading(closed, _options.Follow ? 1 : _options.EmptyPagesToDrainOpenShard, _options.PageSize, ReadAhead: true);
+        var reading = new ShardReading(closed, _options.Follow ? 1 : _options.EmptyPagesToDrainOpenShard, _options.PageSize, _options.PagesAhead);
         string? iterator;
         while (true)
         {

@@ -30,6 +30,12 @@ internal sealed class StreamReaderOptions
     /// <summary>Records per GetRecords call (split into batches of <see cref="BatchSize"/>).</summary>
     public int PageSize { get; init; } = 1000;
 
+    /// <summary>
+    /// Pages requested ahead of the one being processed, each as soon as the previous answer names its iterator: the
+    /// stream is read without pause while the processor works (up to this many pages, each at most 1 MB, held in memory).
+    /// </summary>
+    public int PagesAhead { get; init; } = 2;
+
     /// <summary>With follow: pause between passes over a stream that had nothing new.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
