@@ -234,14 +234,4 @@ function Set-StackSigningKey {
     if ((Get-OrderMonitoringStack -Environment $Environment @Aws).$Parameter -ne $KeyArn) { throw "Stack $stackName did not take the $Parameter $KeyArn." }
 }
 
-function ConvertTo-PublicKeyPem {
-    <# The public key of a KMS key (kms:GetPublicKey) as PEM, what an auditor is handed instead of KMS access. #>
-    param([Parameter(Mandatory)] $Factory, [Parameter(Mandatory)] [string] $KeyArn)
-    $kms = $Factory.CreateKms([timespan]::FromSeconds(30))
-    $request = [Amazon.KeyManagementService.Model.GetPublicKeyRequest]@{ KeyId = $KeyArn }
-    $der = $kms.GetPublicKeyAsync($request).GetAwaiter().GetResult().PublicKey.ToArray()
-    $base64 = [Convert]::ToBase64String($der) -replace '(.{64})', "`$1`n"
-    "-----BEGIN PUBLIC KEY-----`n$($base64.TrimEnd("`n"))`n-----END PUBLIC KEY-----`n"
-}
-
-Export-ModuleMember -Function Assert-OnlyUnsignedDigestWarning, New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount, Get-ProcessorMetricSum, Get-StreamPosition, Send-MetadataOnlyFailure, Enable-BucketVersioning, New-TestSigningKey, Set-StackRepairSigningKey, Set-StackSigningKey, ConvertTo-PublicKeyPem
+Export-ModuleMember -Function Assert-OnlyUnsignedDigestWarning, New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount, Get-ProcessorMetricSum, Get-StreamPosition, Send-MetadataOnlyFailure, Enable-BucketVersioning, New-TestSigningKey, Set-StackRepairSigningKey, Set-StackSigningKey

@@ -17,8 +17,8 @@ Describe 'Verifying the audit trail against its signed digests' {
         Set-StackSigningKey -Factory $Factory -Environment verify1 -Aws $Aws -Parameter DigestSigningKeyArn -KeyArn $KeyArn
         $script:Sent = @(Send-TestOrderEvent @E2E -Count 4 -FailedPercent 0)
         $null = Invoke-OrderEventProcessor @E2E -FromStream
-        $script:PemPath = Join-Path $TestDrive 'digest-key.pem'
-        Set-Content -Path $PemPath -Value (ConvertTo-PublicKeyPem -Factory $Factory -KeyArn $KeyArn) -NoNewline
+        # What an auditor is handed: the digest key's public key as PEM.
+        $script:PemPath = (Export-OrderAuditSigningKey @E2E -Path $TestDrive -Role Digest).Path
         $script:S3 = $Factory.CreateS3()
     }
 

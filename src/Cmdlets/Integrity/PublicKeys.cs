@@ -1,6 +1,7 @@
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Processor.Digests;
 
 namespace OrderMonitoring.Cmdlets.Integrity;
 
@@ -21,39 +22,15 @@ internal sealed class KmsPublicKeySource(Func<IAmazonKeyManagementService> kms) 
     }
 }
 
-/// <summary>A public key as PEM ("-----BEGIN PUBLIC KEY-----", base64 of the DER SubjectPublicKeyInfo): what an auditor is handed instead of KMS access.</summary>
-internal static class PublicKeyPem
+/// <summary>A public-key file an auditor is handed (what Export-OrderAuditSigningKey writes), read for verification.</summary>
+internal static class PublicKeyFile
 {
-    private const string Begin = "-----BEGIN PUBLIC KEY-----";
-    private const string End = "-----END PUBLIC KEY-----";
-
-    public static string Write(byte[] subjectPublicKeyInfo)
-    {
-        var base64 = Convert.ToBase64String(subjectPublicKeyInfo);
-        var lines = Enumerable.Range(0, (base64.Length + 63) / 64).Select(i => base64.Substring(i * 64, Math.Min(64, base64.Length - (i * 64))));
-        return Begin + "\n" + string.Join("\n", lines) + "\n" + End + "\n";
-    }
-
-    /// <summary>The DER bytes of the first public key in <paramref name="pem"/>; throws <see cref="FormatException"/> when there is none.</summary>
-    public static byte[] Read(string pem)
-    {
-        var start = pem?.IndexOf(Begin, StringComparison.Ordinal) ?? -1;
-        var end = start < 0 ? -1 : pem!.IndexOf(End, start, StringComparison.Ordinal);
-        if (start < 0 || end < 0)
-        {
-            throw new FormatException($"no '{Begin}' block");
-        }
-
-        var body = pem!.Substring(start + Begin.Length, end - start - Begin.Length);
-        return Convert.FromBase64String(new string(body.Where(c => !char.IsWhiteSpace(c)).ToArray()));
-    }
-
-    /// <summary>Reads a PEM file; a file that is no public key is an InvalidArgument error naming the parameter.</summary>
-    public static byte[] ReadFile(string path, string parameter)
+    /// <summary>The DER key in a PEM file; a file that is no public key is an InvalidArgument error naming the parameter.</summary>
+    public static byte[] Read(string path, string parameter)
     {
         try
         {
-            return Read(File.ReadAllText(path));
+            return PublicKeyPem.Read(File.ReadAllText(path));
         }
         catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException or FormatException)
         {

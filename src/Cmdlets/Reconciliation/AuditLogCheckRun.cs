@@ -91,7 +91,7 @@ internal static class AuditLogCheckRun
     {
         try
         {
-            return new DigestVerifier(PublicKeyPem.ReadFile(path, parameter));
+            return new DigestVerifier(PublicKeyFile.Read(path, parameter));
         }
         catch (System.Security.Cryptography.CryptographicException notP256)
         {
