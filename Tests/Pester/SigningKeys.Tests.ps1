@@ -115,7 +115,10 @@ Describe 'New-OrderMonitoringStack -DigestSigningKeyArn -RepairSigningKeyArn' {
 
             Export-OrderAuditSigningKey @Keys -Role Repair -Path $file -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $failures[0].FullyQualifiedErrorId | Should -BeLike 'SigningKeyFileExists,*'
-            Export-OrderAuditSigningKey @Keys -Role Repair -Path $file -Force -WhatIf | Should -BeNullOrEmpty
+            # -WhatIf in a captured host: the plan's line is read, not printed into the test run.
+            $plan = Invoke-CapturedHost { Export-OrderAuditSigningKey @Stack -Role Repair -Path $PemFile -Force -WhatIf } @{ Stack = $Keys; PemFile = $file }
+            $plan.Output | Should -BeNullOrEmpty
+            @($plan.HostLines | Where-Object { $_ -like 'What if: *repair signing key*' }) | Should -HaveCount 1
             Get-Content -Raw $file | Should -BeLike 'keep me*'
             (Export-OrderAuditSigningKey @Keys -Role Repair -Path $file -Force).KeyArn | Should -Be $RepairKey
             Get-Content -Raw $file | Should -BeLike '-----BEGIN PUBLIC KEY-----*'
@@ -147,8 +150,9 @@ Describe 'New-OrderMonitoringStack -AuditObjectLockMode -AuditObjectLockDays' {
     }
 
     It 'refuses days without a mode on a stack without Object Lock' {
-        { New-OrderMonitoringStack -Environment lockdays -ProcessorTrigger External -AuditObjectLockDays 10 @Aws -WhatIf -ErrorAction Stop } |
-            Should -Throw -ErrorId 'AuditObjectLockDaysWithoutMode,*'
+        $plan = Invoke-CapturedHost { New-OrderMonitoringStack -Environment lockdays -ProcessorTrigger External -AuditObjectLockDays 10 @Aws -WhatIf -ErrorAction Stop } @{ Aws = $Aws }
+        $ids = @($plan.Errors | ForEach-Object FullyQualifiedErrorId) + @($plan.Exception | ForEach-Object { $_.ErrorRecord.FullyQualifiedErrorId })
+        ($ids -join "`n") | Should -BeLike '*AuditObjectLockDaysWithoutMode,*'
     }
 
     Context 'an audit bucket kept from an earlier deployment' {

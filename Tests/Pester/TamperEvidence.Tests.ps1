@@ -147,7 +147,8 @@ Describe 'A trail that shows what an account admin did behind its back' {
             # Before the repair: the original and the overwrite of (1); the original and its delete marker of (2).
             $OverwrittenBefore | Should -HaveCount 2
             @($DeletedBefore | Where-Object IsDeleteMarker) | Should -HaveCount 1
-            $original = $OverwrittenBefore | Sort-Object LastModified | Select-Object -First 1
+            # The overwrite is the current version; the original is the other one (moto's times have whole seconds).
+            $original = $OverwrittenBefore | Where-Object { -not $_.IsLatest }
             $restored = $Repairs | Where-Object Key -EQ $OverwrittenKey
             ($restored.Action, $restored.Source, $restored.DigestProven) | Should -Be @('CopiedProvenVersion', $original.VersionId, $true)
             $undeleted = $Repairs | Where-Object Key -EQ $DeletedKey

@@ -20,7 +20,8 @@ function Invoke-CapturedHost {
     $shell = [powershell]::Create()
     $shell.Runspace = $runspace
     try {
-        foreach ($name in $Variables.Keys) { $runspace.SessionStateProxy.SetVariable($name, $Variables[$name]) }
+        # GetEnumerator: $Variables.Keys would read an entry named Keys instead of the names.
+        foreach ($pair in $Variables.GetEnumerator()) { $runspace.SessionStateProxy.SetVariable($pair.Key, $pair.Value) }
         $null = $shell.AddScript('Import-Module $env:ORDERMONITORING_MODULE').AddStatement().AddScript($ScriptBlock.ToString())
         $failure = $null
         $output = try { $shell.Invoke() } catch { $failure = $_.Exception.InnerException ?? $_.Exception }
