@@ -176,6 +176,8 @@ internal static class CatchUpBenchmark
 
         public int Calls => Volatile.Read(ref _calls);
 
+        public string? OrderOf(StreamRecord record) => inner.OrderOf(record);
+
         public async Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> records, CancellationToken cancellationToken)
         {
             var started = Stopwatch.GetTimestamp();

@@ -32,6 +32,12 @@ public sealed class ReadOutcome
     /// an audit object whose every version is gone from the record still in the stream.
     /// </summary>
     public static ReadOutcome Of(StreamRecord record, string environment, DateTimeOffset processedAt) => StreamRecordReader.Read(record, environment, processedAt);
+
+    /// <summary>
+    /// The order a record belongs to, read the way a batch groups records (null: none could be read): how a runner that
+    /// overlaps batches keeps one order's records in stream order across them.
+    /// </summary>
+    public static string? OrderIdOf(StreamRecord record) => StreamRecordReader.TryReadOrderId(record);
 }
 
 /// <summary>Reads a stream record into an <see cref="AuditRecord"/>, or explains why it cannot be one.</summary>
@@ -184,7 +190,7 @@ internal static class StreamRecordReader
         return keys is { } k ? read(k, name) : null;
     }
 
-    private static string? TryReadOrderId(StreamRecord record)
+    internal static string? TryReadOrderId(StreamRecord record)
     {
         var data = record.Dynamodb;
         foreach (var candidate in new[] { data?.NewImage, data?.OldImage, data?.Keys })
