@@ -20,7 +20,8 @@ namespace OrderMonitoring.Benchmarks;
 /// moto stream, read (1) as raw HTTP bytes, (2) through our Streams client, (3) parsed from the saved bodies alone,
 /// and (4) the whole catch-up with the stream served from memory instead of moto, each with the CPU of this process
 /// and of moto. Tells moto's share from ours. `--memory-only` runs (4) alone on made-up pages (for a profiler);
-/// `--pages-ahead` compares the moto catch-up with one page read ahead and with the default.
+/// `--pages-ahead` compares the moto catch-up with one page read ahead and with the default; `--in-flight` with one
+/// batch in flight per shard (each after the one before) and with the default.
 /// </summary>
 internal static class CatchUpDiagnosis
 {
@@ -39,6 +40,20 @@ internal static class CatchUpDiagnosis
             {
                 await CatchUpBenchmark.MeasureAsync(server, Records, pagesAhead: 1).ConfigureAwait(false);
                 await CatchUpBenchmark.MeasureAsync(server, Records, pagesAhead: new StreamReaderOptions().PagesAhead).ConfigureAwait(false);
+            }
+
+            return 0;
+        }
+
+        if (Environment.GetCommandLineArgs().Contains("--in-flight"))
+        {
+            // One batch at a time (the runner before batches overlapped) against the default, alternating.
+            using var server = await MotoServer.StartAsync().ConfigureAwait(false);
+            await CatchUpBenchmark.MeasureAsync(server, 500).ConfigureAwait(false);
+            for (var round = 0; round < 3; round++)
+            {
+                await CatchUpBenchmark.MeasureAsync(server, Records, batchesInFlight: 1).ConfigureAwait(false);
+                await CatchUpBenchmark.MeasureAsync(server, Records, batchesInFlight: new StreamReaderOptions().BatchesInFlight).ConfigureAwait(false);
             }
 
             return 0;
