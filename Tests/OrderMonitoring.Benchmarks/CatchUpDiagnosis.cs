@@ -20,7 +20,7 @@ namespace OrderMonitoring.Benchmarks;
 /// moto stream, read (1) as raw HTTP bytes, (2) through our Streams client, (3) parsed from the saved bodies alone,
 /// and (4) the whole catch-up with the stream served from memory instead of moto, each with the CPU of this process
 /// and of moto. Tells moto's share from ours. `--memory-only` runs (4) alone on made-up pages (for a profiler);
-/// `--pages-ahead` compares the moto catch-up with one page read ahead and with the default; `--in-flight` with one
+/// `--pages-ahead` compares the moto catch-up with one page read ahead and with the default; `--write-path` measures one audit write's CPU and allocation alone; `--in-flight` with one
 /// batch in flight per shard (each after the one before) and with the default.
 /// </summary>
 internal static class CatchUpDiagnosis
@@ -56,6 +56,12 @@ internal static class CatchUpDiagnosis
                 await CatchUpBenchmark.MeasureAsync(server, Records, batchesInFlight: new StreamReaderOptions().BatchesInFlight).ConfigureAwait(false);
             }
 
+            return 0;
+        }
+
+        if (Environment.GetCommandLineArgs().Contains("--write-path"))
+        {
+            await WritePathAsync().ConfigureAwait(false);
             return 0;
         }
 
@@ -163,10 +169,15 @@ internal static class CatchUpDiagnosis
         var reader = new StreamEventProcessor(new MemoryStream(pages), new InProcessRecordProcessor(processor.Processor, processor.Handler), new CatchUpBenchmark.MemoryCheckpoints(),
             failureQueue: null, new StreamReaderOptions { StartingPosition = StreamStartingPosition.TrimHorizon });
         var meter = new CpuMeter(null);
+        // Allocation is what the garbage collector pays for, and unlike CPU time it does not move with the machine's load.
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var collectionsBefore = GC.CollectionCount(0);
         var wall = Stopwatch.StartNew();
         var result = await reader.RunAsync("arn:aws:dynamodb:us-east-1:123456789012:table/memory/stream/1", NullOperationReporter.Instance, CancellationToken.None).ConfigureAwait(false);
+        var allocatedPerRecord = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024.0 / result.Records;
         Report($"catch-up from memory ({result.Records:N0} records, {endpoint.PutsUnder("orders/").Keys:N0} audit keys)", pages.Count, wall.Elapsed, meter,
-            string.Create(CultureInfo.InvariantCulture, $"{result.Records / wall.Elapsed.TotalSeconds:N0} records/s"));
+            string.Create(CultureInfo.InvariantCulture,
+                $"{result.Records / wall.Elapsed.TotalSeconds:N0} records/s; {allocatedPerRecord:0.0} KB allocated per record (this process, the fake endpoint included), {GC.CollectionCount(0) - collectionsBefore} gen-0 collections"));
     }
 
     /// <summary>
@@ -195,12 +206,14 @@ internal static class CatchUpDiagnosis
     private static async Task MeasureWritesAsync(string what, int writes, Func<int, Task> write, bool warmUp)
     {
         var meter = new CpuMeter(null);
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var wall = Stopwatch.StartNew();
         await BoundedConcurrency.ForEachAsync(Enumerable.Range(0, writes).ToList(), 64, (i, _) => write(i), CancellationToken.None).ConfigureAwait(false);
         if (!warmUp)
         {
+            var allocatedPerWrite = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024.0 / writes;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {what}: {writes:N0} at 64 at once in {wall.Elapsed.TotalSeconds:0.00} s; {meter.Describe("")}; {meter.SelfSeconds * 1_000_000 / writes:0} us CPU per write"));
+                $"  {what}: {writes:N0} at 64 at once in {wall.Elapsed.TotalSeconds:0.00} s; {meter.Describe("")}; {meter.SelfSeconds * 1_000_000 / writes:0} us CPU per write; {allocatedPerWrite:0.0} KB allocated per write"));
         }
     }
 

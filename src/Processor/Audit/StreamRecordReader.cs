@@ -15,13 +15,28 @@ public sealed class ReadOutcome
     /// <summary>The order id when one could be read; records of one order are processed in stream order.</summary>
     public string? OrderId { get; init; }
 
-    private string? _json;
+    private Serialized? _serialized;
 
     /// <summary>Where the document is written.</summary>
     public string Key => Audit?.Key ?? Quarantine?.Key ?? throw new InvalidOperationException("The outcome has neither an audit nor a quarantine record.");
 
     /// <summary>The document's text, serialised once: hashed for the digest, written, and reused by the alert.</summary>
-    public string Json => _json ??= Audit?.ToJson() ?? Quarantine?.ToJson() ?? throw new InvalidOperationException("The outcome has neither an audit nor a quarantine record.");
+    public string Json => Document.Text;
+
+    /// <summary>The same document as UTF-8 bytes (what the digest hashes), encoded once with <see cref="Json"/>.</summary>
+    public byte[] Utf8Json => Document.Utf8;
+
+    private Serialized Document => _serialized ??= Serialize();
+
+    private Serialized Serialize()
+    {
+        var (utf8, text) = (Audit?.ToDocument() ?? Quarantine?.ToDocument()
+            ?? throw new InvalidOperationException("The outcome has neither an audit nor a quarantine record.")).ToUtf8AndText();
+        return new Serialized(utf8, text);
+    }
+
+    // One reference, so a second thread sees either none or both forms.
+    private sealed record Serialized(byte[] Utf8, string Text);
 
     public string? SequenceNumber => Audit is { } audit ? (string.IsNullOrEmpty(audit.SequenceNumber) ? null : audit.SequenceNumber) : Quarantine?.Record.Dynamodb?.SequenceNumber;
 

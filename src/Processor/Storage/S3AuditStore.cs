@@ -26,6 +26,10 @@ public sealed class S3AuditStore : IAuditStore
             Key = key,
             ContentBody = json,
             ContentType = "application/json",
+            // A document of a few kilobytes goes in one piece: its checksum (CRC32, computed by the SDK as before) is
+            // sent as a header instead of as the trailer of an aws-chunked body, which costs a chunk-signing stream
+            // and its buffers per write.
+            UseChunkEncoding = false,
         };
         await _s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
     }
