@@ -12,32 +12,42 @@ internal static class JsonOutput
     // Relaxed escaping keeps order ids like "café" readable; the documents are never embedded in HTML.
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    // Room for a typical audit document or image at once: a buffer that starts empty is copied at every doubling.
-    private const int TypicalDocumentBytes = 2048;
+    // Room for a typical audit document at once; the pool hands out buffers of at least this size anyway.
+    private const int TypicalDocumentBytes = 4096;
 
     public static string Write(Action<Utf8JsonWriter> write)
     {
         using var buffer = WriteToBuffer(write);
-        // Decoded straight from the buffer: no copy of the bytes first.
-        return Utf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        var written = buffer.Written;
+        return Utf8.GetString(written.Array!, written.Offset, written.Count);
     }
 
     /// <summary>The document as UTF-8 bytes (what is hashed and stored) and as text, encoded once.</summary>
     public static (byte[] Utf8, string Text) WriteBoth(Action<Utf8JsonWriter> write)
     {
         using var buffer = WriteToBuffer(write);
-        var bytes = buffer.ToArray();
+        var written = buffer.Written;
+        var bytes = new byte[written.Count];
+        Buffer.BlockCopy(written.Array!, written.Offset, bytes, 0, written.Count);
         return (bytes, Utf8.GetString(bytes));
     }
 
-    private static MemoryStream WriteToBuffer(Action<Utf8JsonWriter> write)
+    private static PooledBufferWriter WriteToBuffer(Action<Utf8JsonWriter> write)
     {
-        var buffer = new MemoryStream(TypicalDocumentBytes);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        var buffer = new PooledBufferWriter(TypicalDocumentBytes);
+        try
         {
-            write(writer);
-        }
+            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            {
+                write(writer);
+            }
 
-        return buffer;
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
     }
 }
