@@ -17,7 +17,7 @@
     FormatsToProcess     = @('OrderMonitoring.Format.ps1xml')
 
     # Explicit lists: no wildcards, so PowerShell never loads the assembly just to discover what it exports.
-    CmdletsToExport      = @('Get-OrderMonitoringStack', 'Get-OrderMonitoringStatus', 'New-OrderMonitoringStack', 'Remove-OrderMonitoringStack', 'Send-TestOrderEvent', 'Get-OrderAuditLog', 'Invoke-OrderEventProcessor', 'Test-OrderAuditLog', 'Repair-OrderAuditLog')
+    CmdletsToExport      = @('Get-OrderMonitoringStack', 'Get-OrderMonitoringStatus', 'New-OrderMonitoringStack', 'Remove-OrderMonitoringStack', 'Send-TestOrderEvent', 'Get-OrderAuditLog', 'Invoke-OrderEventProcessor', 'Test-OrderAuditLog', 'Repair-OrderAuditLog', 'Export-OrderAuditSigningKey')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

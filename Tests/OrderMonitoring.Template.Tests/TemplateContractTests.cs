@@ -110,6 +110,15 @@ public sealed class TemplateContractTests
     }
 
     [Fact]
+    public void The_object_lock_modes_are_the_parameters_allowed_values_with_None_and_365_days_the_defaults()
+    {
+        var mode = _template.Parameters[TemplateContract.Parameters.AuditObjectLockMode]!;
+        AssertSameNames(Constants(typeof(TemplateContract.ObjectLockModes)), mode["AllowedValues"]!.AsArray().Select(v => (string)v!), "AuditObjectLockMode value");
+        Assert.Equal(TemplateContract.ObjectLockModes.None, (string?)mode["Default"]);
+        Assert.Equal(TemplateContract.ObjectLockModes.DefaultDays, (int?)_template.Parameters[TemplateContract.Parameters.AuditObjectLockDays]!["Default"]);
+    }
+
+    [Fact]
     public void The_alert_details_are_the_parameters_allowed_values_and_the_processors_enum_with_Summary_the_default()
     {
         var detail = _template.Parameters[TemplateContract.Parameters.AlertDetail]!;

@@ -14,7 +14,12 @@ Describe 'Replaying a failed batch kept in S3' {
         $script:Bucket = Get-StackResourceId -Factory $Factory -StackName $stackName -LogicalId FailedBatchesBucket
         $script:TopicArn = Get-StackResourceId -Factory $Factory -StackName $stackName -LogicalId OrderAlertsTopic
         $script:QueueUrl = New-AlertQueue -Factory $Factory -TopicArn $TopicArn
-        $streamArn = 'arn:aws:dynamodb:us-east-1:123456789012:table/order-events-failedb/stream/2026-01-01T00:00:00.000'
+        # A batch is replayed only when it names the stack's own stream, a shard of it and a range that shard holds: the
+        # two orders are written to the table (not processed: no mapping), and the record names where the stream has them.
+        $null = Send-TestOrderEvent @F -OrderId 'ORD-FB-1' -Status 'PENDING'
+        $null = Send-TestOrderEvent @F -OrderId 'ORD-FB-2' -Status 'FAILED'
+        $inStream = Get-StreamPosition -Factory $Factory -TableName 'order-events-failedb' -OrderId 'ORD-FB-1', 'ORD-FB-2'
+        $streamArn = $inStream.StreamArn
 
         function New-StreamRecord([string] $OrderId, [string] $Status, [string] $Sequence) {
             @{
@@ -28,8 +33,8 @@ Describe 'Replaying a failed batch kept in S3' {
         }
 
         $records = @(
-            New-StreamRecord 'ORD-FB-1' 'PENDING' '700000000000000000001'
-            New-StreamRecord 'ORD-FB-2' 'FAILED' '700000000000000000002'
+            New-StreamRecord 'ORD-FB-1' 'PENDING' $inStream.SequenceNumbers[0]
+            New-StreamRecord 'ORD-FB-2' 'FAILED' $inStream.SequenceNumbers[1]
         )
         # The invocation record as Lambda writes it to an S3 destination: the metadata, and the whole event as a JSON string.
         $failure = [ordered]@{
@@ -38,7 +43,7 @@ Describe 'Replaying a failed batch kept in S3' {
             version            = '1.0'
             timestamp          = '2026-01-01T00:05:00.000Z'
             DDBStreamBatchInfo = [ordered]@{
-                shardId = 'shardId-00000001767225600000-abcdef01'; startSequenceNumber = '700000000000000000001'; endSequenceNumber = '700000000000000000002'
+                shardId = $inStream.ShardId; startSequenceNumber = $inStream.SequenceNumbers[0]; endSequenceNumber = $inStream.SequenceNumbers[1]
                 approximateArrivalOfFirstRecord = '2026-01-01T00:00:00Z'; approximateArrivalOfLastRecord = '2026-01-01T00:00:00Z'; batchSize = 2; streamArn = $streamArn
             }
             payload            = (@{ Records = $records } | ConvertTo-Json -Depth 10 -Compress)
@@ -93,6 +98,36 @@ Describe 'Replaying a failed batch kept in S3' {
     It 'skips the replayed batch on a second run, writing nothing' {
         $Again | Should -HaveCount 0
         @(Receive-Alert -Factory $Factory -QueueUrl $QueueUrl | Where-Object OrderId -Like 'ORD-FB-*') | Should -HaveCount 0
+    }
+}
+
+# Whoever can write to the failed-batches bucket can store a "failed batch" of another stream (another table, another
+# account): it is refused, not replayed, and stays pending for a person to look at.
+Describe 'A stored batch that names another stream' {
+    BeforeAll {
+        $otherStream = 'arn:aws:dynamodb:us-east-1:999999999999:table/someone-elses/stream/2026-01-01T00:00:00.000'
+        $forged = [ordered]@{
+            requestContext     = [ordered]@{ requestId = [guid]::NewGuid().ToString(); functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:order-processor-failedb'; condition = 'RetryAttemptsExhausted'; approximateInvokeCount = 3 }
+            version            = '1.0'
+            timestamp          = '2026-01-01T00:06:00.000Z'
+            DDBStreamBatchInfo = [ordered]@{ shardId = 'shardId-1'; startSequenceNumber = '800000000000000000001'; endSequenceNumber = '800000000000000000001'; batchSize = 1; streamArn = $otherStream }
+        }
+        $script:ForgedKey = 'aws/lambda/forged/shardId-1/2026/01/01/2026-01-01T00.06.00-forged'
+        $put = [Amazon.S3.Model.PutObjectRequest]@{ BucketName = $Bucket; Key = $ForgedKey; ContentBody = ($forged | ConvertTo-Json -Depth 5); ContentType = 'application/json' }
+        $null = $Factory.CreateS3().PutObjectAsync($put).GetAwaiter().GetResult()
+        $script:Refused = @(Invoke-OrderEventProcessor @F -FailedBatches -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $script:Failures = @($failures)
+    }
+
+    It 'is refused with an error naming both streams, and nothing is read or written' {
+        $Refused | Should -HaveCount 0
+        $Failures | Should -HaveCount 1
+        $Failures[0].FullyQualifiedErrorId | Should -BeLike 'FailedBatchNotFromThisStream,*'
+        $Failures[0].Exception.Message | Should -BeLike "*$ForgedKey*someone-elses*this stack's stream is arn:aws:dynamodb:us-east-1:123456789012:table/order-events-failedb/stream/*"
+    }
+
+    It 'stays pending, so the status keeps showing it' {
+        (Get-OrderMonitoringStatus @F -WarningAction SilentlyContinue).FailedBatchesPending | Should -Be 1
     }
 }
 

@@ -107,6 +107,25 @@ function Get-ProcessorMetricSum {
     finally { $cloudWatch.Dispose() }
 }
 
+function Get-StreamPosition {
+    <# Where the table's stream holds the records of the given orders: StreamArn, ShardId and their SequenceNumbers (oldest first). #>
+    param([Parameter(Mandatory)] $Factory, [Parameter(Mandatory)] [string] $TableName, [Parameter(Mandatory)] [string[]] $OrderId)
+    $none = [System.Threading.CancellationToken]::None
+    $streamArn = $Factory.CreateDynamoDB().DescribeTableAsync($TableName).GetAwaiter().GetResult().Table.LatestStreamArn
+    $streams = $Factory.CreateDynamoDBStreams()
+    $describe = [OrderMonitoring.Aws.Streams.DescribeStreamRequest]@{ StreamArn = $streamArn }
+    foreach ($shard in $streams.DescribeStreamAsync($describe, $none).GetAwaiter().GetResult().StreamDescription.Shards) {
+        $iterator = [OrderMonitoring.Aws.Streams.GetShardIteratorRequest]@{ StreamArn = $streamArn; ShardId = $shard.ShardId; ShardIteratorType = 'TRIM_HORIZON' }
+        $next = $streams.GetShardIteratorAsync($iterator, $none).GetAwaiter().GetResult().ShardIterator
+        $page = $streams.GetRecordsAsync([OrderMonitoring.Aws.Streams.GetRecordsRequest]@{ ShardIterator = $next }, $none).GetAwaiter().GetResult()
+        $ours = @($page.Records | Where-Object { $_.Dynamodb.Keys.GetProperty('orderId').GetProperty('S').GetString() -in $OrderId })
+        if ($ours.Count -gt 0) {
+            return [pscustomobject]@{ StreamArn = $streamArn; ShardId = $shard.ShardId; SequenceNumbers = @($ours | ForEach-Object { $_.Dynamodb.SequenceNumber }) }
+        }
+    }
+    throw "No stream record of $($OrderId -join ', ') in the stream of $TableName."
+}
+
 function Send-MetadataOnlyFailure {
     <#
     What Lambda leaves in an SQS on-failure destination when it gives up on a batch: the DDBStreamBatchInfo metadata
@@ -117,31 +136,20 @@ function Send-MetadataOnlyFailure {
         [Parameter(Mandatory)] $Factory, [Parameter(Mandatory)] [string] $TableName, [Parameter(Mandatory)] [string] $QueueUrl,
         [Parameter(Mandatory)] [string[]] $OrderId, [string] $FunctionName = 'order-processor'
     )
-    $none = [System.Threading.CancellationToken]::None
-    $streamArn = $Factory.CreateDynamoDB().DescribeTableAsync($TableName).GetAwaiter().GetResult().Table.LatestStreamArn
-    $streams = $Factory.CreateDynamoDBStreams()
-    $describe = [OrderMonitoring.Aws.Streams.DescribeStreamRequest]@{ StreamArn = $streamArn }
-    foreach ($shard in $streams.DescribeStreamAsync($describe, $none).GetAwaiter().GetResult().StreamDescription.Shards) {
-        $iterator = [OrderMonitoring.Aws.Streams.GetShardIteratorRequest]@{ StreamArn = $streamArn; ShardId = $shard.ShardId; ShardIteratorType = 'TRIM_HORIZON' }
-        $next = $streams.GetShardIteratorAsync($iterator, $none).GetAwaiter().GetResult().ShardIterator
-        $page = $streams.GetRecordsAsync([OrderMonitoring.Aws.Streams.GetRecordsRequest]@{ ShardIterator = $next }, $none).GetAwaiter().GetResult()
-        $ours = @($page.Records | Where-Object { $_.Dynamodb.Keys.GetProperty('orderId').GetProperty('S').GetString() -in $OrderId })
-        if ($ours.Count -eq 0) { continue }
-        $sequences = @($ours | ForEach-Object { $_.Dynamodb.SequenceNumber })
-        $failure = [ordered]@{
-            requestContext     = [ordered]@{ requestId = [guid]::NewGuid().ToString(); functionArn = "arn:aws:lambda:us-east-1:123456789012:function:$FunctionName"; condition = 'RetryAttemptsExhausted'; approximateInvokeCount = 3 }
-            responseContext    = [ordered]@{ statusCode = 200; executedVersion = '$LATEST'; functionError = 'Unhandled' }
-            version            = '1.0'
-            timestamp          = '2026-01-01T00:05:00.000Z'
-            DDBStreamBatchInfo = [ordered]@{
-                shardId = $shard.ShardId; startSequenceNumber = $sequences[0]; endSequenceNumber = $sequences[-1]
-                approximateArrivalOfFirstRecord = '2026-01-01T00:00:00Z'; approximateArrivalOfLastRecord = '2026-01-01T00:00:00Z'; batchSize = $sequences.Count; streamArn = $streamArn
-            }
+    $position = Get-StreamPosition -Factory $Factory -TableName $TableName -OrderId $OrderId
+    $sequences = $position.SequenceNumbers
+    $failure = [ordered]@{
+        requestContext     = [ordered]@{ requestId = [guid]::NewGuid().ToString(); functionArn = "arn:aws:lambda:us-east-1:123456789012:function:$FunctionName"; condition = 'RetryAttemptsExhausted'; approximateInvokeCount = 3 }
+        responseContext    = [ordered]@{ statusCode = 200; executedVersion = '$LATEST'; functionError = 'Unhandled' }
+        version            = '1.0'
+        timestamp          = '2026-01-01T00:05:00.000Z'
+        DDBStreamBatchInfo = [ordered]@{
+            shardId = $position.ShardId; startSequenceNumber = $sequences[0]; endSequenceNumber = $sequences[-1]
+            approximateArrivalOfFirstRecord = '2026-01-01T00:00:00Z'; approximateArrivalOfLastRecord = '2026-01-01T00:00:00Z'; batchSize = $sequences.Count; streamArn = $position.StreamArn
         }
-        $null = $Factory.CreateSqs().SendMessageAsync($QueueUrl, ($failure | ConvertTo-Json -Depth 5)).GetAwaiter().GetResult()
-        return $sequences.Count
     }
-    throw "No stream record of $($OrderId -join ', ') in the stream of $TableName."
+    $null = $Factory.CreateSqs().SendMessageAsync($QueueUrl, ($failure | ConvertTo-Json -Depth 5)).GetAwaiter().GetResult()
+    return $sequences.Count
 }
 
 function Enable-BucketVersioning {
@@ -187,8 +195,10 @@ function Set-StackRepairSigningKey {
         [Parameter(Mandatory)] [string] $KeyArn)
     if ((Get-OrderMonitoringStack -Environment $Environment @Aws).RepairSigningKeyArn -eq $KeyArn) { return }
     if ((Get-Command New-OrderMonitoringStack).Parameters.ContainsKey('RepairSigningKeyArn')) {
-        $null = New-OrderMonitoringStack -Environment $Environment @Aws -RepairSigningKeyArn $KeyArn -Confirm:$false
-        return
+        $null = New-OrderMonitoringStack -Environment $Environment @Aws -RepairSigningKeyArn $KeyArn -Confirm:$false -WarningAction SilentlyContinue
+        # moto answers an update that changes only parameters with "No updates are to be performed" (the cmdlet warns
+        # that the stack keeps its values); then the parameter is changed below, as CloudFormation would.
+        if ((Get-OrderMonitoringStack -Environment $Environment @Aws).RepairSigningKeyArn -eq $KeyArn) { return }
     }
     $stackName = "order-monitoring-$Environment"
     $cfn = $Factory.CreateCloudFormation()
@@ -215,4 +225,4 @@ function Set-StackRepairSigningKey {
     if ((Get-OrderMonitoringStack -Environment $Environment @Aws).RepairSigningKeyArn -ne $KeyArn) { throw "Stack $stackName did not take the repair key $KeyArn." }
 }
 
-Export-ModuleMember -Function Assert-OnlyUnsignedDigestWarning, New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount, Get-ProcessorMetricSum, Send-MetadataOnlyFailure, Enable-BucketVersioning, New-TestSigningKey, Set-StackRepairSigningKey
+Export-ModuleMember -Function Assert-OnlyUnsignedDigestWarning, New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount, Get-ProcessorMetricSum, Get-StreamPosition, Send-MetadataOnlyFailure, Enable-BucketVersioning, New-TestSigningKey, Set-StackRepairSigningKey

@@ -50,13 +50,16 @@ internal static class Confirmation
     /// and its overload that defaults to No adds "Yes to All". Where no prompt can be shown, the error names
     /// <paramref name="recommendedAction"/> (how to name the data in advance) instead of -Force.
     /// </summary>
-    public static bool ConfirmDataDeletion(PSCmdlet cmdlet, string target, string question, string caption, string recommendedAction)
+    public static bool ConfirmDataDeletion(PSCmdlet cmdlet, string target, string question, string caption, string recommendedAction) =>
+        ConfirmIrreversible(cmdlet, target, question, caption, $"Delete {target}; this cannot be undone.", $"Keep {target} (the default).", recommendedAction);
+
+    /// <summary>
+    /// A Yes/No question of its own before a step that cannot be undone, whose default is No (Enter declines);
+    /// <paramref name="yes"/> and <paramref name="no"/> are the help texts of the two answers.
+    /// </summary>
+    public static bool ConfirmIrreversible(PSCmdlet cmdlet, string target, string question, string caption, string yes, string no, string recommendedAction)
     {
-        var choices = new Collection<ChoiceDescription>
-        {
-            new("&Yes", $"Delete {target}; this cannot be undone."),
-            new("&No", $"Keep {target} (the default)."),
-        };
+        var choices = new Collection<ChoiceDescription> { new("&Yes", yes), new("&No", no) };
         try
         {
             var ui = cmdlet.Host?.UI ?? throw new PSNotImplementedException("the host has no user interface");

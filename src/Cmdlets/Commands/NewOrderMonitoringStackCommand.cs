@@ -73,12 +73,45 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
     [ValidatePattern("^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]{17})?$")]
     public string? CodeSigningConfigArn { get; set; }
 
+    /// <summary>
+    /// An existing KMS key (ECC_NIST_P256, SIGN_VERIFY; a key ARN, also of another account) that signs the processor's
+    /// digests; the processor role needs kms:Sign on it. '' lets the stack create its own. Omitted: the stack's current one.
+    /// </summary>
+    [Parameter]
+    [AllowEmptyString]
+    [ValidatePattern(KeyArnPattern)]
+    public string? DigestSigningKeyArn { get; set; }
+
+    /// <summary>
+    /// An existing KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs Repair-OrderAuditLog's repair records; operators who
+    /// repair need kms:Sign on it, the processor must never have it. '' lets the stack create its own. Omitted: the stack's current one.
+    /// </summary>
+    [Parameter]
+    [AllowEmptyString]
+    [ValidatePattern(KeyArnPattern)]
+    public string? RepairSigningKeyArn { get; set; }
+
+    /// <summary>
+    /// S3 Object Lock default retention of the audit bucket (audit objects, digests and repair records). Governance: users
+    /// with s3:BypassGovernanceRetention may still delete. Compliance: no one can, not even the root user, until the
+    /// retention ends; asked for first (-Force skips the question). Object Lock cannot be turned off again. Omitted: the
+    /// stack's current setting (none for a new stack).
+    /// </summary>
+    [Parameter]
+    [ValidateSet("Governance", "Compliance")]
+    public string? AuditObjectLockMode { get; set; }
+
+    /// <summary>Days each version in the audit bucket is locked after it is written (1-36500; 365 for a new stack). Omitted: the stack's current value.</summary>
+    [Parameter]
+    [ValidateRange(1, 36500)]
+    public int? AuditObjectLockDays { get; set; }
+
     /// <summary>How long the whole deployment may take (default 1800 s); the operation continues in AWS after that.</summary>
     [Parameter]
     [ValidateRange(1, 86400)]
     public int TimeoutSeconds { get; set; } = 1800;
 
-    /// <summary>Replace a stack left in ROLLBACK_COMPLETE by an earlier failed create.</summary>
+    /// <summary>Replace a stack left in ROLLBACK_COMPLETE by an earlier failed create; with -AuditObjectLockMode Compliance, do not ask first.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -106,14 +139,29 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
             AlertEmail = AlertEmail,
             CodeSigningConfigArn = CodeSigningConfigArn,
             AlertDetail = AlertDetail,
+            DigestSigningKeyArn = DigestSigningKeyArn,
+            RepairSigningKeyArn = RepairSigningKeyArn,
+            AuditObjectLockMode = AuditObjectLockMode?.ToUpperInvariant(),
+            AuditObjectLockDays = AuditObjectLockDays,
             Tags = Tags(),
             Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
             ReplaceFailedStack = Force,
         };
         using var services = new StackServices(ClientFactory);
         var deployer = services.Deployer();
-        if (ShouldProcess($"Deploy stack {request.StackName} (environment {Environment}, trigger {ProcessorTrigger ?? "Lambda, or the stack's current one"})", null, "Deploy", out var reason))
+        if (ShouldProcess(DeployDescription(request), null, "Deploy", out var reason))
         {
+            if (request.AuditObjectLockMode == TemplateContract.ObjectLockModes.Compliance && !Force && !Confirmation.ConfirmIrreversible(this, request.StackName,
+                    $"Lock every version written to the audit bucket of {request.StackName} in COMPLIANCE mode for {AuditObjectLockDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "the stack's (or 365)"} day(s)? "
+                    + "No one, not even the account's root user, can delete a locked version or shorten its retention, and Object Lock cannot be turned off again.",
+                    "Audit Object Lock in COMPLIANCE mode",
+                    "Turn on COMPLIANCE mode; this cannot be undone.", "Deploy nothing (the default).",
+                    "Pass -Force to turn on COMPLIANCE mode without asking, or -AuditObjectLockMode Governance."))
+            {
+                WriteVerbose($"COMPLIANCE mode declined; stack {request.StackName} was not deployed.");
+                return;
+            }
+
             WriteObject(RunAsync((reporter, token) => deployer.DeployAsync(request, reporter, token)));
         }
         else if (reason == ShouldProcessReason.WhatIf)
@@ -127,6 +175,33 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
             WriteObject(plan, enumerateCollection: true);
         }
     });
+
+    private const string KeyArnPattern = "^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+)?$";
+
+    /// <summary>What -WhatIf and -Confirm say: the stack and its trigger, and the signing keys and Object Lock when they are passed.</summary>
+    private string DeployDescription(DeployRequest request)
+    {
+        static string Key(string arn) => arn.Length > 0 ? arn : "one the stack creates";
+
+        var details = new List<string> { $"environment {Environment}", $"trigger {ProcessorTrigger ?? "Lambda, or the stack's current one"}" };
+        if (request.DigestSigningKeyArn is { } digest)
+        {
+            details.Add($"digest signing key {Key(digest)}");
+        }
+
+        if (request.RepairSigningKeyArn is { } repair)
+        {
+            details.Add($"repair signing key {Key(repair)}");
+        }
+
+        if (request.AuditObjectLockMode is not null || request.AuditObjectLockDays is not null)
+        {
+            details.Add($"audit Object Lock {request.AuditObjectLockMode ?? "as the stack has it"}"
+                + (request.AuditObjectLockDays is { } days ? $" for {days.ToString(System.Globalization.CultureInfo.InvariantCulture)} day(s)" : ""));
+        }
+
+        return $"Deploy stack {request.StackName} ({string.Join(", ", details)})";
+    }
 
     private Dictionary<string, string> Tags()
     {

@@ -27,9 +27,12 @@ internal sealed class FailedBatchReplayer
     private readonly IRecordProcessor _processor;
     private readonly IStreamRangeSource _stream;
     private readonly TimeProvider _time;
+    private readonly IFailedBatchOrigin? _origin;
 
-    public FailedBatchReplayer(IFailedBatchSource store, IRecordProcessor processor, IStreamRangeSource stream, TimeProvider? time = null)
+    /// <param name="origin">Ties each batch to the stack's stream before it is replayed (<see cref="FailedBatchOrigin"/>); null only in tests of other concerns.</param>
+    public FailedBatchReplayer(IFailedBatchSource store, IRecordProcessor processor, IStreamRangeSource stream, TimeProvider? time = null, IFailedBatchOrigin? origin = null)
     {
+        _origin = origin;
         _store = store;
         _processor = processor;
         _stream = stream;
@@ -50,14 +53,20 @@ internal sealed class FailedBatchReplayer
     {
         var source = _store.SourceOf(key);
         var json = await _store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        FailureRecord batch;
         try
         {
-            return new PendingFailedBatch(key, source, FailureRecord.Parse(source, json), null);
+            batch = FailureRecord.Parse(source, json);
         }
         catch (OrderMonitoringException unreadable)
         {
             return new PendingFailedBatch(key, source, null, unreadable);
         }
+
+        // A batch that cannot be tied to the stack's stream is reported like an unreadable one: never replayed, left pending.
+        return _origin is not null && await _origin.ProblemAsync(source, batch, cancellationToken).ConfigureAwait(false) is { } foreign
+            ? new PendingFailedBatch(key, source, null, foreign)
+            : new PendingFailedBatch(key, source, batch, null);
     }
 
     /// <summary>Processes one batch's records and, when every one was audited or quarantined, marks the batch replayed.</summary>

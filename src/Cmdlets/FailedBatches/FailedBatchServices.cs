@@ -1,6 +1,7 @@
 using Amazon.S3;
 using Amazon.SQS;
 using OrderMonitoring.Aws;
+using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Cmdlets.FailedBatches.LegacyQueue;
 using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Stacks;
@@ -18,6 +19,7 @@ internal sealed class FailedBatchServices : IDisposable
     private readonly TimeProvider _time;
     private readonly Lazy<IAmazonS3> _s3;
     private readonly Lazy<IAmazonSQS> _sqs;
+    private readonly Lazy<IAmazonDynamoDBStreams> _streamsClient;
 
     public FailedBatchServices(AwsClientFactory factory, StreamServices streams, TimeProvider time)
     {
@@ -25,6 +27,7 @@ internal sealed class FailedBatchServices : IDisposable
         _time = time;
         _s3 = new Lazy<IAmazonS3>(factory.CreateS3);
         _sqs = new Lazy<IAmazonSQS>(factory.CreateSqs);
+        _streamsClient = new Lazy<IAmazonDynamoDBStreams>(factory.CreateDynamoDBStreams);
     }
 
     /// <summary>
@@ -43,12 +46,13 @@ internal sealed class FailedBatchServices : IDisposable
     public async Task ReplayAsync(OrderStackResources stack, IRecordProcessor processor, ConfirmStep confirm, IOperationReporter reporter,
         CancellationToken cancellationToken)
     {
+        var origin = new FailedBatchOrigin(stack.StreamArn, _streamsClient.Value);
         var sources = new FailedBatchSources(stack, bucket => new S3FailedBatchStore(_s3.Value, bucket), url => new SqsFailureQueueClient(_sqs.Value, url));
         try
         {
             foreach (var source in sources.All)
             {
-                await new FailedBatchReplayer(source, processor, _streams.RangeReader(), _time)
+                await new FailedBatchReplayer(source, processor, _streams.RangeReader(), _time, origin)
                     .ReplayAllAsync($"Replaying the failed batches of {stack.StackName}", confirm, reporter, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -96,6 +100,11 @@ internal sealed class FailedBatchServices : IDisposable
         if (_sqs.IsValueCreated)
         {
             _sqs.Value.Dispose();
+        }
+
+        if (_streamsClient.IsValueCreated)
+        {
+            _streamsClient.Value.Dispose();
         }
     }
 }

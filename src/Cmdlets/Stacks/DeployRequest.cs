@@ -48,6 +48,18 @@ internal sealed record DeployRequest
     /// <summary>Summary or Full. Null: the stack's current value on an update, Summary on a create.</summary>
     public string? AlertDetail { get; init; }
 
+    /// <summary>An existing ECC_NIST_P256 key that signs digests. Null: the stack's current one on an update; "": the stack creates its own.</summary>
+    public string? DigestSigningKeyArn { get; init; }
+
+    /// <summary>An existing ECC_NIST_P256 key that signs repair records. Null: the stack's current one on an update; "": the stack creates its own.</summary>
+    public string? RepairSigningKeyArn { get; init; }
+
+    /// <summary>GOVERNANCE or COMPLIANCE (TemplateContract.ObjectLockModes). Null: the stack's current one on an update, none on a create.</summary>
+    public string? AuditObjectLockMode { get; init; }
+
+    /// <summary>Days each audit object version is locked. Null: the stack's current value on an update, 365 on a create.</summary>
+    public int? AuditObjectLockDays { get; init; }
+
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
     /// <summary>How long to follow the stack before giving up (the operation continues in AWS).</summary>

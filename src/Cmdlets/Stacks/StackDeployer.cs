@@ -25,12 +25,19 @@ internal sealed class StackDeployer
     private readonly ChangeSetRunner _changeSets;
     private readonly IBucketProbe? _buckets;
     private readonly IOrderTableClient? _tables;
+    private readonly ISigningKeyStore? _signingKeys;
+    private readonly IBucketObjectLock? _objectLock;
 
     /// <param name="buckets">Finds an audit bucket kept by an earlier deployment; null: a create always makes a new bucket.</param>
     /// <param name="tables">Finds the order table an earlier deployment kept; null: a create always makes a new table.</param>
+    /// <param name="signingKeys">Describes the signing keys a deployment passes in; null: they are not checked.</param>
+    /// <param name="objectLock">Sets Object Lock on a kept audit bucket; null: a kept bucket is left as it is.</param>
     public StackDeployer(IAmazonCloudFormation cloudFormation, IArtifactStore artifacts, IAccountIdProvider account, string region, PollTiming timing,
-        StackReader? reader = null, IBucketProbe? buckets = null, IOrderTableClient? tables = null)
+        StackReader? reader = null, IBucketProbe? buckets = null, IOrderTableClient? tables = null, ISigningKeyStore? signingKeys = null,
+        IBucketObjectLock? objectLock = null)
     {
+        _signingKeys = signingKeys;
+        _objectLock = objectLock;
         _buckets = buckets;
         _tables = tables;
         _cloudFormation = cloudFormation;
@@ -51,8 +58,11 @@ internal sealed class StackDeployer
         TimeSpan Left() => deadline > _timing.Now() ? deadline - _timing.Now() : TimeSpan.Zero;
         // Another account's artifacts bucket is refused before anything changes: no stack replaced, nothing uploaded.
         var bucket = await _artifacts.BucketAsync(request.ArtifactBucketName, cancellationToken).ConfigureAwait(false);
+        var described = await _reader.DescribeAsync(request.StackName, cancellationToken).ConfigureAwait(false);
+        // Keys that cannot sign are refused before anything changes, like another account's artifacts bucket.
+        await CheckSigningKeysAsync(request, described, reporter, cancellationToken).ConfigureAwait(false);
         await _artifacts.PrepareBucketAsync(bucket, reporter, cancellationToken).ConfigureAwait(false);
-        var existing = await PrepareExistingAsync(request, Left(), reporter, cancellationToken).ConfigureAwait(false);
+        var existing = await PrepareExistingAsync(request, described, Left(), reporter, cancellationToken).ConfigureAwait(false);
         request = request.ForArchitecture(StackParameters.ArchitectureOf(request, existing));
         var code = await _artifacts.PublishAsync(bucket, LocalArtifact.Of("processor", request.ProcessorZipPath), reporter, cancellationToken).ConfigureAwait(false);
         var template = LocalArtifact.Of("templates", request.TemplatePath);
@@ -60,6 +70,7 @@ internal sealed class StackDeployer
 
         var keptSources = await KeptResourcesAsync(request, existing, reporter, cancellationToken).ConfigureAwait(false);
         var changeSet = BuildChangeSet(request, existing, bucket.Name, code.Key, code.VersionId, keptSources);
+        var keptAuditBucket = await KeptAuditBucketAsync(request, keptSources, changeSet.Parameters, cancellationToken).ConfigureAwait(false);
         changeSet.TemplateURL = TemplateUrl(_region, bucket.Name, template.Key);
         // The code is pinned by its version; the template is read by CloudFormation from its key, so it is checked last.
         await _artifacts.VerifyAsync(bucket, template, reporter, cancellationToken).ConfigureAwait(false);
@@ -84,6 +95,7 @@ internal sealed class StackDeployer
             var current = await _reader.GetAsync(request.StackName, cancellationToken).ConfigureAwait(false)
                 ?? throw new OrderMonitoringException(StackNotFound.ErrorId, FailureKind.NotFound, $"Stack {request.StackName} disappeared during the deployment.",
                     "Someone deleted it meanwhile; run New-OrderMonitoringStack again to create it.");
+            await ApplyObjectLockAsync(keptAuditBucket, changeSet.Parameters, reporter, cancellationToken).ConfigureAwait(false);
             return current;
         }
 
@@ -99,6 +111,7 @@ internal sealed class StackDeployer
             reporter, cancellationToken).ConfigureAwait(false);
         if (result.Stack is { } final && StackStatuses.IsSuccess(final.StackStatus))
         {
+            await ApplyObjectLockAsync(keptAuditBucket, changeSet.Parameters, reporter, cancellationToken).ConfigureAwait(false);
             return await _reader.ToModelAsync(final, cancellationToken).ConfigureAwait(false);
         }
 
@@ -126,12 +139,16 @@ internal sealed class StackDeployer
         }
 
         var bucket = await _artifacts.BucketAsync(request.ArtifactBucketName, cancellationToken).ConfigureAwait(false);
+        await CheckSigningKeysAsync(request, existing, reporter, cancellationToken).ConfigureAwait(false);
         var updating = replacing ? null : existing;
         request = request.ForArchitecture(StackParameters.ArchitectureOf(request, updating));
         var code = LocalArtifact.Of("processor", request.ProcessorZipPath);
         var codeVersion = await _artifacts.PlannedVersionAsync(bucket, code, cancellationToken).ConfigureAwait(false);
         var keptSources = await KeptResourcesAsync(request, updating, reporter, cancellationToken).ConfigureAwait(false);
         var changeSet = BuildChangeSet(request, updating, bucket.Name, code.Key, codeVersion, keptSources);
+        var keptAuditBucket = await KeptAuditBucketAsync(request, keptSources, changeSet.Parameters, cancellationToken).ConfigureAwait(false);
+        var lockChange = _objectLock is null ? null
+            : await new AuditObjectLock(_objectLock).PlannedAsync(keptAuditBucket, changeSet.Parameters, cancellationToken).ConfigureAwait(false);
         if (replacing)
         {
             // A ROLLBACK_COMPLETE stack takes no change set. -Force would delete it and create the stack anew, so the
@@ -160,6 +177,11 @@ internal sealed class StackDeployer
             if (replacing)
             {
                 planned.Insert(0, RemovalOf(request.StackName, existing!));
+            }
+
+            if (lockChange is { } change)
+            {
+                planned.Add(ObjectLockPlanned(request.StackName, keptAuditBucket!, change.Current, change.Wanted));
             }
 
             return planned;
@@ -210,9 +232,8 @@ internal sealed class StackDeployer
         ResourceType = "AWS::CloudFormation::Stack",
     };
 
-    private async Task<CfnStack?> PrepareExistingAsync(DeployRequest request, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken)
+    private async Task<CfnStack?> PrepareExistingAsync(DeployRequest request, CfnStack? existing, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var existing = await _reader.DescribeAsync(request.StackName, cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
             return null;
@@ -338,6 +359,37 @@ internal sealed class StackDeployer
         new("KeptOrderTableMissing", FailureKind.NotFound,
             $"Stack {stackName} uses the kept order table {table} (OrderTableSource=Existing), but the table no longer exists.",
             "Remove the stack with Remove-OrderMonitoringStack and deploy it again; the new stack creates a new table.");
+
+    private Task CheckSigningKeysAsync(DeployRequest request, CfnStack? described, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _signingKeys is null
+            ? Task.CompletedTask
+            : new SigningKeyCheck(_signingKeys).CheckAsync(request, IsCreate(described) || described!.StackStatus == StackStatuses.RollbackComplete ? null : described,
+                reporter, cancellationToken);
+
+    /// <summary>The kept audit bucket's name when the stack uses one (AuditBucketSource=Existing); null when the stack owns its bucket. Also refuses days without a mode.</summary>
+    private async Task<string?> KeptAuditBucketAsync(DeployRequest request, IReadOnlyDictionary<string, string> keptSources, IEnumerable<Parameter> parameters,
+        CancellationToken cancellationToken)
+    {
+        AuditObjectLock.CheckDays(request, parameters);
+        if (!keptSources.TryGetValue(RetainedBucket.Audit.SourceParameter, out var source) || source != TemplateContract.BucketSources.Existing)
+        {
+            return null;
+        }
+
+        return RetainedBucket.Audit.NameFor(request.Environment, await _account.GetAccountIdAsync(cancellationToken).ConfigureAwait(false), _region);
+    }
+
+    private Task ApplyObjectLockAsync(string? keptAuditBucket, IEnumerable<Parameter> parameters, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _objectLock is null ? Task.CompletedTask : new AuditObjectLock(_objectLock).ApplyAsync(keptAuditBucket, parameters, reporter, cancellationToken);
+
+    private static StackChange ObjectLockPlanned(string stackName, string bucket, ObjectLockSetting? current, ObjectLockSetting wanted) => new()
+    {
+        StackName = stackName,
+        Action = "Modify",
+        LogicalResourceId = $"{TemplateContract.Resources.AuditBucket} (kept: {bucket})",
+        PhysicalResourceId = $"Object Lock {current?.ToString() ?? "off"} -> {wanted}",
+        ResourceType = "AWS::S3::Bucket",
+    };
 
     /// <summary>The uploaded template's S3 URL in the region's partition (amazonaws.com, amazonaws.com.cn, ...).</summary>
     internal static string TemplateUrl(string region, string bucket, string key) =>

@@ -38,6 +38,12 @@ internal static class StackParameters
             new() { ParameterKey = Names.AlertEmail, ParameterValue = request.AlertEmail ?? Current(Names.AlertEmail) ?? "" },
             new() { ParameterKey = Names.AlertDetail, ParameterValue = request.AlertDetail ?? Current(Names.AlertDetail) ?? TemplateContract.AlertDetails.Summary },
             new() { ParameterKey = Names.ProcessorArchitecture, ParameterValue = ArchitectureOf(request, updating) },
+            // Kept like every other value: an update that did not name a key must not fall back to '' (which makes the
+            // stack create a new key and sign with it from then on).
+            new() { ParameterKey = Names.DigestSigningKeyArn, ParameterValue = request.DigestSigningKeyArn ?? Current(Names.DigestSigningKeyArn) ?? "" },
+            new() { ParameterKey = Names.RepairSigningKeyArn, ParameterValue = request.RepairSigningKeyArn ?? Current(Names.RepairSigningKeyArn) ?? "" },
+            new() { ParameterKey = Names.AuditObjectLockMode, ParameterValue = request.AuditObjectLockMode ?? Current(Names.AuditObjectLockMode) ?? TemplateContract.ObjectLockModes.None },
+            Number(Names.AuditObjectLockDays, request.AuditObjectLockDays, Current, TemplateContract.ObjectLockModes.DefaultDays),
             Number(Names.StreamBatchSize, request.StreamBatchSize, Current, TemplateContract.StreamMapping.BatchSize),
             Number(Names.StreamMaximumBatchingWindowInSeconds, request.StreamMaximumBatchingWindowInSeconds, Current, TemplateContract.StreamMapping.MaximumBatchingWindowInSeconds),
             Number(Names.StreamParallelizationFactor, request.StreamParallelizationFactor, Current, TemplateContract.StreamMapping.ParallelizationFactor),

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Amazon.KeyManagementService;
 using Amazon.S3;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Aws.CloudFormation;
@@ -11,6 +12,7 @@ internal sealed class StackServices : IDisposable
     private readonly AwsClientFactory _factory;
     private readonly Lazy<IAmazonS3> _s3;
     private readonly Lazy<IAmazonDynamoDB> _dynamoDb;
+    private readonly Lazy<IAmazonKeyManagementService> _kms;
 
     public StackServices(AwsClientFactory factory, PollTiming? timing = null)
     {
@@ -19,6 +21,8 @@ internal sealed class StackServices : IDisposable
         CloudFormation = factory.CreateCloudFormation();
         _s3 = new Lazy<IAmazonS3>(factory.CreateS3);
         _dynamoDb = new Lazy<IAmazonDynamoDB>(factory.CreateDynamoDB);
+        // DescribeKey and GetPublicKey are single reads a person waits for: a short timeout, no retries of its own.
+        _kms = new Lazy<IAmazonKeyManagementService>(() => factory.CreateKms(TimeSpan.FromSeconds(30)));
     }
 
     public IAmazonCloudFormation CloudFormation { get; }
@@ -37,7 +41,10 @@ internal sealed class StackServices : IDisposable
 
     public StackDeployer Deployer() =>
         new(CloudFormation, new S3ArtifactStore(_s3.Value, Region, S3UsesTls), new StsAccountIdProvider(_factory.Connection), Region, Timing, Reader,
-            new S3BucketProbe(_s3.Value), OrderTables);
+            new S3BucketProbe(_s3.Value), OrderTables, SigningKeys, new S3BucketObjectLock(_s3.Value));
+
+    /// <summary>The stack's signing keys in KMS (DescribeKey, GetPublicKey).</summary>
+    public ISigningKeyStore SigningKeys => new KmsSigningKeyStore(_kms.Value);
 
     /// <summary>False only for a plain-HTTP S3 endpoint (a local emulator); AWS's own endpoints are HTTPS.</summary>
     private bool S3UsesTls => _factory.Connection.EndpointFor(AwsServiceIds.S3) is not { } endpoint || endpoint.Scheme == Uri.UriSchemeHttps;
@@ -90,6 +97,11 @@ internal sealed class StackServices : IDisposable
         if (_dynamoDb.IsValueCreated)
         {
             _dynamoDb.Value.Dispose();
+        }
+
+        if (_kms.IsValueCreated)
+        {
+            _kms.Value.Dispose();
         }
     }
 }

@@ -65,6 +65,22 @@ public static class TemplateContract
         public const string Existing = "Existing";
     }
 
+    /// <summary>AuditObjectLockMode's AllowedValues (S3's retention modes, upper case as S3 spells them) and AuditObjectLockDays' default.</summary>
+    public static class ObjectLockModes
+    {
+        /// <summary>No Object Lock (the default).</summary>
+        public const string None = "None";
+
+        /// <summary>Users with s3:BypassGovernanceRetention may still delete a locked version.</summary>
+        public const string Governance = "GOVERNANCE";
+
+        /// <summary>No one, not even the root user, may delete a locked version or shorten its retention.</summary>
+        public const string Compliance = "COMPLIANCE";
+
+        /// <summary>AuditObjectLockDays' default.</summary>
+        public const int DefaultDays = 365;
+    }
+
     /// <summary>AlertDetail's AllowedValues, the names of <see cref="Alerts.AlertDetail"/>.</summary>
     public static class AlertDetails
     {
