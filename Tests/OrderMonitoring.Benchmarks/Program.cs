@@ -7,6 +7,7 @@ var suites = new Dictionary<string, Func<Task<int>>>(StringComparer.OrdinalIgnor
     ["processor"] = ProcessorBenchmark.RunAsync,
     ["orders"] = OrdersBenchmark.RunAsync,
     ["reconciliation"] = ReconciliationBenchmark.RunAsync,
+    ["verification"] = VerificationBenchmark.RunAsync,
     ["catchup"] = CatchUpBenchmark.RunAsync,
     ["coldstart"] = ColdStartBenchmark.RunAsync,
 };

@@ -187,32 +187,41 @@ function New-TestSigningKey {
 }
 
 function Set-StackRepairSigningKey {
-    <#
-    Gives a deployed stack a repair signing key the way an operator would: New-OrderMonitoringStack -RepairSigningKeyArn
-    when the module has it, else an update of the stack's RepairSigningKeyArn parameter (the rest kept as they are).
-    #>
+    <# Gives a deployed stack a repair signing key the way an operator would (see Set-StackSigningKey). #>
     param([Parameter(Mandatory)] $Factory, [Parameter(Mandatory)] [string] $Environment, [Parameter(Mandatory)] [hashtable] $Aws,
         [Parameter(Mandatory)] [string] $KeyArn)
-    if ((Get-OrderMonitoringStack -Environment $Environment @Aws).RepairSigningKeyArn -eq $KeyArn) { return }
-    if ((Get-Command New-OrderMonitoringStack).Parameters.ContainsKey('RepairSigningKeyArn')) {
-        $null = New-OrderMonitoringStack -Environment $Environment @Aws -RepairSigningKeyArn $KeyArn -Confirm:$false -WarningAction SilentlyContinue
+    Set-StackSigningKey -Factory $Factory -Environment $Environment -Aws $Aws -KeyArn $KeyArn -Parameter RepairSigningKeyArn
+}
+
+function Set-StackSigningKey {
+    <#
+    Gives a deployed stack a signing key (-Parameter DigestSigningKeyArn or RepairSigningKeyArn) the way an operator
+    would: New-OrderMonitoringStack -<Parameter> when the module has it, else an update of the stack's parameter (the
+    rest kept as they are).
+    #>
+    param([Parameter(Mandatory)] $Factory, [Parameter(Mandatory)] [string] $Environment, [Parameter(Mandatory)] [hashtable] $Aws,
+        [Parameter(Mandatory)] [string] $KeyArn, [ValidateSet('DigestSigningKeyArn', 'RepairSigningKeyArn')] [string] $Parameter = 'RepairSigningKeyArn')
+    if ((Get-OrderMonitoringStack -Environment $Environment @Aws).$Parameter -eq $KeyArn) { return }
+    if ((Get-Command New-OrderMonitoringStack).Parameters.ContainsKey($Parameter)) {
+        $keyParameter = @{ $Parameter = $KeyArn }
+        $null = New-OrderMonitoringStack -Environment $Environment @Aws @keyParameter -Confirm:$false -WarningAction SilentlyContinue
         # moto answers an update that changes only parameters with "No updates are to be performed" (the cmdlet warns
         # that the stack keeps its values); then the parameter is changed below, as CloudFormation would.
-        if ((Get-OrderMonitoringStack -Environment $Environment @Aws).RepairSigningKeyArn -eq $KeyArn) { return }
+        if ((Get-OrderMonitoringStack -Environment $Environment @Aws).$Parameter -eq $KeyArn) { return }
     }
     $stackName = "order-monitoring-$Environment"
     $cfn = $Factory.CreateCloudFormation()
     $none = [System.Threading.CancellationToken]::None
     $stack = $cfn.DescribeStacksAsync([OrderMonitoring.Aws.CloudFormation.DescribeStacksRequest]@{ StackName = $stackName }, $none).GetAwaiter().GetResult().Stacks[0]
     $request = [OrderMonitoring.Aws.CloudFormation.CreateChangeSetRequest]@{
-        StackName = $stackName; ChangeSetName = "repair-key-$([guid]::NewGuid().ToString('N').Substring(0, 8))"; ChangeSetType = 'UPDATE'; UsePreviousTemplate = $true
+        StackName = $stackName; ChangeSetName = "signing-key-$([guid]::NewGuid().ToString('N').Substring(0, 8))"; ChangeSetType = 'UPDATE'; UsePreviousTemplate = $true
     }
-    foreach ($parameter in $stack.Parameters) {
-        $kept = if ($parameter.ParameterKey -eq 'RepairSigningKeyArn') { @{ ParameterValue = $KeyArn } } else { @{ UsePreviousValue = $true } }
-        $request.Parameters.Add([OrderMonitoring.Aws.CloudFormation.Parameter]($kept + @{ ParameterKey = $parameter.ParameterKey }))
+    foreach ($existing in $stack.Parameters) {
+        $kept = if ($existing.ParameterKey -eq $Parameter) { @{ ParameterValue = $KeyArn } } else { @{ UsePreviousValue = $true } }
+        $request.Parameters.Add([OrderMonitoring.Aws.CloudFormation.Parameter]($kept + @{ ParameterKey = $existing.ParameterKey }))
     }
-    if (-not ($stack.Parameters.ParameterKey -contains 'RepairSigningKeyArn')) {
-        $request.Parameters.Add([OrderMonitoring.Aws.CloudFormation.Parameter]@{ ParameterKey = 'RepairSigningKeyArn'; ParameterValue = $KeyArn })
+    if (-not ($stack.Parameters.ParameterKey -contains $Parameter)) {
+        $request.Parameters.Add([OrderMonitoring.Aws.CloudFormation.Parameter]@{ ParameterKey = $Parameter; ParameterValue = $KeyArn })
     }
     $request.Capabilities.AddRange([string[]]@('CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'))
     $created = $cfn.CreateChangeSetAsync($request, $none).GetAwaiter().GetResult()
@@ -222,7 +231,7 @@ function Set-StackRepairSigningKey {
     while ($cfn.DescribeStacksAsync([OrderMonitoring.Aws.CloudFormation.DescribeStacksRequest]@{ StackName = $stackName }, $none).GetAwaiter().GetResult().Stacks[0].StackStatus -like '*IN_PROGRESS') {
         Start-Sleep -Milliseconds 100
     }
-    if ((Get-OrderMonitoringStack -Environment $Environment @Aws).RepairSigningKeyArn -ne $KeyArn) { throw "Stack $stackName did not take the repair key $KeyArn." }
+    if ((Get-OrderMonitoringStack -Environment $Environment @Aws).$Parameter -ne $KeyArn) { throw "Stack $stackName did not take the $Parameter $KeyArn." }
 }
 
-Export-ModuleMember -Function Assert-OnlyUnsignedDigestWarning, New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount, Get-ProcessorMetricSum, Get-StreamPosition, Send-MetadataOnlyFailure, Enable-BucketVersioning, New-TestSigningKey, Set-StackRepairSigningKey
+Export-ModuleMember -Function Assert-OnlyUnsignedDigestWarning, New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount, Get-ProcessorMetricSum, Get-StreamPosition, Send-MetadataOnlyFailure, Enable-BucketVersioning, New-TestSigningKey, Set-StackRepairSigningKey, Set-StackSigningKey

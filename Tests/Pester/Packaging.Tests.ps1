@@ -72,7 +72,7 @@ BeforeAll {
         $sent = @(Send-TestOrderEvent -Environment pkg -Count 3 -FailedPercent 0)
         $processed = Invoke-OrderEventProcessor -Environment pkg -FromStream -WarningVariable processorWarnings -WarningAction SilentlyContinue
         $history = @(Get-OrderAuditLog -Environment pkg -OrderId $sent[0].OrderId)
-        $complete = Test-OrderAuditLog -Environment pkg -Quiet
+        $check = Test-OrderAuditLog -Environment pkg
         $repairs = @(Repair-OrderAuditLog -Environment pkg -Confirm:$false)
         $status = Get-OrderMonitoringStatus -Environment pkg -WarningAction SilentlyContinue # moto skips the alarms; the status is what is checked
         Remove-OrderMonitoringStack -Environment pkg -Force
@@ -87,7 +87,8 @@ BeforeAll {
             About    = (Get-Help about_OrderMonitoring | Out-String)
             Run      = [pscustomobject]@{
                 Deployed = $deployed.Status; Listed = $listed.Count; Sent = $sent.Count; Audited = $processed.Audited
-                History = $history.Count; Healthy = $status.Healthy; Remaining = $remaining.Count; Complete = $complete; Repairs = $repairs.Count
+                History = $history.Count; Healthy = $status.Healthy; Remaining = $remaining.Count; Complete = $check.Complete; Repairs = $repairs.Count
+                Findings = @($check.Findings | ForEach-Object { "$($_.Kind)" }); DigestsVerified = $check.DigestsVerified
                 Exported = $exported.Count
                 ProcessorWarnings = @($processorWarnings | ForEach-Object { "$_" })
             }
@@ -124,7 +125,11 @@ Describe 'Publishing and installing the module' {
         $Used.Run.History | Should -Be 1
         $Used.Run.Healthy | Should -BeTrue
         $Used.Run.Remaining | Should -Be 0
-        $Used.Run.Complete | Should -BeExactly $true
+        # The trail verifies with the ECC digest key; the one finding is the bucket's protection, which moto's CloudFormation
+        # does not give it (no versioning, and moto cannot hold the TLS-only policy on its plain-HTTP endpoint).
+        $Used.Run.DigestsVerified | Should -BeGreaterThan 0
+        $Used.Run.Findings | Should -Be @('BucketUnprotected')
+        $Used.Run.Complete | Should -BeExactly $false
         $Used.Run.Repairs | Should -Be 0
         $Used.Run.Exported | Should -Be 2
         # The digest key passed in is an ECC key moto can sign with: no digest is written unsigned, and nothing else warns.

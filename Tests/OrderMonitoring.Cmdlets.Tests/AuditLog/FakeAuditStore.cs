@@ -113,4 +113,7 @@ internal sealed class FakeAuditStore : IAuditObjectStore
             return Task.FromResult(Objects.TryGetValue(key, out var json) ? json : null);
         }
     }
+
+    public async Task<StoredText?> ReadWithMetadataAsync(string bucketName, string key, CancellationToken cancellationToken) =>
+        await ReadAsync(bucketName, key, cancellationToken) is { } json ? new StoredText(json, null, null) : null;
 }

@@ -19,6 +19,8 @@ public sealed class FolderLayerTests
         ["Orders"] = 2,
         ["AuditLog"] = 2,
         ["Reconciliation"] = 2,
+        // Verification of the trail against its signed digests (Reconciliation builds on it).
+        ["Integrity"] = 2,
         ["Streams"] = 2,
         ["FailedBatches"] = 2,
         ["Status"] = 2,

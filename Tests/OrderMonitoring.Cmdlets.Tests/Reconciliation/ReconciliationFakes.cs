@@ -2,18 +2,59 @@ using Amazon.DynamoDBv2.Model;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OrderMonitoring.Cmdlets.Integrity;
 using OrderMonitoring.Cmdlets.Reconciliation;
 using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.Processor.Audit;
 
 namespace OrderMonitoring.Cmdlets.Tests.Reconciliation;
 
-/// <summary>A versioned audit bucket in memory: byte-order keys, versions newest first, delete markers, paging.</summary>
+/// <summary>
+/// A versioned audit bucket in memory: byte-order keys, versions newest first, delete markers, paging; each write one
+/// second after the one before (S3's LastModified), and a SHA-256 checksum kept with what was written with one.
+/// </summary>
 internal sealed class FakeVersionStore : IAuditVersionStore
 {
     private readonly object _gate = new();
     private readonly SortedDictionary<string, List<(string VersionId, string? Text)>> _objects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTime> _written = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _checksums = new(StringComparer.Ordinal);
     private int _nextVersion;
+
+    /// <summary>When the next write happens (advanced one second per write).</summary>
+    public DateTime Now { get; set; } = new(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>True: writes keep a SHA-256 checksum (as the processor's PutObject does), read back by <see cref="StoredSha256Async"/>.</summary>
+    public bool KeepsChecksums { get; set; }
+
+    /// <summary>HEAD requests for stored checksums.</summary>
+    public int ChecksumReads { get; private set; }
+
+    /// <summary>Removes every version of a key (DeleteObjectVersion on each, behind the module's back).</summary>
+    public void Erase(string key)
+    {
+        lock (_gate)
+        {
+            _objects.Remove(key);
+        }
+    }
+
+    /// <summary>The version ids of a key, oldest first.</summary>
+    public IReadOnlyList<string> VersionIds(string key)
+    {
+        lock (_gate)
+        {
+            return _objects.TryGetValue(key, out var versions) ? versions.Select(v => v.VersionId).ToList() : new List<string>();
+        }
+    }
+
+    private string NextVersionId()
+    {
+        var id = "v" + (++_nextVersion).ToString("D6", CultureInfo.InvariantCulture);
+        _written[id] = Now;
+        Now = Now.AddSeconds(1);
+        return id;
+    }
 
     public int PageSize { get; set; } = 1000;
 
@@ -26,7 +67,12 @@ internal sealed class FakeVersionStore : IAuditVersionStore
     {
         lock (_gate)
         {
-            var id = "v" + (++_nextVersion).ToString("D6", CultureInfo.InvariantCulture);
+            var id = NextVersionId();
+            if (KeepsChecksums)
+            {
+                _checksums[id] = OrderMonitoring.Aws.Sha256Hex.Of(System.Text.Encoding.UTF8.GetBytes(text));
+            }
+
             if (!_objects.TryGetValue(key, out var versions))
             {
                 versions = new List<(string, string?)>();
@@ -38,12 +84,23 @@ internal sealed class FakeVersionStore : IAuditVersionStore
         }
     }
 
+    /// <summary>A write before versioning was enabled: S3 lists it with the version id "null".</summary>
+    public void PutUnversioned(string key, string text)
+    {
+        lock (_gate)
+        {
+            _written["null"] = Now;
+            Now = Now.AddSeconds(1);
+            _objects[key] = new List<(string, string?)> { ("null", text) };
+        }
+    }
+
     /// <summary>A delete on a versioned bucket: a delete marker becomes the current version.</summary>
     public void Delete(string key)
     {
         lock (_gate)
         {
-            _objects[key].Add(("v" + (++_nextVersion).ToString("D6", CultureInfo.InvariantCulture), null));
+            _objects[key].Add((NextVersionId(), null));
         }
     }
 
@@ -68,7 +125,7 @@ internal sealed class FakeVersionStore : IAuditVersionStore
         lock (_gate)
         {
             var all = _objects.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal))
-                .SelectMany(o => o.Value.Select((v, i) => new ObjectVersion(o.Key, v.VersionId, i == o.Value.Count - 1, v.Text is null)).Reverse()).ToList();
+                .SelectMany(o => o.Value.Select((v, i) => new ObjectVersion(o.Key, v.VersionId, i == o.Value.Count - 1, v.Text is null, _written[v.VersionId])).Reverse()).ToList();
             // The fake's marker is the index of the next version (S3's is the last key and version id listed).
             var start = marker?.KeyMarker is { } index ? int.Parse(index, CultureInfo.InvariantCulture) : 0;
             var page = all.Skip(start).Take(PageSize).ToList();
@@ -101,8 +158,35 @@ internal sealed class FakeVersionStore : IAuditVersionStore
                 return Task.FromResult<string?>(null);
             }
 
-            var text = versionId is null ? versions[versions.Count - 1].Text : versions.Single(v => v.VersionId == versionId).Text;
+            var text = versionId is null ? versions[versions.Count - 1].Text : versions.SingleOrDefault(v => v.VersionId == versionId).Text;
             return Task.FromResult(text);
+        }
+    }
+
+    public async Task<byte[]?> ReadBytesAsync(string bucketName, string key, string? versionId, long maxBytes, CancellationToken cancellationToken)
+    {
+        var text = await ReadAsync(bucketName, key, versionId, cancellationToken);
+        var bytes = text is null ? null : System.Text.Encoding.UTF8.GetBytes(text);
+        return bytes is not null && bytes.Length > maxBytes ? throw UnreadableObjectException.TooLarge(key, bytes.Length, maxBytes) : bytes;
+    }
+
+    /// <summary>The digest key each version names in its metadata (what the processor writes).</summary>
+    public Dictionary<string, string> DigestKeys { get; } = new(StringComparer.Ordinal);
+
+    public Task<string?> DigestKeyOfAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(DigestKeys.TryGetValue(versionId, out var digestKey) ? digestKey : null);
+        }
+    }
+
+    public Task<string?> StoredSha256Async(string bucketName, string key, string versionId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            ChecksumReads++;
+            return Task.FromResult(_checksums.TryGetValue(versionId, out var sha) ? sha : null);
         }
     }
 

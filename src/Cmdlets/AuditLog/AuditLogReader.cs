@@ -9,7 +9,14 @@ namespace OrderMonitoring.Cmdlets.AuditLog;
 /// One stored audit object: its key, its JSON text and (unless raw) the parsed record. An archived object has no text
 /// and its record says so (<see cref="OrderAuditRecord.Archived"/>, <see cref="OrderAuditRecord.RestoreHint"/>).
 /// </summary>
-internal sealed record AuditEntry(string Key, string Json, OrderAuditRecord? Record, bool Archived = false);
+internal sealed record AuditEntry(string Key, string Json, OrderAuditRecord? Record, bool Archived = false)
+{
+    /// <summary>The digest the object's metadata names (the processor writes it), or null.</summary>
+    public string? DigestKey { get; init; }
+
+    /// <summary>When the object was written (S3's LastModified), when known.</summary>
+    public DateTime? LastModified { get; init; }
+}
 
 /// <summary>
 /// Reads audit histories back from the bucket. An order's history is one paged listing of its own prefix plus
@@ -109,21 +116,24 @@ internal sealed class AuditLogReader
             {
                 entries.Add(new AuditEntry(keys[i], "", ArchivedRecord(bucketName, keys[i], orderId), Archived: true));
             }
-            else if (texts[i].Json is { } json)
+            else if (texts[i].Stored is { } stored)
             {
                 // Listed then gone (null): deleted in between (e.g. a lifecycle rule); nothing to show.
-                entries.Add(new AuditEntry(keys[i], json, parse ? Parse(bucketName, keys[i], json) : null));
+                entries.Add(new AuditEntry(keys[i], stored.Json, parse ? Parse(bucketName, keys[i], stored.Json) : null)
+                {
+                    DigestKey = stored.DigestKey, LastModified = stored.LastModified,
+                });
             }
         }
 
         return entries;
     }
 
-    private async Task<(string? Json, bool Archived)> ReadOneAsync(string bucketName, string key, CancellationToken cancellationToken)
+    private async Task<(StoredText? Stored, bool Archived)> ReadOneAsync(string bucketName, string key, CancellationToken cancellationToken)
     {
         try
         {
-            return (await _store.ReadAsync(bucketName, key, cancellationToken).ConfigureAwait(false), false);
+            return (await _store.ReadWithMetadataAsync(bucketName, key, cancellationToken).ConfigureAwait(false), false);
         }
         catch (Exception error) when (S3AuditObjectStore.IsArchived(error))
         {

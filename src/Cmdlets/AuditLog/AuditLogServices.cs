@@ -1,4 +1,7 @@
+using OrderMonitoring.Cmdlets.Integrity;
 using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Cmdlets.Stacks;
+using OrderMonitoring.Processor.Digests;
 
 namespace OrderMonitoring.Cmdlets.AuditLog;
 
@@ -20,4 +23,39 @@ internal sealed class AuditLogServices
     public AuditLogReader Reader() => new(Store(), _orders.Table());
 
     private S3AuditObjectStore Store() => new(_orders.S3);
+
+    /// <summary>
+    /// The marker that checks records against their digests, built on first use from the stack's keys
+    /// (kms:GetPublicKey); null (records unmarked) when the digest key's public key cannot be had.
+    /// </summary>
+    public Func<CancellationToken, Task<RecordIntegrity?>> Integrity(OrderStackResources stack) => async cancellationToken =>
+    {
+        using var kms = _orders.Clients.CreateKms(TimeSpan.FromSeconds(10));
+        var keys = new KmsPublicKeySource(() => kms);
+        var digests = await VerifierAsync(keys, stack.DigestSigningKeyArn, cancellationToken).ConfigureAwait(false);
+        if (digests is null)
+        {
+            return null;
+        }
+
+        return new RecordIntegrity(new S3VersionedObjects(_orders.S3), new VerificationKeys(digests,
+            await VerifierAsync(keys, stack.RepairSigningKeyArn, cancellationToken).ConfigureAwait(false)));
+    };
+
+    private static async Task<DigestVerifier?> VerifierAsync(IPublicKeySource keys, string? keyArn, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(keyArn))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new DigestVerifier(await keys.GetPublicKeyAsync(keyArn!, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception unusable) when (unusable is Amazon.Runtime.AmazonServiceException or System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Integrity;
 
 namespace OrderMonitoring.Cmdlets.AuditLog;
 
@@ -9,8 +10,16 @@ namespace OrderMonitoring.Cmdlets.AuditLog;
 internal sealed class OrderHistory
 {
     private readonly QuarantineCache _quarantine = new();
+    private readonly Func<CancellationToken, Task<RecordIntegrity?>>? _integrity;
+    private Task<RecordIntegrity?>? _marker;
 
-    public OrderHistory(AuditLogReader reader) => Reader = reader;
+    /// <param name="reader">Reads the objects.</param>
+    /// <param name="integrity">Builds the marker that checks each record against its digest (null: records are not marked).</param>
+    public OrderHistory(AuditLogReader reader, Func<CancellationToken, Task<RecordIntegrity?>>? integrity = null)
+    {
+        Reader = reader;
+        _integrity = integrity;
+    }
 
     public AuditLogReader Reader { get; }
 
@@ -32,6 +41,17 @@ internal sealed class OrderHistory
         {
             reporter?.Warning($"The audit object s3://{bucketName}/{archived.Key} of order '{orderId}' is archived and cannot be read until it is restored: "
                 + archived.Record?.RestoreHint);
+        }
+
+        if (parse && _integrity is not null && await (_marker ??= _integrity(cancellationToken)).ConfigureAwait(false) is { } marker)
+        {
+            var readable = all.Where(entry => !entry.Archived && entry.Record is not null).ToList();
+            var marks = await marker.MarkAsync(bucketName, readable.Select(e => new ReadObject(e.Key, e.Json, e.DigestKey, e.LastModified)).ToList(), cancellationToken)
+                .ConfigureAwait(false);
+            for (var i = 0; i < readable.Count; i++)
+            {
+                readable[i].Record!.Integrity = marks[i];
+            }
         }
 
         return parse ? all : all.Where(entry => !entry.Archived).ToList();

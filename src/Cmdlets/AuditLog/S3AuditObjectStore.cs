@@ -37,6 +37,21 @@ internal sealed class S3AuditObjectStore : IAuditObjectStore
         }
     }
 
+    public async Task<StoredText?> ReadWithMetadataAsync(string bucketName, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _s3.GetObjectAsync(bucketName, key, cancellationToken).ConfigureAwait(false);
+            using var reader = new StreamReader(response.ResponseStream, System.Text.Encoding.UTF8);
+            var json = await reader.ReadToEndAsync().ConfigureAwait(false);
+            return new StoredText(json, Integrity.S3VersionedObjects.DigestKeyOf(response.Metadata), response.LastModified);
+        }
+        catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// GetObject's answer for an object in GLACIER or DEEP_ARCHIVE (a lifecycle rule moved it) until it is restored;
     /// other objects of the same history stay readable.

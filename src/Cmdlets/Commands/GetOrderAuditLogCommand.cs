@@ -145,7 +145,7 @@ public sealed class GetOrderAuditLogCommand : OrderCmdlet
     }
 
     // Lives for the invocation, so the quarantine area is read once however many orders are asked for.
-    private OrderHistory History => _history ??= new OrderHistory(AuditLog.Reader());
+    private OrderHistory History => _history ??= new OrderHistory(AuditLog.Reader(), Raw ? null : AuditLog.Integrity(CurrentStack()));
 
     private void Write(IEnumerable<AuditEntry> entries)
     {

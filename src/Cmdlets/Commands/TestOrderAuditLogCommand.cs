@@ -34,6 +34,29 @@ public sealed class TestOrderAuditLogCommand : OrderCmdlet
     [Parameter]
     public SwitchParameter IgnorePending { get; set; }
 
+    /// <summary>
+    /// A PEM file with the digest signing key's public key: verifies without any KMS permission (default: kms:GetPublicKey
+    /// on the stack's DigestSigningKeyArn).
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PublicKeyPath { get; set; }
+
+    /// <summary>A PEM file with the repair signing key's public key (default: kms:GetPublicKey on the stack's RepairSigningKeyArn).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RepairPublicKeyPath { get; set; }
+
+    /// <summary>With -TotalSegments: which part of a whole check this run is (0-based); the parts' findings together are the whole check's.</summary>
+    [Parameter]
+    [ValidateRange(0, 999)]
+    public int? Segment { get; set; }
+
+    /// <summary>How many parts a whole check is split into (one per CI job).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int? TotalSegments { get; set; }
+
     /// <summary>Returns only $true (complete) or $false.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
@@ -57,7 +80,12 @@ public sealed class TestOrderAuditLogCommand : OrderCmdlet
         Guard(() =>
         {
             var (since, until) = AuditLogCheckRun.Window(Since, Until);
-            var request = new AuditLogCheckRequest(_orderIds.Count == 0 ? null : _orderIds, since, until, IgnorePending);
+            var request = new AuditLogCheckRequest(_orderIds.Count == 0 ? null : _orderIds, since, until, IgnorePending)
+            {
+                PublicKeyPath = PublicKeyPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PublicKeyPath),
+                RepairPublicKeyPath = RepairPublicKeyPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RepairPublicKeyPath),
+                Part = AuditLogCheckRun.Part(Segment, TotalSegments, _orderIds.Count > 0 || since is not null || until is not null),
+            };
             var outcome = RunAsync((reporter, token) => AuditLogCheckRun.RunAsync(services, stack, request, reporter, token));
             result = new AuditLogCheck
             {
@@ -68,6 +96,7 @@ public sealed class TestOrderAuditLogCommand : OrderCmdlet
                 AuditObjectsChecked = outcome.AuditObjects,
                 PendingIgnored = outcome.PendingIgnored,
                 TableCreated = outcome.TableCreated?.UtcDateTime,
+                DigestsVerified = outcome.DigestsVerified,
                 Duration = outcome.Duration,
                 Findings = outcome.Findings.Select(f => f.ToPublic(stack.Environment, stack.StackName)).ToArray(),
             };

@@ -30,6 +30,9 @@ public sealed class AuditLogCheck
     /// <summary>When the current order table was created (UTC); audit records older than it describe an earlier table.</summary>
     public DateTime? TableCreated { get; init; }
 
+    /// <summary>How many signed digests were verified; null when the trail was not verified (a stack without a digest key, or its public key unreadable).</summary>
+    public int? DigestsVerified { get; init; }
+
     /// <summary>How long the check took.</summary>
     public TimeSpan Duration { get; init; }
 

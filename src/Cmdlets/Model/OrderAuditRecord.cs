@@ -79,4 +79,12 @@ public sealed class OrderAuditRecord
 
     /// <summary>Archived records: how to restore the object (AWS CLI and AWS Tools for PowerShell).</summary>
     public string? RestoreHint { get; init; }
+
+    /// <summary>
+    /// How the object stands against the digest its metadata names: Proven (listed with these exact bytes by a digest
+    /// whose signature verifies), Repaired (a signed repair record vouches for these bytes), Tampered (listed with other
+    /// bytes), NotInDigest (no digest lists it: the processor never wrote it), Unsigned (written before digests, or
+    /// listed by an unsigned digest); null when not checked (no digest key's public key, or -Raw).
+    /// </summary>
+    public string? Integrity { get; internal set; }
 }

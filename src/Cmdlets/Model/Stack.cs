@@ -57,6 +57,12 @@ public sealed class Stack
     /// <summary>The KMS key that signs Repair-OrderAuditLog's repair records (the stack's own, or the one passed as RepairSigningKeyArn); null on stacks older than it.</summary>
     public string? RepairSigningKeyArn { get; init; }
 
+    /// <summary>The template's AuditObjectLockMode for "no Object Lock".</summary>
+    public const string NoObjectLock = "None";
+
+    /// <summary>The Object Lock mode the stack gave its audit bucket (GOVERNANCE or COMPLIANCE), or None (the template's default).</summary>
+    public string AuditObjectLockMode { get; init; } = NoObjectLock;
+
     /// <summary>When the stack was created (UTC).</summary>
     public DateTime? CreationTime { get; init; }
 

@@ -9,7 +9,11 @@ namespace OrderMonitoring.Cmdlets.Reconciliation;
 internal sealed record CheckScope(DateTimeOffset? Since = null, DateTimeOffset? Until = null, PendingChanges? Pending = null, DateTimeOffset? TableCreated = null);
 
 /// <summary>The outcome for one order.</summary>
-internal sealed record OrderCheck(string OrderId, int Items, int AuditObjects, IReadOnlyList<CheckedFinding> Findings, int PendingIgnored);
+internal sealed record OrderCheck(string OrderId, int Items, int AuditObjects, IReadOnlyList<CheckedFinding> Findings, int PendingIgnored)
+{
+    /// <summary>Objects of the order written before digests existed (verified checks only).</summary>
+    public HistoryCount History { get; init; } = HistoryCount.None;
+}
 
 /// <summary>
 /// The reconciliation rules for one order: its items in the table against the latest audited record of each item.
@@ -35,7 +39,7 @@ internal static class AuditComparison
         foreach (var item in inWindow)
         {
             latest.TryGetValue(Timestamps.Canonical(item.Timestamp), out var record);
-            if (ItemFinding(item, record) is { } problem)
+            if (ItemFinding(item, record) is { } problem && !ExplainedByLostRecord(trail, record))
             {
                 findings.Add(new CheckedFinding(problem.Kind, id, item.Timestamp, null, problem.Detail) { Item = item, LatestRecord = record, AfterSequence = trail.LatestSequence });
             }
@@ -44,6 +48,11 @@ internal static class AuditComparison
         foreach (var pair in latest.Where(pair => !inTable.Contains(pair.Key) && pair.Value.EventType != "REMOVE"
             && Timestamps.Within(pair.Value.Timestamp, scope.Since, scope.Until)))
         {
+            if (ExplainedByLostRecord(trail, pair.Value))
+            {
+                continue;
+            }
+
             var recorded = BeforeTable(pair.Value, scope.TableCreated);
             findings.Add(new CheckedFinding(recorded is null ? AuditFindingKind.MissingRemove : AuditFindingKind.EarlierTable,
                 id, pair.Value.Timestamp, null, recorded is null
@@ -56,12 +65,29 @@ internal static class AuditComparison
             });
         }
 
-        findings.AddRange(trail.Findings.Where(f => Timestamps.Within(f.Timestamp, scope.Since, scope.Until)));
+        // Integrity findings are never windowed: the item's timestamp is the writer's word, not the trail's.
+        findings.AddRange(trail.Findings.Where(f => AuditFindingKinds.Integrity.Contains(f.Kind) || Timestamps.Within(f.Timestamp, scope.Since, scope.Until)));
         var pending = scope.Pending;
         var reported = pending is null
             ? findings
             : findings.Where(f => !FindingKinds.Of(f.Kind).PendingExcuses || !pending.IsPending(id, f.Timestamp, trail.Keys)).ToList();
-        return new OrderCheck(id, inWindow.Count, trail.Keys.Count, reported, findings.Count - reported.Count);
+        return new OrderCheck(id, inWindow.Count, trail.Keys.Count, reported, findings.Count - reported.Count) { History = trail.History };
+    }
+
+    /// <summary>
+    /// True when a digested record whose bytes are all gone (its DeletedAudit is reported) comes after
+    /// <paramref name="record"/> in the order's stream: the lost record may be the item's later change, so the
+    /// difference is that deletion's, not another finding.
+    /// </summary>
+    private static bool ExplainedByLostRecord(OrderAuditTrail trail, AuditDocument? record)
+    {
+        if (trail.LostSequences.Count == 0)
+        {
+            return false;
+        }
+
+        var after = record?.SequenceNumber is { } sequence && AuditKey.IsValidSequenceNumber(sequence) ? sequence.TrimStart('0').PadLeft(40, '0') : null;
+        return after is null || trail.LostSequences.Any(lost => string.CompareOrdinal(lost, after) > 0);
     }
 
     /// <summary>

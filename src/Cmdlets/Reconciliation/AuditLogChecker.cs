@@ -2,11 +2,37 @@ using System.Collections.Concurrent;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Processor.Audit;
 using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Integrity;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 
-/// <summary>What to check: every order (no ids) or the given ones.</summary>
-internal sealed record CheckRequest(string TableName, string BucketName, IReadOnlyList<string>? OrderIds, CheckScope Scope);
+/// <summary>
+/// What to check: every order (no ids) or the given ones; with <paramref name="Verified"/> every object is judged by
+/// its digest too; with <paramref name="Part"/> only one part of a whole check (CI jobs splitting it).
+/// </summary>
+internal sealed record CheckRequest(string TableName, string BucketName, IReadOnlyList<string>? OrderIds, CheckScope Scope, VerifiedTrail? Verified = null,
+    CheckPart? Part = null);
+
+/// <summary>One of <paramref name="Total"/> parts of a whole check (-Segment/-TotalSegments), 0-based.</summary>
+internal sealed record CheckPart(int Index, int Total)
+{
+    /// <summary>Whether this part owns a folder that no scan of the table claims (an order left only in the bucket), and the trail-wide findings.</summary>
+    public bool Owns(string folder) => Total <= 1 || (int)(StableHash(folder) % (uint)Total) == Index;
+
+    public bool OwnsTrailWide => Index == 0;
+
+    // FNV-1a: the same in every process (string.GetHashCode is randomised per process).
+    private static uint StableHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+}
 
 /// <summary>How wide to go: Scan segments in parallel, orders checked at once per segment, reads at once per order.</summary>
 internal sealed record CheckOptions(int ScanSegments = 4, int MaxParallelOrders = 8, int MaxParallelReads = 8);
@@ -16,6 +42,9 @@ internal sealed record CheckOutcome(int Orders, int Items, int AuditObjects, int
 {
     /// <summary>When the checked table was created, when known.</summary>
     public DateTimeOffset? TableCreated { get; init; }
+
+    /// <summary>How many digests were verified; null when the trail was not verified.</summary>
+    public int? DigestsVerified { get; init; }
 }
 
 /// <summary>
@@ -47,6 +76,7 @@ internal sealed class AuditLogChecker
     {
         var started = _time.GetTimestamp();
         var tally = new CheckTally(reporter);
+        var part = request.Part ?? new CheckPart(0, 1);
         if (request.OrderIds is { } ids)
         {
             await BoundedConcurrency.ForEachAsync(ids.Distinct(StringComparer.Ordinal).ToList(), _options.MaxParallelOrders,
@@ -55,6 +85,7 @@ internal sealed class AuditLogChecker
         }
         else
         {
+            // A part scans its share of the table's segments: every part the same number, so the parts never overlap.
             var segments = Enumerable.Range(0, _options.ScanSegments).ToList();
             await BoundedConcurrency.ForEachAsync(segments, segments.Count, (segment, _) => ScanSegmentAsync(request, segment, tally, cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
@@ -65,10 +96,19 @@ internal sealed class AuditLogChecker
             }
 
             await CheckBucketOnlyOrdersAsync(request, tally, cancellationToken).ConfigureAwait(false);
+            if (request.Verified is { } verified && part.OwnsTrailWide)
+            {
+                tally.AddTrailWide(await JudgeQuarantineAsync(request.BucketName, verified, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        if (request.Verified is { } trail && part.OwnsTrailWide)
+        {
+            tally.AddTrailWide(trail.Findings.Select(f => TrailFindings.ToChecked(f, "", null)));
         }
 
         reporter.Progress(new OperationProgress(1, "Checking the audit log", "done", Completed: true));
-        return tally.Outcome(_time.GetElapsedTime(started));
+        return tally.Outcome(_time.GetElapsedTime(started), request.Verified);
     }
 
     /// <summary>One order from a consistent Query of its items and a listing of its folder.</summary>
@@ -80,15 +120,18 @@ internal sealed class AuditLogChecker
             return Unkeyable(orderId, items);
         }
 
-        var trail = await _trails.ReadAsync(request.BucketName, prefix, orderId, cancellationToken).ConfigureAwait(false);
+        var trail = await _trails.ReadAsync(request.BucketName, prefix, orderId, request.Verified, cancellationToken).ConfigureAwait(false);
         return AuditComparison.Compare(orderId, items, trail, request.Scope);
     }
 
     private async Task ScanSegmentAsync(CheckRequest request, int segment, CheckTally tally, CancellationToken cancellationToken)
     {
+        var part = request.Part ?? new CheckPart(0, 1);
+        var total = _options.ScanSegments * part.Total;
         var open = new List<TableItem>();
         await Paging.ForEachPageAsync(
-            (ScanPosition? from, CancellationToken cancel) => _table.ScanAsync(request.TableName, segment, _options.ScanSegments, from, cancel), page => page.Next,
+            (ScanPosition? from, CancellationToken cancel) => _table.ScanAsync(request.TableName, (part.Index * _options.ScanSegments) + segment, total, from, cancel),
+            page => page.Next,
             async page =>
             {
                 var orders = GroupByOrder(open.Concat(page.Items));
@@ -110,30 +153,71 @@ internal sealed class AuditLogChecker
         }
         else if (tally.Claim(prefix, orderId))
         {
-            var trail = await _trails.ReadAsync(request.BucketName, prefix, orderId, cancellationToken).ConfigureAwait(false);
+            if (request.Verified is { IsWhole: false } period && !period.Touches(prefix)
+                && !items.Any(item => Timestamps.Within(item.Timestamp, request.Scope.Since, request.Scope.Until)))
+            {
+                // A period check reads the orders its window or its digests touch: what a day wrote, not the whole bucket.
+                tally.Add(prefix, new OrderCheck(orderId, 0, 0, Array.Empty<CheckedFinding>(), 0));
+                return;
+            }
+
+            var trail = await _trails.ReadAsync(request.BucketName, prefix, orderId, request.Verified, cancellationToken).ConfigureAwait(false);
             tally.Add(prefix, AuditComparison.Compare(orderId, items, trail, request.Scope));
         }
     }
 
-    private async Task CheckBucketOnlyOrdersAsync(CheckRequest request, CheckTally tally, CancellationToken cancellationToken) =>
-        await Paging.ForEachPageAsync((token, cancel) => _store.ListFoldersAsync(request.BucketName, AuditKey.OrdersPrefix, token, cancel), page => page.NextToken,
-            async page =>
-            {
-                foreach (var loose in page.Keys)
+    private async Task CheckBucketOnlyOrdersAsync(CheckRequest request, CheckTally tally, CancellationToken cancellationToken)
+    {
+        var part = request.Part ?? new CheckPart(0, 1);
+        if (request.Verified is not { IsWhole: false })
+        {
+            await Paging.ForEachPageAsync((token, cancel) => _store.ListFoldersAsync(request.BucketName, AuditKey.OrdersPrefix, token, cancel), page => page.NextToken,
+                async page =>
                 {
-                    tally.Add(loose, new OrderCheck(loose, 0, 1, new[]
+                    foreach (var loose in page.Keys.Where(part.Owns))
                     {
-                        new CheckedFinding(AuditFindingKind.UnreadableAudit, "", null, loose, "an object directly under the orders prefix, outside any order's folder"),
-                    }, 0));
-                }
+                        tally.Add(loose, new OrderCheck(loose, 0, 1, new[]
+                        {
+                            new CheckedFinding(AuditFindingKind.UnreadableAudit, "", null, loose, "an object directly under the orders prefix, outside any order's folder"),
+                        }, 0));
+                    }
 
-                var unclaimed = page.Folders.Where(folder => tally.Claim(folder, null)).ToList();
-                await BoundedConcurrency.ForEachAsync(unclaimed, _options.MaxParallelOrders * _options.ScanSegments, async (prefix, _) =>
-                {
-                    var trail = await _trails.ReadAsync(request.BucketName, prefix, null, cancellationToken).ConfigureAwait(false);
-                    tally.Add(prefix, AuditComparison.Compare(null, Array.Empty<TableItem>(), trail, request.Scope));
+                    await CheckUnclaimedAsync(request, page.Folders, tally, cancellationToken).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (request.Verified is { } verified)
+        {
+            // Folders whose every object is gone are listed by nothing but the digests.
+            await CheckUnclaimedAsync(request, verified.Folders.Where(f => f.StartsWith(AuditKey.OrdersPrefix, StringComparison.Ordinal)
+                && f.IndexOf('/', AuditKey.OrdersPrefix.Length) == f.Length - 1).ToList(), tally, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CheckUnclaimedAsync(CheckRequest request, IReadOnlyList<string> folders, CheckTally tally, CancellationToken cancellationToken)
+    {
+        var part = request.Part ?? new CheckPart(0, 1);
+        var unclaimed = folders.Where(part.Owns).Where(folder => !tally.IsClaimed(folder)).ToList();
+        await BoundedConcurrency.ForEachAsync(unclaimed, _options.MaxParallelOrders * _options.ScanSegments, async (prefix, _) =>
+        {
+            // Another part's scan may hold the order's items: a part asks the table before it checks a folder alone.
+            var name = OrderAuditTrailReader.OrderNameOf(prefix);
+            var items = part.Total > 1 && PrefixOf(name) == prefix
+                ? await _table.ReadOrderAsync(request.TableName, name, cancellationToken).ConfigureAwait(false)
+                : Array.Empty<TableItem>();
+            if (items.Count > 0 || !tally.Claim(prefix, null))
+            {
+                return;
+            }
+
+            var trail = await _trails.ReadAsync(request.BucketName, prefix, null, request.Verified, cancellationToken).ConfigureAwait(false);
+            tally.Add(prefix, AuditComparison.Compare(null, Array.Empty<TableItem>(), trail, request.Scope));
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The quarantine's objects against the digests (quarantine/ is listed whole: quarantined records are few).</summary>
+    private async Task<IReadOnlyList<CheckedFinding>> JudgeQuarantineAsync(string bucketName, VerifiedTrail verified, CancellationToken cancellationToken) =>
+        await _trails.JudgeObjectsAsync(bucketName, AuditKey.QuarantinePrefix, verified, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Consecutive items of one order, in scan order.</summary>
     private static List<List<TableItem>> GroupByOrder(IEnumerable<TableItem> items)
@@ -175,6 +259,7 @@ internal sealed class AuditLogChecker
         private readonly ConcurrentDictionary<string, OrderCheck?> _byOrder = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, string> _split = new(StringComparer.Ordinal);
         private readonly IOperationReporter _reporter;
+        private readonly List<CheckedFinding> _trailWide = new();
         private int _checked;
 
         public CheckTally(IOperationReporter reporter) => _reporter = reporter;
@@ -195,6 +280,17 @@ internal sealed class AuditLogChecker
             return false;
         }
 
+        public bool IsClaimed(string prefix) => _byOrder.ContainsKey(prefix);
+
+        /// <summary>Findings that belong to no order (digests, the quarantine).</summary>
+        public void AddTrailWide(IEnumerable<CheckedFinding> findings)
+        {
+            lock (_trailWide)
+            {
+                _trailWide.AddRange(findings);
+            }
+        }
+
         public IEnumerable<(string Prefix, string OrderId)> SplitOrders() => _split.Select(pair => (pair.Key, pair.Value)).ToList();
 
         public void Add(string prefix, OrderCheck check)
@@ -209,11 +305,17 @@ internal sealed class AuditLogChecker
 
         public void Replace(string prefix, OrderCheck check) => _byOrder[prefix] = check;
 
-        public CheckOutcome Outcome(TimeSpan duration)
+        public CheckOutcome Outcome(TimeSpan duration, VerifiedTrail? verified)
         {
             var checks = _byOrder.Values.Where(c => c is not null).Select(c => c!).ToList();
-            var findings = checks.SelectMany(c => c.Findings).OrderBy(f => f.OrderId, StringComparer.Ordinal)
-                .ThenBy(f => f.Timestamp, StringComparer.Ordinal).ThenBy(f => f.Kind).ToList();
+            var history = checks.Aggregate(HistoryCount.None, (sum, check) => sum.Add(check.History));
+            var unsigned = verified is not null && history.Objects > 0
+                ? new[] { new CheckedFinding(AuditFindingKind.Unsigned, "", null, null, verified.FirstDigestWritten is { } first
+                    ? $"{history.Objects} audit object(s) were written before the trail's first digest ({first:u}), first written {history.Oldest:u} to {history.Newest:u}: compared with the table, but not provable"
+                    : $"{history.Objects} audit object(s) and no digest at all (first written {history.Oldest:u} to {history.Newest:u}): compared with the table, but not provable") }
+                : Array.Empty<CheckedFinding>();
+            var findings = checks.SelectMany(c => c.Findings).Concat(_trailWide).Concat(unsigned).OrderBy(f => f.OrderId, StringComparer.Ordinal)
+                .ThenBy(f => f.Timestamp, StringComparer.Ordinal).ThenBy(f => f.Kind).ThenBy(f => f.Key, StringComparer.Ordinal).ToList();
             return new CheckOutcome(checks.Count, checks.Sum(c => c.Items), checks.Sum(c => c.AuditObjects), checks.Sum(c => c.PendingIgnored), findings, duration);
         }
     }

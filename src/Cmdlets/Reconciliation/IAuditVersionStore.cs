@@ -1,13 +1,10 @@
-using OrderMonitoring.Cmdlets.Stacks;
+using OrderMonitoring.Cmdlets.Integrity;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 
 /// <summary>The audit bucket with its versions, as reconciliation needs it: S3 in production, fakes in tests.</summary>
-internal interface IAuditVersionStore
+internal interface IAuditVersionStore : IVersionedObjects
 {
-    /// <summary>One page of versions and delete markers under <paramref name="prefix"/>: by key, newest first within a key.</summary>
-    Task<AuditVersionPage> ListVersionsAsync(string bucketName, string prefix, VersionMarker? marker, CancellationToken cancellationToken);
-
     /// <summary>One page of the folders (and loose objects) directly under <paramref name="prefix"/>, with "/" as delimiter.</summary>
     Task<FolderPage> ListFoldersAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken);
 
@@ -27,12 +24,6 @@ internal interface IAuditVersionStore
     /// </summary>
     Task<string?> RestoreVersionAsync(string bucketName, string key, string versionId, CancellationToken cancellationToken);
 }
-
-/// <summary>One version of an object, or a delete marker; <see cref="LastModified"/> null when the store does not say.</summary>
-internal sealed record ObjectVersion(string Key, string VersionId, bool IsLatest, bool IsDeleteMarker, DateTime? LastModified = null);
-
-/// <summary>A page of versions; <see cref="NextToken"/> is null on the last page.</summary>
-internal sealed record AuditVersionPage(IReadOnlyList<ObjectVersion> Versions, VersionMarker? Next);
 
 /// <summary>A page of folder prefixes and loose keys; <see cref="NextToken"/> is null on the last page.</summary>
 internal sealed record FolderPage(IReadOnlyList<string> Folders, IReadOnlyList<string> Keys, string? NextToken);

@@ -1,3 +1,4 @@
+using OrderMonitoring.Cmdlets.Integrity;
 using OrderMonitoring.Processor.Audit;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
@@ -20,14 +21,22 @@ internal sealed class KeyVersions
     public KeyVersions(string key, IReadOnlyList<ObjectVersion> listed)
     {
         Key = key;
-        // S3 lists a key's versions newest first; some emulators list versions and delete markers apart, so order by
-        // time. Times have whole seconds: within one second the current version comes first, then the listed order.
-        _versions = listed.OrderByDescending(v => v.LastModified ?? DateTime.MinValue).ThenByDescending(v => v.IsLatest).ToList();
-        _current = listed.FirstOrDefault(v => v.IsLatest) ?? _versions[0];
+        Listed = listed;
+        _versions = VersionOrder.NewestFirst(listed);
+        _current = VersionOrder.Current(listed, _versions);
         _surviving = _versions.Where(v => !v.IsDeleteMarker).ToList();
     }
 
     public string Key { get; }
+
+    /// <summary>The versions as listed.</summary>
+    public IReadOnlyList<ObjectVersion> Listed { get; }
+
+    /// <summary>The current version (a delete marker when deleted).</summary>
+    public ObjectVersion Current => _current;
+
+    /// <summary>When the key was first written (its oldest version), when the store says.</summary>
+    public DateTime? FirstWritten => _versions.Select(v => v.LastModified).Where(t => t is not null).Min();
 
     /// <summary>The current version, or for a deleted object the newest surviving one; plus the first when there are several.</summary>
     public IEnumerable<VersionRead> VersionsToRead()
@@ -103,6 +112,11 @@ internal sealed class KeyVersions
         if (text is null)
         {
             return (null, "the version could not be read (gone)");
+        }
+
+        if (text.StartsWith(OrderAuditTrailReader.UnreadableMarker, StringComparison.Ordinal))
+        {
+            return (null, "the version could not be read: " + text.Substring(OrderAuditTrailReader.UnreadableMarker.Length));
         }
 
         AuditDocument document;

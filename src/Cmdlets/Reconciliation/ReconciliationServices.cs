@@ -1,5 +1,6 @@
 using Amazon.KeyManagementService;
 using OrderMonitoring.Aws.Streams;
+using OrderMonitoring.Cmdlets.Integrity;
 using OrderMonitoring.Cmdlets.Orders;
 using OrderMonitoring.Cmdlets.Reconciliation.Repairs;
 using OrderMonitoring.Processor.Digests;
@@ -42,6 +43,13 @@ internal sealed class ReconciliationServices : IDisposable
     public StreamPendingReader Pending() => new(_streams.Value);
 
     private S3AuditVersionStore Store() => new(_orders.S3);
+
+    /// <summary>The signing keys' public keys (kms:GetPublicKey).</summary>
+    public IPublicKeySource PublicKeys() => new KmsPublicKeySource(() => _kms.Value);
+
+    public TrailVerifier Verifier(VerificationKeys keys) => new(Store(), keys, _time);
+
+    public IBucketProtectionSource BucketProtection() => new S3BucketProtectionSource(_orders.S3);
 
     public void Dispose()
     {

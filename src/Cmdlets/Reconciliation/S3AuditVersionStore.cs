@@ -1,31 +1,21 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using OrderMonitoring.Cmdlets.Integrity;
 using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 
 /// <summary><see cref="IAuditVersionStore"/> on S3: ListObjectVersions, ListObjectsV2 with a delimiter, Get/Put/CopyObject (never a delete).</summary>
-internal sealed class S3AuditVersionStore : IAuditVersionStore
+internal sealed class S3AuditVersionStore : S3VersionedObjects, IAuditVersionStore
 {
     // An unversioned bucket lists every object with this version id; S3 accepts it back only as "no version".
     private const string NullVersion = "null";
 
     private readonly IAmazonS3 _s3;
 
-    public S3AuditVersionStore(IAmazonS3 s3) => _s3 = s3;
-
-    public async Task<AuditVersionPage> ListVersionsAsync(string bucketName, string prefix, VersionMarker? marker, CancellationToken cancellationToken)
-    {
-        var request = new ListVersionsRequest { BucketName = bucketName, Prefix = prefix, KeyMarker = marker?.KeyMarker, VersionIdMarker = marker?.VersionIdMarker };
-
-        var response = await _s3.ListVersionsAsync(request, cancellationToken).ConfigureAwait(false);
-        var versions = (response.Versions ?? new List<S3ObjectVersion>())
-            .Select(v => new ObjectVersion(v.Key, v.VersionId ?? NullVersion, v.IsLatest == true, v.IsDeleteMarker == true, v.LastModified))
-            .ToList();
-        var next = response.IsTruncated == true ? new VersionMarker(response.NextKeyMarker, response.NextVersionIdMarker) : null;
-        return new AuditVersionPage(versions, next);
-    }
+    public S3AuditVersionStore(IAmazonS3 s3)
+        : base(s3) => _s3 = s3;
 
     public async Task<FolderPage> ListFoldersAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken)
     {

@@ -13,7 +13,8 @@ internal sealed record OrderStackResources(
     string? ProcessorTrigger = null,
     string? AlertDetail = null,
     string? DigestSigningKeyArn = null,
-    string? RepairSigningKeyArn = null);
+    string? RepairSigningKeyArn = null,
+    string? AuditObjectLockMode = null);
 
 /// <summary>Finds a stack's resources; throws <see cref="Shell.OrderMonitoringException"/> (StackNotFound) when it does not exist.</summary>
 internal interface IOrderStackResolver

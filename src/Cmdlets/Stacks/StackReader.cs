@@ -237,6 +237,7 @@ internal sealed class StackReader
             // moto publishes no outputs for stacks made by change sets: a key passed in is still named by its parameter.
             DigestSigningKeyArn = Output(TemplateContract.Outputs.DigestSigningKeyArn) ?? (Parameter(TemplateContract.Parameters.DigestSigningKeyArn) is { Length: > 0 } key ? key : null),
             RepairSigningKeyArn = Output(TemplateContract.Outputs.RepairSigningKeyArn) ?? (Parameter(TemplateContract.Parameters.RepairSigningKeyArn) is { Length: > 0 } repairKey ? repairKey : null),
+            AuditObjectLockMode = Parameter(TemplateContract.Parameters.AuditObjectLockMode) is { Length: > 0 } lockMode ? lockMode : Stack.NoObjectLock,
             CreationTime = stack.CreationTime,
             LastUpdatedTime = stack.LastUpdatedTime ?? stack.CreationTime,
             Outputs = outputs,

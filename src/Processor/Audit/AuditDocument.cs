@@ -136,7 +136,8 @@ public sealed record AuditDocument
         JsonDocument parsed;
         try
         {
-            parsed = JsonDocument.Parse(json);
+            // As deep as a stream record may be: an item DynamoDB stores (32 levels) nests twice as deep in typed JSON.
+            parsed = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = OrderMonitoring.Aws.Streams.StreamRecord.MaxJsonDepth });
         }
         catch (JsonException invalid)
         {
@@ -156,7 +157,15 @@ public sealed record AuditDocument
             {
                 if (root.TryGetProperty(field.Name, out var value))
                 {
-                    document = field.Read(document, value);
+                    try
+                    {
+                        document = field.Read(document, value);
+                    }
+                    catch (Exception wrongType) when (wrongType is InvalidOperationException or FormatException or OverflowException)
+                    {
+                        // A field of the wrong JSON type ("schemaVersion":"1") makes the object unreadable, never the reader fail.
+                        throw new InvalidDataException($"{source} is not an audit record: its '{field.Name}' is not what an audit record holds ({wrongType.Message})", wrongType);
+                    }
                 }
             }
 

@@ -8,6 +8,12 @@ namespace OrderMonitoring.Processor.Batch;
 /// </summary>
 public interface IBatchJournal : IDisposable
 {
+    /// <summary>
+    /// The key of the digest that will list the batch's objects (known when the batch begins), written into each
+    /// object's metadata so a reader finds the one digest to check it against; null when the batch writes no digest.
+    /// </summary>
+    string? DigestKey { get; }
+
     /// <summary>The record's object was written (the handler calls this right after the write succeeded).</summary>
     void Written(ReadOutcome outcome);
 
@@ -29,6 +35,8 @@ public sealed class NoBatchJournal : IBatchJournal
     private NoBatchJournal()
     {
     }
+
+    public string? DigestKey => null;
 
     public void Written(ReadOutcome outcome)
     {

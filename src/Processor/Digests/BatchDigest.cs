@@ -57,12 +57,15 @@ internal sealed class BatchDigest : IBatchJournal
         }
 
         var planned = template with { Position = slot.Position, Objects = _planned.Where(entry => entry is not null).Select(entry => entry!).ToList() };
+        DigestKey = planned.Key;
         _signing = SignAfterPreviousAsync(planned);
         if (_remaining == 0)
         {
             _finishing.TrySetResult(FinishAsync());
         }
     }
+
+    public string? DigestKey { get; }
 
     public void Written(ReadOutcome outcome) => Resolve(outcome, WasWritten);
 

@@ -57,7 +57,7 @@ public sealed class OrderRecordHandler : IRecordHandler
         if (outcome.Audit is { } audit)
         {
             // Written before the alert: an alert always points at an audit object that exists.
-            await WithRetryAsync(ct => _store.PutAsync(audit.Key, json, ct), cancellationToken).ConfigureAwait(false);
+            await WithRetryAsync(ct => PutAsync(audit.Key, json, journal, ct), cancellationToken).ConfigureAwait(false);
             journal.Written(outcome);
             var alerted = await PublishAsync(AlertPolicy.AlertFor(audit, _alertDetail, json), cancellationToken).ConfigureAwait(false);
             if (_log.IsEnabled(ProcessorLogLevel.Debug))
@@ -70,12 +70,16 @@ public sealed class OrderRecordHandler : IRecordHandler
         }
 
         var quarantine = outcome.Quarantine!;
-        await WithRetryAsync(ct => _store.PutAsync(quarantine.Key, json, ct), cancellationToken).ConfigureAwait(false);
+        await WithRetryAsync(ct => PutAsync(quarantine.Key, json, journal, ct), cancellationToken).ConfigureAwait(false);
         journal.Written(outcome);
         _log.Log(ProcessorLogLevel.Warn, "Record quarantined: it cannot be audited as an order", LogFields.Of(record, ("reason", quarantine.Reason), ("key", quarantine.Key)));
         var quarantineAlerted = await PublishAsync(AlertPolicy.AlertFor(quarantine, record, _alertDetail, json), cancellationToken).ConfigureAwait(false);
         return new HandledRecord(RecordState.Quarantined, quarantineAlerted);
     }
+
+    // The object names the digest that will list it, where the store can keep that.
+    private Task PutAsync(string key, string json, IBatchJournal journal, CancellationToken cancellationToken) =>
+        _store is IDigestNamingStore naming ? naming.PutAsync(key, json, journal.DigestKey, cancellationToken) : _store.PutAsync(key, json, cancellationToken);
 
     private async Task<bool> PublishAsync(Alert? alert, CancellationToken cancellationToken)
     {

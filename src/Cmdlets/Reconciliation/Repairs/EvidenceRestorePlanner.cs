@@ -1,3 +1,4 @@
+using OrderMonitoring.Cmdlets.Integrity;
 using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.Processor.Audit;
 using OrderMonitoring.Processor.Digests;
