@@ -166,7 +166,7 @@ try {
     if ($unexpected.Count -gt 0 -or -not ($check.DigestsVerified -gt 0)) {
         throw "The demo's audit trail did not verify: $($unexpected | ForEach-Object { "$($_.Kind) $($_.Key)" })"
     }
-    Write-Host 'Every audit object is in a signed digest, every digest verifies and chains; on moto the bucket cannot hold its TLS-only policy (above).'
+    Write-Host 'Every audit object is in a signed digest, every digest verifies and chains; on moto the bucket cannot hold the template's policy (above: its TLS-only statement would refuse moto's plain HTTP).'
 }
 finally {
     Show-Step 'Stopping moto'

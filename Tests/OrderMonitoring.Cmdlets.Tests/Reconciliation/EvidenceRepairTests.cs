@@ -83,6 +83,36 @@ public sealed class EvidenceRepairTests : IDisposable
     }
 
     [Fact]
+    public async Task With_versioning_suspended_an_overwrite_kept_as_the_null_version_is_left_alone_because_a_copy_would_replace_it()
+    {
+        var (key, version, sha) = Audited(InsertRecord("ORD-1", "1", "NEW", Sequence, "e1"));
+        _repair.Store.PutWhileSuspended(key, _repair.Store.Current(key)!.Replace("NEW", "SHIPPED", StringComparison.Ordinal));
+        _repair.VersioningStatus = "Suspended";
+        var before = _repair.Store.History(key).Select(v => (v.VersionId, v.Text)).ToList();
+
+        var (repairs, reporter) = await _repair.RepairAsync([Proven(AuditFindingKind.TamperedAudit, "ORD-1", key, version, sha)], restoreTampered: false);
+
+        Assert.Empty(repairs);
+        Assert.Equal(before, _repair.Store.History(key).Select(v => (v.VersionId, v.Text)).ToList());
+        Assert.Empty(_repair.Records());
+        Assert.Contains(reporter.Warnings, warning => warning.Contains("Suspended", StringComparison.Ordinal) && warning.Contains("\"null\" version", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_versioning_suspended_an_object_without_a_null_version_is_still_restored_as_a_new_version()
+    {
+        var (key, version, sha) = Audited(InsertRecord("ORD-1", "1", "NEW", Sequence, "e1"));
+        var forged = _repair.Store.Put(key, _repair.Store.Current(key)!.Replace("NEW", "SHIPPED", StringComparison.Ordinal));
+        _repair.VersioningStatus = "Suspended";
+
+        var repair = Assert.Single((await _repair.RepairAsync([Proven(AuditFindingKind.TamperedAudit, "ORD-1", key, version, sha)], restoreTampered: false)).Repairs);
+
+        Assert.Equal(sha, Sha256Hex.OfUtf8(_repair.Store.Current(key)!));
+        Assert.Equal(new[] { version, forged }, _repair.Store.History(key).Take(2).Select(v => v.VersionId));
+        Assert.Equal(RepairRecord.CopiedProvenVersion, repair.Action);
+    }
+
+    [Fact]
     public async Task An_overwrite_no_digest_covers_needs_RestoreTampered_and_is_said_to_be_unproven()
     {
         var (key, first, _) = Audited(InsertRecord("ORD-1", "1", "NEW", Sequence, "e1"));

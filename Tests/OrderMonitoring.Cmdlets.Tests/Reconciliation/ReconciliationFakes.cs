@@ -95,6 +95,27 @@ internal sealed class FakeVersionStore : IAuditVersionStore
         }
     }
 
+    /// <summary>
+    /// A write while versioning is suspended: S3 gives it the version id "null", replacing the key's earlier "null"
+    /// version (if any) and keeping the versions with ids.
+    /// </summary>
+    public void PutWhileSuspended(string key, string text)
+    {
+        lock (_gate)
+        {
+            _written["null"] = Now;
+            Now = Now.AddSeconds(1);
+            if (!_objects.TryGetValue(key, out var versions))
+            {
+                versions = new List<(string, string?)>();
+                _objects[key] = versions;
+            }
+
+            versions.RemoveAll(v => v.VersionId == "null");
+            versions.Add(("null", text));
+        }
+    }
+
     /// <summary>A delete on a versioned bucket: a delete marker becomes the current version.</summary>
     public void Delete(string key)
     {

@@ -64,7 +64,10 @@ internal sealed class RepairHarness : IDisposable, ICallerIdentity
 
     public OrderStackResources Stack => new("order-monitoring-dev", "dev", "orders", StreamArn, "b", "topic", null, RepairSigningKeyArn: RepairKeyArn);
 
-    public AuditLogRepairer Repairer() => new(Store, Table, new StreamRecordFinder(Streams), _ => Signer, this, new FixedTime(Now));
+    /// <summary>What GetBucketVersioning says about the bucket.</summary>
+    public string? VersioningStatus { get; set; } = "Enabled";
+
+    public AuditLogRepairer Repairer() => new(Store, Table, new StreamRecordFinder(Streams), _ => Signer, this, new FixedTime(Now), new FixedProtection(this));
 
     public Task<string> GetCallerArnAsync(CancellationToken cancellationToken) => Task.FromResult(Caller);
 
@@ -82,6 +85,12 @@ internal sealed class RepairHarness : IDisposable, ICallerIdentity
         Store.Keys(RepairRecord.Prefix).Select(key => RepairRecord.Parse(Store.Current(key)!, key)).ToList();
 
     public void Dispose() => Signer.Dispose();
+
+    private sealed class FixedProtection(RepairHarness harness) : OrderMonitoring.Cmdlets.Integrity.IBucketProtectionSource
+    {
+        public Task<OrderMonitoring.Cmdlets.Integrity.BucketProtectionState> ReadAsync(string bucketName, CancellationToken cancellationToken) =>
+            Task.FromResult(new OrderMonitoring.Cmdlets.Integrity.BucketProtectionState(harness.VersioningStatus, ObjectLockEnabled: false, PolicyJson: null));
+    }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {

@@ -1,4 +1,6 @@
+using OrderMonitoring.Aws;
 using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Integrity;
 using OrderMonitoring.Cmdlets.Reconciliation.Repairs;
 using OrderMonitoring.Cmdlets.Stacks;
 
@@ -15,8 +17,12 @@ internal sealed record RepairRequest(IReadOnlyList<CheckedFinding> Findings, IRe
 /// signed with the stack's repair key, whose use is proven before the first change. History is never written for an
 /// order whose own history the check could not prove (<see cref="UnprovenOrders"/>).
 /// </summary>
+/// <param name="protection">
+/// The bucket's versioning, read before the first write: while it is not enabled, S3 keeps one "null" version per key and
+/// a write replaces it, so a key holding one is left alone (null in tests that need no such check).
+/// </param>
 internal sealed class AuditLogRepairer(IAuditVersionStore store, IOrderItemSource table, IStreamRecordSource stream, RepairSignerFactory signerFor,
-    ICallerIdentity caller, TimeProvider time)
+    ICallerIdentity caller, TimeProvider time, IBucketProtectionSource? protection = null)
 {
     /// <summary>The <c>deletedBy</c> of a REMOVE record for an item that went with a deleted table (<see cref="AuditFindingKind.EarlierTable"/>).</summary>
     public const string TableDeleted = "table-deleted";
@@ -92,6 +98,12 @@ internal sealed class AuditLogRepairer(IAuditVersionStore store, IOrderItemSourc
                     continue;
                 }
 
+                if (await ReplacedVersionAsync(stack.AuditBucketName, step.Key, cancellationToken).ConfigureAwait(false) is { } replaced)
+                {
+                    reporter.Warning($"{name}: left alone, {replaced}; enable versioning on the bucket again, then repair.");
+                    continue;
+                }
+
                 // Before the first change: a repair whose record cannot be signed is refused while nothing is changed.
                 key ??= await RepairKey.OpenAsync(stack.RepairSigningKeyArn, stack.StackName, signerFor, caller, cancellationToken).ConfigureAwait(false);
                 try
@@ -119,4 +131,40 @@ internal sealed class AuditLogRepairer(IAuditVersionStore store, IOrderItemSourc
 
         reporter.Progress(new OperationProgress(2, activity, "done", Completed: true));
     }
+
+    private string? _versioning;
+    private bool _versioningRead;
+
+    /// <summary>
+    /// Why writing <paramref name="key"/> would destroy a version, or null when it would not. With versioning suspended
+    /// (or never enabled) S3 gives every write the version id "null" and replaces the key's existing "null" version,
+    /// which may be the very evidence a check reported (an overwrite made while versioning was suspended).
+    /// </summary>
+    private async Task<string?> ReplacedVersionAsync(string bucketName, string key, CancellationToken cancellationToken)
+    {
+        if (protection is null)
+        {
+            return null;
+        }
+
+        if (!_versioningRead)
+        {
+            _versioning = (await protection.ReadAsync(bucketName, cancellationToken).ConfigureAwait(false)).VersioningStatus;
+            _versioningRead = true;
+        }
+
+        if (string.Equals(_versioning, "Enabled", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var versions = await Paging.ReadAllAsync((VersionMarker? marker, CancellationToken cancel) => store.ListVersionsAsync(bucketName, key, marker, cancel),
+            page => page.Next, page => page.Versions, cancellationToken).ConfigureAwait(false);
+        return versions.Any(v => string.Equals(v.Key, key, StringComparison.Ordinal) && string.Equals(v.VersionId, NullVersionId, StringComparison.Ordinal))
+            ? $"versioning of s3://{bucketName} is {_versioning ?? "not enabled"} and the key holds a \"null\" version, which a write would replace"
+            : null;
+    }
+
+    // The version id S3 gives objects written while versioning is not enabled.
+    private const string NullVersionId = "null";
 }

@@ -38,7 +38,8 @@ internal sealed class ReconciliationServices : IDisposable
     private DynamoDbOrderItemSource Items() => new(_orders.DynamoDB);
 
     public AuditLogRepairer Repairer() =>
-        new(Store(), Items(), new StreamRecordFinder(_streams.Value), keyArn => new KmsDigestSigner(_kms.Value, keyArn), new StsCallerIdentity(_orders.Clients.Connection), _time);
+        new(Store(), Items(), new StreamRecordFinder(_streams.Value), keyArn => new KmsDigestSigner(_kms.Value, keyArn), new StsCallerIdentity(_orders.Clients.Connection), _time,
+            BucketProtection());
 
     public StreamPendingReader Pending() => new(_streams.Value);
 
