@@ -55,7 +55,7 @@ internal static class CatchUpBenchmark
     }
 
     /// <summary>Fills a moto stream with <paramref name="records"/> and catches up on it; returns the time and the pages read.</summary>
-    internal static async Task<(TimeSpan Elapsed, List<GetRecordsResponse> Pages)> MeasureAsync(MotoServer moto, int records, int? pagesAhead = null)
+    internal static async Task<(TimeSpan Elapsed, List<GetRecordsResponse> Pages)> MeasureAsync(MotoServer moto, int records, int? pagesAhead = null, int? batchesInFlight = null)
     {
         var motoClients = new AwsClientFactory(new AwsConnection(RegionEndpoint.USEast1, Credentials, moto.Endpoint));
         using var dynamoDb = motoClients.CreateDynamoDB();
@@ -63,7 +63,7 @@ internal static class CatchUpBenchmark
         var table = $"catch-up-{records}-{Guid.NewGuid():N}".Substring(0, 40);
         var streamArn = await FillStreamAsync(dynamoDb, table, records).ConfigureAwait(false);
         var timedStreams = new TimedStreams(streams);
-        var elapsed = await CatchUpAsync(timedStreams, streamArn, records, moto.ProcessId, pagesAhead).ConfigureAwait(false);
+        var elapsed = await CatchUpAsync(timedStreams, streamArn, records, moto.ProcessId, pagesAhead, batchesInFlight).ConfigureAwait(false);
         return (elapsed, timedStreams.Pages);
     }
 
@@ -85,14 +85,15 @@ internal static class CatchUpBenchmark
     /// Invoke-OrderEventProcessor -FromStream's reader with its defaults over <paramref name="streams"/>, writes through an
     /// endpoint that answers after <see cref="Latency"/>; checks every record was audited exactly once.
     /// </summary>
-    private static async Task<TimeSpan> CatchUpAsync(TimedStreams streams, string streamArn, int records, int? motoProcessId, int? pagesAhead = null)
+    private static async Task<TimeSpan> CatchUpAsync(TimedStreams streams, string streamArn, int records, int? motoProcessId, int? pagesAhead = null, int? batchesInFlight = null)
     {
         using var endpoint = new FakeAwsEndpoint(Latency);
         var writeClients = new AwsClientFactory(new AwsConnection(RegionEndpoint.USEast1, Credentials, new Uri(endpoint.Url)));
         using var processor = ProcessorServices.Create(writeClients, "bench-audit", "arn:aws:sns:us-east-1:123456789012:bench-alerts", ProcessorOptions());
         var timedProcessor = new TimedProcessor(new InProcessRecordProcessor(processor.Processor, processor.Handler));
         var reader = new StreamEventProcessor(streams, timedProcessor, new MemoryCheckpoints(), failureQueue: null,
-            new StreamReaderOptions { StartingPosition = StreamStartingPosition.TrimHorizon, PagesAhead = pagesAhead ?? new StreamReaderOptions().PagesAhead });
+            new StreamReaderOptions { StartingPosition = StreamStartingPosition.TrimHorizon, PagesAhead = pagesAhead ?? new StreamReaderOptions().PagesAhead,
+              BatchesInFlight = batchesInFlight ?? new StreamReaderOptions().BatchesInFlight });
 
         var meter = new CpuMeter(motoProcessId);
         var stopwatch = Stopwatch.StartNew();
@@ -109,7 +110,7 @@ internal static class CatchUpBenchmark
 
         // Where the time went: reads overlap processing, so the two may add up to more than the run.
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    {records:N0} records{(motoProcessId is null ? " (fast stream)" : "")}{(pagesAhead is { } ahead ? $" ({ahead} page(s) ahead)" : "")}: {stopwatch.Elapsed.TotalSeconds:0.00} s; GetRecords {streams.Calls} calls, {streams.Busy.TotalSeconds:0.00} s; processor {timedProcessor.Calls} batches, {timedProcessor.Busy.TotalSeconds:0.00} s; {meter.Describe("moto")}"));
+            $"    {records:N0} records{(motoProcessId is null ? " (fast stream)" : "")}{(pagesAhead is { } ahead ? $" ({ahead} page(s) ahead)" : "")}{(batchesInFlight is { } inFlight ? $" ({inFlight} batch(es) in flight)" : "")}: {stopwatch.Elapsed.TotalSeconds:0.00} s; GetRecords {streams.Calls} calls, {streams.Busy.TotalSeconds:0.00} s; processor {timedProcessor.Calls} batches, {timedProcessor.Busy.TotalSeconds:0.00} s; {meter.Describe("moto")}"));
         return stopwatch.Elapsed;
     }
 
@@ -175,6 +176,8 @@ internal static class CatchUpBenchmark
         public TimeSpan Busy => TimeSpan.FromTicks(Interlocked.Read(ref _busyTicks));
 
         public int Calls => Volatile.Read(ref _calls);
+
+        public string? OrderOf(StreamRecord record) => inner.OrderOf(record);
 
         public async Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> records, CancellationToken cancellationToken)
         {

@@ -20,7 +20,8 @@ namespace OrderMonitoring.Benchmarks;
 /// moto stream, read (1) as raw HTTP bytes, (2) through our Streams client, (3) parsed from the saved bodies alone,
 /// and (4) the whole catch-up with the stream served from memory instead of moto, each with the CPU of this process
 /// and of moto. Tells moto's share from ours. `--memory-only` runs (4) alone on made-up pages (for a profiler);
-/// `--pages-ahead` compares the moto catch-up with one page read ahead and with the default.
+/// `--pages-ahead` compares the moto catch-up with one page read ahead and with the default; `--processor-only` measures the processor without SDK and HTTP; `--write-path` measures one audit write's CPU and allocation alone; `--in-flight` with one
+/// batch in flight per shard (each after the one before) and with the default.
 /// </summary>
 internal static class CatchUpDiagnosis
 {
@@ -41,6 +42,32 @@ internal static class CatchUpDiagnosis
                 await CatchUpBenchmark.MeasureAsync(server, Records, pagesAhead: new StreamReaderOptions().PagesAhead).ConfigureAwait(false);
             }
 
+            return 0;
+        }
+
+        if (Environment.GetCommandLineArgs().Contains("--in-flight"))
+        {
+            // One batch at a time (the runner before batches overlapped) against the default, alternating.
+            using var server = await MotoServer.StartAsync().ConfigureAwait(false);
+            await CatchUpBenchmark.MeasureAsync(server, 500).ConfigureAwait(false);
+            for (var round = 0; round < 3; round++)
+            {
+                await CatchUpBenchmark.MeasureAsync(server, Records, batchesInFlight: 1).ConfigureAwait(false);
+                await CatchUpBenchmark.MeasureAsync(server, Records, batchesInFlight: new StreamReaderOptions().BatchesInFlight).ConfigureAwait(false);
+            }
+
+            return 0;
+        }
+
+        if (Environment.GetCommandLineArgs().Contains("--processor-only"))
+        {
+            await ProcessorAloneAsync(MadeUpPages()).ConfigureAwait(false);
+            return 0;
+        }
+
+        if (Environment.GetCommandLineArgs().Contains("--write-path"))
+        {
+            await WritePathAsync().ConfigureAwait(false);
             return 0;
         }
 
@@ -148,10 +175,43 @@ internal static class CatchUpDiagnosis
         var reader = new StreamEventProcessor(new MemoryStream(pages), new InProcessRecordProcessor(processor.Processor, processor.Handler), new CatchUpBenchmark.MemoryCheckpoints(),
             failureQueue: null, new StreamReaderOptions { StartingPosition = StreamStartingPosition.TrimHorizon });
         var meter = new CpuMeter(null);
+        // Allocation is what the garbage collector pays for, and unlike CPU time it does not move with the machine's load.
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var collectionsBefore = GC.CollectionCount(0);
         var wall = Stopwatch.StartNew();
         var result = await reader.RunAsync("arn:aws:dynamodb:us-east-1:123456789012:table/memory/stream/1", NullOperationReporter.Instance, CancellationToken.None).ConfigureAwait(false);
+        var allocatedPerRecord = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024.0 / result.Records;
         Report($"catch-up from memory ({result.Records:N0} records, {endpoint.PutsUnder("orders/").Keys:N0} audit keys)", pages.Count, wall.Elapsed, meter,
-            string.Create(CultureInfo.InvariantCulture, $"{result.Records / wall.Elapsed.TotalSeconds:N0} records/s"));
+            string.Create(CultureInfo.InvariantCulture,
+                $"{result.Records / wall.Elapsed.TotalSeconds:N0} records/s; {allocatedPerRecord:0.0} KB allocated per record (this process, the fake endpoint included), {GC.CollectionCount(0) - collectionsBefore} gen-0 collections"));
+    }
+
+    /// <summary>
+    /// The processor's own share: the same pages through the batch processor and the record handler (digests included),
+    /// with a store and publisher in memory that answer at once, so no SDK and no HTTP are measured.
+    /// </summary>
+    private static async Task ProcessorAloneAsync(List<GetRecordsResponse> pages)
+    {
+        var options = CatchUpBenchmark.ProcessorOptions();
+        var processor = new BatchProcessor(options);
+        var store = new SlowStore(TimeSpan.Zero);
+        using var signer = new SlowSigner(TimeSpan.Zero);
+        var digests = new OrderMonitoring.Processor.Digests.DigestRecorder(store, signer, null,
+            OrderMonitoring.Processor.Digests.DigestChain.Start(options.Time), processor.Log, options);
+        var handler = new OrderMonitoring.Processor.Orders.OrderRecordHandler(store, new SlowPublisher(TimeSpan.Zero), processor.Log, options, digests);
+        await processor.ProcessAsync(pages[0].Records, handler, CancellationToken.None).ConfigureAwait(false); // warm-up
+        var meter = new CpuMeter(null);
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var wall = Stopwatch.StartNew();
+        var records = 0;
+        foreach (var page in pages)
+        {
+            records += (await processor.ProcessAsync(page.Records, handler, CancellationToken.None).ConfigureAwait(false)).Audited;
+        }
+
+        var allocatedPerRecord = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024.0 / records;
+        Report($"processor alone ({records:N0} records audited, store and publisher in memory)", pages.Count, wall.Elapsed, meter,
+            string.Create(CultureInfo.InvariantCulture, $"{meter.SelfSeconds * 1_000_000 / records:0} us CPU and {allocatedPerRecord:0.0} KB allocated per record"));
     }
 
     /// <summary>
@@ -180,12 +240,14 @@ internal static class CatchUpDiagnosis
     private static async Task MeasureWritesAsync(string what, int writes, Func<int, Task> write, bool warmUp)
     {
         var meter = new CpuMeter(null);
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var wall = Stopwatch.StartNew();
         await BoundedConcurrency.ForEachAsync(Enumerable.Range(0, writes).ToList(), 64, (i, _) => write(i), CancellationToken.None).ConfigureAwait(false);
         if (!warmUp)
         {
+            var allocatedPerWrite = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024.0 / writes;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {what}: {writes:N0} at 64 at once in {wall.Elapsed.TotalSeconds:0.00} s; {meter.Describe("")}; {meter.SelfSeconds * 1_000_000 / writes:0} us CPU per write"));
+                $"  {what}: {writes:N0} at 64 at once in {wall.Elapsed.TotalSeconds:0.00} s; {meter.Describe("")}; {meter.SelfSeconds * 1_000_000 / writes:0} us CPU per write; {allocatedPerWrite:0.0} KB allocated per write"));
         }
     }
 

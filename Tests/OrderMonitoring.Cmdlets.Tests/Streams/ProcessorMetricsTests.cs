@@ -211,6 +211,8 @@ public sealed class ProcessorMetricsTests
     private sealed class FixedResult(BatchResult result) : IRecordProcessor
     {
         public Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> records, CancellationToken cancellationToken) => Task.FromResult(result);
+
+        public string? OrderOf(StreamRecord record) => null;
     }
 
     private sealed class RecordingCloudWatch : IAmazonCloudWatch

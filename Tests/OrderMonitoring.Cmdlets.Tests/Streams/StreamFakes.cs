@@ -21,6 +21,11 @@ internal sealed class ScriptedProcessor : IRecordProcessor
     /// <summary>Runs at the start of every call (a test's hook: block, cancel, look at the stream).</summary>
     public Func<IReadOnlyList<string>, CancellationToken, Task>? OnCall { get; set; }
 
+    /// <summary>The order of a record by its sequence number (null: records belong to no order, as before orders mattered).</summary>
+    public Func<string, string?>? Orders { get; set; }
+
+    public string? OrderOf(StreamRecord record) => Orders?.Invoke(record.Dynamodb!.SequenceNumber!);
+
     public async Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> records, CancellationToken cancellationToken)
     {
         var sequences = records.Select(r => r.Dynamodb!.SequenceNumber!).ToList();

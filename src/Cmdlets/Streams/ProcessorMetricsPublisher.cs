@@ -218,4 +218,6 @@ internal sealed class MeteredRecordProcessor : IRecordProcessor
         _metrics.Record(result);
         return result;
     }
+
+    public string? OrderOf(StreamRecord record) => _inner.OrderOf(record);
 }

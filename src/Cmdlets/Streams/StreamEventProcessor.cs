@@ -180,17 +180,39 @@ internal sealed class StreamEventProcessor
             {
                 iterator = _openIterators.TryGetValue(shardId, out var kept) ? kept
                     : await StartIteratorAsync(streamArn, shardId, run.Reporter, cancellationToken).ConfigureAwait(false);
-                iterator = await _shards.ReadAsync(iterator, reading, async records =>
+                var inFlight = new BatchesInFlight(_options.BatchesInFlight, _processor.OrderOf);
+                try
                 {
-                    for (var start = 0; start < records.Count; start += _options.BatchSize)
+                    iterator = await _shards.ReadAsync(iterator, reading, async records =>
                     {
-                        var batch = records.Skip(start).Take(_options.BatchSize).ToList();
-                        await ProcessBatchAsync(streamArn, shardId, batch, run, cancellationToken).ConfigureAwait(false);
-                        run.Reporter.Progress(run.Progress(shardId));
-                    }
+                        for (var start = 0; start < records.Count; start += _options.BatchSize)
+                        {
+                            var batch = new List<StreamRecord>(Math.Min(_options.BatchSize, records.Count - start));
+                            for (var i = start; i < records.Count && i < start + _options.BatchSize; i++)
+                            {
+                                batch.Add(records[i]);
+                            }
 
-                    return true;
-                }, cancellationToken, (after, token) => RenewIteratorAsync(streamArn, shardId, after, run.Reporter, token)).ConfigureAwait(false);
+                            await inFlight.StartAsync(batch, (part, mayCheckpointEarly) => ProcessBatchAsync(streamArn, shardId, part, run, mayCheckpointEarly, cancellationToken),
+                                last =>
+                                {
+                                    Checkpoint(streamArn, shardId, last, run);
+                                    run.Reporter.Progress(run.Progress(shardId));
+                                }, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        return true;
+                    }, cancellationToken, (after, token) => RenewIteratorAsync(streamArn, shardId, after, run.Reporter, token)).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // The batches already started finish and checkpoint first; a batch's own failure (earlier in the
+                    // stream than the read that failed) is the one reported.
+                    await inFlight.WhenSettledAsync().ConfigureAwait(false);
+                    throw;
+                }
+
+                await inFlight.WhenSettledAsync().ConfigureAwait(false);
                 break;
             }
             catch (AmazonServiceException trimmed) when (trimmed.ErrorCode == StreamGap.TrimmedErrorCode)
@@ -289,7 +311,13 @@ internal sealed class StreamEventProcessor
         reporter.Failure(gap, shardId);
     }
 
-    private async Task ProcessBatchAsync(string streamArn, string shardId, List<StreamRecord> batch, CatchUpRun run, CancellationToken cancellationToken)
+    /// <summary>
+    /// Processes a batch (or the part of one <see cref="BatchesInFlight"/> runs), retrying from the first failed record,
+    /// then keeping what still fails as a failed batch. The checkpoint after it is <see cref="BatchesInFlight"/>'s, in
+    /// stream order; the checkpoint before a failed record only when <paramref name="mayCheckpointEarly"/> says it is exact.
+    /// </summary>
+    private async Task ProcessBatchAsync(string streamArn, string shardId, List<StreamRecord> batch, CatchUpRun run, Func<bool> mayCheckpointEarly,
+        CancellationToken cancellationToken)
     {
         run.AddRecords(batch.Count);
         var remaining = batch;
@@ -299,12 +327,11 @@ internal sealed class StreamEventProcessor
             run.Add(result);
             if (result.BatchItemFailures.Count == 0)
             {
-                Checkpoint(streamArn, shardId, remaining[remaining.Count - 1], run);
                 return;
             }
 
             var firstFailed = FirstFailedIndex(remaining, result);
-            if (firstFailed > 0)
+            if (firstFailed > 0 && mayCheckpointEarly())
             {
                 Checkpoint(streamArn, shardId, remaining[firstFailed - 1], run);
             }
@@ -314,7 +341,6 @@ internal sealed class StreamEventProcessor
             {
                 await GiveUpAsync(streamArn, shardId, remaining, attempt, run, cancellationToken).ConfigureAwait(false);
                 run.AddFailed(result.Failed);
-                Checkpoint(streamArn, shardId, remaining[remaining.Count - 1], run);
                 return;
             }
 

@@ -36,6 +36,13 @@ internal sealed class StreamReaderOptions
     /// </summary>
     public int PagesAhead { get; init; } = 2;
 
+    /// <summary>
+    /// Batches of one shard processed at once: the next starts while the slow orders and the digest of the one before
+    /// finish. One order's records still run in stream order (a record waits for the earlier batches holding its order),
+    /// and the checkpoint passes a batch only when it and every batch before it are done.
+    /// </summary>
+    public int BatchesInFlight { get; init; } = 3;
+
     /// <summary>With follow: pause between passes over a stream that had nothing new.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 

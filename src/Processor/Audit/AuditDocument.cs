@@ -121,6 +121,9 @@ public sealed record AuditDocument
     /// <summary>The document's JSON text.</summary>
     public string ToJson() => JsonOutput.Write(Write);
 
+    /// <summary>The document's JSON as UTF-8 bytes and as text, serialised once.</summary>
+    internal (byte[] Utf8, string Text) ToUtf8AndText() => JsonOutput.WriteBoth(Write);
+
     /// <summary>
     /// Reads a stored document. Every field is read whatever the kind (absent ones stay null), so a document from an
     /// older or newer processor still reads; throws <see cref="InvalidDataException"/> when the text is not a JSON object.

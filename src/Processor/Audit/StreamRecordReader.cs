@@ -15,13 +15,28 @@ public sealed class ReadOutcome
     /// <summary>The order id when one could be read; records of one order are processed in stream order.</summary>
     public string? OrderId { get; init; }
 
-    private string? _json;
+    private Serialized? _serialized;
 
     /// <summary>Where the document is written.</summary>
     public string Key => Audit?.Key ?? Quarantine?.Key ?? throw new InvalidOperationException("The outcome has neither an audit nor a quarantine record.");
 
     /// <summary>The document's text, serialised once: hashed for the digest, written, and reused by the alert.</summary>
-    public string Json => _json ??= Audit?.ToJson() ?? Quarantine?.ToJson() ?? throw new InvalidOperationException("The outcome has neither an audit nor a quarantine record.");
+    public string Json => Document.Text;
+
+    /// <summary>The same document as UTF-8 bytes (what the digest hashes), encoded once with <see cref="Json"/>.</summary>
+    public byte[] Utf8Json => Document.Utf8;
+
+    private Serialized Document => _serialized ??= Serialize();
+
+    private Serialized Serialize()
+    {
+        var (utf8, text) = (Audit?.ToDocument() ?? Quarantine?.ToDocument()
+            ?? throw new InvalidOperationException("The outcome has neither an audit nor a quarantine record.")).ToUtf8AndText();
+        return new Serialized(utf8, text);
+    }
+
+    // One reference, so a second thread sees either none or both forms.
+    private sealed record Serialized(byte[] Utf8, string Text);
 
     public string? SequenceNumber => Audit is { } audit ? (string.IsNullOrEmpty(audit.SequenceNumber) ? null : audit.SequenceNumber) : Quarantine?.Record.Dynamodb?.SequenceNumber;
 
@@ -32,6 +47,12 @@ public sealed class ReadOutcome
     /// an audit object whose every version is gone from the record still in the stream.
     /// </summary>
     public static ReadOutcome Of(StreamRecord record, string environment, DateTimeOffset processedAt) => StreamRecordReader.Read(record, environment, processedAt);
+
+    /// <summary>
+    /// The order a record belongs to, read the way a batch groups records (null: none could be read): how a runner that
+    /// overlaps batches keeps one order's records in stream order across them.
+    /// </summary>
+    public static string? OrderIdOf(StreamRecord record) => StreamRecordReader.TryReadOrderId(record);
 }
 
 /// <summary>Reads a stream record into an <see cref="AuditRecord"/>, or explains why it cannot be one.</summary>
@@ -184,7 +205,7 @@ internal static class StreamRecordReader
         return keys is { } k ? read(k, name) : null;
     }
 
-    private static string? TryReadOrderId(StreamRecord record)
+    internal static string? TryReadOrderId(StreamRecord record)
     {
         var data = record.Dynamodb;
         foreach (var candidate in new[] { data?.NewImage, data?.OldImage, data?.Keys })

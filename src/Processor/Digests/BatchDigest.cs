@@ -45,7 +45,7 @@ internal sealed class BatchDigest : IBatchJournal
             _indexOf[outcome] = i;
             try
             {
-                _planned[i] = new DigestEntry(outcome.Key, Sha256Hex.Of(JsonOutput.Utf8.GetBytes(outcome.Json)), outcome.SequenceNumber, outcome.EventId);
+                _planned[i] = new DigestEntry(outcome.Key, Sha256Hex.Of(outcome.Utf8Json), outcome.SequenceNumber, outcome.EventId);
             }
             catch (Exception unwritable) when (unwritable is ArgumentException or InvalidOperationException or FormatException)
             {

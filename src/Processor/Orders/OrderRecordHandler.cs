@@ -60,7 +60,12 @@ public sealed class OrderRecordHandler : IRecordHandler
             await WithRetryAsync(ct => PutAsync(audit.Key, json, journal, ct), cancellationToken).ConfigureAwait(false);
             journal.Written(outcome);
             var alerted = await PublishAsync(AlertPolicy.AlertFor(audit, _alertDetail, json), cancellationToken).ConfigureAwait(false);
-            _log.Log(ProcessorLogLevel.Debug, "Audit object written", LogFields.Of(record, ("orderId", audit.OrderId), ("key", audit.Key), ("status", audit.Status)));
+            if (_log.IsEnabled(ProcessorLogLevel.Debug))
+            {
+                // Guarded: the fields would otherwise be built for every record and thrown away.
+                _log.Log(ProcessorLogLevel.Debug, "Audit object written", LogFields.Of(record, ("orderId", audit.OrderId), ("key", audit.Key), ("status", audit.Status)));
+            }
+
             return new HandledRecord(RecordState.Audited, alerted);
         }
 
