@@ -73,7 +73,8 @@ BeforeAll {
         $processed = Invoke-OrderEventProcessor -Environment pkg -FromStream -WarningVariable processorWarnings -WarningAction SilentlyContinue
         $history = @(Get-OrderAuditLog -Environment pkg -OrderId $sent[0].OrderId)
         $check = Test-OrderAuditLog -Environment pkg
-        $repairs = @(Repair-OrderAuditLog -Environment pkg -Confirm:$false)
+        # moto cannot hold the bucket's TLS-only policy: the repair leaves that BucketUnprotected to a person, with a warning.
+        $repairs = @(Repair-OrderAuditLog -Environment pkg -Confirm:$false -WarningAction SilentlyContinue)
         $status = Get-OrderMonitoringStatus -Environment pkg -WarningAction SilentlyContinue # moto skips the alarms; the status is what is checked
         Remove-OrderMonitoringStack -Environment pkg -Force
         $remaining = @(Get-OrderMonitoringStack)

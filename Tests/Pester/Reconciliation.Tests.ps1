@@ -39,18 +39,13 @@ Describe 'Reconciling the table with the audit trail' {
         $script:Added = Send-TestOrderEvent @E2E -Count 1 -FailedPercent 0
 
         # moto makes the stack's own digest key symmetric: the check says once that it compares without verifying (the
-        # verification itself is Verification.Tests and TamperEvidence.Tests); the other calls of this file keep quiet about it.
+        # verification itself is Verification.Tests and TamperEvidence.Tests); OrdersSuite keeps the other calls quiet about it.
         $script:Check = Test-OrderAuditLog @E2E -WarningVariable checkWarnings -WarningAction SilentlyContinue
         $script:CheckWarnings = @($checkWarnings)
-        $PSDefaultParameterValues['Test-OrderAuditLog:WarningAction'] = 'SilentlyContinue'
-        # Repair-OrderAuditLog runs the same check first, with the same warning.
-        $PSDefaultParameterValues['Repair-OrderAuditLog:WarningAction'] = 'SilentlyContinue'
         # The stack's own repair key is symmetric on moto (it cannot sign); an ECC key made through KMS is what an
         # operator would pass. Contexts that repair set it.
         $script:RepairKeyArn = New-TestSigningKey -Factory $Factory
     }
-
-    AfterAll { 'Test-OrderAuditLog', 'Repair-OrderAuditLog' | ForEach-Object { $PSDefaultParameterValues.Remove("${_}:WarningAction") } }
 
     # Each context sets up the state its tests read in its own BeforeAll, so any one of them can run alone.
     Context 'before any repair' {
