@@ -99,19 +99,17 @@ public sealed record DigestDocument
                 Chain = root.GetProperty("chain").GetString() ?? string.Empty,
                 Position = root.GetProperty("position").GetInt64(),
                 Environment = root.GetProperty("environment").GetString() ?? string.Empty,
-                StreamArn = Text(root, "streamArn"),
-                ShardId = Text(root, "shardId"),
+                StreamArn = SignedJson.Text(root, "streamArn"),
+                ShardId = SignedJson.Text(root, "shardId"),
                 WrittenAt = DateTimeOffset.Parse(root.GetProperty("writtenAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
                 Previous = root.GetProperty("previous") is { ValueKind: JsonValueKind.Object } previous
                     ? new DigestLink(previous.GetProperty("key").GetString()!, previous.GetProperty("sha256").GetString()!)
                     : null,
                 Objects = root.GetProperty("objects").EnumerateArray()
-                    .Select(o => new DigestEntry(o.GetProperty("key").GetString()!, o.GetProperty("sha256").GetString()!, Text(o, "sequenceNumber"), Text(o, "eventId")))
+                    .Select(o => new DigestEntry(o.GetProperty("key").GetString()!, o.GetProperty("sha256").GetString()!, SignedJson.Text(o, "sequenceNumber"), SignedJson.Text(o, "eventId")))
                     .ToList(),
-                Signature = root.TryGetProperty("signature", out var signature) && signature.ValueKind == JsonValueKind.Object
-                    ? new DigestSignature(signature.GetProperty("keyId").GetString()!, signature.GetProperty("algorithm").GetString()!, signature.GetProperty("value").GetString()!)
-                    : null,
-                Unsigned = Text(root, "unsigned"),
+                Signature = SignedJson.ReadSignature(root),
+                Unsigned = SignedJson.Text(root, "unsigned"),
             };
         }
         catch (Exception malformed) when (malformed is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or NullReferenceException)
@@ -120,8 +118,6 @@ public sealed record DigestDocument
         }
     }
 
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     // One fixed order and one encoding (JsonOutput): the canonical bytes of a parsed digest are the bytes that were signed.
     private void Write(Utf8JsonWriter writer, bool withSignature)
@@ -131,8 +127,8 @@ public sealed record DigestDocument
         writer.WriteString("chain", Chain);
         writer.WriteNumber("position", Position);
         writer.WriteString("environment", Environment);
-        WriteTextOrNull(writer, "streamArn", StreamArn);
-        WriteTextOrNull(writer, "shardId", ShardId);
+        SignedJson.WriteTextOrNull(writer, "streamArn", StreamArn);
+        SignedJson.WriteTextOrNull(writer, "shardId", ShardId);
         writer.WriteString("writtenAt", AuditDocument.Iso(WrittenAt));
         if (Previous is { } previous)
         {
@@ -152,37 +148,17 @@ public sealed record DigestDocument
             writer.WriteStartObject();
             writer.WriteString("key", entry.Key);
             writer.WriteString("sha256", entry.Sha256);
-            WriteTextOrNull(writer, "sequenceNumber", entry.SequenceNumber);
-            WriteTextOrNull(writer, "eventId", entry.EventId);
+            SignedJson.WriteTextOrNull(writer, "sequenceNumber", entry.SequenceNumber);
+            SignedJson.WriteTextOrNull(writer, "eventId", entry.EventId);
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
-        if (withSignature && Signature is { } signature)
+        if (withSignature)
         {
-            writer.WriteStartObject("signature");
-            writer.WriteString("keyId", signature.KeyId);
-            writer.WriteString("algorithm", signature.Algorithm);
-            writer.WriteString("value", signature.Value);
-            writer.WriteEndObject();
-        }
-        else if (withSignature)
-        {
-            writer.WriteString("unsigned", Unsigned ?? "not signed");
+            SignedJson.WriteSignatureOrReason(writer, Signature, Unsigned);
         }
 
         writer.WriteEndObject();
-    }
-
-    private static void WriteTextOrNull(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteString(name, value);
-        }
     }
 }

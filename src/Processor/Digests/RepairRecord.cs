@@ -114,19 +114,17 @@ public sealed record RepairRecord
                 Environment = root.GetProperty("environment").GetString() ?? string.Empty,
                 Finding = root.GetProperty("finding").GetString()!,
                 Key = root.GetProperty("key").GetString()!,
-                DigestKey = Text(root, "digestKey"),
-                DigestedSha256 = Text(root, "digestedSha256"),
+                DigestKey = SignedJson.Text(root, "digestKey"),
+                DigestedSha256 = SignedJson.Text(root, "digestedSha256"),
                 Action = root.GetProperty("action").GetString()!,
-                Source = Text(root, "source"),
+                Source = SignedJson.Text(root, "source"),
                 WrittenKey = root.GetProperty("writtenKey").GetString()!,
-                WrittenVersionId = Text(root, "writtenVersionId"),
+                WrittenVersionId = SignedJson.Text(root, "writtenVersionId"),
                 WrittenSha256 = root.GetProperty("writtenSha256").GetString()!,
                 CallerArn = root.GetProperty("callerArn").GetString() ?? string.Empty,
                 RepairedAt = DateTimeOffset.Parse(root.GetProperty("repairedAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-                Signature = root.TryGetProperty("signature", out var signature) && signature.ValueKind == JsonValueKind.Object
-                    ? new DigestSignature(signature.GetProperty("keyId").GetString()!, signature.GetProperty("algorithm").GetString()!, signature.GetProperty("value").GetString()!)
-                    : null,
-                Unsigned = Text(root, "unsigned"),
+                Signature = SignedJson.ReadSignature(root),
+                Unsigned = SignedJson.Text(root, "unsigned"),
             };
         }
         catch (Exception malformed) when (malformed is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or NullReferenceException)
@@ -135,8 +133,6 @@ public sealed record RepairRecord
         }
     }
 
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     // One fixed order and one encoding: the canonical bytes of a parsed record are the bytes that were signed.
     private void Write(Utf8JsonWriter writer, bool withSignature)
@@ -146,40 +142,20 @@ public sealed record RepairRecord
         writer.WriteString("environment", Environment);
         writer.WriteString("finding", Finding);
         writer.WriteString("key", Key);
-        WriteTextOrNull(writer, "digestKey", DigestKey);
-        WriteTextOrNull(writer, "digestedSha256", DigestedSha256);
+        SignedJson.WriteTextOrNull(writer, "digestKey", DigestKey);
+        SignedJson.WriteTextOrNull(writer, "digestedSha256", DigestedSha256);
         writer.WriteString("action", Action);
-        WriteTextOrNull(writer, "source", Source);
+        SignedJson.WriteTextOrNull(writer, "source", Source);
         writer.WriteString("writtenKey", WrittenKey);
-        WriteTextOrNull(writer, "writtenVersionId", WrittenVersionId);
+        SignedJson.WriteTextOrNull(writer, "writtenVersionId", WrittenVersionId);
         writer.WriteString("writtenSha256", WrittenSha256);
         writer.WriteString("callerArn", CallerArn);
         writer.WriteString("repairedAt", AuditDocument.Iso(RepairedAt));
-        if (withSignature && Signature is { } signature)
+        if (withSignature)
         {
-            writer.WriteStartObject("signature");
-            writer.WriteString("keyId", signature.KeyId);
-            writer.WriteString("algorithm", signature.Algorithm);
-            writer.WriteString("value", signature.Value);
-            writer.WriteEndObject();
-        }
-        else if (withSignature)
-        {
-            writer.WriteString("unsigned", Unsigned ?? "not signed");
+            SignedJson.WriteSignatureOrReason(writer, Signature, Unsigned);
         }
 
         writer.WriteEndObject();
-    }
-
-    private static void WriteTextOrNull(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteString(name, value);
-        }
     }
 }

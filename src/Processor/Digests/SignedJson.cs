@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace OrderMonitoring.Processor.Digests;
+
+/// <summary>
+/// The JSON pieces every signed document (digests, repair records) reads and writes the same way: optional text
+/// fields, and the closing signature or the reason there is none.
+/// </summary>
+internal static class SignedJson
+{
+    /// <summary>The string value of <paramref name="name"/>, or null when it is absent or not a string.</summary>
+    public static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    public static void WriteTextOrNull(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    /// <summary>The <c>signature</c> object of a stored document, or null when it carries none.</summary>
+    public static DigestSignature? ReadSignature(JsonElement root) =>
+        root.TryGetProperty("signature", out var signature) && signature.ValueKind == JsonValueKind.Object
+            ? new DigestSignature(signature.GetProperty("keyId").GetString()!, signature.GetProperty("algorithm").GetString()!, signature.GetProperty("value").GetString()!)
+            : null;
+
+    /// <summary>Writes the <c>signature</c> object, or <c>unsigned</c> with the reason (never both: the signed bytes exclude them).</summary>
+    public static void WriteSignatureOrReason(Utf8JsonWriter writer, DigestSignature? signature, string? unsignedReason)
+    {
+        if (signature is not null)
+        {
+            writer.WriteStartObject("signature");
+            writer.WriteString("keyId", signature.KeyId);
+            writer.WriteString("algorithm", signature.Algorithm);
+            writer.WriteString("value", signature.Value);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteString("unsigned", unsignedReason ?? "not signed");
+        }
+    }
+}
