@@ -82,42 +82,24 @@ public sealed record DigestDocument
     public DigestLink ToLink() => new(Key, Sha256Hex.Of(ToBytes()));
 
     /// <summary>Reads a stored digest; throws <see cref="InvalidDataException"/> when the text is not a digest.</summary>
-    public static DigestDocument Parse(string json, string source)
-    {
-        try
+    public static DigestDocument Parse(string json, string source) => SignedJson.Parse(json, source, "a digest", root => new DigestDocument
         {
-            using var parsed = JsonDocument.Parse(json);
-            var root = parsed.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new InvalidDataException($"{source} is not a digest (not a JSON object).");
-            }
-
-            return new DigestDocument
-            {
-                SchemaVersion = root.GetProperty("schemaVersion").GetInt32(),
-                Chain = root.GetProperty("chain").GetString() ?? string.Empty,
-                Position = root.GetProperty("position").GetInt64(),
-                Environment = root.GetProperty("environment").GetString() ?? string.Empty,
-                StreamArn = SignedJson.Text(root, "streamArn"),
-                ShardId = SignedJson.Text(root, "shardId"),
-                WrittenAt = DateTimeOffset.Parse(root.GetProperty("writtenAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-                Previous = root.GetProperty("previous") is { ValueKind: JsonValueKind.Object } previous
-                    ? new DigestLink(previous.GetProperty("key").GetString()!, previous.GetProperty("sha256").GetString()!)
-                    : null,
-                Objects = root.GetProperty("objects").EnumerateArray()
-                    .Select(o => new DigestEntry(o.GetProperty("key").GetString()!, o.GetProperty("sha256").GetString()!, SignedJson.Text(o, "sequenceNumber"), SignedJson.Text(o, "eventId")))
-                    .ToList(),
-                Signature = SignedJson.ReadSignature(root),
-                Unsigned = SignedJson.Text(root, "unsigned"),
-            };
-        }
-        catch (Exception malformed) when (malformed is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or NullReferenceException)
-        {
-            throw new InvalidDataException($"{source} is not a digest: {malformed.Message}", malformed);
-        }
-    }
-
+            SchemaVersion = root.GetProperty("schemaVersion").GetInt32(),
+            Chain = root.GetProperty("chain").GetString() ?? string.Empty,
+            Position = root.GetProperty("position").GetInt64(),
+            Environment = root.GetProperty("environment").GetString() ?? string.Empty,
+            StreamArn = SignedJson.Text(root, "streamArn"),
+            ShardId = SignedJson.Text(root, "shardId"),
+            WrittenAt = DateTimeOffset.Parse(root.GetProperty("writtenAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+            Previous = root.GetProperty("previous") is { ValueKind: JsonValueKind.Object } previous
+                ? new DigestLink(previous.GetProperty("key").GetString()!, previous.GetProperty("sha256").GetString()!)
+                : null,
+            Objects = root.GetProperty("objects").EnumerateArray()
+                .Select(o => new DigestEntry(o.GetProperty("key").GetString()!, o.GetProperty("sha256").GetString()!, SignedJson.Text(o, "sequenceNumber"), SignedJson.Text(o, "eventId")))
+                .ToList(),
+            Signature = SignedJson.ReadSignature(root),
+            Unsigned = SignedJson.Text(root, "unsigned"),
+        });
 
     // One fixed order and one encoding (JsonOutput): the canonical bytes of a parsed digest are the bytes that were signed.
     private void Write(Utf8JsonWriter writer, bool withSignature)

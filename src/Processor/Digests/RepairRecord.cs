@@ -97,42 +97,24 @@ public sealed record RepairRecord
     public string ToJson() => JsonOutput.Write(writer => Write(writer, withSignature: true));
 
     /// <summary>Reads a stored repair record; throws <see cref="InvalidDataException"/> when the text is not one.</summary>
-    public static RepairRecord Parse(string json, string source)
-    {
-        try
+    public static RepairRecord Parse(string json, string source) => SignedJson.Parse(json, source, "a repair record", root => new RepairRecord
         {
-            using var parsed = JsonDocument.Parse(json);
-            var root = parsed.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new InvalidDataException($"{source} is not a repair record (not a JSON object).");
-            }
-
-            return new RepairRecord
-            {
-                SchemaVersion = root.GetProperty("schemaVersion").GetInt32(),
-                Environment = root.GetProperty("environment").GetString() ?? string.Empty,
-                Finding = root.GetProperty("finding").GetString()!,
-                Key = root.GetProperty("key").GetString()!,
-                DigestKey = SignedJson.Text(root, "digestKey"),
-                DigestedSha256 = SignedJson.Text(root, "digestedSha256"),
-                Action = root.GetProperty("action").GetString()!,
-                Source = SignedJson.Text(root, "source"),
-                WrittenKey = root.GetProperty("writtenKey").GetString()!,
-                WrittenVersionId = SignedJson.Text(root, "writtenVersionId"),
-                WrittenSha256 = root.GetProperty("writtenSha256").GetString()!,
-                CallerArn = root.GetProperty("callerArn").GetString() ?? string.Empty,
-                RepairedAt = DateTimeOffset.Parse(root.GetProperty("repairedAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-                Signature = SignedJson.ReadSignature(root),
-                Unsigned = SignedJson.Text(root, "unsigned"),
-            };
-        }
-        catch (Exception malformed) when (malformed is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or NullReferenceException)
-        {
-            throw new InvalidDataException($"{source} is not a repair record: {malformed.Message}", malformed);
-        }
-    }
-
+            SchemaVersion = root.GetProperty("schemaVersion").GetInt32(),
+            Environment = root.GetProperty("environment").GetString() ?? string.Empty,
+            Finding = root.GetProperty("finding").GetString()!,
+            Key = root.GetProperty("key").GetString()!,
+            DigestKey = SignedJson.Text(root, "digestKey"),
+            DigestedSha256 = SignedJson.Text(root, "digestedSha256"),
+            Action = root.GetProperty("action").GetString()!,
+            Source = SignedJson.Text(root, "source"),
+            WrittenKey = root.GetProperty("writtenKey").GetString()!,
+            WrittenVersionId = SignedJson.Text(root, "writtenVersionId"),
+            WrittenSha256 = root.GetProperty("writtenSha256").GetString()!,
+            CallerArn = root.GetProperty("callerArn").GetString() ?? string.Empty,
+            RepairedAt = DateTimeOffset.Parse(root.GetProperty("repairedAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+            Signature = SignedJson.ReadSignature(root),
+            Unsigned = SignedJson.Text(root, "unsigned"),
+        });
 
     // One fixed order and one encoding: the canonical bytes of a parsed record are the bytes that were signed.
     private void Write(Utf8JsonWriter writer, bool withSignature)

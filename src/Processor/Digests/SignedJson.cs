@@ -8,6 +8,28 @@ namespace OrderMonitoring.Processor.Digests;
 /// </summary>
 internal static class SignedJson
 {
+    /// <summary>
+    /// Reads a stored signed document with <paramref name="read"/>; throws <see cref="InvalidDataException"/> naming
+    /// <paramref name="source"/> when the text is not <paramref name="what"/> (not JSON, not an object, a field missing or of another type).
+    /// </summary>
+    public static T Parse<T>(string json, string source, string what, Func<JsonElement, T> read)
+    {
+        try
+        {
+            using var parsed = JsonDocument.Parse(json);
+            if (parsed.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidDataException($"{source} is not {what} (not a JSON object).");
+            }
+
+            return read(parsed.RootElement);
+        }
+        catch (Exception malformed) when (malformed is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or NullReferenceException)
+        {
+            throw new InvalidDataException($"{source} is not {what}: {malformed.Message}", malformed);
+        }
+    }
+
     /// <summary>The string value of <paramref name="name"/>, or null when it is absent or not a string.</summary>
     public static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
