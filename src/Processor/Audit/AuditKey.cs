@@ -19,6 +19,9 @@ public static class AuditKey
     /// <summary>The prefix under which the processor's signed digests live (see <see cref="ForDigest"/>).</summary>
     public const string DigestsPrefix = "digests/";
 
+    /// <summary>The prefix under which the processor's signed seals of every chain's head live (see <see cref="ForSeal"/>).</summary>
+    public const string SealsPrefix = "seals/";
+
     // DynamoDB Streams sequence numbers are 21 to 40 decimal digits.
     private const int SequenceWidth = 40;
 
@@ -65,6 +68,15 @@ public static class AuditKey
         return DigestsPrefix + writtenAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "/" + chainId + "/"
             + position.ToString("D12", System.Globalization.CultureInfo.InvariantCulture) + ".json";
     }
+
+    /// <summary>
+    /// The key of a seal: <c>seals/&lt;yyyy-MM-dd&gt;/&lt;yyyyMMddTHHmmssZ&gt;.json</c> by the second it was sealed, so
+    /// a day lists its seals in the order they were written and two sealers in the same second cannot both write
+    /// (the writer uses If-None-Match: *).
+    /// </summary>
+    public static string ForSeal(DateTimeOffset sealedAt) =>
+        SealsPrefix + sealedAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "/"
+        + sealedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture) + ".json";
 
     /// <summary>True for a chain id <see cref="ForDigest"/> accepts: one safe path segment.</summary>
     public static bool IsValidChainId(string? chainId) =>

@@ -35,6 +35,10 @@ public sealed class DigestVerifier
     public DigestSignatureCheck CheckSignature(DigestDocument digest) =>
         digest is null ? throw new ArgumentNullException(nameof(digest)) : CheckSignature(digest.SigningMessage(), digest.Signature);
 
+    /// <summary>A seal's signature, checked with the digest key's public key (the processor signs seals too).</summary>
+    public DigestSignatureCheck CheckSignature(SealDocument seal) =>
+        seal is null ? throw new ArgumentNullException(nameof(seal)) : CheckSignature(seal.SigningMessage(), seal.Signature);
+
     /// <summary>A repair record's signature, checked with the repair key's public key.</summary>
     public DigestSignatureCheck CheckSignature(RepairRecord repair) =>
         repair is null ? throw new ArgumentNullException(nameof(repair)) : CheckSignature(repair.SigningMessage(), repair.Signature);
