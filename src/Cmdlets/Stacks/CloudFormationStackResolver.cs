@@ -44,6 +44,6 @@ internal sealed class CloudFormationStackResolver : IOrderStackResolver
             Required(stack.TableName, TemplateContract.Outputs.TableName), stack.StreamArn,
             Required(stack.AuditBucketName, TemplateContract.Outputs.AuditBucketName), Required(stack.TopicArn, TemplateContract.Outputs.TopicArn), stack.FailureQueueUrl,
             stack.FailedBatchesBucketName, stack.ProcessorTrigger, stack.AlertDetail, stack.DigestSigningKeyArn,
-            stack.RepairSigningKeyArn, stack.AuditObjectLockMode);
+            stack.RepairSigningKeyArn, stack.AuditObjectLockMode, stack.DigestSealIntervalMinutes);
     }
 }

@@ -14,7 +14,8 @@ internal sealed record OrderStackResources(
     string? AlertDetail = null,
     string? DigestSigningKeyArn = null,
     string? RepairSigningKeyArn = null,
-    string? AuditObjectLockMode = null);
+    string? AuditObjectLockMode = null,
+    int? DigestSealIntervalMinutes = null);
 
 /// <summary>Finds a stack's resources; throws <see cref="Shell.OrderMonitoringException"/> (StackNotFound) when it does not exist.</summary>
 internal interface IOrderStackResolver
