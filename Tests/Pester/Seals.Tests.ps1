@@ -3,7 +3,7 @@
 # key symmetric, so the ECC key is made through moto's KMS API and passed in (DigestSigningKeyArn), as a security
 # account would. moto deploys the template's EventBridge rule and Lambda permission but never runs the schedule (no
 # rule fires a Lambda target here): the scheduled seal is the function's dispatch of the rule's input, covered by xunit
-# (FunctionTests, MotoSealTests); here the seal is written by hand, as on a stack whose Lambda does not run.
+# (FunctionTests, MotoDigestTests); here the seal is written by hand, as on a stack whose Lambda does not run.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport/OrdersSuite.ps1')
 
