@@ -79,7 +79,59 @@ public sealed class SealWriterTests : IDisposable
         // The previous seal's day minus one: the chain still writing into that day is named, an older one is not listed.
         Assert.Equal([margin], seal.Heads.Select(h => h.Key));
         Assert.Equal(Enumerable.Range(0, 5).Select(d => AuditKey.DigestsPrefix + Now.AddDays(d - 4).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "/"),
-            _store.Listed.Where(p => p.StartsWith(AuditKey.DigestsPrefix, StringComparison.Ordinal)));
+            _store.FoldersListed);
+    }
+
+    [Fact]
+    public async Task Each_chain_is_listed_from_after_the_head_the_previous_seal_names()
+    {
+        const string Chain = "20260310T000000Z-busy";
+        var keys = Enumerable.Range(1, 7).Select(position => Digest(Chain, position, daysAgo: 0)).ToList();
+        PreviousSealNaming(new SealedHead(Chain, 5, keys[4], Sha256Hex.Of(_store.Objects[keys[4]])));
+
+        var seal = Stored(await Writer().WriteAsync(CancellationToken.None));
+
+        Assert.Equal([keys[6]], seal.Heads.Select(h => h.Key));
+        Assert.Equal([(AuditKey.DigestsPrefix + "2026-03-10/" + Chain + "/", keys[4])], _store.Listed.Where(l => l.Prefix.StartsWith(AuditKey.DigestsPrefix, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_chain_without_new_digests_names_its_previous_head_again_while_its_bytes_are_there()
+    {
+        const string Chain = "20260310T000000Z-quiet";
+        var head = Digest(Chain, 2, daysAgo: 0);
+        PreviousSealNaming(new SealedHead(Chain, 2, head, Sha256Hex.Of(_store.Objects[head])));
+
+        var seal = Stored(await Writer().WriteAsync(CancellationToken.None));
+
+        Assert.Equal([(Chain, 2L, head)], seal.Heads.Select(h => (h.Chain, h.Position, h.Key)));
+    }
+
+    [Theory]
+    [InlineData(4, true)]
+    [InlineData(99, false)]
+    public async Task A_previous_head_that_is_gone_or_never_was_makes_the_chain_listed_whole(int namedPosition, bool deleted)
+    {
+        const string Chain = "20260310T000000Z-gone";
+        var keys = Enumerable.Range(1, 4).Select(position => Digest(Chain, position, daysAgo: 0)).ToList();
+        var named = AuditKey.ForDigest(Chain, namedPosition, Now);
+        if (deleted)
+        {
+            _store.Objects.TryRemove(named, out _);
+        }
+
+        PreviousSealNaming(new SealedHead(Chain, namedPosition, named, new string('0', 64)));
+
+        var seal = Stored(await Writer().WriteAsync(CancellationToken.None));
+
+        Assert.Equal([deleted ? keys[2] : keys[3]], seal.Heads.Select(h => h.Key));
+    }
+
+    /// <summary>A seal an hour ago naming <paramref name="head"/> (as the sealer reads it: a seal document, signed or not).</summary>
+    private void PreviousSealNaming(SealedHead head)
+    {
+        var previous = new SealDocument { Environment = "test", SealedAt = Now.AddHours(-1), NextSealBy = Now.AddMinutes(15), Heads = [head], Unsigned = "test" };
+        _store.Put(previous.Key, previous.ToJson());
     }
 
     [Fact]

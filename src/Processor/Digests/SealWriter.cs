@@ -57,15 +57,15 @@ public sealed class SealWriter
         var today = sealedAt.UtcDateTime.Date;
         var previous = await NewestSealAsync(today, cancellationToken).ConfigureAwait(false);
         // Chains still writing into the previous seal's day (or the day before, across midnight) must be listed again.
-        var firstDay = previous is { } link ? DayOf(link.Key).AddDays(-1) : today.AddDays(-LookBackDays);
-        var heads = await HeadsAsync(firstDay, today, cancellationToken).ConfigureAwait(false);
+        var firstDay = previous is { } found ? DayOf(found.Link.Key).AddDays(-1) : today.AddDays(-LookBackDays);
+        var heads = await HeadsAsync(firstDay, today, previous?.Heads ?? NoHeads, cancellationToken).ConfigureAwait(false);
 
         var seal = new SealDocument
         {
             Environment = _environment,
             SealedAt = sealedAt,
             NextSealBy = Schedule.NextSealBy(sealedAt),
-            Previous = previous,
+            Previous = previous?.Link,
             Heads = heads,
         };
         var signed = await SigningAttempt.SignAsync(_signer, _unsignedReason, seal.SigningMessage(), _attemptTimeout, cancellationToken).ConfigureAwait(false);
@@ -90,18 +90,23 @@ public sealed class SealWriter
         return new SealOutcome(seal, Written: true);
     }
 
-    /// <summary>The newest seal stored (by key, which orders by time) within <see cref="LookBackDays"/>, linked by its exact bytes; null for the first seal.</summary>
-    private async Task<DigestLink?> NewestSealAsync(DateTime today, CancellationToken cancellationToken)
+    private static readonly IReadOnlyDictionary<string, SealedHead> NoHeads = new Dictionary<string, SealedHead>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The newest seal stored (by key, which orders by time) within <see cref="LookBackDays"/>, linked by its exact bytes,
+    /// with the heads it names by chain (empty when it cannot be read as a seal); null for the first seal.
+    /// </summary>
+    private async Task<(DigestLink Link, IReadOnlyDictionary<string, SealedHead> Heads)?> NewestSealAsync(DateTime today, CancellationToken cancellationToken)
     {
         for (var day = today; day >= today.AddDays(-LookBackDays); day = day.AddDays(-1))
         {
-            var keys = await _store.ListKeysAsync(AuditKey.SealsPrefix + Day(day) + "/", cancellationToken).ConfigureAwait(false);
+            var keys = await _store.ListKeysAsync(AuditKey.SealsPrefix + Day(day) + "/", null, cancellationToken).ConfigureAwait(false);
             foreach (var key in keys.Where(IsSealKey).OrderByDescending(key => key, StringComparer.Ordinal))
             {
                 // Deleted between the listing and the read: the one before it is the newest there is.
                 if (await _store.ReadAsync(key, cancellationToken).ConfigureAwait(false) is { } bytes)
                 {
-                    return new DigestLink(key, Sha256Hex.Of(bytes));
+                    return (new DigestLink(key, Sha256Hex.Of(bytes)), HeadsNamedBy(key, bytes));
                 }
             }
         }
@@ -109,33 +114,84 @@ public sealed class SealWriter
         return null;
     }
 
-    /// <summary>Every chain's highest position in the listed days that can still be read, with its hash, ordered by key.</summary>
-    private async Task<IReadOnlyList<SealedHead>> HeadsAsync(DateTime firstDay, DateTime lastDay, CancellationToken cancellationToken)
+    /// <summary>
+    /// The previous seal's heads, only as where to start listing each chain: whatever they say, every key after them is
+    /// listed and a head is named only from bytes read now, so a seal changed by hand cannot make this one vouch for
+    /// anything that is not there (at worst a chain is listed whole).
+    /// </summary>
+    private static IReadOnlyDictionary<string, SealedHead> HeadsNamedBy(string key, byte[] bytes)
     {
-        var byChain = new Dictionary<string, List<(long Position, string Key)>>(StringComparer.Ordinal);
+        try
+        {
+            var heads = new Dictionary<string, SealedHead>(StringComparer.Ordinal);
+            foreach (var head in SealDocument.Parse(System.Text.Encoding.UTF8.GetString(bytes), key).Heads.Where(h => DigestKeyParts(h.Key) is { } parts && parts.Chain == h.Chain))
+            {
+                heads[head.Chain] = head;
+            }
+
+            return heads;
+        }
+        catch (InvalidDataException)
+        {
+            return NoHeads;
+        }
+    }
+
+    /// <summary>Every chain's highest position in the listed days that can still be read, with its hash, ordered by key.</summary>
+    private async Task<IReadOnlyList<SealedHead>> HeadsAsync(DateTime firstDay, DateTime lastDay, IReadOnlyDictionary<string, SealedHead> previousHeads,
+        CancellationToken cancellationToken)
+    {
+        // One folder per chain and day: listed side by side, each from after the chain's previous head (a busy chain
+        // writes a digest a second; listing its day whole at every seal would outlast the function's timeout).
+        var folders = new List<string>();
         for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
         {
-            foreach (var key in await _store.ListKeysAsync(AuditKey.DigestsPrefix + Day(day) + "/", cancellationToken).ConfigureAwait(false))
+            folders.AddRange(await _store.ListFoldersAsync(AuditKey.DigestsPrefix + Day(day) + "/", cancellationToken).ConfigureAwait(false));
+        }
+
+        var chainFolders = folders.Select(folder => (Folder: folder, Chain: folder.Split('/')[2]))
+            .Where(f => AuditKey.IsValidChainId(f.Chain))
+            .GroupBy(f => f.Chain, f => f.Folder, StringComparer.Ordinal)
+            .ToList();
+        var heads = await BoundedConcurrency.MapAsync(chainFolders, ReadsInFlight,
+            chain => HeadOfAsync(chain.Key, chain.ToList(), previousHeads.TryGetValue(chain.Key, out var previous) ? previous : null, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        return heads.OfType<SealedHead>().OrderBy(head => head.Key, StringComparer.Ordinal).ToList();
+    }
+
+    private async Task<SealedHead?> HeadOfAsync(string chain, IReadOnlyList<string> folders, SealedHead? previous, CancellationToken cancellationToken)
+    {
+        var since = await DigestsOfAsync(chain, folders, previous?.Key, cancellationToken).ConfigureAwait(false);
+        if (previous is not null && folders.Any(folder => previous.Key.StartsWith(folder, StringComparison.Ordinal)))
+        {
+            // Nothing after it may mean it is still the head: it is named again only if its bytes can be read now.
+            since.Add((previous.Position, previous.Key));
+        }
+
+        return await FirstReadableAsync(chain, since, cancellationToken).ConfigureAwait(false)
+            // The previous head and everything after it are gone (or the previous seal named what never was): the chain whole.
+            ?? (previous is null ? null : await FirstReadableAsync(chain, await DigestsOfAsync(chain, folders, null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<List<(long Position, string Key)>> DigestsOfAsync(string chain, IReadOnlyList<string> folders, string? startAfter, CancellationToken cancellationToken)
+    {
+        var digests = new List<(long Position, string Key)>();
+        foreach (var folder in folders)
+        {
+            foreach (var key in await _store.ListKeysAsync(folder, startAfter, cancellationToken).ConfigureAwait(false))
             {
                 // Keys this scheme did not make (an object written by hand) name no chain: the verifier reports them, a seal does not vouch.
-                if (DigestKeyParts(key) is { } parts)
+                if (DigestKeyParts(key) is { } parts && parts.Chain == chain)
                 {
-                    if (!byChain.TryGetValue(parts.Chain, out var digests))
-                    {
-                        byChain[parts.Chain] = digests = new List<(long, string)>();
-                    }
-
                     digests.Add((parts.Position, key));
                 }
             }
         }
 
-        var chains = byChain.ToList();
-        var heads = await BoundedConcurrency.MapAsync(chains, ReadsInFlight, chain => HeadOfAsync(chain.Key, chain.Value, cancellationToken), cancellationToken).ConfigureAwait(false);
-        return heads.OfType<SealedHead>().OrderBy(head => head.Key, StringComparer.Ordinal).ToList();
+        return digests;
     }
 
-    private async Task<SealedHead?> HeadOfAsync(string chain, List<(long Position, string Key)> digests, CancellationToken cancellationToken)
+    private async Task<SealedHead?> FirstReadableAsync(string chain, List<(long Position, string Key)> digests, CancellationToken cancellationToken)
     {
         foreach (var (position, key) in digests.OrderByDescending(d => d.Position))
         {

@@ -6,8 +6,14 @@ namespace OrderMonitoring.Processor.Storage;
 /// </summary>
 public interface ISealStore
 {
-    /// <summary>Every key under <paramref name="prefix"/> (all pages), in S3's order (UTF-8 byte order).</summary>
-    Task<IReadOnlyList<string>> ListKeysAsync(string prefix, CancellationToken cancellationToken);
+    /// <summary>
+    /// Every key under <paramref name="prefix"/> (all pages) that sorts after <paramref name="startAfter"/> (all when
+    /// null), in S3's order (UTF-8 byte order).
+    /// </summary>
+    Task<IReadOnlyList<string>> ListKeysAsync(string prefix, string? startAfter, CancellationToken cancellationToken);
+
+    /// <summary>The folders directly under <paramref name="prefix"/> (S3's common prefixes for the delimiter '/', each ending in '/'), in S3's order.</summary>
+    Task<IReadOnlyList<string>> ListFoldersAsync(string prefix, CancellationToken cancellationToken);
 
     /// <summary>The exact current bytes of <paramref name="key"/>; null when it has none (deleted or never written).</summary>
     Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken);

@@ -17,11 +17,18 @@ public sealed class S3SealStore : ISealStore
         _bucketName = string.IsNullOrWhiteSpace(bucketName) ? throw new ArgumentException("An audit bucket name is required.", nameof(bucketName)) : bucketName;
     }
 
-    public async Task<IReadOnlyList<string>> ListKeysAsync(string prefix, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<string>> ListKeysAsync(string prefix, string? startAfter, CancellationToken cancellationToken) =>
         await Paging.ReadAllAsync<ListObjectsV2Response, string, string>(
-            (next, token) => _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucketName, Prefix = prefix, ContinuationToken = next }, token),
+            (next, token) => _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucketName, Prefix = prefix, StartAfter = startAfter, ContinuationToken = next }, token),
             page => page.IsTruncated == true ? page.NextContinuationToken : null,
             page => (page.S3Objects ?? new List<S3Object>()).Select(o => o.Key),
+            cancellationToken).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<string>> ListFoldersAsync(string prefix, CancellationToken cancellationToken) =>
+        await Paging.ReadAllAsync<ListObjectsV2Response, string, string>(
+            (next, token) => _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucketName, Prefix = prefix, Delimiter = "/", ContinuationToken = next }, token),
+            page => page.IsTruncated == true ? page.NextContinuationToken : null,
+            page => page.CommonPrefixes ?? new List<string>(),
             cancellationToken).ConfigureAwait(false);
 
     public async Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken)
