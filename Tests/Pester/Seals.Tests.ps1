@@ -107,12 +107,16 @@ Describe 'Invoke-OrderEventProcessor -Seal' {
         ($seal | Format-Table | Out-String) | Should -BeLike "*$($seal.Key)*"
     }
 
-    It 'writes the seal unsigned, with a warning, when the stack''s key cannot sign' {
+    It 'writes the seal unsigned, with a warning, when the stack''s key cannot sign, and promises the next by the stack''s interval' {
         # The stack's own key, made symmetric by moto's CloudFormation: signing fails, as with a key the caller may not use.
         $unsigned = @{ Environment = 'seal2' } + $Aws
-        $null = New-OrderMonitoringStack @unsigned -ProcessorTrigger External -WarningAction SilentlyContinue
+        $stack = New-OrderMonitoringStack @unsigned -ProcessorTrigger External -DigestSealIntervalMinutes 120 -WarningAction SilentlyContinue
+        $stack.DigestSealIntervalMinutes | Should -Be 120
 
         $seal = Invoke-OrderEventProcessor @unsigned -Seal -WarningVariable warnings -WarningAction SilentlyContinue
+
+        # 120 minutes and a grace of a quarter of them.
+        $seal.NextSealBy - $seal.SealedAt | Should -Be ([timespan]::FromMinutes(150))
 
         $seal.Written | Should -BeTrue
         $seal.Signed | Should -BeFalse

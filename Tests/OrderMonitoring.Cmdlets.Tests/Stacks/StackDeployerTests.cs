@@ -317,6 +317,17 @@ public sealed class StackDeployerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_seal_interval_asked_for_is_sent_and_one_not_asked_for_keeps_the_stacks()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "DigestSealIntervalMinutes", ParameterValue = "15" });
+
+        await Deployer(buckets: new FakeBucketProbe()).DeployAsync(Request(trigger: null) with { DigestSealIntervalMinutes = 240 }, _reporter, CancellationToken.None);
+        Assert.Equal("240", ParameterSent("DigestSealIntervalMinutes"));
+    }
+
+    [Fact]
     public async Task An_update_keeps_the_alert_detail_and_log_retention_unless_told_otherwise()
     {
         _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");

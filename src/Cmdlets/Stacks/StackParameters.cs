@@ -48,14 +48,17 @@ internal static class StackParameters
             Number(Names.StreamMaximumBatchingWindowInSeconds, request.StreamMaximumBatchingWindowInSeconds, Current, TemplateContract.StreamMapping.MaximumBatchingWindowInSeconds),
             Number(Names.StreamParallelizationFactor, request.StreamParallelizationFactor, Current, TemplateContract.StreamMapping.ParallelizationFactor),
         };
-        // Set in the console or by an earlier deployment, and no cmdlet parameter of their own: kept, like every value
-        // the user did not pass (the template's default otherwise: 365 days of logs, a seal an hour).
-        foreach (var kept in new[] { Names.ProcessorLogRetentionDays, Names.DigestSealIntervalMinutes })
+        // Set in the console or by an earlier template: kept, like every value the user did not pass (the template's
+        // default, 365 days, otherwise).
+        if (Current(Names.ProcessorLogRetentionDays) is { Length: > 0 } retention)
         {
-            if (Current(kept) is { Length: > 0 } value)
-            {
-                parameters.Add(new() { ParameterKey = kept, ParameterValue = value });
-            }
+            parameters.Add(new() { ParameterKey = Names.ProcessorLogRetentionDays, ParameterValue = retention });
+        }
+
+        // Not sent when neither asked for nor set: the template's default then (a stack older than seals gets one an hour).
+        if ((request.DigestSealIntervalMinutes?.ToString(CultureInfo.InvariantCulture) ?? Current(Names.DigestSealIntervalMinutes)) is { Length: > 0 } interval)
+        {
+            parameters.Add(new() { ParameterKey = Names.DigestSealIntervalMinutes, ParameterValue = interval });
         }
 
         parameters.AddRange(keptSources.Select(source => new Parameter { ParameterKey = source.Key, ParameterValue = source.Value }));
