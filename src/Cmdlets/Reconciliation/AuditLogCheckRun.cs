@@ -60,7 +60,8 @@ internal static class AuditLogCheckRun
 
         var outcome = await services.Checker().CheckAsync(new CheckRequest(stack.TableName, stack.AuditBucketName, request.OrderIds, scope, verified, part), reporter,
             cancellationToken).ConfigureAwait(false);
-        outcome = outcome with { Findings = bucketFindings.Concat(outcome.Findings).ToList(), DigestsVerified = verified?.DigestsRead };
+        outcome = outcome with { Findings = bucketFindings.Concat(outcome.Findings).ToList(), DigestsVerified = verified?.DigestsRead,
+            SealsVerified = verified?.SealsRead };
         reporter.Verbose($"Checked {outcome.Orders} order(s), {outcome.Items} item(s) and {outcome.AuditObjects} audit object(s) in {outcome.Duration.TotalSeconds:0.0} s: "
             + $"{outcome.Findings.Count} finding(s), {outcome.PendingIgnored} explained by pending stream records.");
         return outcome with { TableCreated = created };
