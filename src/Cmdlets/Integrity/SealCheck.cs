@@ -1,6 +1,7 @@
 using System.Globalization;
 using OrderMonitoring.Processor.Audit;
 using OrderMonitoring.Processor.Digests;
+using StoredSeal = OrderMonitoring.Cmdlets.Integrity.VersionedRead<OrderMonitoring.Processor.Digests.SealDocument>;
 
 namespace OrderMonitoring.Cmdlets.Integrity;
 
