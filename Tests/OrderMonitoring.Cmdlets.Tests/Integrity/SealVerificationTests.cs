@@ -223,6 +223,27 @@ public sealed class SealVerificationTests : IDisposable
         Assert.Equal(1, trail.SealsRead);
     }
 
+    [Fact]
+    public async Task A_period_check_follows_its_first_seals_link_to_the_day_before_and_finds_it_deleted()
+    {
+        _store.Now = new DateTime(2026, 3, 1, 23, 30, 0, DateTimeKind.Utc);
+        _trail.Digest(new[] { Order("A") });
+        var before = _sealer.Seal();
+        _store.Now = _store.Now.AddMinutes(60);
+        _trail.Digest(new[] { Order("B") });
+        _sealer.Seal();
+        _store.Delete(before.Key);
+        var day = new DateTimeOffset(_store.Now.Date, TimeSpan.Zero);
+
+        var period = new VerificationPeriod(day.AddHours(0.5), day.AddHours(2));
+        var (outcome, trail) = await CheckAsync(Hourly, period: period, scope: new CheckScope(period.Since, period.Until));
+
+        var finding = Assert.Single(outcome.Findings);
+        Assert.Equal((AuditFindingKind.DigestMissing, before.Key), (finding.Kind, finding.Key));
+        Assert.Contains("surviving version still counts", finding.Detail, StringComparison.Ordinal);
+        Assert.Equal(2, trail.SealsRead);
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(3)]
