@@ -38,7 +38,7 @@ public sealed class FunctionTests
     {
         var harness = new Harness();
         var store = new MemorySealStore();
-        var sealer = new Digests.SealWriter(store, null, "no digest signing key is configured", Digests.SealSchedule.Default, harness.Processor.Processor.Log,
+        var sealer = new Digests.SealWriter(store, null, "no digest signing key is configured", Digests.SealInterval.Default, harness.Processor.Processor.Log,
             new Batch.BatchProcessorOptions { Time = new TestSupport.SteppingTime(Harness.Now) });
         var function = new Function(harness.Processor.Processor, harness.Processor.Handler, sealer);
         using var bytes = new MemoryStream(Encoding.UTF8.GetBytes(input));
@@ -60,7 +60,7 @@ public sealed class FunctionTests
     {
         var store = new MemorySealStore();
         var harness = new Harness();
-        var sealer = new Digests.SealWriter(store, null, null, Digests.SealSchedule.Default, harness.Processor.Processor.Log, new Batch.BatchProcessorOptions());
+        var sealer = new Digests.SealWriter(store, null, null, Digests.SealInterval.Default, harness.Processor.Processor.Log, new Batch.BatchProcessorOptions());
         var function = new Function(harness.Processor.Processor, harness.Processor.Handler, sealer);
         using var bytes = new MemoryStream(Encoding.UTF8.GetBytes(input));
 
@@ -148,7 +148,7 @@ public sealed class FunctionTests
         };
         if (minutes is { } expected)
         {
-            Assert.Equal(TimeSpan.FromMinutes(expected), FunctionSettings.FromEnvironment(name => variables.GetValueOrDefault(name)).SealSchedule.Interval);
+            Assert.Equal(TimeSpan.FromMinutes(expected), FunctionSettings.FromEnvironment(name => variables.GetValueOrDefault(name)).SealInterval.Interval);
         }
         else
         {

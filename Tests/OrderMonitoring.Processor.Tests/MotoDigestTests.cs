@@ -96,7 +96,7 @@ public sealed class MotoDigestTests(MotoFixture moto)
         // A clock that stands still between the calls: the second seal falls into the first one's second.
         var time = new SteppingTime(DateTimeOffset.UtcNow);
         using var services = ProcessorServices.Create(Clients, bucket, $"arn:aws:sns:{moto.Region}:{MotoServer.AccountId}:unused",
-            new BatchProcessorOptions { Environment = "moto", LogSink = new JsonLogger(_ => { }), Time = time }, key.Arn, new SealSchedule(TimeSpan.FromMinutes(30)));
+            new BatchProcessorOptions { Environment = "moto", LogSink = new JsonLogger(_ => { }), Time = time }, key.Arn, new SealInterval(TimeSpan.FromMinutes(30)));
         await services.Processor.ProcessAsync([Events.Insert("ORD-1")], services.Handler);
         await services.Processor.ProcessAsync([Events.Insert("ORD-2")], services.Handler);
 

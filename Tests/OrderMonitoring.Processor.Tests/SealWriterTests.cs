@@ -20,7 +20,7 @@ public sealed class SealWriterTests : IDisposable
     public void Dispose() => _signer.Dispose();
 
     private SealWriter Writer(IDigestSigner? signer = null, int intervalMinutes = 60) =>
-        new(_store, signer ?? _signer, "no digest signing key is configured", new SealSchedule(TimeSpan.FromMinutes(intervalMinutes)),
+        new(_store, signer ?? _signer, "no digest signing key is configured", new SealInterval(TimeSpan.FromMinutes(intervalMinutes)),
             new ProcessorLog(new JsonLogger(line => { lock (_lines) { _lines.Add(line); } }), ProcessorLogLevel.Info),
             new BatchProcessorOptions { Environment = "test", Time = new SteppingTime(Now) });
 
@@ -208,7 +208,7 @@ public sealed class SealWriterTests : IDisposable
     [Fact]
     public async Task Without_a_key_the_seal_says_so()
     {
-        var writer = new SealWriter(_store, null, "no digest signing key is configured", SealSchedule.Default,
+        var writer = new SealWriter(_store, null, "no digest signing key is configured", SealInterval.Default,
             new ProcessorLog(new JsonLogger(_ => { }), ProcessorLogLevel.Info), new BatchProcessorOptions { Time = new SteppingTime(Now) });
 
         var seal = Stored(await writer.WriteAsync(CancellationToken.None));
@@ -233,7 +233,7 @@ public sealed class SealWriterTests : IDisposable
     public async Task Consecutive_seals_form_a_chain()
     {
         var time = new SteppingTime(Now);
-        var writer = new SealWriter(_store, _signer, null, SealSchedule.Default, new ProcessorLog(new JsonLogger(_ => { }), ProcessorLogLevel.Info),
+        var writer = new SealWriter(_store, _signer, null, SealInterval.Default, new ProcessorLog(new JsonLogger(_ => { }), ProcessorLogLevel.Info),
             new BatchProcessorOptions { Time = time });
 
         var first = await writer.WriteAsync(CancellationToken.None);

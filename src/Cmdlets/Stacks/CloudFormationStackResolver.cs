@@ -44,6 +44,10 @@ internal sealed class CloudFormationStackResolver : IOrderStackResolver
             Required(stack.TableName, TemplateContract.Outputs.TableName), stack.StreamArn,
             Required(stack.AuditBucketName, TemplateContract.Outputs.AuditBucketName), Required(stack.TopicArn, TemplateContract.Outputs.TopicArn), stack.FailureQueueUrl,
             stack.FailedBatchesBucketName, stack.ProcessorTrigger, stack.AlertDetail, stack.DigestSigningKeyArn,
-            stack.RepairSigningKeyArn, stack.AuditObjectLockMode, stack.DigestSealIntervalMinutes);
+            stack.RepairSigningKeyArn, stack.AuditObjectLockMode, stack.DigestSealIntervalMinutes)
+        {
+            // The output, or on a stack whose outputs are missing the rule behind it; a stack deployed before seals has neither.
+            DigestSealSchedule = stack.DigestSealSchedule,
+        };
     }
 }

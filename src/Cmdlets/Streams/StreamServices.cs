@@ -79,17 +79,17 @@ internal sealed class StreamServices : IDisposable
                 EmitMetrics = false,
                 Time = _time,
                 MaxConcurrency = maxConcurrency,
-            }, stack.DigestSigningKeyArn, SealScheduleOf(stack));
+            }, stack.DigestSigningKeyArn, SealIntervalOf(stack));
             _processors[stack.StackName] = services;
         }
 
         return services;
     }
 
-    private static SealSchedule SealScheduleOf(OrderStackResources stack) =>
+    private static SealInterval SealIntervalOf(OrderStackResources stack) =>
         stack.DigestSealIntervalMinutes is { } minutes and >= TemplateContract.Seals.MinIntervalMinutes and <= TemplateContract.Seals.MaxIntervalMinutes
-            ? new SealSchedule(TimeSpan.FromMinutes(minutes))
-            : SealSchedule.Default;
+            ? new SealInterval(TimeSpan.FromMinutes(minutes))
+            : SealInterval.Default;
 
     /// <summary>Publishes every stack's metrics still waiting (the end of the command).</summary>
     public Task CompleteMetricsAsync() => Task.WhenAll(_metrics.Values.Select(metrics => metrics.CompleteAsync()));

@@ -37,10 +37,10 @@ public sealed class ProcessorServices : IDisposable
     /// <summary>
     /// Creates the S3 store and SNS publisher for the bucket and topic, and the processor over them; each batch's digest
     /// is signed with <paramref name="digestSigningKeyId"/> through KMS (unsigned, with a warning, when it is null or
-    /// signing fails). Seals promise the next one by <paramref name="sealSchedule"/> (the template's default when null).
+    /// signing fails). Seals promise the next one by <paramref name="sealInterval"/> (the template's default when null).
     /// </summary>
     public static ProcessorServices Create(AwsClientFactory clients, string auditBucketName, string alertTopicArn, BatchProcessorOptions? options = null,
-        string? digestSigningKeyId = null, SealSchedule? sealSchedule = null)
+        string? digestSigningKeyId = null, SealInterval? sealInterval = null)
     {
         if (clients is null)
         {
@@ -62,7 +62,7 @@ public sealed class ProcessorServices : IDisposable
             const string NoKey = "no digest signing key is configured";
             var digests = new DigestRecorder(store, signer, NoKey, DigestChain.Start(options.Time), processor.Log, options);
             var handler = new OrderRecordHandler(store, new SnsAlertPublisher(sns, alertTopicArn), processor.Log, options, digests);
-            var sealer = new SealWriter(new S3SealStore(s3, auditBucketName), signer, NoKey, sealSchedule ?? SealSchedule.Default, processor.Log, options);
+            var sealer = new SealWriter(new S3SealStore(s3, auditBucketName), signer, NoKey, sealInterval ?? SealInterval.Default, processor.Log, options);
             return new ProcessorServices(s3, sns, kms, processor, handler, sealer);
         }
         catch

@@ -33,22 +33,22 @@ public sealed class SealWriter
     /// <param name="store">The audit bucket.</param>
     /// <param name="signer">The digest key; null writes the seal unsigned with <paramref name="unsignedReason"/>.</param>
     /// <param name="unsignedReason">Why there is no signer.</param>
-    /// <param name="schedule">The interval the seal promises the next one by.</param>
+    /// <param name="interval">The interval the seal promises the next one by.</param>
     /// <param name="log">The processor's log.</param>
     /// <param name="options">Environment, signing attempt's bound and clock.</param>
-    public SealWriter(ISealStore store, IDigestSigner? signer, string? unsignedReason, SealSchedule schedule, ProcessorLog log, Batch.BatchProcessorOptions options)
+    public SealWriter(ISealStore store, IDigestSigner? signer, string? unsignedReason, SealInterval interval, ProcessorLog log, Batch.BatchProcessorOptions options)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _signer = signer;
         _unsignedReason = unsignedReason ?? "no signing key is configured";
-        Schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
+        Interval = interval ?? throw new ArgumentNullException(nameof(interval));
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _environment = (options ?? throw new ArgumentNullException(nameof(options))).Environment;
         _attemptTimeout = options.AttemptTimeout;
         _time = options.Time;
     }
 
-    public SealSchedule Schedule { get; }
+    public SealInterval Interval { get; }
 
     /// <summary>Builds, signs and stores one seal; S3 failures throw (the schedule's invocation is retried), signing failures do not.</summary>
     public async Task<SealOutcome> WriteAsync(CancellationToken cancellationToken)
@@ -64,7 +64,7 @@ public sealed class SealWriter
         {
             Environment = _environment,
             SealedAt = sealedAt,
-            NextSealBy = Schedule.NextSealBy(sealedAt),
+            NextSealBy = Interval.NextSealBy(sealedAt),
             Previous = previous?.Link,
             Heads = heads,
         };

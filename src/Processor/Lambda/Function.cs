@@ -89,7 +89,7 @@ public sealed class Function
         var settings = FunctionSettings.FromEnvironment();
         var clients = new AwsClientFactory(AwsConnection.Resolve(new AwsConnectionSettings()), settings.ToClientRetryOptions());
         // Lives as long as the container: the runtime keeps this instance for every invocation.
-        return ProcessorServices.Create(clients, settings.AuditBucketName, settings.AlertTopicArn, settings.ToProcessorOptions(), settings.DigestSigningKeyId, settings.SealSchedule);
+        return ProcessorServices.Create(clients, settings.AuditBucketName, settings.AlertTopicArn, settings.ToProcessorOptions(), settings.DigestSigningKeyId, settings.SealInterval);
     }
 
     internal static Stream WriteResponse(BatchResult result)

@@ -23,7 +23,7 @@ public sealed class FunctionSettings
     public ProcessorLogLevel LogLevel { get; init; } = ProcessorLogLevel.Info;
 
     /// <summary>The seal schedule's interval (DIGEST_SEAL_INTERVAL_MINUTES; the template's default, 60 minutes, when unset).</summary>
-    public SealSchedule SealSchedule { get; init; } = SealSchedule.Default;
+    public SealInterval SealInterval { get; init; } = SealInterval.Default;
 
     public int MaxConcurrency { get; init; } = 16;
 
@@ -48,7 +48,7 @@ public sealed class FunctionSettings
             AlertTopicArn = Required(read, Variables.TopicArn),
             Environment = Optional(read, Variables.EnvironmentSuffix) ?? "unknown",
             DigestSigningKeyId = Optional(read, Variables.DigestSigningKeyId),
-            SealSchedule = ReadSealSchedule(read),
+            SealInterval = ReadSealInterval(read),
             LogLevel = JsonLogger.ParseLevel(read(Variables.LogLevel)),
             MaxConcurrency = ReadConcurrency(read),
             FunctionTimeout = ReadTimeout(read),
@@ -69,17 +69,17 @@ public sealed class FunctionSettings
         };
     }
 
-    private static SealSchedule ReadSealSchedule(Func<string, string?> read)
+    private static SealInterval ReadSealInterval(Func<string, string?> read)
     {
         if (Optional(read, Variables.DigestSealIntervalMinutes) is not { } text)
         {
-            return SealSchedule.Default;
+            return SealInterval.Default;
         }
 
         // Each seal promises the next by this interval: a wrong value would make every seal late or the promise empty.
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes)
             && minutes is >= TemplateContract.Seals.MinIntervalMinutes and <= TemplateContract.Seals.MaxIntervalMinutes
-            ? new SealSchedule(TimeSpan.FromMinutes(minutes))
+            ? new SealInterval(TimeSpan.FromMinutes(minutes))
             : throw new InvalidOperationException($"The environment variable {Variables.DigestSealIntervalMinutes} must be whole minutes ({TemplateContract.Seals.MinIntervalMinutes} to {TemplateContract.Seals.MaxIntervalMinutes}), not '{read(Variables.DigestSealIntervalMinutes)}'.");
     }
 

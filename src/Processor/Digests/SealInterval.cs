@@ -2,13 +2,13 @@ using OrderMonitoring.Processor.Template;
 
 namespace OrderMonitoring.Processor.Digests;
 
-/// <summary>When seals are written and when the next one is due at the latest.</summary>
-public sealed class SealSchedule
+/// <summary>How often seals are written (the template's DigestSealIntervalMinutes) and when the next one is due at the latest.</summary>
+public sealed class SealInterval
 {
     private static readonly TimeSpan MinimumGrace = TimeSpan.FromMinutes(15);
 
-    /// <summary>A schedule of one seal every <paramref name="interval"/> (the template allows 5 to 1,440 minutes).</summary>
-    public SealSchedule(TimeSpan interval)
+    /// <summary>One seal every <paramref name="interval"/> (the template allows 5 to 1,440 minutes).</summary>
+    public SealInterval(TimeSpan interval)
     {
         if (interval < TimeSpan.FromMinutes(TemplateContract.Seals.MinIntervalMinutes) || interval > TimeSpan.FromMinutes(TemplateContract.Seals.MaxIntervalMinutes))
         {
@@ -20,7 +20,7 @@ public sealed class SealSchedule
     }
 
     /// <summary>The template's default: one seal an hour.</summary>
-    public static SealSchedule Default { get; } = new(TimeSpan.FromMinutes(TemplateContract.Seals.DefaultIntervalMinutes));
+    public static SealInterval Default { get; } = new(TimeSpan.FromMinutes(TemplateContract.Seals.DefaultIntervalMinutes));
 
     public TimeSpan Interval { get; }
 
