@@ -107,6 +107,15 @@ Describe 'Invoke-OrderEventProcessor -Seal' {
         ($seal | Format-Table | Out-String) | Should -BeLike "*$($seal.Key)*"
     }
 
+    It 'leaves Test-OrderAuditLog nothing to report on the digests and the seals it wrote' {
+        $check = Test-OrderAuditLog @Sealed -WarningAction SilentlyContinue
+
+        $check.DigestsVerified | Should -Be 2
+        $check.SealsVerified | Should -Be 2
+        @($check.Findings | Where-Object Kind -In 'DigestMissing', 'DigestInvalid', 'DigestUnsigned', 'ForgedAudit' | ForEach-Object { "$($_.Kind) $($_.Key): $($_.Detail)" }) |
+            Should -BeNullOrEmpty
+    }
+
     It 'writes the seal unsigned, with a warning, when the stack''s key cannot sign, and promises the next by the stack''s interval' {
         # The stack's own key, made symmetric by moto's CloudFormation: signing fails, as with a key the caller may not use.
         $unsigned = @{ Environment = 'seal2' } + $Aws
