@@ -119,7 +119,8 @@ internal static class TypedAttributeComparer
 
     private static string Show(JsonElement value)
     {
-        var text = value.GetRawText();
+        // Compact, whatever spacing the JSON came with, so the two sides read alike.
+        var text = JsonSerializer.Serialize(value);
         return text.Length <= 120 ? text : text.Substring(0, 120) + "...";
     }
 }
