@@ -76,7 +76,7 @@ internal static class AuditLogCheckRun
         CancellationToken cancellationToken)
     {
         var digests = request.PublicKeyPath is { } path
-            ? FromFile(path, "-PublicKeyPath")
+            ? PublicKeyFile.Verifier(path, "-PublicKeyPath")
             : await FromKmsAsync(kms, stack.DigestSigningKeyArn, "digest", reporter, cancellationToken).ConfigureAwait(false);
         if (digests is null)
         {
@@ -84,22 +84,9 @@ internal static class AuditLogCheckRun
         }
 
         var repairs = request.RepairPublicKeyPath is { } repairPath
-            ? FromFile(repairPath, "-RepairPublicKeyPath")
+            ? PublicKeyFile.Verifier(repairPath, "-RepairPublicKeyPath")
             : await FromKmsAsync(kms, stack.RepairSigningKeyArn, "repair", reporter, cancellationToken).ConfigureAwait(false);
         return new VerificationKeys(digests, repairs);
-    }
-
-    private static DigestVerifier FromFile(string path, string parameter)
-    {
-        try
-        {
-            return new DigestVerifier(PublicKeyFile.Read(path, parameter));
-        }
-        catch (System.Security.Cryptography.CryptographicException notP256)
-        {
-            throw new OrderMonitoringException("PublicKeyUnreadable", FailureKind.InvalidArgument, $"{parameter} '{path}' is not an ECC_NIST_P256 public key: {notP256.Message}",
-                "Give the ECC_NIST_P256 public key the stack signs with (Export-OrderAuditSigningKey, or kms:GetPublicKey).");
-        }
     }
 
     private static async Task<DigestVerifier?> FromKmsAsync(IPublicKeySource kms, string? keyArn, string what, IOperationReporter reporter, CancellationToken cancellationToken)
