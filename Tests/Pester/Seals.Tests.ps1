@@ -134,3 +134,145 @@ Describe 'Invoke-OrderEventProcessor -Seal' {
         $seal.Heads | Should -Be 0
     }
 }
+
+# What seals close, as an outage and an account admin leave it (issue 20's two gaps): a chain whose writer ended unsigned
+# and never signs again, and a chain whose last digest and the objects it listed are deleted with every version.
+Describe 'What a seal closes' {
+    BeforeAll {
+        function Get-FindingLine($check) { @($check.Findings | ForEach-Object { "$($_.Kind) $($_.OrderId) $($_.Key)" } | Sort-Object) }
+
+        function Remove-EveryVersion([string] $Bucket, [string] $Key) {
+            $request = [Amazon.S3.Model.ListVersionsRequest]@{ BucketName = $Bucket; Prefix = $Key }
+            $versions = @($S3.ListVersionsAsync($request).GetAwaiter().GetResult().Versions | Where-Object Key -EQ $Key)
+            if ($versions.Count -eq 0) { throw "No version of $Key to delete." }
+            foreach ($version in $versions) {
+                $null = $S3.DeleteObjectAsync([Amazon.S3.Model.DeleteObjectRequest]@{ BucketName = $Bucket; Key = $Key; VersionId = $version.VersionId }).GetAwaiter().GetResult()
+            }
+        }
+
+        function Read-JsonObject([string] $Bucket, [string] $Key) { [Text.Encoding]::UTF8.GetString((Read-BucketObject $Bucket $Key)) | ConvertFrom-Json }
+    }
+
+    Context 'a run whose digest key could not sign, sealed by hand once it can' {
+        BeforeAll {
+            $script:Outage = @{ Environment = 'seal3' } + $Aws
+            $key = New-TestSigningKey -Factory $Factory
+            $script:OutageBucket = (New-OrderMonitoringStack @Outage -ProcessorTrigger External -DigestSigningKeyArn $key -WarningAction SilentlyContinue).AuditBucketName
+            $files = foreach ($n in 1, 2) {
+                $file = Join-Path $TestDrive "outage-$n.json"
+                Write-OneOrderEventFile $file "ORD-OUTAGE-$n" "93000000000000000000$n"
+                $file
+            }
+            # moto 5.2.1 signs with a disabled key (its Sign checks only the key's usage and algorithm), so the key cannot
+            # sign here the other way AWS knows: KMS does not answer. Every service is at moto but KMS, whose endpoint is a
+            # refusing loopback port (an explicit -EndpointUrl would win over both variables).
+            $refusing = New-RefusingLoopbackPort
+            $saved = $env:AWS_ENDPOINT_URL, $env:AWS_ENDPOINT_URL_KMS
+            try {
+                $env:AWS_ENDPOINT_URL = $Aws.EndpointUrl
+                $env:AWS_ENDPOINT_URL_KMS = "http://127.0.0.1:$($refusing.LocalEndPoint.Port)"
+                $connection = @{ Environment = 'seal3'; Region = $Aws.Region; AccessKey = $Aws.AccessKey; SecretKey = $Aws.SecretKey }
+                # Two event files, two batches of one run: one chain whose writer ends with the run and never signs again.
+                $null = Invoke-OrderEventProcessor @connection -Path $files -WarningVariable outageWarnings -WarningAction SilentlyContinue
+            }
+            finally {
+                $env:AWS_ENDPOINT_URL, $env:AWS_ENDPOINT_URL_KMS = $saved
+                $refusing.Dispose()
+            }
+            $script:OutageWarnings = @($outageWarnings)
+            $script:UnsignedDigests = @(Get-BucketKeys $OutageBucket 'digests/')
+            $script:Unsealed = Test-OrderAuditLog @Outage
+            # KMS answers again: the seal signs, and names the chain's head by its bytes.
+            $script:OutageSeal = Invoke-OrderEventProcessor @Outage -Seal -WarningVariable sealWarnings
+            $script:OutageSealWarnings = @($sealWarnings)
+            $script:Resealed = Test-OrderAuditLog @Outage
+        }
+
+        It 'wrote the run''s digests unsigned, saying why, and Test-OrderAuditLog reports each as DigestUnsigned' {
+            Assert-OnlyUnsignedDigestWarning $OutageWarnings
+            $OutageWarnings | Should -Not -BeNullOrEmpty
+            $UnsignedDigests | Should -HaveCount 2
+            foreach ($digest in $UnsignedDigests) {
+                $document = Read-JsonObject $OutageBucket $digest
+                $document.signature | Should -BeNullOrEmpty
+                $document.unsigned | Should -BeLike 'signing with * failed: *'
+            }
+            @($Unsealed.Findings | Where-Object Kind -EQ 'DigestUnsigned' | ForEach-Object Key | Sort-Object) | Should -Be ($UnsignedDigests | Sort-Object)
+        }
+
+        It 'is DigestUnsigned no more after Invoke-OrderEventProcessor -Seal, and nothing else is new' {
+            $OutageSealWarnings | Should -BeNullOrEmpty
+            ($OutageSeal.Written, $OutageSeal.Signed, $OutageSeal.Heads) | Should -Be @($true, $true, 1)
+            $Resealed.SealsVerified | Should -Be 1
+            @($Resealed.Findings | Where-Object Kind -EQ 'DigestUnsigned') | Should -BeNullOrEmpty
+            Get-FindingLine $Resealed | Should -Be @(Get-FindingLine $Unsealed | Where-Object { $_ -notlike 'DigestUnsigned *' })
+        }
+    }
+
+    Context 'a chain''s tail deleted with every version by an account admin' {
+        BeforeAll {
+            $script:Tail = @{ Environment = 'seal4' } + $Aws
+            $key = New-TestSigningKey -Factory $Factory
+            $script:TailBucket = (New-OrderMonitoringStack @Tail -ProcessorTrigger External -DigestSigningKeyArn $key -WarningAction SilentlyContinue).AuditBucketName
+            Enable-BucketVersioning -Factory $Factory -BucketName $TailBucket
+            foreach ($n in 1, 2) { Write-OneOrderEventFile (Join-Path $TestDrive "tail-$n.json") "ORD-TAIL-$n" "94000000000000000000$n" }
+
+            # Chain A: processed and sealed. Chain B: processed after the seal, so no seal names it yet (the control).
+            $null = Invoke-OrderEventProcessor @Tail -Path (Join-Path $TestDrive 'tail-1.json') -WarningVariable runWarnings
+            $script:TailSeal = Invoke-OrderEventProcessor @Tail -Seal
+            $null = Invoke-OrderEventProcessor @Tail -Path (Join-Path $TestDrive 'tail-2.json') -WarningVariable +runWarnings
+            $script:TailRunWarnings = @($runWarnings)
+            $script:Intact = Test-OrderAuditLog @Tail
+
+            $sealed = $SealDocument::Parse([Text.Encoding]::UTF8.GetString((Read-BucketObject $TailBucket $TailSeal.Key)), $TailSeal.Key)
+            $script:SealedHead = $sealed.Heads[0].Key
+            $script:UnsealedHead = @(Get-BucketKeys $TailBucket 'digests/' | Where-Object { $_ -ne $SealedHead })
+            # The admin deletes every version of each chain's last digest and of every audit object it listed.
+            $script:ErasedObjects = @{}
+            foreach ($digest in @($SealedHead) + $UnsealedHead) {
+                $ErasedObjects[$digest] = @((Read-JsonObject $TailBucket $digest).objects.key)
+                foreach ($object in $ErasedObjects[$digest]) { Remove-EveryVersion $TailBucket $object }
+                Remove-EveryVersion $TailBucket $digest
+            }
+            $script:Truncated = Test-OrderAuditLog @Tail
+        }
+
+        It 'reports the sealed head DigestMissing, the tail deleted, and nothing else new' {
+            $TailRunWarnings | Should -BeNullOrEmpty
+            $TailSeal.Heads | Should -Be 1
+            $SealedHead | Should -BeLike 'digests/*'
+            Get-BucketKeys $TailBucket 'digests/' | Should -BeNullOrEmpty
+            # The orders' own history findings (no table item: event files) went with their objects, as the admin meant.
+            $untouched = @(Get-FindingLine $Intact | Where-Object { $_ -notlike '* ORD-TAIL-*' })
+            Get-FindingLine $Truncated | Should -Be ($untouched + "DigestMissing  $SealedHead" | Sort-Object)
+            $missing = $Truncated.Findings | Where-Object { $_.Kind -eq 'DigestMissing' -and $_.Key -eq $SealedHead }
+            $missing.Detail | Should -BeLike "sealed by $($TailSeal.Key) at *every version is gone: the chain's tail was deleted"
+        }
+
+        It 'cannot see the same deletion of a tail no seal names yet (unprovable until the next seal is due)' {
+            $UnsealedHead | Should -HaveCount 1
+            $ErasedObjects[$UnsealedHead[0]] | Should -HaveCount 1
+            $ErasedObjects[$SealedHead] | Should -HaveCount 1
+            # The control chain's head and object are gone as the sealed one's are, and nothing in the check names them.
+            $control = @($UnsealedHead) + $ErasedObjects[$UnsealedHead[0]]
+            @($Truncated.Findings | Where-Object { $_.Key -in $control -or $(foreach ($key in $control) { "$($_.Detail)".Contains($key) }) -contains $true }) |
+                Should -BeNullOrEmpty
+        }
+
+        It 'reports a seal deleted with every version after a later seal linked to it as DigestMissing on that seal''s key' {
+            # Seal keys are by the second: each seal in its own second.
+            Start-Sleep -Milliseconds 1100
+            $linked = Invoke-OrderEventProcessor @Tail -Seal
+            Start-Sleep -Milliseconds 1100
+            $linking = Invoke-OrderEventProcessor @Tail -Seal
+            $linking.Previous | Should -Be $linked.Key
+            $before = Test-OrderAuditLog @Tail
+
+            Remove-EveryVersion $TailBucket $linked.Key
+            $after = Test-OrderAuditLog @Tail
+
+            @(Get-FindingLine $before) | Should -Be @(Get-FindingLine $Truncated)
+            Get-FindingLine $after | Should -Be (@(Get-FindingLine $Truncated) + "DigestMissing  $($linked.Key)" | Sort-Object)
+        }
+    }
+}
