@@ -203,6 +203,10 @@ Describe 'What a seal closes' {
         It 'is DigestUnsigned no more after Invoke-OrderEventProcessor -Seal, and nothing else is new' {
             $OutageSealWarnings | Should -BeNullOrEmpty
             ($OutageSeal.Written, $OutageSeal.Signed, $OutageSeal.Heads) | Should -Be @($true, $true, 1)
+            # It names the unsigned chain's head (position 2); the first digest is sealed through the head's link to it.
+            $sealed = $SealDocument::Parse([Text.Encoding]::UTF8.GetString((Read-BucketObject $OutageBucket $OutageSeal.Key)), $OutageSeal.Key)
+            $sealed.Heads[0].Key | Should -Be ($UnsignedDigests | Sort-Object | Select-Object -Last 1)
+            $sealed.Heads[0].Position | Should -Be 2
             $Resealed.SealsVerified | Should -Be 1
             @($Resealed.Findings | Where-Object Kind -EQ 'DigestUnsigned') | Should -BeNullOrEmpty
             Get-FindingLine $Resealed | Should -Be @(Get-FindingLine $Unsealed | Where-Object { $_ -notlike 'DigestUnsigned *' })
