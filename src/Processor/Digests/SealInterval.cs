@@ -28,7 +28,10 @@ public sealed class SealInterval
     /// How late a seal may be: 15 minutes or a quarter of the interval, whichever is larger (EventBridge delivers a
     /// scheduled event within about a minute, and an invocation may be retried after a failure).
     /// </summary>
-    public TimeSpan Grace => Interval.Ticks / 4 > MinimumGrace.Ticks ? TimeSpan.FromTicks(Interval.Ticks / 4) : MinimumGrace;
+    public TimeSpan Grace => GraceFor(Interval);
+
+    /// <summary>The grace of a seal schedule of <paramref name="interval"/> (also what a verifier allows a seal).</summary>
+    public static TimeSpan GraceFor(TimeSpan interval) => interval.Ticks / 4 > MinimumGrace.Ticks ? TimeSpan.FromTicks(interval.Ticks / 4) : MinimumGrace;
 
     /// <summary>When the seal after one made at <paramref name="sealedAt"/> is due at the latest.</summary>
     public DateTimeOffset NextSealBy(DateTimeOffset sealedAt) => sealedAt + Interval + Grace;
