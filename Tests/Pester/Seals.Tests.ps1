@@ -219,19 +219,27 @@ Describe 'What a seal closes' {
             $key = New-TestSigningKey -Factory $Factory
             $script:TailBucket = (New-OrderMonitoringStack @Tail -ProcessorTrigger External -DigestSigningKeyArn $key -WarningAction SilentlyContinue).AuditBucketName
             Enable-BucketVersioning -Factory $Factory -BucketName $TailBucket
-            foreach ($n in 1, 2) { Write-OneOrderEventFile (Join-Path $TestDrive "tail-$n.json") "ORD-TAIL-$n" "94000000000000000000$n" }
+            $tailFiles = foreach ($n in 1..4) {
+                $file = Join-Path $TestDrive "tail-$n.json"
+                Write-OneOrderEventFile $file "ORD-TAIL-$n" "94000000000000000000$n"
+                $file
+            }
 
-            # Chain A: processed and sealed. Chain B: processed after the seal, so no seal names it yet (the control).
-            $null = Invoke-OrderEventProcessor @Tail -Path (Join-Path $TestDrive 'tail-1.json') -WarningVariable runWarnings
+            # Chain A (two batches of one run) is sealed; chain B (two batches of a run after the seal) is named by no seal
+            # yet: the control.
+            $null = Invoke-OrderEventProcessor @Tail -Path $tailFiles[0, 1] -WarningVariable runWarnings
             $script:TailSeal = Invoke-OrderEventProcessor @Tail -Seal
-            $null = Invoke-OrderEventProcessor @Tail -Path (Join-Path $TestDrive 'tail-2.json') -WarningVariable +runWarnings
+            $null = Invoke-OrderEventProcessor @Tail -Path $tailFiles[2, 3] -WarningVariable +runWarnings
             $script:TailRunWarnings = @($runWarnings)
             $script:Intact = Test-OrderAuditLog @Tail
 
-            $sealed = $SealDocument::Parse([Text.Encoding]::UTF8.GetString((Read-BucketObject $TailBucket $TailSeal.Key)), $TailSeal.Key)
-            $script:SealedHead = $sealed.Heads[0].Key
-            $script:UnsealedHead = @(Get-BucketKeys $TailBucket 'digests/' | Where-Object { $_ -ne $SealedHead })
-            # The admin deletes every version of each chain's last digest and of every audit object it listed.
+            $script:TailSealDocument = $SealDocument::Parse([Text.Encoding]::UTF8.GetString((Read-BucketObject $TailBucket $TailSeal.Key)), $TailSeal.Key)
+            $script:SealedHead = $TailSealDocument.Heads[0].Key
+            $script:DigestsBefore = @(Get-BucketKeys $TailBucket 'digests/')
+            $script:SealedChainFirst = $DigestsBefore | Where-Object { $_ -ne $SealedHead -and (Split-Path $_) -eq (Split-Path $SealedHead) }
+            $script:UnsealedHead = @($DigestsBefore | Where-Object { (Split-Path $_) -ne (Split-Path $SealedHead) } | Sort-Object | Select-Object -Last 1)
+            # The admin deletes every version of each chain's last digest and of every audit object it listed: each chain
+            # just looks one digest shorter, no link names what is gone.
             $script:ErasedObjects = @{}
             foreach ($digest in @($SealedHead) + $UnsealedHead) {
                 $ErasedObjects[$digest] = @((Read-JsonObject $TailBucket $digest).objects.key)
@@ -244,17 +252,19 @@ Describe 'What a seal closes' {
         It 'reports the sealed head DigestMissing, the tail deleted, and nothing else new' {
             $TailRunWarnings | Should -BeNullOrEmpty
             $TailSeal.Heads | Should -Be 1
-            $SealedHead | Should -BeLike 'digests/*'
-            Get-BucketKeys $TailBucket 'digests/' | Should -BeNullOrEmpty
-            # The orders' own history findings (no table item: event files) went with their objects, as the admin meant.
-            $untouched = @(Get-FindingLine $Intact | Where-Object { $_ -notlike '* ORD-TAIL-*' })
+            $TailSealDocument.Heads[0].Position | Should -Be 2
+            $DigestsBefore | Should -HaveCount 4
+            @(Get-BucketKeys $TailBucket 'digests/') | Should -Be @($DigestsBefore | Where-Object { $_ -notin @($SealedHead) + $UnsealedHead })
+            $Truncated.DigestsVerified | Should -Be 2
+            # The erased orders' own history findings (no table item: event files) went with their objects, as the admin meant.
+            $untouched = @(Get-FindingLine $Intact | Where-Object { $_ -notmatch ' ORD-TAIL-[24] ' })
             Get-FindingLine $Truncated | Should -Be ($untouched + "DigestMissing  $SealedHead" | Sort-Object)
             $missing = $Truncated.Findings | Where-Object { $_.Kind -eq 'DigestMissing' -and $_.Key -eq $SealedHead }
-            $missing.Detail | Should -BeLike "sealed by $($TailSeal.Key) at *every version is gone: the chain's tail was deleted"
+            $missing.Detail | Should -BeLike "sealed by $($TailSeal.Key) at *every version is gone: the chain's tail was deleted (the newest digest of the chain left is position 1, $SealedChainFirst)"
         }
 
         It 'cannot see the same deletion of a tail no seal names yet (unprovable until the next seal is due)' {
-            $UnsealedHead | Should -HaveCount 1
+            $UnsealedHead | Should -BeLike '*/000000000002.json'
             $ErasedObjects[$UnsealedHead[0]] | Should -HaveCount 1
             $ErasedObjects[$SealedHead] | Should -HaveCount 1
             # The control chain's head and object are gone as the sealed one's are, and nothing in the check names them.
@@ -275,6 +285,7 @@ Describe 'What a seal closes' {
             Remove-EveryVersion $TailBucket $linked.Key
             $after = Test-OrderAuditLog @Tail
 
+            # The later seals name what is left of the chains; the tail the first seal named stays reported missing.
             @(Get-FindingLine $before) | Should -Be @(Get-FindingLine $Truncated)
             Get-FindingLine $after | Should -Be (@(Get-FindingLine $Truncated) + "DigestMissing  $($linked.Key)" | Sort-Object)
         }
