@@ -158,6 +158,7 @@ Describe 'What a seal closes' {
             $script:Outage = @{ Environment = 'seal3' } + $Aws
             $key = New-TestSigningKey -Factory $Factory
             $script:OutageBucket = (New-OrderMonitoringStack @Outage -ProcessorTrigger External -DigestSigningKeyArn $key -WarningAction SilentlyContinue).AuditBucketName
+            Enable-BucketVersioning -Factory $Factory -BucketName $OutageBucket
             $files = foreach ($n in 1, 2) {
                 $file = Join-Path $TestDrive "outage-$n.json"
                 Write-OneOrderEventFile $file "ORD-OUTAGE-$n" "93000000000000000000$n"
@@ -210,6 +211,25 @@ Describe 'What a seal closes' {
             $Resealed.SealsVerified | Should -Be 1
             @($Resealed.Findings | Where-Object Kind -EQ 'DigestUnsigned') | Should -BeNullOrEmpty
             Get-FindingLine $Resealed | Should -Be @(Get-FindingLine $Unsealed | Where-Object { $_ -notlike 'DigestUnsigned *' })
+        }
+
+        It 'reports the sealed head overwritten behind its back (and its objects unproven) once the seal pinned its bytes' {
+            # An unsigned digest carries no signature of its own: an admin could rewrite it, with an audit object, to agree.
+            $head = $UnsignedDigests | Sort-Object | Select-Object -Last 1
+            $json = [Text.Encoding]::UTF8.GetString((Read-BucketObject $OutageBucket $head))
+            $listed = ($json | ConvertFrom-Json).objects[0]
+            $forged = [Text.Encoding]::UTF8.GetString((Read-BucketObject $OutageBucket $listed.key)) -replace '"status":"[A-Z]+"', '"status":"FORGED"'
+            $forgedSha = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($forged))).ToLowerInvariant()
+            foreach ($write in @(@($listed.key, $forged), @($head, $json.Replace($listed.sha256, $forgedSha)))) {
+                $null = $S3.PutObjectAsync([Amazon.S3.Model.PutObjectRequest]@{ BucketName = $OutageBucket; Key = $write[0]; ContentBody = $write[1] }).GetAwaiter().GetResult()
+            }
+
+            $rewritten = Test-OrderAuditLog @Outage
+
+            $named = @($rewritten.Findings | Where-Object { $_.Key -eq $head -and $_.Kind -in 'DigestMissing', 'DigestInvalid' })
+            $named | Should -HaveCount 1
+            $named[0].Detail | Should -BeLike "sealed by $($OutageSeal.Key) at *"
+            @($rewritten.Findings | Where-Object Kind -EQ 'DigestUnsigned' | ForEach-Object Key | Sort-Object) | Should -Be ($UnsignedDigests | Sort-Object)
         }
     }
 
