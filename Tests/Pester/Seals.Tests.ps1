@@ -221,7 +221,8 @@ Describe 'What a seal closes' {
             $forged = [Text.Encoding]::UTF8.GetString((Read-BucketObject $OutageBucket $listed.key)) -replace '"status":"[A-Z]+"', '"status":"FORGED"'
             $forgedSha = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($forged))).ToLowerInvariant()
             foreach ($write in @(@($listed.key, $forged), @($head, $json.Replace($listed.sha256, $forgedSha)))) {
-                $null = $S3.PutObjectAsync([Amazon.S3.Model.PutObjectRequest]@{ BucketName = $OutageBucket; Key = $write[0]; ContentBody = $write[1] }).GetAwaiter().GetResult()
+                $request = [Amazon.S3.Model.PutObjectRequest]@{ BucketName = $OutageBucket; Key = $write[0]; ContentBody = $write[1] }
+                $null = $S3.PutObjectAsync($request).GetAwaiter().GetResult()
             }
 
             $rewritten = Test-OrderAuditLog @Outage
@@ -280,7 +281,8 @@ Describe 'What a seal closes' {
             $untouched = @(Get-FindingLine $Intact | Where-Object { $_ -notmatch ' ORD-TAIL-[24] ' })
             Get-FindingLine $Truncated | Should -Be ($untouched + "DigestMissing  $SealedHead" | Sort-Object)
             $missing = $Truncated.Findings | Where-Object { $_.Kind -eq 'DigestMissing' -and $_.Key -eq $SealedHead }
-            $missing.Detail | Should -BeLike "sealed by $($TailSeal.Key) at *every version is gone: the chain's tail was deleted (the newest digest of the chain left is position 1, $SealedChainFirst)"
+            $missing.Detail | Should -BeLike ("sealed by $($TailSeal.Key) at *every version is gone: the chain's tail was deleted " +
+                "(the newest digest of the chain left is position 1, $SealedChainFirst)")
         }
 
         It 'cannot see the same deletion of a tail no seal names yet (unprovable until the next seal is due)' {
