@@ -91,6 +91,23 @@ public sealed class BulkListingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failed_bulk_listing_fails_the_check_with_its_error_instead_of_waiting_forever()
+    {
+        _trail.Digest(Enumerable.Range(0, 6).Select(i => Order($"ORD-{i:D2}", (1772366400000 + i).ToString(CultureInfo.InvariantCulture))).ToList());
+        _store.Listed = prefix =>
+        {
+            if (prefix == AuditKey.OrdersPrefix)
+            {
+                throw new InvalidOperationException("S3 ListObjectVersions on s3://b/orders/ failed");
+            }
+        };
+
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => CheckAsync(VerificationPeriod.WholeTrail, new CheckScope()));
+
+        Assert.Contains("ListObjectVersions", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_period_check_lists_only_the_folders_of_its_period_never_the_whole_bucket()
     {
         var day = new DateTimeOffset(_store.Now, TimeSpan.Zero);

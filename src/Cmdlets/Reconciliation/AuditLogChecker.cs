@@ -85,19 +85,34 @@ internal sealed class AuditLogChecker
         }
         else
         {
-            // A whole verified check lists orders/ in pages of 1,000 versions (while the scan starts) instead of once per order.
-            var prelisted = request.Verified is { IsWhole: true } ? PrelistedVersions.ListAsync(_store, request.BucketName, cancellationToken) : null;
-            // A part scans its share of the table's segments: every part the same number, so the parts never overlap.
-            var segments = Enumerable.Range(0, _options.ScanSegments).ToList();
-            await BoundedConcurrency.ForEachAsync(segments, segments.Count, (segment, _) => ScanSegmentAsync(request, segment, tally, prelisted, cancellationToken),
-                cancellationToken).ConfigureAwait(false);
-            foreach (var (prefix, orderId) in tally.SplitOrders())
+            // A whole verified check lists orders/ in pages of 1,000 versions (while the scan goes on) instead of once per order;
+            // the listing stops with the check, whichever way the check ends.
+            using var listingStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var prelisted = request.Verified is { IsWhole: true } ? PrelistedVersions.Start(_store, request.BucketName, listingStop.Token) : null;
+            try
             {
-                // Seen in two places of a scan: checked again from a Query so its items are complete.
-                tally.Replace(prefix, await CheckOrderAsync(request, orderId, cancellationToken).ConfigureAwait(false));
+                // A part scans its share of the table's segments: every part the same number, so the parts never overlap.
+                var segments = Enumerable.Range(0, _options.ScanSegments).ToList();
+                await BoundedConcurrency.ForEachAsync(segments, segments.Count, (segment, _) => ScanSegmentAsync(request, segment, tally, prelisted, cancellationToken),
+                    cancellationToken).ConfigureAwait(false);
+                foreach (var (prefix, orderId) in tally.SplitOrders())
+                {
+                    // Seen in two places of a scan: checked again from a Query so its items are complete.
+                    tally.Replace(prefix, await CheckOrderAsync(request, orderId, cancellationToken).ConfigureAwait(false));
+                }
+
+                await CheckBucketOnlyOrdersAsync(request, tally, prelisted, cancellationToken).ConfigureAwait(false);
+                if (prelisted is not null)
+                {
+                    // Its failure is the check's even when no folder was asked for.
+                    await prelisted.CompletedAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                listingStop.Cancel();
             }
 
-            await CheckBucketOnlyOrdersAsync(request, tally, prelisted, cancellationToken).ConfigureAwait(false);
             if (request.Verified is { } verified && part.OwnsTrailWide)
             {
                 tally.AddTrailWide(await JudgeQuarantineAsync(request.BucketName, verified, cancellationToken).ConfigureAwait(false));
@@ -126,7 +141,7 @@ internal sealed class AuditLogChecker
         return AuditComparison.Compare(orderId, items, trail, request.Scope);
     }
 
-    private async Task ScanSegmentAsync(CheckRequest request, int segment, CheckTally tally, Task<PrelistedVersions>? prelisted, CancellationToken cancellationToken)
+    private async Task ScanSegmentAsync(CheckRequest request, int segment, CheckTally tally, PrelistedVersions? prelisted, CancellationToken cancellationToken)
     {
         var part = request.Part ?? new CheckPart(0, 1);
         var total = _options.ScanSegments * part.Total;
@@ -145,7 +160,7 @@ internal sealed class AuditLogChecker
             }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task CheckScannedOrderAsync(CheckRequest request, List<TableItem> items, CheckTally tally, Task<PrelistedVersions>? prelisted,
+    private async Task CheckScannedOrderAsync(CheckRequest request, List<TableItem> items, CheckTally tally, PrelistedVersions? prelisted,
         CancellationToken cancellationToken)
     {
         var orderId = items[0].OrderId;
@@ -173,10 +188,10 @@ internal sealed class AuditLogChecker
     /// record forgiven) from it is confirmed with a fresh listing of the folder, since an object written after that
     /// listing began is not missing.
     /// </summary>
-    private async Task<OrderCheck> CompareAsync(CheckRequest request, string prefix, string? orderId, IReadOnlyList<TableItem> items, Task<PrelistedVersions>? prelisted,
+    private async Task<OrderCheck> CompareAsync(CheckRequest request, string prefix, string? orderId, IReadOnlyList<TableItem> items, PrelistedVersions? prelisted,
         CancellationToken cancellationToken)
     {
-        if (prelisted is not null && (await prelisted.ConfigureAwait(false)).Of(prefix) is { } listed)
+        if (prelisted is not null && await prelisted.OfAsync(prefix).ConfigureAwait(false) is { } listed)
         {
             var fromListing = AuditComparison.Compare(orderId, items,
                 await _trails.ReadAsync(request.BucketName, prefix, orderId, request.Verified, cancellationToken, listed).ConfigureAwait(false), request.Scope);
@@ -190,7 +205,7 @@ internal sealed class AuditLogChecker
         return AuditComparison.Compare(orderId, items, trail, request.Scope);
     }
 
-    private async Task CheckBucketOnlyOrdersAsync(CheckRequest request, CheckTally tally, Task<PrelistedVersions>? prelisted, CancellationToken cancellationToken)
+    private async Task CheckBucketOnlyOrdersAsync(CheckRequest request, CheckTally tally, PrelistedVersions? prelisted, CancellationToken cancellationToken)
     {
         var part = request.Part ?? new CheckPart(0, 1);
         if (request.Verified is not { IsWhole: false })
@@ -218,7 +233,7 @@ internal sealed class AuditLogChecker
         }
     }
 
-    private async Task CheckUnclaimedAsync(CheckRequest request, IReadOnlyList<string> folders, CheckTally tally, Task<PrelistedVersions>? prelisted,
+    private async Task CheckUnclaimedAsync(CheckRequest request, IReadOnlyList<string> folders, CheckTally tally, PrelistedVersions? prelisted,
         CancellationToken cancellationToken)
     {
         var part = request.Part ?? new CheckPart(0, 1);
