@@ -14,43 +14,16 @@ Describe 'Replaying a failed batch kept in S3' {
         $script:Bucket = Get-StackResourceId -Factory $Factory -StackName $stackName -LogicalId FailedBatchesBucket
         $script:TopicArn = Get-StackResourceId -Factory $Factory -StackName $stackName -LogicalId OrderAlertsTopic
         $script:QueueUrl = New-AlertQueue -Factory $Factory -TopicArn $TopicArn
-        # A batch is replayed only when it names the stack's own stream, a shard of it and a range that shard holds: the
-        # two orders are written to the table (not processed: no mapping), and the record names where the stream has them.
+        # A batch is replayed only when it names the stack's own stream, a shard of it and a range that shard holds, and
+        # its payload is the stream's records for that range: the two orders are written to the table (not processed: no
+        # mapping), and the record holds their stream records as Lambda's S3 destination keeps them.
         $null = Send-TestOrderEvent @F -OrderId 'ORD-FB-1' -Status 'PENDING'
         $null = Send-TestOrderEvent @F -OrderId 'ORD-FB-2' -Status 'FAILED'
         $inStream = Get-StreamPosition -Factory $Factory -TableName 'order-events-failedb' -OrderId 'ORD-FB-1', 'ORD-FB-2'
-        $streamArn = $inStream.StreamArn
-
-        function New-StreamRecord([string] $OrderId, [string] $Status, [string] $Sequence) {
-            @{
-                eventID = "ev-$Sequence"; eventName = 'INSERT'; eventVersion = '1.1'; eventSource = 'aws:dynamodb'; awsRegion = 'us-east-1'; eventSourceARN = $streamArn
-                dynamodb = @{
-                    ApproximateCreationDateTime = 1767225600; SequenceNumber = $Sequence; SizeBytes = 80; StreamViewType = 'NEW_AND_OLD_IMAGES'
-                    Keys = @{ orderId = @{ S = $OrderId }; timestamp = @{ N = '1767225600000' } }
-                    NewImage = @{ orderId = @{ S = $OrderId }; timestamp = @{ N = '1767225600000' }; status = @{ S = $Status }; amount = @{ N = '12.50' } }
-                }
-            }
-        }
-
-        $records = @(
-            New-StreamRecord 'ORD-FB-1' 'PENDING' $inStream.SequenceNumbers[0]
-            New-StreamRecord 'ORD-FB-2' 'FAILED' $inStream.SequenceNumbers[1]
-        )
-        # The invocation record as Lambda writes it to an S3 destination: the metadata, and the whole event as a JSON string.
-        $failure = [ordered]@{
-            requestContext     = [ordered]@{ requestId = 'c9b8fa9f-5a7f-4f2b-af9c-0c604cde93a5'; functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:order-processor-failedb'; condition = 'RetryAttemptsExhausted'; approximateInvokeCount = 6 }
-            responseContext    = [ordered]@{ statusCode = 200; executedVersion = '$LATEST'; functionError = 'Unhandled' }
-            version            = '1.0'
-            timestamp          = '2026-01-01T00:05:00.000Z'
-            DDBStreamBatchInfo = [ordered]@{
-                shardId = $inStream.ShardId; startSequenceNumber = $inStream.SequenceNumbers[0]; endSequenceNumber = $inStream.SequenceNumbers[1]
-                approximateArrivalOfFirstRecord = '2026-01-01T00:00:00Z'; approximateArrivalOfLastRecord = '2026-01-01T00:00:00Z'; batchSize = 2; streamArn = $streamArn
-            }
-            payload            = (@{ Records = $records } | ConvertTo-Json -Depth 10 -Compress)
-        }
+        $failure = ConvertTo-FailedBatchDocument -Position $inStream -FunctionName 'order-processor-failedb'
         $script:Key = 'aws/lambda/3f1b2c4d-0000-4000-8000-00000000abcd/shardId-00000001767225600000-abcdef01/2026/01/01/2026-01-01T00.05.00-6e5c1b2a-1111-4222-8333-944455556666'
         $s3 = $Factory.CreateS3()
-        $put = [Amazon.S3.Model.PutObjectRequest]@{ BucketName = $Bucket; Key = $Key; ContentBody = ($failure | ConvertTo-Json -Depth 10); ContentType = 'application/json' }
+        $put = [Amazon.S3.Model.PutObjectRequest]@{ BucketName = $Bucket; Key = $Key; ContentBody = $failure; ContentType = 'application/json' }
         $null = $s3.PutObjectAsync($put).GetAwaiter().GetResult()
 
         $script:Before = Get-OrderMonitoringStatus @F -WarningAction SilentlyContinue
@@ -128,6 +101,65 @@ Describe 'A stored batch that names another stream' {
 
     It 'stays pending, so the status keeps showing it' {
         (Get-OrderMonitoringStatus @F -WarningAction SilentlyContinue).FailedBatchesPending | Should -Be 1
+    }
+}
+
+# Whoever can write to the failed-batches bucket can also change the records inside a real batch of the stack's own
+# stream. The payload is compared with the stream's records for its range: a changed image is refused, nothing is
+# written, and the batch stays pending; the unchanged batch is replayed with the stream's own records.
+Describe 'A stored batch of this stream whose payload was changed' {
+    BeforeAll {
+        $script:AuditBucket = Get-StackResourceId -Factory $Factory -StackName 'order-monitoring-failedb' -LogicalId AuditLogsBucket
+        $null = Send-TestOrderEvent @F -OrderId 'ORD-FT-1' -Status 'PENDING'
+        $null = Send-TestOrderEvent @F -OrderId 'ORD-FT-2' -Status 'FAILED'
+        $inStream = Get-StreamPosition -Factory $Factory -TableName 'order-events-failedb' -OrderId 'ORD-FT-1', 'ORD-FT-2'
+        $script:SecondEventId = $inStream.Records[1].EventId
+        $original = ConvertTo-FailedBatchDocument -Position $inStream -FunctionName 'order-processor-failedb'
+
+        # As an admin behind the module's back: the second order's FAILED becomes DELIVERED inside the stored payload.
+        $document = $original | ConvertFrom-Json
+        $document.payload = $document.payload.Replace('"status":{"S":"FAILED"}', '"status":{"S":"DELIVERED"}')
+        $tampered = $document | ConvertTo-Json -Depth 5
+        if ($tampered -eq ($original | ConvertFrom-Json | ConvertTo-Json -Depth 5)) { throw 'The tampering changed nothing: the payload holds no "status":{"S":"FAILED"}.' }
+        $script:TamperedKey = 'aws/lambda/tampered/shardId-1/2026/01/01/2026-01-01T00.07.00-tampered'
+        $s3 = $Factory.CreateS3()
+        $null = $s3.PutObjectAsync([Amazon.S3.Model.PutObjectRequest]@{ BucketName = $Bucket; Key = $TamperedKey; ContentBody = $tampered; ContentType = 'application/json' }).GetAwaiter().GetResult()
+
+        $script:ObjectsBefore = Get-AuditObjectCount -Factory $Factory -BucketName $AuditBucket
+        $script:Refused = @(Invoke-OrderEventProcessor @F -FailedBatches -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $script:Failures = @($failures)
+        $script:ObjectsAfter = Get-AuditObjectCount -Factory $Factory -BucketName $AuditBucket
+        $script:AlertsAfterRefusal = @(Receive-Alert -Factory $Factory -QueueUrl $QueueUrl | Where-Object OrderId -Like 'ORD-FT-*')
+        $script:Pending = (Get-OrderMonitoringStatus @F -WarningAction SilentlyContinue).FailedBatchesPending
+
+        # The same batch as Lambda kept it, next to the changed copy.
+        $script:OriginalKey = 'aws/lambda/original/shardId-1/2026/01/01/2026-01-01T00.07.00-original'
+        $null = $s3.PutObjectAsync([Amazon.S3.Model.PutObjectRequest]@{ BucketName = $Bucket; Key = $OriginalKey; ContentBody = $original; ContentType = 'application/json' }).GetAwaiter().GetResult()
+        $script:Replayed = @(Invoke-OrderEventProcessor @F -FailedBatches -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $script:FailuresWithOriginal = @($failures)
+    }
+
+    It 'is refused with an error naming the changed record, and nothing is written' {
+        $Refused | Should -HaveCount 0
+        $changed = @($Failures | Where-Object FullyQualifiedErrorId -Like 'FailedBatchPayloadNotFromStream,*')
+        $changed | Should -HaveCount 1
+        $changed[0].Exception.Message | Should -BeLike "*$TamperedKey*record 2 (event id $SecondEventId,*NewImage.status is {`"S`":`"DELIVERED`"} in the payload but {`"S`":`"FAILED`"} in the stream*"
+        $changed[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+        $ObjectsAfter | Should -Be $ObjectsBefore
+        $AlertsAfterRefusal | Should -HaveCount 0
+    }
+
+    It 'stays pending, so the status keeps showing it' {
+        # The batch of another stream (above) and the changed one.
+        $Pending | Should -Be 2
+    }
+
+    It 'replays the unchanged batch with the stream''s records while the changed copy stays refused' {
+        $Replayed | Should -HaveCount 1
+        $Replayed[0].Source | Should -Be "s3://$Bucket/$OriginalKey"
+        ($Replayed[0].Records, $Replayed[0].Audited, $Replayed[0].Failed) | Should -Be @(2, 2, 0)
+        (Get-OrderAuditLog @F -OrderId 'ORD-FT-2').Status | Should -Be 'FAILED'
+        @($FailuresWithOriginal | Where-Object FullyQualifiedErrorId -Like 'FailedBatchPayloadNotFromStream,*') | Should -HaveCount 1
     }
 }
 

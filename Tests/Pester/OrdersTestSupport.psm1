@@ -108,7 +108,7 @@ function Get-ProcessorMetricSum {
 }
 
 function Get-StreamPosition {
-    <# Where the table's stream holds the records of the given orders: StreamArn, ShardId and their SequenceNumbers (oldest first). #>
+    <# Where the table's stream holds the records of the given orders: StreamArn, ShardId, their SequenceNumbers and the Records themselves (oldest first). #>
     param([Parameter(Mandatory)] $Factory, [Parameter(Mandatory)] [string] $TableName, [Parameter(Mandatory)] [string[]] $OrderId)
     $none = [System.Threading.CancellationToken]::None
     $streamArn = $Factory.CreateDynamoDB().DescribeTableAsync($TableName).GetAwaiter().GetResult().Table.LatestStreamArn
@@ -120,7 +120,7 @@ function Get-StreamPosition {
         $page = $streams.GetRecordsAsync([OrderMonitoring.Aws.Streams.GetRecordsRequest]@{ ShardIterator = $next }, $none).GetAwaiter().GetResult()
         $ours = @($page.Records | Where-Object { $_.Dynamodb.Keys.GetProperty('orderId').GetProperty('S').GetString() -in $OrderId })
         if ($ours.Count -gt 0) {
-            return [pscustomobject]@{ StreamArn = $streamArn; ShardId = $shard.ShardId; SequenceNumbers = @($ours | ForEach-Object { $_.Dynamodb.SequenceNumber }) }
+            return [pscustomobject]@{ StreamArn = $streamArn; ShardId = $shard.ShardId; SequenceNumbers = @($ours | ForEach-Object { $_.Dynamodb.SequenceNumber }); Records = $ours }
         }
     }
     throw "No stream record of $($OrderId -join ', ') in the stream of $TableName."
@@ -150,6 +150,33 @@ function Send-MetadataOnlyFailure {
     }
     $null = $Factory.CreateSqs().SendMessageAsync($QueueUrl, ($failure | ConvertTo-Json -Depth 5)).GetAwaiter().GetResult()
     return $sequences.Count
+}
+
+function ConvertTo-FailedBatchDocument {
+    <#
+    The invocation record Lambda writes to an S3 on-failure destination for a batch of the stream's records (from
+    Get-StreamPosition): the metadata, and the whole event as a JSON string, each record naming the stream.
+    #>
+    param([Parameter(Mandatory)] $Position, [string] $FunctionName = 'order-processor')
+    $options = [System.Text.Json.JsonSerializerOptions]::new()
+    $options.DefaultIgnoreCondition = [System.Text.Json.Serialization.JsonIgnoreCondition]::WhenWritingNull
+    $records = foreach ($record in $Position.Records) {
+        $record.EventSourceArn = $Position.StreamArn
+        [System.Text.Json.JsonSerializer]::Serialize($record, [OrderMonitoring.Aws.Streams.StreamRecord], $options)
+    }
+    $sequences = $Position.SequenceNumbers
+    $failure = [ordered]@{
+        requestContext     = [ordered]@{ requestId = [guid]::NewGuid().ToString(); functionArn = "arn:aws:lambda:us-east-1:123456789012:function:$FunctionName"; condition = 'RetryAttemptsExhausted'; approximateInvokeCount = 6 }
+        responseContext    = [ordered]@{ statusCode = 200; executedVersion = '$LATEST'; functionError = 'Unhandled' }
+        version            = '1.0'
+        timestamp          = '2026-01-01T00:05:00.000Z'
+        DDBStreamBatchInfo = [ordered]@{
+            shardId = $Position.ShardId; startSequenceNumber = $sequences[0]; endSequenceNumber = $sequences[-1]
+            approximateArrivalOfFirstRecord = '2026-01-01T00:00:00Z'; approximateArrivalOfLastRecord = '2026-01-01T00:00:00Z'; batchSize = $sequences.Count; streamArn = $Position.StreamArn
+        }
+        payload            = '{"Records":[' + ($records -join ',') + ']}'
+    }
+    $failure | ConvertTo-Json -Depth 5
 }
 
 function Enable-BucketVersioning {
@@ -234,4 +261,4 @@ function Set-StackSigningKey {
     if ((Get-OrderMonitoringStack -Environment $Environment @Aws).$Parameter -ne $KeyArn) { throw "Stack $stackName did not take the $Parameter $KeyArn." }
 }
 
-Export-ModuleMember -Function Assert-OnlyUnsignedDigestWarning, New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount, Get-ProcessorMetricSum, Get-StreamPosition, Send-MetadataOnlyFailure, Enable-BucketVersioning, New-TestSigningKey, Set-StackRepairSigningKey, Set-StackSigningKey
+Export-ModuleMember -Function Assert-OnlyUnsignedDigestWarning, New-TestClientFactory, New-AlertQueue, Receive-Alert, Remove-TestOrder, Get-StackResourceId, Get-AuditObjectCount, Get-ProcessorMetricSum, Get-StreamPosition, ConvertTo-FailedBatchDocument, Send-MetadataOnlyFailure, Enable-BucketVersioning, New-TestSigningKey, Set-StackRepairSigningKey, Set-StackSigningKey

@@ -44,6 +44,31 @@ Describe 'Verifying the audit trail against its signed digests' {
         $records[0].Integrity | Should -Be 'Proven'
     }
 
+    It 'marks each record with the public-key file alone, KMS out of reach' {
+        $saved = $env:AWS_ENDPOINT_URL, $env:AWS_ENDPOINT_URL_KMS
+        try {
+            # Every service at moto but KMS, which points at a closed port (an explicit -EndpointUrl would win over both).
+            $env:AWS_ENDPOINT_URL = $Aws.EndpointUrl
+            $env:AWS_ENDPOINT_URL_KMS = 'http://127.0.0.1:9'
+            $connection = @{ Environment = 'verify1'; Region = $Aws.Region; AccessKey = $Aws.AccessKey; SecretKey = $Aws.SecretKey }
+            $offline = @(Get-OrderAuditLog @connection -OrderId $Sent[0].OrderId -PublicKeyPath $PemPath -ErrorVariable offlineErrors -ErrorAction SilentlyContinue)
+            # Without the file the digest key must come from KMS, which cannot be reached: proof that the marks above came from the file.
+            $withoutFile = @(Get-OrderAuditLog @connection -OrderId $Sent[0].OrderId -ErrorVariable kmsErrors -ErrorAction SilentlyContinue)
+        }
+        finally { $env:AWS_ENDPOINT_URL, $env:AWS_ENDPOINT_URL_KMS = $saved }
+        @($offlineErrors) | Should -HaveCount 0
+        $offline | Should -HaveCount 1
+        $offline[0].Integrity | Should -Be 'Proven'
+        @($withoutFile | Where-Object Integrity -EQ 'Proven') | Should -HaveCount 0
+        @($kmsErrors)[0].FullyQualifiedErrorId | Should -BeLike 'AwsEndpointUnreachable*'
+    }
+
+    It 'refuses a public-key file for Get-OrderAuditLog that is no public key, before reading anything' {
+        $bad = Join-Path $TestDrive 'not-a-key-either.pem'
+        Set-Content -Path $bad -Value 'hello'
+        { Get-OrderAuditLog @E2E -OrderId $Sent[0].OrderId -PublicKeyPath $bad -ErrorAction Stop } | Should -Throw -ErrorId 'PublicKeyUnreadable*'
+    }
+
     It 'refuses -Segment without -TotalSegments, and with -Since' {
         { Test-OrderAuditLog @E2E -Segment 1 -ErrorAction Stop } | Should -Throw -ErrorId 'SegmentInvalid*'
         { Test-OrderAuditLog @E2E -Segment 0 -TotalSegments 2 -Since (Get-Date).AddDays(-1) -ErrorAction Stop } | Should -Throw -ErrorId 'SegmentInvalid*'
@@ -71,10 +96,12 @@ Describe 'Verifying the audit trail against its signed digests' {
                 Should -Be @('BucketUnprotected ', "ForgedAudit $ForgedKey", "TamperedAudit $TamperedKey")
         }
 
-        It 'marks the records Tampered and NotInDigest' {
+        It 'marks the records Tampered and NotInDigest, the same with the public-key file' {
             $records = @(Get-OrderAuditLog @E2E -OrderId $Sent[1].OrderId)
             ($records | Where-Object Key -EQ $TamperedKey).Integrity | Should -Be 'Tampered'
             ($records | Where-Object Key -EQ $ForgedKey).Integrity | Should -Be 'NotInDigest'
+            $withFile = @(Get-OrderAuditLog @E2E -OrderId $Sent[1].OrderId -PublicKeyPath $PemPath)
+            @($withFile | Sort-Object Key | ForEach-Object { "$($_.Key) $($_.Integrity)" }) | Should -Be @($records | Sort-Object Key | ForEach-Object { "$($_.Key) $($_.Integrity)" })
         }
 
         It 'finds the same across two segments' {

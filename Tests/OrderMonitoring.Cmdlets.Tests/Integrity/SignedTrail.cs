@@ -59,6 +59,11 @@ internal sealed class SignedTrail : IDisposable
         document with { Unsigned = null, Signature = new DigestSignature("arn:aws:kms:us-east-1:123456789012:key/digest", DigestDocument.SigningAlgorithm,
             Convert.ToBase64String(_digestKey.SignData(document.SigningMessage(), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))) };
 
+    /// <summary>The seal signed with the digest key (its own statement: a seal's signature never verifies as a digest's).</summary>
+    public SealDocument Signed(SealDocument seal) =>
+        seal with { Unsigned = null, Signature = new DigestSignature("arn:aws:kms:us-east-1:123456789012:key/digest", DigestDocument.SigningAlgorithm,
+            Convert.ToBase64String(_digestKey.SignData(seal.SigningMessage(), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))) };
+
     /// <summary>A repair record signed with the repair key (or, with <paramref name="withDigestKey"/>, wrongly with the digest key).</summary>
     public RepairRecord Repair(RepairRecord record, bool withDigestKey = false)
     {

@@ -25,22 +25,41 @@ internal sealed class AuditLogServices
     private S3AuditObjectStore Store() => new(_orders.S3);
 
     /// <summary>
-    /// The marker that checks records against their digests, built on first use from the stack's keys
-    /// (kms:GetPublicKey); null (records unmarked) when the digest key's public key cannot be had.
+    /// The marker that checks records against their digests, built on first use: with the public keys given (PEM files,
+    /// Get-OrderAuditLog -PublicKeyPath/-RepairPublicKeyPath: KMS is not asked for those), the others from the stack's
+    /// keys (kms:GetPublicKey); null (records unmarked) when the digest key's public key cannot be had.
     /// </summary>
-    public Func<CancellationToken, Task<RecordIntegrity?>> Integrity(OrderStackResources stack) => async cancellationToken =>
+    public Func<CancellationToken, Task<RecordIntegrity?>> Integrity(OrderStackResources stack, DigestVerifier? digestKey = null, DigestVerifier? repairKey = null) =>
+        async cancellationToken =>
+        {
+            // A client only when a key is to come from KMS, so an auditor with both files needs no KMS endpoint at all.
+            using var kms = digestKey is null || repairKey is null ? _orders.Clients.CreateKms(TimeSpan.FromSeconds(10)) : null;
+            var keys = new KmsPublicKeySource(() => kms!);
+            var digests = digestKey ?? await VerifierAsync(keys, stack.DigestSigningKeyArn, cancellationToken).ConfigureAwait(false);
+            if (digests is null)
+            {
+                return null;
+            }
+
+            return new RecordIntegrity(new S3VersionedObjects(_orders.S3), new VerificationKeys(digests,
+                repairKey ?? await RepairVerifierAsync(keys, stack, fromFile: digestKey is not null, cancellationToken).ConfigureAwait(false)));
+        };
+
+    /// <summary>
+    /// The repair key from KMS. With the digest key from a file the caller is an auditor who may have no KMS at all
+    /// (no permission, no endpoint): then any failure only means no repair record vouches, records are still marked.
+    /// </summary>
+    private static async Task<DigestVerifier?> RepairVerifierAsync(IPublicKeySource keys, OrderStackResources stack, bool fromFile, CancellationToken cancellationToken)
     {
-        using var kms = _orders.Clients.CreateKms(TimeSpan.FromSeconds(10));
-        var keys = new KmsPublicKeySource(() => kms);
-        var digests = await VerifierAsync(keys, stack.DigestSigningKeyArn, cancellationToken).ConfigureAwait(false);
-        if (digests is null)
+        try
+        {
+            return await VerifierAsync(keys, stack.RepairSigningKeyArn, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception unreachable) when (fromFile && unreachable is not OperationCanceledException)
         {
             return null;
         }
-
-        return new RecordIntegrity(new S3VersionedObjects(_orders.S3), new VerificationKeys(digests,
-            await VerifierAsync(keys, stack.RepairSigningKeyArn, cancellationToken).ConfigureAwait(false)));
-    };
+    }
 
     private static async Task<DigestVerifier?> VerifierAsync(IPublicKeySource keys, string? keyArn, CancellationToken cancellationToken)
     {

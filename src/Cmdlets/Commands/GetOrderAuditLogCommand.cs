@@ -2,7 +2,9 @@ using System.Management.Automation;
 using OrderMonitoring.Cmdlets.AuditLog;
 using OrderMonitoring.Cmdlets.Binding;
 using OrderMonitoring.Cmdlets.Foundation;
+using OrderMonitoring.Cmdlets.Integrity;
 using OrderMonitoring.Cmdlets.Orders;
+using OrderMonitoring.Processor.Digests;
 
 namespace OrderMonitoring.Cmdlets.Commands;
 
@@ -18,6 +20,8 @@ public sealed class GetOrderAuditLogCommand : OrderCmdlet
     private const string StatusSet = "Status";
 
     private OrderHistory? _history;
+    private DigestVerifier? _digestKey;
+    private DigestVerifier? _repairKey;
     private DateTimeOffset _since;
     private DateTimeOffset _until;
 
@@ -55,9 +59,29 @@ public sealed class GetOrderAuditLogCommand : OrderCmdlet
     [Parameter]
     public SwitchParameter Raw { get; set; }
 
-    /// <summary>Checks the effective time range (defaults filled in) before anything is read.</summary>
+    /// <summary>
+    /// A PEM file with the digest signing key's public key (Export-OrderAuditSigningKey): marks each record's Integrity
+    /// without any KMS permission (default: kms:GetPublicKey on the stack's DigestSigningKeyArn).
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PublicKeyPath { get; set; }
+
+    /// <summary>A PEM file with the repair signing key's public key, so repaired records are marked Repaired (default: kms:GetPublicKey on the stack's RepairSigningKeyArn).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RepairPublicKeyPath { get; set; }
+
+    /// <summary>Reads the public-key files and checks the effective time range (defaults filled in) before anything is read.</summary>
     protected override void BeginProcessing()
     {
+        // A file that is no public key ends the command before any order is read, not once per order.
+        Guard(() =>
+        {
+            _digestKey = PublicKeyPath is null ? null : PublicKeyFile.Verifier(SessionState.Path.GetUnresolvedProviderPathFromPSPath(PublicKeyPath), "-PublicKeyPath");
+            _repairKey = RepairPublicKeyPath is null ? null : PublicKeyFile.Verifier(SessionState.Path.GetUnresolvedProviderPathFromPSPath(RepairPublicKeyPath), "-RepairPublicKeyPath");
+        });
+
         if (ParameterSetName == StatusSet)
         {
             // Only -Since in the future would otherwise reach DynamoDB as an invalid BETWEEN and come back as its error.
@@ -145,7 +169,7 @@ public sealed class GetOrderAuditLogCommand : OrderCmdlet
     }
 
     // Lives for the invocation, so the quarantine area is read once however many orders are asked for.
-    private OrderHistory History => _history ??= new OrderHistory(AuditLog.Reader(), Raw ? null : AuditLog.Integrity(CurrentStack()));
+    private OrderHistory History => _history ??= new OrderHistory(AuditLog.Reader(), Raw ? null : AuditLog.Integrity(CurrentStack(), _digestKey, _repairKey));
 
     private void Write(IEnumerable<AuditEntry> entries)
     {

@@ -97,6 +97,7 @@ public sealed class TestOrderAuditLogCommand : OrderCmdlet
                 PendingIgnored = outcome.PendingIgnored,
                 TableCreated = outcome.TableCreated?.UtcDateTime,
                 DigestsVerified = outcome.DigestsVerified,
+                SealsVerified = outcome.SealsVerified,
                 Duration = outcome.Duration,
                 Findings = outcome.Findings.Select(f => f.ToPublic(stack.Environment, stack.StackName)).ToArray(),
             };

@@ -63,10 +63,20 @@ internal sealed class FailedBatchReplayer
             return new PendingFailedBatch(key, source, null, unreadable);
         }
 
-        // A batch that cannot be tied to the stack's stream is reported like an unreadable one: never replayed, left pending.
-        return _origin is not null && await _origin.ProblemAsync(source, batch, cancellationToken).ConfigureAwait(false) is { } foreign
-            ? new PendingFailedBatch(key, source, null, foreign)
-            : new PendingFailedBatch(key, source, batch, null);
+        if (_origin is null)
+        {
+            return new PendingFailedBatch(key, source, batch, null);
+        }
+
+        // A batch that cannot be tied to the stack's stream, or whose payload is not the stream's records, is reported
+        // like an unreadable one: never replayed, left pending. A batch kept whole is replayed with the stream's records.
+        if (await _origin.ProblemAsync(source, batch, cancellationToken).ConfigureAwait(false) is { } foreign)
+        {
+            return new PendingFailedBatch(key, source, null, foreign);
+        }
+
+        var (proven, problem) = await _origin.ProveAsync(source, batch, cancellationToken).ConfigureAwait(false);
+        return new PendingFailedBatch(key, source, proven, problem);
     }
 
     /// <summary>Processes one batch's records and, when every one was audited or quarantined, marks the batch replayed.</summary>

@@ -46,13 +46,14 @@ internal sealed class FailedBatchServices : IDisposable
     public async Task ReplayAsync(OrderStackResources stack, IRecordProcessor processor, ConfirmStep confirm, IOperationReporter reporter,
         CancellationToken cancellationToken)
     {
-        var origin = new FailedBatchOrigin(stack.StreamArn, _streamsClient.Value);
+        var ranges = _streams.RangeReader();
+        var origin = new FailedBatchOrigin(stack.StreamArn, _streamsClient.Value, ranges);
         var sources = new FailedBatchSources(stack, bucket => new S3FailedBatchStore(_s3.Value, bucket), url => new SqsFailureQueueClient(_sqs.Value, url));
         try
         {
             foreach (var source in sources.All)
             {
-                await new FailedBatchReplayer(source, processor, _streams.RangeReader(), _time, origin)
+                await new FailedBatchReplayer(source, processor, ranges, _time, origin)
                     .ReplayAllAsync($"Replaying the failed batches of {stack.StackName}", confirm, reporter, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -37,6 +37,13 @@ internal sealed class FailureRecord
     /// <summary>The batch's records; null when the record carries only the metadata (then they must come from the stream).</summary>
     public IReadOnlyList<StreamRecord>? Records { get; init; }
 
+    /// <summary>The same batch with other records (the stream's own, once they match the payload).</summary>
+    public FailureRecord WithRecords(IReadOnlyList<StreamRecord> records) => new()
+    {
+        StreamArn = StreamArn, ShardId = ShardId, StartSequenceNumber = StartSequenceNumber, EndSequenceNumber = EndSequenceNumber,
+        BatchSize = BatchSize, Condition = Condition, Records = records,
+    };
+
     /// <summary>Where the batch lies in the stream.</summary>
     public ShardRange Shard => new(StreamArn, ShardId, StartSequenceNumber, EndSequenceNumber);
 

@@ -26,49 +26,20 @@ internal sealed class DigestReader(IVersionedObjects store, DigestVerifier verif
     }
 
     /// <summary>One digest by key (a predecessor named by a link): its versions listed, so a deletion is told from a key that never existed.</summary>
-    public async Task<StoredDigest> ReadKeyAsync(string bucketName, string key, CancellationToken cancellationToken)
-    {
-        var versions = await Paging.ReadAllAsync((Stacks.VersionMarker? marker, CancellationToken cancel) => store.ListVersionsAsync(bucketName, key, marker, cancel),
-            page => page.Next, page => page.Versions, cancellationToken).ConfigureAwait(false);
-        return await ReadKeyAsync(bucketName, key, versions.Where(v => string.Equals(v.Key, key, StringComparison.Ordinal)).ToList(), cancellationToken).ConfigureAwait(false);
-    }
+    public async Task<StoredDigest> ReadKeyAsync(string bucketName, string key, CancellationToken cancellationToken) =>
+        await ReadKeyAsync(bucketName, key, await SignedVersions.ListKeyAsync(store, bucketName, key, cancellationToken).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
 
     private async Task<StoredDigest> ReadKeyAsync(string bucketName, string key, IReadOnlyList<ObjectVersion> listed, CancellationToken cancellationToken)
     {
-        var versions = VersionOrder.NewestFirst(listed);
-        var surviving = versions.Where(v => !v.IsDeleteMarker).ToList();
-        var firstWritten = surviving.Count > 0 ? surviving[surviving.Count - 1].LastModified : null;
-        if (surviving.Count == 0)
+        var read = await SignedVersions.ReadAsync(key, listed, async versionId =>
         {
-            return new StoredDigest(key, null, null, DigestSignatureCheck.Invalid) { Deleted = true, Gone = true, Problem = "no version of the digest is left" };
-        }
-
-        var deleted = VersionOrder.Current(listed, versions).IsDeleteMarker;
-        string? currentSha = null;
-        string? problem = null;
-        // Newest first: the current version when it verifies; else the newest older version that does (its objects stay vouched for).
-        foreach (var version in surviving)
+            var (document, sha, signature, problem) = await ReadOneAsync(bucketName, key, versionId, cancellationToken).ConfigureAwait(false);
+            return new VersionRead<DigestDocument>(document, sha, signature, problem);
+        }, "digest").ConfigureAwait(false);
+        return new StoredDigest(key, read.Document, read.Sha256, read.Signature)
         {
-            var read = await ReadOneAsync(bucketName, key, version.VersionId, cancellationToken).ConfigureAwait(false);
-            var isCurrent = ReferenceEquals(version, surviving[0]) && !deleted;
-            if (isCurrent)
-            {
-                currentSha = read.Sha256;
-                problem = read.Problem;
-            }
-
-            if (read.Problem is null)
-            {
-                return new StoredDigest(key, read.Document, read.Sha256, read.Signature)
-                {
-                    Deleted = deleted, CurrentSha256 = currentSha, Problem = problem, FirstWritten = firstWritten,
-                };
-            }
-        }
-
-        return new StoredDigest(key, null, currentSha, DigestSignatureCheck.Invalid)
-        {
-            Deleted = deleted, CurrentSha256 = currentSha, Problem = problem ?? "no surviving version is a valid digest", FirstWritten = firstWritten,
+            Deleted = read.Deleted, Gone = read.Gone, CurrentSha256 = read.CurrentSha256, Problem = read.Problem, FirstWritten = read.FirstWritten,
         };
     }
 

@@ -38,4 +38,18 @@ internal static class PublicKeyFile
                 "Give the file Export-OrderAuditSigningKey (or kms:GetPublicKey) wrote.");
         }
     }
+
+    /// <summary>The verifier for the key in a PEM file; a file that is no ECC_NIST_P256 public key is PublicKeyUnreadable naming the parameter.</summary>
+    public static DigestVerifier Verifier(string path, string parameter)
+    {
+        try
+        {
+            return new DigestVerifier(Read(path, parameter));
+        }
+        catch (System.Security.Cryptography.CryptographicException notP256)
+        {
+            throw new OrderMonitoringException("PublicKeyUnreadable", FailureKind.InvalidArgument, $"{parameter} '{path}' is not an ECC_NIST_P256 public key: {notP256.Message}",
+                "Give the ECC_NIST_P256 public key the stack signs with (Export-OrderAuditSigningKey, or kms:GetPublicKey).");
+        }
+    }
 }

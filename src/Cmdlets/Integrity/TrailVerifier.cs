@@ -17,8 +17,13 @@ internal sealed class TrailVerifier(IVersionedObjects store, VerificationKeys ke
 {
     private readonly DigestReader _digests = new(store, keys.Digests, maxParallelReads);
 
-    public async Task<VerifiedTrail> VerifyAsync(string bucketName, VerificationPeriod period, CancellationToken cancellationToken)
+    public Task<VerifiedTrail> VerifyAsync(string bucketName, VerificationPeriod period, CancellationToken cancellationToken) =>
+        VerifyAsync(bucketName, period, null, cancellationToken);
+
+    /// <summary>Verifies the period's digests, and its seals (<see cref="SealCheck"/>); <paramref name="sealSchedule"/> when the stack seals.</summary>
+    public async Task<VerifiedTrail> VerifyAsync(string bucketName, VerificationPeriod period, SealSchedule? sealSchedule, CancellationToken cancellationToken)
     {
+        var sealScope = SealScope.Whole(sealSchedule);
         var findings = new List<TrailFinding>();
         IReadOnlyList<StoredDigest> inPeriod;
         var lookupOnly = new List<StoredDigest>();
@@ -35,6 +40,7 @@ internal sealed class TrailVerifier(IVersionedObjects store, VerificationKeys ke
             firstDigest = await FirstDigestWrittenAsync(bucketName, cancellationToken).ConfigureAwait(false);
             var (first, last) = period.Days(firstDigest ?? time.GetUtcNow().UtcDateTime, time.GetUtcNow().UtcDateTime);
             (judgedFrom, judgedUntil) = (first, last.AddDays(1));
+            sealScope = new SealScope(first, last, sealSchedule);
             inPeriod = await ReadDaysAsync(bucketName, VerificationPeriod.Range(first, last), cancellationToken).ConfigureAwait(false);
             // The day on either side: a batch that began before midnight lists its objects in a digest of the next day.
             lookupOnly.AddRange(await ReadDaysAsync(bucketName, new[] { first.AddDays(-1), last.AddDays(1) }, cancellationToken).ConfigureAwait(false));
@@ -46,7 +52,10 @@ internal sealed class TrailVerifier(IVersionedObjects store, VerificationKeys ke
             findings.AddRange(KeyFindings(digest));
         }
 
-        await CheckChainsAsync(bucketName, inPeriod, byKey, findings, cancellationToken).ConfigureAwait(false);
+        var seals = await new SealCheck(new SealReader(store, keys.Digests, maxParallelReads), time).CheckAsync(bucketName, sealScope, byKey, inPeriod, cancellationToken)
+            .ConfigureAwait(false);
+        await CheckChainsAsync(bucketName, inPeriod, byKey, findings, seals.SealedHeads, cancellationToken).ConfigureAwait(false);
+        findings.AddRange(seals.Findings);
         var index = new DigestIndex();
         foreach (var digest in byKey.Values.Where(d => d.Usable))
         {
@@ -61,11 +70,12 @@ internal sealed class TrailVerifier(IVersionedObjects store, VerificationKeys ke
             await new RepairRecordReader(store, repairKey, maxParallelReads).ReadAsync(bucketName, index, findings, cancellationToken).ConfigureAwait(false);
         }
 
-        var distinct = findings.GroupBy(f => (f.Kind, f.Key)).Select(g => g.First()).ToList();
+        // Seal cadence findings all name seals/: each names another gap.
+        var distinct = findings.GroupBy(f => (f.Kind, f.Key, f.Key == AuditKey.SealsPrefix ? f.Detail : null)).Select(g => g.First()).ToList();
         var periodFolders = period.IsWhole
             ? null
             : new HashSet<string>(inPeriod.Where(d => d.Usable).SelectMany(d => d.Document!.Objects).Select(o => DigestIndex.FolderOf(o.Key)), StringComparer.Ordinal);
-        return new VerifiedTrail(distinct, index, firstDigest, judgedFrom, judgedUntil, byKey.Count, periodFolders);
+        return new VerifiedTrail(distinct, index, firstDigest, judgedFrom, judgedUntil, byKey.Count, periodFolders) { SealsRead = seals.SealsRead };
     }
 
     private async Task<IReadOnlyList<StoredDigest>> ReadDaysAsync(string bucketName, IEnumerable<DateTime> days, CancellationToken cancellationToken)
@@ -101,7 +111,7 @@ internal sealed class TrailVerifier(IVersionedObjects store, VerificationKeys ke
     }
 
     private async Task CheckChainsAsync(string bucketName, IReadOnlyList<StoredDigest> inPeriod, Dictionary<string, StoredDigest> byKey, List<TrailFinding> findings,
-        CancellationToken cancellationToken)
+        HashSet<(string Key, string Sha256)> sealedHeads, CancellationToken cancellationToken)
     {
         var chains = inPeriod.Where(d => d.Document is not null).GroupBy(d => d.Document!.Chain, StringComparer.Ordinal);
         foreach (var chain in chains)
@@ -135,21 +145,22 @@ internal sealed class TrailVerifier(IVersionedObjects store, VerificationKeys ke
             }
         }
 
-        findings.AddRange(Unsealed(inPeriod, byKey));
+        findings.AddRange(Unsealed(inPeriod, byKey, sealedHeads));
     }
 
     /// <summary>
     /// Unsigned digests of the period that no valid signed digest seals: a digest is sealed when it verifies, or when
-    /// the digest that names it as previous is sealed and names its exact bytes.
+    /// the digest that names it as previous is sealed and names its exact bytes, or a trusted seal names it as its chain's head.
     /// </summary>
-    private static IEnumerable<TrailFinding> Unsealed(IReadOnlyList<StoredDigest> inPeriod, Dictionary<string, StoredDigest> byKey)
+    private static IEnumerable<TrailFinding> Unsealed(IReadOnlyList<StoredDigest> inPeriod, Dictionary<string, StoredDigest> byKey,
+        HashSet<(string Key, string Sha256)> sealedHeads)
     {
         var namedBy = byKey.Values.Where(d => d.Document?.Previous is not null && d.Usable)
             .GroupBy(d => d.Document!.Previous!.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var sealedKeys = new Dictionary<string, bool>(StringComparer.Ordinal);
         bool IsSealed(StoredDigest digest, int depth)
         {
-            if (digest.Signature == DigestSignatureCheck.Valid)
+            if (digest.Signature == DigestSignatureCheck.Valid || (digest.Sha256 is { } sha && sealedHeads.Contains((digest.Key, sha))))
             {
                 return true;
             }
@@ -171,7 +182,7 @@ internal sealed class TrailVerifier(IVersionedObjects store, VerificationKeys ke
             if (!IsSealed(digest, 0))
             {
                 yield return new TrailFinding(AuditFindingKind.DigestUnsigned, digest.Key,
-                    $"written unsigned ({digest.Document!.Unsigned ?? "no reason given"}) and not sealed yet by a signed digest of chain {digest.Document.Chain}; "
+                    $"written unsigned ({digest.Document!.Unsigned ?? "no reason given"}) and not sealed yet by a signed digest of chain {digest.Document.Chain} nor by a seal; "
                     + $"its {digest.Document.Objects.Count} object(s) are not proven")
                 { DigestKey = digest.Key };
             }

@@ -28,6 +28,9 @@ internal sealed class VerifiedTrail(IReadOnlyList<TrailFinding> findings, Digest
 
     public int DigestsRead { get; } = digestsRead;
 
+    /// <summary>How many seals were read and checked.</summary>
+    public int SealsRead { get; init; }
+
     /// <summary>True when the whole trail was verified (no -Since/-Until).</summary>
     public bool IsWhole => judgedFrom is null && judgedUntil is null;
 

@@ -38,15 +38,18 @@ public enum AuditFindingKind
     /// <summary>An object under the audit or quarantine prefix that no digest lists: the processor never wrote it (written behind its back).</summary>
     ForgedAudit,
 
-    /// <summary>A digest the chain names (or a digest key listed in the bucket) whose object is gone or deleted.</summary>
+    /// <summary>
+    /// A digest the chain or a seal names (or a digest key listed in the bucket) whose object is gone or deleted; a seal
+    /// deleted; or, on <c>seals/</c>, a gap in the seals' schedule.
+    /// </summary>
     DigestMissing,
 
-    /// <summary>A digest whose signature does not verify with the signing key's public key, that is not a digest, or that breaks its chain's links.</summary>
+    /// <summary>A digest or seal whose signature does not verify with the signing key's public key, that is not one, or that breaks its chain's links.</summary>
     DigestInvalid,
 
     /// <summary>
     /// A digest written unsigned (KMS throttled, unreachable or the key disabled) that no later signed digest of its chain
-    /// seals yet: the objects it lists are not proven until it is sealed.
+    /// nor a seal seals yet: the objects it lists are not proven until it is sealed. Also an unsigned seal no signed seal links to.
     /// </summary>
     DigestUnsigned,
 

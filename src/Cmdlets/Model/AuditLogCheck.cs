@@ -33,6 +33,9 @@ public sealed class AuditLogCheck
     /// <summary>How many signed digests were verified; null when the trail was not verified (a stack without a digest key, or its public key unreadable).</summary>
     public int? DigestsVerified { get; init; }
 
+    /// <summary>How many seals were read and checked with the digests (0 for a stack that does not seal); null when the trail was not verified.</summary>
+    public int? SealsVerified { get; init; }
+
     /// <summary>How long the check took.</summary>
     public TimeSpan Duration { get; init; }
 

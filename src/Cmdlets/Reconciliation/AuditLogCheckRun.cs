@@ -47,9 +47,10 @@ internal static class AuditLogCheckRun
         if (await KeysAsync(services.PublicKeys(), stack, request, reporter, cancellationToken).ConfigureAwait(false) is { } keys)
         {
             reporter.Progress(new OperationProgress(1, "Checking the audit log", "verifying the digests"));
-            verified = await services.Verifier(keys).VerifyAsync(stack.AuditBucketName, new VerificationPeriod(request.Since, request.Until), cancellationToken)
-                .ConfigureAwait(false);
-            reporter.Verbose($"Verified {verified.DigestsRead} digest(s) listing {verified.Index.DigestedKeys} object(s): {verified.Findings.Count} finding(s) on the digests.");
+            verified = await services.Verifier(keys).VerifyAsync(stack.AuditBucketName, new VerificationPeriod(request.Since, request.Until),
+                SealSchedule.FromOutput(stack.DigestSealSchedule), cancellationToken).ConfigureAwait(false);
+            reporter.Verbose($"Verified {verified.DigestsRead} digest(s) listing {verified.Index.DigestedKeys} object(s) and {verified.SealsRead} seal(s): "
+                + $"{verified.Findings.Count} finding(s) on the digests and seals.");
             if (part?.OwnsTrailWide != false)
             {
                 var protection = await services.BucketProtection().ReadAsync(stack.AuditBucketName, cancellationToken).ConfigureAwait(false);
@@ -59,7 +60,8 @@ internal static class AuditLogCheckRun
 
         var outcome = await services.Checker().CheckAsync(new CheckRequest(stack.TableName, stack.AuditBucketName, request.OrderIds, scope, verified, part), reporter,
             cancellationToken).ConfigureAwait(false);
-        outcome = outcome with { Findings = bucketFindings.Concat(outcome.Findings).ToList(), DigestsVerified = verified?.DigestsRead };
+        outcome = outcome with { Findings = bucketFindings.Concat(outcome.Findings).ToList(), DigestsVerified = verified?.DigestsRead,
+            SealsVerified = verified?.SealsRead };
         reporter.Verbose($"Checked {outcome.Orders} order(s), {outcome.Items} item(s) and {outcome.AuditObjects} audit object(s) in {outcome.Duration.TotalSeconds:0.0} s: "
             + $"{outcome.Findings.Count} finding(s), {outcome.PendingIgnored} explained by pending stream records.");
         return outcome with { TableCreated = created };
@@ -74,7 +76,7 @@ internal static class AuditLogCheckRun
         CancellationToken cancellationToken)
     {
         var digests = request.PublicKeyPath is { } path
-            ? FromFile(path, "-PublicKeyPath")
+            ? PublicKeyFile.Verifier(path, "-PublicKeyPath")
             : await FromKmsAsync(kms, stack.DigestSigningKeyArn, "digest", reporter, cancellationToken).ConfigureAwait(false);
         if (digests is null)
         {
@@ -82,22 +84,9 @@ internal static class AuditLogCheckRun
         }
 
         var repairs = request.RepairPublicKeyPath is { } repairPath
-            ? FromFile(repairPath, "-RepairPublicKeyPath")
+            ? PublicKeyFile.Verifier(repairPath, "-RepairPublicKeyPath")
             : await FromKmsAsync(kms, stack.RepairSigningKeyArn, "repair", reporter, cancellationToken).ConfigureAwait(false);
         return new VerificationKeys(digests, repairs);
-    }
-
-    private static DigestVerifier FromFile(string path, string parameter)
-    {
-        try
-        {
-            return new DigestVerifier(PublicKeyFile.Read(path, parameter));
-        }
-        catch (System.Security.Cryptography.CryptographicException notP256)
-        {
-            throw new OrderMonitoringException("PublicKeyUnreadable", FailureKind.InvalidArgument, $"{parameter} '{path}' is not an ECC_NIST_P256 public key: {notP256.Message}",
-                "Give the ECC_NIST_P256 public key the stack signs with (Export-OrderAuditSigningKey, or kms:GetPublicKey).");
-        }
     }
 
     private static async Task<DigestVerifier?> FromKmsAsync(IPublicKeySource kms, string? keyArn, string what, IOperationReporter reporter, CancellationToken cancellationToken)

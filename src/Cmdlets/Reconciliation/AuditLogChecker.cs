@@ -45,6 +45,9 @@ internal sealed record CheckOutcome(int Orders, int Items, int AuditObjects, int
 
     /// <summary>How many digests were verified; null when the trail was not verified.</summary>
     public int? DigestsVerified { get; init; }
+
+    /// <summary>How many seals were checked; null when the trail was not verified.</summary>
+    public int? SealsVerified { get; init; }
 }
 
 /// <summary>

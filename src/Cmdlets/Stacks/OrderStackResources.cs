@@ -14,7 +14,11 @@ internal sealed record OrderStackResources(
     string? AlertDetail = null,
     string? DigestSigningKeyArn = null,
     string? RepairSigningKeyArn = null,
-    string? AuditObjectLockMode = null);
+    string? AuditObjectLockMode = null)
+{
+    /// <summary>The stack's <c>DigestSealSchedule</c> output (the stack seals its digests on this schedule); null for a stack that does not seal.</summary>
+    public string? DigestSealSchedule { get; init; }
+}
 
 /// <summary>Finds a stack's resources; throws <see cref="Shell.OrderMonitoringException"/> (StackNotFound) when it does not exist.</summary>
 internal interface IOrderStackResolver

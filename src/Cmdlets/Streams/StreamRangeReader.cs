@@ -20,6 +20,9 @@ internal sealed class StreamRangeReader : IStreamRangeSource
     // A range is read from its first record, so empty pages mean the stream no longer has the rest; this many in a row end the read.
     private const int MaxEmptyPages = 20;
 
+    /// <summary>The stream no longer holds (all of) a range's records.</summary>
+    public const string ExpiredErrorId = "FailedBatchExpired";
+
     private readonly IAmazonDynamoDBStreams _streams;
 
     public StreamRangeReader(IAmazonDynamoDBStreams streams) => _streams = streams;
@@ -77,7 +80,7 @@ internal sealed class StreamRangeReader : IStreamRangeSource
     }
 
     private static OrderMonitoringException Expired(ShardRange batch, string found, Exception? inner) =>
-        new("FailedBatchExpired", FailureKind.NotFound,
+        new(ExpiredErrorId, FailureKind.NotFound,
             $"The failed batch holds only its range, and the stream no longer has those records ({batch.Description}; the stream answered: {found}). They cannot be replayed from the stream.",
             "Stream records live 24 hours. Recover these orders from the table itself (their current state) or another copy, then remove the failure record "
                 + "(its failure-queue message, or its object in the failed-batches bucket) so it no longer counts as pending. The S3 on-failure destination keeps whole records.",
