@@ -13,8 +13,10 @@
       3. sends a few dozen orders (some FAILED) and updates three of them to FAILED,
       4. runs the processor over the table's stream with Invoke-OrderEventProcessor -FromStream,
       5. shows one order's audit history, the FAILED orders and the health check,
-      6. exports the signing keys' public keys and verifies the trail with them alone (Test-OrderAuditLog -PublicKeyPath),
-      7. stops moto.
+      6. seals the digest chains (Invoke-OrderEventProcessor -Seal: what the stack's EventBridge schedule makes the
+         Lambda do every hour in AWS; moto cannot run the schedule),
+      7. exports the signing keys' public keys and verifies the trail with them alone (Test-OrderAuditLog -PublicKeyPath),
+      8. stops moto.
     To repeat it by hand: start moto yourself (moto_server -H 127.0.0.1 -p 5000), set AWS_ACCESS_KEY_ID and
     AWS_SECRET_ACCESS_KEY to 'test', and type the printed commands with -EndpointUrl http://127.0.0.1:5000.
 #>
@@ -146,6 +148,10 @@ try {
         Invoke-OrderEventProcessor @demo -FromStream | Format-List Records | Out-Host
     }
 
+    Invoke-Shown 'Invoke-OrderEventProcessor -Environment demo -Seal   (what the stack''s schedule does every hour in AWS)' {
+        Invoke-OrderEventProcessor @demo -Seal | Format-List Key, Heads, Signed, Previous, NextSealBy | Out-Host
+    }
+
     $keyFolder = Join-Path $checkpoints 'keys'
     $null = New-Item -ItemType Directory -Path $keyFolder -Force
     $exported = Invoke-Shown "Export-OrderAuditSigningKey -Environment demo -Path $keyFolder   (what an auditor is given)" {
@@ -158,7 +164,7 @@ try {
     $check = Invoke-Shown 'Test-OrderAuditLog -Environment demo -PublicKeyPath <digest key .pem> -RepairPublicKeyPath <repair key .pem>   (no KMS permission needed)' {
         Test-OrderAuditLog @demo -PublicKeyPath $digestPem -RepairPublicKeyPath $repairPem
     }
-    $check | Format-List Complete, OrdersChecked, ItemsChecked, AuditObjectsChecked, DigestsVerified | Out-Host
+    $check | Format-List Complete, OrdersChecked, ItemsChecked, AuditObjectsChecked, DigestsVerified, SealsVerified | Out-Host
     $check.Findings | Format-Table Kind, Detail -Wrap | Out-Host
     # The one finding moto leaves: it enforces the template's TLS-only bucket policy on its plain-HTTP endpoint, so the
     # bucket cannot hold that policy here. Anything else means the demo's trail did not verify.

@@ -30,6 +30,68 @@ public sealed class FunctionTests
         Assert.Single(harness.Store.Objects);
     }
 
+    [Theory]
+    [InlineData("""{"orderMonitoring":"seal"}""", true)]
+    [InlineData(" { \"orderMonitoring\" : \"seal\" }\n", true)]
+    [InlineData("""{"orderMonitoring":"seal"}""", false)]
+    public async Task The_schedules_seal_input_writes_one_seal_and_answers_with_it(string input, bool seekable)
+    {
+        var harness = new Harness();
+        var store = new MemorySealStore();
+        var sealer = new Digests.SealWriter(store, null, "no digest signing key is configured", Digests.SealInterval.Default, harness.Processor.Processor.Log,
+            new Batch.BatchProcessorOptions { Time = new TestSupport.SteppingTime(Harness.Now) });
+        var function = new Function(harness.Processor.Processor, harness.Processor.Handler, sealer);
+        using var bytes = new MemoryStream(Encoding.UTF8.GetBytes(input));
+
+        using var output = await function.HandleAsync(seekable ? bytes : new ForwardOnlyStream(bytes));
+
+        var response = (await JsonDocument.ParseAsync(output)).RootElement;
+        var key = Assert.Single(store.Objects.Keys);
+        Assert.Equal(key, response.GetProperty("seal").GetString());
+        Assert.Equal((true, false, "no digest signing key is configured"),
+            (response.GetProperty("written").GetBoolean(), response.GetProperty("signed").GetBoolean(), response.GetProperty("unsigned").GetString()));
+        Assert.Empty(harness.Store.Objects);
+    }
+
+    [Theory]
+    [InlineData("""{"orderMonitoring":"seal","Records":[]}""")]
+    [InlineData("""{"orderMonitoring":"other"}""")]
+    public async Task Only_the_exact_seal_input_seals(string input)
+    {
+        var store = new MemorySealStore();
+        var harness = new Harness();
+        var sealer = new Digests.SealWriter(store, null, null, Digests.SealInterval.Default, harness.Processor.Processor.Log, new Batch.BatchProcessorOptions());
+        var function = new Function(harness.Processor.Processor, harness.Processor.Handler, sealer);
+        using var bytes = new MemoryStream(Encoding.UTF8.GetBytes(input));
+
+        if (input.Contains("Records", StringComparison.Ordinal))
+        {
+            using var output = await function.HandleAsync(bytes);
+            Assert.Equal(0, (await JsonDocument.ParseAsync(output)).RootElement.GetProperty("batchItemFailures").GetArrayLength());
+        }
+        else
+        {
+            await Assert.ThrowsAsync<InvalidDataException>(() => function.HandleAsync(bytes));
+        }
+
+        Assert.Empty(store.Objects);
+    }
+
+    /// <summary>An input the runtime hands over without seeking (the function buffers it once).</summary>
+    private sealed class ForwardOnlyStream(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     [Fact]
     public async Task Empty_records_array_succeeds_with_no_failures()
     {
@@ -66,6 +128,33 @@ public sealed class FunctionTests
 
         variables[Template.TemplateContract.FunctionVariables.DigestSigningKeyId] = "";
         Assert.Null(FunctionSettings.FromEnvironment(name => variables.GetValueOrDefault(name)).DigestSigningKeyId);
+    }
+
+    [Theory]
+    [InlineData(null, 60)]
+    [InlineData(" 15 ", 15)]
+    [InlineData("5", 5)]
+    [InlineData("1440", 1440)]
+    [InlineData("4", null)]
+    [InlineData("1441", null)]
+    [InlineData("hourly", null)]
+    public void The_seal_interval_comes_from_its_variable_within_the_templates_bounds(string? value, int? minutes)
+    {
+        var variables = new Dictionary<string, string?>
+        {
+            ["AUDIT_BUCKET_NAME"] = "audit-bucket",
+            ["SNS_TOPIC_ARN"] = "arn:aws:sns:us-east-1:123456789012:alerts",
+            [Template.TemplateContract.FunctionVariables.DigestSealIntervalMinutes] = value,
+        };
+        if (minutes is { } expected)
+        {
+            Assert.Equal(TimeSpan.FromMinutes(expected), FunctionSettings.FromEnvironment(name => variables.GetValueOrDefault(name)).SealInterval.Interval);
+        }
+        else
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => FunctionSettings.FromEnvironment(name => variables.GetValueOrDefault(name)));
+            Assert.Contains(Template.TemplateContract.FunctionVariables.DigestSealIntervalMinutes, error.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -15,7 +15,7 @@ namespace OrderMonitoring.Processor.Tests;
 /// <summary>
 /// Digests signed through KMS against moto, wired as the Lambda wires them. moto's CloudFormation would create the
 /// stack's key as a symmetric key that cannot sign, so the test creates the ECC key through the KMS API and passes its
-/// ARN, as an organisation passes an existing key (DigestSigningKeyArn) on real AWS.
+/// ARN, as an organisation passes an existing key (DigestSigningKeyArn) on real AWS. Seals are written over the same wiring.
 /// </summary>
 [Collection(MotoCollection.Name)]
 public sealed class MotoDigestTests(MotoFixture moto)
@@ -25,11 +25,9 @@ public sealed class MotoDigestTests(MotoFixture moto)
     [Fact]
     public async Task The_processor_signs_with_an_ECC_key_and_the_public_key_alone_verifies_the_digest_and_every_object()
     {
-        var bucket = "audit-" + Guid.NewGuid().ToString("N");
         using var s3 = Clients.CreateS3();
-        await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
         using var kms = Clients.CreateKms(TimeSpan.FromSeconds(30));
-        var key = (await kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.ECC_NIST_P256, KeyUsage = KeyUsageType.SIGN_VERIFY })).KeyMetadata;
+        var (bucket, key) = await NewBucketAndEccKeyAsync(s3, kms);
 
         using var services = ProcessorServices.Create(Clients, bucket, $"arn:aws:sns:{moto.Region}:{MotoServer.AccountId}:unused",
             new BatchProcessorOptions { Environment = "moto", LogSink = new JsonLogger(_ => { }) }, key.Arn);
@@ -85,6 +83,60 @@ public sealed class MotoDigestTests(MotoFixture moto)
         Assert.Contains(warnings, line => line.Contains("Digest written unsigned", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A seal through S3 and KMS as the Lambda wires it: listing, reading, the conditional write (If-None-Match: *) and
+    /// the signature. moto cannot run the template's EventBridge schedule; its invocation is the Function's dispatch (FunctionTests).
+    /// </summary>
+    [Fact]
+    public async Task A_seal_names_the_chains_head_links_the_previous_seal_and_verifies_with_the_public_key_alone()
+    {
+        using var s3 = Clients.CreateS3();
+        using var kms = Clients.CreateKms(TimeSpan.FromSeconds(30));
+        var (bucket, key) = await NewBucketAndEccKeyAsync(s3, kms);
+        // A clock that stands still between the calls: the second seal falls into the first one's second.
+        var time = new SteppingTime(DateTimeOffset.UtcNow);
+        using var services = ProcessorServices.Create(Clients, bucket, $"arn:aws:sns:{moto.Region}:{MotoServer.AccountId}:unused",
+            new BatchProcessorOptions { Environment = "moto", LogSink = new JsonLogger(_ => { }), Time = time }, key.Arn, new SealInterval(TimeSpan.FromMinutes(30)));
+        await services.Processor.ProcessAsync([Events.Insert("ORD-1")], services.Handler);
+        await services.Processor.ProcessAsync([Events.Insert("ORD-2")], services.Handler);
+
+        var first = await services.Sealer.WriteAsync(CancellationToken.None);
+        var sameSecond = await services.Sealer.WriteAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromMinutes(30));
+        var second = await services.Sealer.WriteAsync(CancellationToken.None);
+
+        Assert.Equal((true, false, true), (first.Written, sameSecond.Written, second.Written));
+        var digests = (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = AuditKey.DigestsPrefix })).S3Objects!.Select(o => o.Key).ToList();
+        Assert.Equal(2, digests.Count);
+        var verifier = new DigestVerifier((await kms.GetPublicKeyAsync(new GetPublicKeyRequest { KeyId = key.Arn })).PublicKey.ToArray());
+        var storedFirst = await ReadSealAsync(s3, bucket, first.Seal.Key);
+        var storedSecond = await ReadSealAsync(s3, bucket, second.Seal.Key);
+
+        var head = Assert.Single(storedFirst.Seal.Heads);
+        Assert.Equal((digests[1], 2L), (head.Key, head.Position));
+        Assert.Equal(Sha256Hex.Of(await ReadAsync(s3, bucket, digests[1])), head.Sha256);
+        Assert.Null(storedFirst.Seal.Previous);
+        Assert.Equal(new DigestLink(first.Seal.Key, Sha256Hex.Of(storedFirst.Bytes)), storedSecond.Seal.Previous);
+        Assert.Equal(storedFirst.Seal.SealedAt.AddMinutes(30 + 15), storedFirst.Seal.NextSealBy);
+        Assert.All(new[] { storedFirst.Seal, storedSecond.Seal }, seal => Assert.Equal(DigestSignatureCheck.Valid, verifier.CheckSignature(seal)));
+        // The same-second sealer left the first seal as it was.
+        Assert.Equal(first.Seal.ToJson(), System.Text.Encoding.UTF8.GetString(storedFirst.Bytes));
+    }
+
+    private static async Task<(byte[] Bytes, SealDocument Seal)> ReadSealAsync(Amazon.S3.IAmazonS3 s3, string bucket, string key)
+    {
+        var bytes = await ReadAsync(s3, bucket, key);
+        return (bytes, SealDocument.Parse(System.Text.Encoding.UTF8.GetString(bytes), key));
+    }
+
+    private static async Task<(string Bucket, KeyMetadata Key)> NewBucketAndEccKeyAsync(Amazon.S3.IAmazonS3 s3, IAmazonKeyManagementService kms)
+    {
+        var bucket = "audit-" + Guid.NewGuid().ToString("N");
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
+        return (bucket, (await kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.ECC_NIST_P256, KeyUsage = KeyUsageType.SIGN_VERIFY })).KeyMetadata);
+    }
+
+    /// <summary>The object's exact current bytes (what a digest or a seal hashes).</summary>
     private static async Task<byte[]> ReadAsync(Amazon.S3.IAmazonS3 s3, string bucket, string key)
     {
         using var response = await s3.GetObjectAsync(bucket, key);

@@ -30,6 +30,8 @@ public sealed class OutputsTests
         { "ProcessorTrigger", """{"Ref":"ProcessorTrigger"}""" },
         { "DigestSigningKeyArn", """{"Fn::If":["CreatesDigestSigningKey",{"Fn::GetAtt":["DigestSigningKey","Arn"]},{"Ref":"DigestSigningKeyArn"}]}""" },
         { "RepairSigningKeyArn", """{"Fn::If":["CreatesRepairSigningKey",{"Fn::GetAtt":["RepairSigningKey","Arn"]},{"Ref":"RepairSigningKeyArn"}]}""" },
+        // The rule's name: a verifier treats a stack with this output as one that seals (no seal in time is then a finding).
+        { "DigestSealSchedule", """{"Ref":"DigestSealSchedule"}""" },
     };
 
     [Theory]
@@ -53,6 +55,7 @@ public sealed class OutputsTests
     [InlineData("ProcessorTrigger")]
     [InlineData("OperationsTopicArn")]
     [InlineData("AccessLogsBucketName")]
+    [InlineData("DigestSealSchedule")]
     public void New_output_is_exported_under_the_stack_name(string outputName) =>
         Assert.Equal("${AWS::StackName}-" + outputName, SubText(_template.Outputs[outputName]!["Export"]!["Name"]));
 

@@ -68,7 +68,7 @@ public sealed class ProcessorFunctionTests
     {
         var variables = _template.Properties("OrderProcessorLambda")["Environment"]!["Variables"]!.AsObject();
         Assert.Equal(
-            ["ALERT_DETAIL", "AUDIT_BUCKET_NAME", "AWS_LAMBDA_HANDLER_LOG_FORMAT", "DIGEST_SIGNING_KEY_ID", "ENVIRONMENT_SUFFIX", "FUNCTION_TIMEOUT_SECONDS", "LOG_LEVEL", "MAX_CONCURRENCY", "SNS_TOPIC_ARN"],
+            ["ALERT_DETAIL", "AUDIT_BUCKET_NAME", "AWS_LAMBDA_HANDLER_LOG_FORMAT", "DIGEST_SEAL_INTERVAL_MINUTES", "DIGEST_SIGNING_KEY_ID", "ENVIRONMENT_SUFFIX", "FUNCTION_TIMEOUT_SECONDS", "LOG_LEVEL", "MAX_CONCURRENCY", "SNS_TOPIC_ARN"],
             variables.Select(v => v.Key).Order());
         Assert.Equal(System.Text.Json.Nodes.JsonNode.Parse(AuditBucketTests.NameJson)!.ToJsonString(), variables["AUDIT_BUCKET_NAME"]!.ToJsonString());
         Assert.True(IsRef(variables["SNS_TOPIC_ARN"], "OrderAlertsTopic"));

@@ -24,6 +24,11 @@ public sealed class ProcessorPermissionsTests
         { "s3:PutObject", AuditBucketTests.ObjectsArnJson.Replace("${BucketArn}/*", "${BucketArn}/quarantine/*", StringComparison.Ordinal) },
         // The audit bucket's fixed name (the same whether the stack created it or kept it): one short line in a template near CloudFormation's size limit.
         { "s3:PutObject", """{"Fn::Sub":"arn:${AWS::Partition}:s3:::order-audit-logs-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}/digests/*"}""" },
+        // Seals: read digests and seals, list only their folders (see The_processor_lists_only_the_digest_and_seal_folders), write seals.
+        { "s3:PutObject", """{"Fn::Sub":"arn:${AWS::Partition}:s3:::order-audit-logs-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}/seals/*"}""" },
+        { "s3:GetObject", """{"Fn::Sub":"arn:${AWS::Partition}:s3:::order-audit-logs-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}/digests/*"}""" },
+        { "s3:GetObject", """{"Fn::Sub":"arn:${AWS::Partition}:s3:::order-audit-logs-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}/seals/*"}""" },
+        { "s3:ListBucket", """{"Fn::Sub":"arn:${AWS::Partition}:s3:::order-audit-logs-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}"}""" },
         { "kms:Sign", SigningKeyJson },
         { "sns:Publish", """{"Ref":"OrderAlertsTopic"}""" },
         { "kms:Decrypt", """{"Fn::GetAtt":["AlertsKey","Arn"]}""" },
@@ -116,6 +121,19 @@ public sealed class ProcessorPermissionsTests
         Assert.Equal(prefixes.Order(StringComparer.Ordinal), writable);
         var digests = Assert.Single(Grants(), g => g.Action == "s3:PutObject" && g.Resource.Contains("/" + Processor.Audit.AuditKey.DigestsPrefix, StringComparison.Ordinal));
         Assert.EndsWith("/" + Processor.Audit.AuditKey.DigestsPrefix + "*", (string?)JsonNode.Parse(digests.Resource)!["Fn::Sub"], StringComparison.Ordinal);
+        var seals = Assert.Single(Grants(), g => g.Action == "s3:PutObject" && g.Resource.Contains("/" + Processor.Audit.AuditKey.SealsPrefix, StringComparison.Ordinal));
+        Assert.EndsWith("/" + Processor.Audit.AuditKey.SealsPrefix + "*", (string?)JsonNode.Parse(seals.Resource)!["Fn::Sub"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_processor_lists_only_the_digest_and_seal_folders_of_the_audit_bucket()
+    {
+        // A sealer lists digests/<day>/ and seals/<day>/; the audit objects' keys (order ids) stay unlisted.
+        var listing = Assert.Single(Statements(), s => OneOrMany(s["Action"]).Any(a => (string?)a == "s3:ListBucket")
+            && OneOrMany(s["Resource"]).Any(r => r!.ToJsonString().Contains("order-audit-logs-", StringComparison.Ordinal)));
+        var prefixes = OneOrMany(listing["Condition"]!["StringLike"]!["s3:prefix"]).Select(p => (string?)p).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { Processor.Audit.AuditKey.DigestsPrefix + "*", Processor.Audit.AuditKey.SealsPrefix + "*" }, prefixes);
+        Assert.Single(listing["Condition"]!.AsObject());
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 # The Lambda zip the module ships, loaded the way the managed runtime loads it (own load context, dependencies from the
-# package only) and invoked by its handler string with a stream event, against moto on 127.0.0.1.
+# package only) and invoked by its handler string with a stream event and with the seal schedule's input, against moto on 127.0.0.1.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/MotoServer.psm1') -Force
     $script:ModuleDir = Split-Path $env:ORDERMONITORING_MODULE
@@ -22,6 +22,30 @@ BeforeAll {
     $null = Invoke-Moto s3 Put '/lambda-package-audit'
     $created = Invoke-Moto sns Post '/' @{ Action = 'CreateTopic'; Name = 'lambda-package-alerts'; Version = '2010-03-31' }
     $script:TopicArn = $created.CreateTopicResponse.CreateTopicResult.TopicArn
+
+    function Get-AuditKeys([string] $Prefix) {
+        $listing = [xml](Invoke-WebRequest -Uri "$($Server.Endpoint)/lambda-package-audit?list-type=2&prefix=$Prefix" -UseBasicParsing -Headers @{
+                Authorization = $Identity.Authorization -f 's3' }).Content
+        @($listing.ListBucketResult.Contents.Key)
+    }
+
+    # The handler run in a fresh process, as a Lambda container is: nothing of this module or session is loaded there.
+    # Text output, because the handler's log lines go straight to stdout, as they do in Lambda.
+    function Invoke-PackagedHandler([string] $Handler, [string] $EventJson) {
+        $hostSource = Get-Content -Raw (Join-Path $PSScriptRoot 'TestSupport/LambdaHost.cs')
+        $environment = @{
+            AUDIT_BUCKET_NAME = 'lambda-package-audit'; SNS_TOPIC_ARN = $TopicArn; ENVIRONMENT_SUFFIX = 'pkg'; LOG_LEVEL = 'INFO'; DIGEST_SEAL_INTERVAL_MINUTES = '30'
+            AWS_ENDPOINT_URL = $Server.Endpoint; AWS_REGION = 'us-east-1'; AWS_ACCESS_KEY_ID = 'test'; AWS_SECRET_ACCESS_KEY = 'test'
+        }
+        $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+        & $pwsh -NoProfile -NonInteractive -OutputFormat Text -Command {
+            param($Source, $Folder, $Handler, $EventJson, $Environment)
+            $ErrorActionPreference = 'Stop'
+            foreach ($name in $Environment.Keys) { Set-Item "Env:$name" $Environment[$name] }
+            Add-Type -TypeDefinition $Source -Language CSharp
+            [LambdaHost]::Invoke($Folder, $Handler, $EventJson)
+        } -args $hostSource, $Package, $Handler, $EventJson, $environment
+    }
 
     $script:Package = Join-Path $TestDrive 'package'
     if ($Zip.Count -eq 1) { Expand-Archive -Path $Zip[0].FullName -DestinationPath $Package }
@@ -69,22 +93,7 @@ Describe 'The processor Lambda package' {
                         NewImage = @{ orderId = @{ S = 'ORD-PKG-1' }; timestamp = @{ N = '1767225600000' }; status = @{ S = 'FAILED' } }
                     }
                 }) } | ConvertTo-Json -Depth 10
-        $hostSource = Get-Content -Raw (Join-Path $PSScriptRoot 'TestSupport/LambdaHost.cs')
-        $environment = @{
-            AUDIT_BUCKET_NAME = 'lambda-package-audit'; SNS_TOPIC_ARN = $TopicArn; ENVIRONMENT_SUFFIX = 'pkg'; LOG_LEVEL = 'INFO'
-            AWS_ENDPOINT_URL = $Server.Endpoint; AWS_REGION = 'us-east-1'; AWS_ACCESS_KEY_ID = 'test'; AWS_SECRET_ACCESS_KEY = 'test'
-        }
-
-        # A fresh process, as a Lambda container is: nothing of this module or session is loaded there. Text output,
-        # because the handler's log lines go straight to stdout, as they do in Lambda.
-        $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
-        $result = & $pwsh -NoProfile -NonInteractive -OutputFormat Text -Command {
-            param($Source, $Folder, $Handler, $EventJson, $Environment)
-            $ErrorActionPreference = 'Stop'
-            foreach ($name in $Environment.Keys) { Set-Item "Env:$name" $Environment[$name] }
-            Add-Type -TypeDefinition $Source -Language CSharp
-            [LambdaHost]::Invoke($Folder, $Handler, $EventJson)
-        } -args $hostSource, $Package, $handler, $event, $environment
+        $result = Invoke-PackagedHandler $handler $event
         $LASTEXITCODE | Should -Be 0
 
         $response = @($result)[-1] | ConvertFrom-Json
@@ -92,8 +101,23 @@ Describe 'The processor Lambda package' {
         # One JSON log line per batch and an EMF metrics line went to stdout, as CloudWatch Logs would receive them.
         @($result | Where-Object { $_ -match '"_aws"' }) | Should -Not -BeNullOrEmpty
         @($result | Where-Object { $_ -match '"message":"Batch processed"' -and $_ -match '"audited":1' -and $_ -match '"alerts":1' }) | Should -HaveCount 1
-        $listing = [xml](Invoke-WebRequest -Uri "$($Server.Endpoint)/lambda-package-audit?list-type=2&prefix=orders/" -UseBasicParsing -Headers @{
-                Authorization = $Identity.Authorization -f 's3' }).Content
-        @($listing.ListBucketResult.Contents.Key) | Should -Be @('orders/ORD-PKG-1/0000000000000000000500000000000000000001.json')
+        Get-AuditKeys 'orders/' | Should -Be @('orders/ORD-PKG-1/0000000000000000000500000000000000000001.json')
+    }
+
+    It 'writes a seal when invoked with the input the template''s seal schedule sends' {
+        # moto never runs the EventBridge rule; this is the invocation it would make: the rule's constant Input, as is.
+        $sealInput = $Template.Resources.DigestSealSchedule.Properties.Targets[0].Input
+        $chains = @(Get-AuditKeys 'digests/' | ForEach-Object { $_.Split('/')[2] } | Select-Object -Unique)
+
+        $result = Invoke-PackagedHandler $Template.Resources.OrderProcessorLambda.Properties.Handler $sealInput
+        $LASTEXITCODE | Should -Be 0
+
+        $response = @($result)[-1] | ConvertFrom-Json
+        $response.written | Should -BeTrue
+        $response.heads | Should -Be $chains.Count
+        # No signing key in this environment: written unsigned, saying so.
+        $response.signed | Should -BeFalse
+        $response.unsigned | Should -Not -BeNullOrEmpty
+        Get-AuditKeys 'seals/' | Should -Be @($response.seal)
     }
 }

@@ -313,6 +313,18 @@ public sealed class StackDeployerTests : IDisposable
         await Deployer(buckets: new FakeBucketProbe()).DeployAsync(Request(), _reporter, CancellationToken.None);
         Assert.Equal("Summary", ParameterSent("AlertDetail"));
         Assert.DoesNotContain(_cloudFormation.LastChangeSet!.Parameters, p => p.ParameterKey == "ProcessorLogRetentionDays");
+        Assert.DoesNotContain(_cloudFormation.LastChangeSet!.Parameters, p => p.ParameterKey == "DigestSealIntervalMinutes");
+    }
+
+    [Fact]
+    public async Task The_seal_interval_asked_for_is_sent_and_one_not_asked_for_keeps_the_stacks()
+    {
+        _cloudFormation.Statuses.Enqueue("CREATE_COMPLETE");
+        _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "DigestSealIntervalMinutes", ParameterValue = "15" });
+
+        await Deployer(buckets: new FakeBucketProbe()).DeployAsync(Request(trigger: null) with { DigestSealIntervalMinutes = 240 }, _reporter, CancellationToken.None);
+        Assert.Equal("240", ParameterSent("DigestSealIntervalMinutes"));
     }
 
     [Fact]
@@ -322,10 +334,12 @@ public sealed class StackDeployerTests : IDisposable
         _cloudFormation.Statuses.Enqueue("UPDATE_COMPLETE");
         _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "AlertDetail", ParameterValue = "Full" });
         _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "ProcessorLogRetentionDays", ParameterValue = "731" });
+        _cloudFormation.Parameters.Add(new OrderMonitoring.Aws.CloudFormation.Parameter { ParameterKey = "DigestSealIntervalMinutes", ParameterValue = "15" });
 
         await Deployer(buckets: new FakeBucketProbe()).DeployAsync(Request(trigger: null), _reporter, CancellationToken.None);
         Assert.Equal("Full", ParameterSent("AlertDetail"));
         Assert.Equal("731", ParameterSent("ProcessorLogRetentionDays"));
+        Assert.Equal("15", ParameterSent("DigestSealIntervalMinutes"));
     }
 
     [Fact]

@@ -8,15 +8,17 @@ using OrderMonitoring.Cmdlets.Streams;
 namespace OrderMonitoring.Cmdlets.Commands;
 
 /// <summary>
-/// <para type="synopsis">Runs the order processor in-process against a stack's bucket and topic: on Lambda event files, on the table's stream, or on the failed batches kept in S3.</para>
+/// <para type="synopsis">Runs the order processor in-process against a stack's bucket and topic: on Lambda event files, on the table's stream, or on the failed batches kept in S3; or writes one seal of the digest chains.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "OrderEventProcessor", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OrderProcessorResult))]
+[OutputType(typeof(AuditSeal), ParameterSetName = new[] { SealSet })]
 public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
 {
     private const string PathSet = "Path";
     private const string StreamSet = "FromStream";
     private const string FailedBatchesSet = "FailedBatches";
+    private const string SealSet = "Seal";
 
     private StreamServices? _streams;
     private FailedBatchServices? _failedBatches;
@@ -47,6 +49,14 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
     /// <summary>Replays the failed batches kept in the stack's failed-batches bucket, then marks each one replayed.</summary>
     [Parameter(Mandatory = true, ParameterSetName = FailedBatchesSet)]
     public SwitchParameter FailedBatches { get; set; }
+
+    /// <summary>
+    /// Writes one seal in the stack's audit bucket, as the stack's schedule does: every digest chain's newest digest with
+    /// its SHA-256, linked to the previous seal, signed with the digest signing key (unsigned, with a warning, when it
+    /// cannot sign). For runs without the Lambda, or to seal now.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = SealSet)]
+    public SwitchParameter Seal { get; set; }
 
     /// <summary>
     /// Does not publish the processor's metrics to CloudWatch. By default each batch's RecordsProcessed,
@@ -132,6 +142,10 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
             var (stack, processor) = CurrentProcessor();
             ProcessStream(stack, processor);
         }
+        else if (ParameterSetName == SealSet)
+        {
+            WriteSeal(CurrentStack());
+        }
         else if (ParameterSetName == FailedBatchesSet)
         {
             var (stack, processor) = CurrentProcessor();
@@ -153,6 +167,26 @@ public sealed class InvokeOrderEventProcessorCommand : OrderCmdlet
             Streams.Log.Summarize(reporter);
             return true;
         });
+    }
+
+    private void WriteSeal(OrderStackResources stack)
+    {
+        if (!Confirmation.ShouldProcess(this, $"s3://{stack.AuditBucketName}/{Processor.Audit.AuditKey.SealsPrefix}",
+                "Write a seal naming every digest chain's newest digest, signed with the digest signing key", out _))
+        {
+            return;
+        }
+
+        Guard(() => WriteObject(Run(async (reporter, token) =>
+        {
+            var outcome = await Streams.SealerFor(stack).WriteAsync(token).ConfigureAwait(false);
+            if (!outcome.Written)
+            {
+                reporter.Verbose($"Another sealer wrote {outcome.Seal.Key} in the same second; that seal stands.");
+            }
+
+            return AuditSeal.From(stack.StackName, outcome);
+        })));
     }
 
     private void ProcessStream(OrderStackResources stack, IRecordProcessor processor)

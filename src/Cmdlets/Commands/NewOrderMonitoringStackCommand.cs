@@ -106,6 +106,14 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
     [ValidateRange(1, 36500)]
     public int? AuditObjectLockDays { get; set; }
 
+    /// <summary>
+    /// Minutes between two seals the stack's schedule writes (5-1440; 60 for a new stack): each seal names every digest
+    /// chain's newest digest, so a deleted chain tail or seal is found within this interval and a grace. Omitted: the stack's current value.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(5, 1440)]
+    public int? DigestSealIntervalMinutes { get; set; }
+
     /// <summary>How long the whole deployment may take (default 1800 s); the operation continues in AWS after that.</summary>
     [Parameter]
     [ValidateRange(1, 86400)]
@@ -143,6 +151,7 @@ public sealed class NewOrderMonitoringStackCommand : EnvironmentCmdlet
             RepairSigningKeyArn = RepairSigningKeyArn,
             AuditObjectLockMode = AuditObjectLockMode?.ToUpperInvariant(),
             AuditObjectLockDays = AuditObjectLockDays,
+            DigestSealIntervalMinutes = DigestSealIntervalMinutes,
             Tags = Tags(),
             Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
             ReplaceFailedStack = Force,

@@ -42,9 +42,5 @@ internal sealed record SealSchedule(TimeSpan Due)
     }
 
     /// <summary>The interval plus the processor's grace (the larger of 15 minutes and a quarter of the interval).</summary>
-    public static TimeSpan DueAfter(TimeSpan interval)
-    {
-        var quarter = TimeSpan.FromTicks(interval.Ticks / 4);
-        return interval + (quarter > TimeSpan.FromMinutes(15) ? quarter : TimeSpan.FromMinutes(15));
-    }
+    public static TimeSpan DueAfter(TimeSpan interval) => interval + Processor.Digests.SealInterval.GraceFor(interval);
 }

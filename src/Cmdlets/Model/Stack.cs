@@ -57,6 +57,12 @@ public sealed class Stack
     /// <summary>The KMS key that signs Repair-OrderAuditLog's repair records (the stack's own, or the one passed as RepairSigningKeyArn); null on stacks older than it.</summary>
     public string? RepairSigningKeyArn { get; init; }
 
+    /// <summary>The EventBridge rule that makes the processor write a seal every <see cref="DigestSealIntervalMinutes"/>; null on stacks older than seals.</summary>
+    public string? DigestSealSchedule { get; init; }
+
+    /// <summary>Minutes between two scheduled seals (the template parameter DigestSealIntervalMinutes); null on stacks older than seals.</summary>
+    public int? DigestSealIntervalMinutes { get; init; }
+
     /// <summary>The template's AuditObjectLockMode for "no Object Lock".</summary>
     public const string NoObjectLock = "None";
 

@@ -48,7 +48,7 @@ internal static class AuditLogCheckRun
         {
             reporter.Progress(new OperationProgress(1, "Checking the audit log", "verifying the digests"));
             verified = await services.Verifier(keys).VerifyAsync(stack.AuditBucketName, new VerificationPeriod(request.Since, request.Until),
-                SealSchedule.FromOutput(stack.DigestSealSchedule), cancellationToken).ConfigureAwait(false);
+                SealScheduleOf(stack), cancellationToken).ConfigureAwait(false);
             reporter.Verbose($"Verified {verified.DigestsRead} digest(s) listing {verified.Index.DigestedKeys} object(s) and {verified.SealsRead} seal(s): "
                 + $"{verified.Findings.Count} finding(s) on the digests and seals.");
             if (part?.OwnsTrailWide != false)
@@ -137,6 +137,15 @@ internal static class AuditLogCheckRun
                 "Run the whole check in segments, or a narrowed check in one job.")
             : new CheckPart(index, total);
     }
+
+    /// <summary>
+    /// Whether and how often the stack seals: its DigestSealSchedule output says that it does (null: it does not), and
+    /// its DigestSealIntervalMinutes parameter how often (the output names the rule, not the interval).
+    /// </summary>
+    private static Integrity.SealSchedule? SealScheduleOf(OrderStackResources stack) =>
+        Integrity.SealSchedule.FromOutput(stack.DigestSealSchedule is null
+            ? null
+            : stack.DigestSealIntervalMinutes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? stack.DigestSealSchedule);
 
     /// <summary>-Since/-Until as points in time, checked; PowerShell's dates are local unless they say otherwise.</summary>
     public static (DateTimeOffset? Since, DateTimeOffset? Until) Window(DateTime? since, DateTime? until)

@@ -44,10 +44,10 @@ internal sealed class CloudFormationStackResolver : IOrderStackResolver
             Required(stack.TableName, TemplateContract.Outputs.TableName), stack.StreamArn,
             Required(stack.AuditBucketName, TemplateContract.Outputs.AuditBucketName), Required(stack.TopicArn, TemplateContract.Outputs.TopicArn), stack.FailureQueueUrl,
             stack.FailedBatchesBucketName, stack.ProcessorTrigger, stack.AlertDetail, stack.DigestSigningKeyArn,
-            stack.RepairSigningKeyArn, stack.AuditObjectLockMode)
+            stack.RepairSigningKeyArn, stack.AuditObjectLockMode, stack.DigestSealIntervalMinutes)
         {
-            // Read by the output's name (the property is named after it): a stack deployed before seals has none.
-            DigestSealSchedule = stack.Outputs.TryGetValue(nameof(OrderStackResources.DigestSealSchedule), out var schedule) && schedule.Length > 0 ? schedule : null,
+            // The output, or on a stack whose outputs are missing the rule behind it; a stack deployed before seals has neither.
+            DigestSealSchedule = stack.DigestSealSchedule,
         };
     }
 }

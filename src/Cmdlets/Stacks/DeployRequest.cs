@@ -60,6 +60,9 @@ internal sealed record DeployRequest
     /// <summary>Days each audit object version is locked. Null: the stack's current value on an update, 365 on a create.</summary>
     public int? AuditObjectLockDays { get; init; }
 
+    /// <summary>DigestSealIntervalMinutes; null keeps the stack's (the template's 60 for a new stack).</summary>
+    public int? DigestSealIntervalMinutes { get; init; }
+
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
     /// <summary>How long to follow the stack before giving up (the operation continues in AWS).</summary>

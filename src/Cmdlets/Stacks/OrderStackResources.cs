@@ -14,7 +14,8 @@ internal sealed record OrderStackResources(
     string? AlertDetail = null,
     string? DigestSigningKeyArn = null,
     string? RepairSigningKeyArn = null,
-    string? AuditObjectLockMode = null)
+    string? AuditObjectLockMode = null,
+    int? DigestSealIntervalMinutes = null)
 {
     /// <summary>The stack's <c>DigestSealSchedule</c> output (the stack seals its digests on this schedule); null for a stack that does not seal.</summary>
     public string? DigestSealSchedule { get; init; }

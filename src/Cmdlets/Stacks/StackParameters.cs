@@ -55,6 +55,12 @@ internal static class StackParameters
             parameters.Add(new() { ParameterKey = Names.ProcessorLogRetentionDays, ParameterValue = retention });
         }
 
+        // Not sent when neither asked for nor set: the template's default then (a stack older than seals gets one an hour).
+        if ((request.DigestSealIntervalMinutes?.ToString(CultureInfo.InvariantCulture) ?? Current(Names.DigestSealIntervalMinutes)) is { Length: > 0 } interval)
+        {
+            parameters.Add(new() { ParameterKey = Names.DigestSealIntervalMinutes, ParameterValue = interval });
+        }
+
         parameters.AddRange(keptSources.Select(source => new Parameter { ParameterKey = source.Key, ParameterValue = source.Value }));
         return parameters;
     }

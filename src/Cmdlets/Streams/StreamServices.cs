@@ -4,6 +4,7 @@ using OrderMonitoring.Aws.Streams;
 using OrderMonitoring.Cmdlets.Foundation;
 using OrderMonitoring.Cmdlets.Stacks;
 using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Processor.Digests;
 using OrderMonitoring.Processor.Observability;
 
 namespace OrderMonitoring.Cmdlets.Streams;
@@ -41,6 +42,29 @@ internal sealed class StreamServices : IDisposable
     /// </summary>
     public IRecordProcessor ProcessorFor(OrderStackResources stack, bool noMetrics, int maxConcurrency = DefaultConcurrency)
     {
+        var services = ServicesFor(stack, maxConcurrency);
+        IRecordProcessor inProcess = new InProcessRecordProcessor(services.Processor, services.Handler);
+        if (noMetrics)
+        {
+            return inProcess;
+        }
+
+        if (!_metrics.TryGetValue(stack.StackName, out var metrics))
+        {
+            _metrics[stack.StackName] = metrics = new BackgroundProcessorMetrics(_cloudWatch.Value, stack.Environment, Log, _time);
+        }
+
+        return new MeteredRecordProcessor(inProcess, metrics);
+    }
+
+    /// <summary>
+    /// The seal writer over the stack's audit bucket, signing with the same key as the stack's digests and promising the
+    /// next seal by the stack's DigestSealIntervalMinutes (the template's default for stacks older than seals).
+    /// </summary>
+    public SealWriter SealerFor(OrderStackResources stack) => ServicesFor(stack, DefaultConcurrency).Sealer;
+
+    private ProcessorServices ServicesFor(OrderStackResources stack, int maxConcurrency)
+    {
         if (!_processors.TryGetValue(stack.StackName, out var services))
         {
             services = ProcessorServices.Create(_factory, stack.AuditBucketName, stack.TopicArn, new BatchProcessorOptions
@@ -55,23 +79,17 @@ internal sealed class StreamServices : IDisposable
                 EmitMetrics = false,
                 Time = _time,
                 MaxConcurrency = maxConcurrency,
-            }, stack.DigestSigningKeyArn);
+            }, stack.DigestSigningKeyArn, SealIntervalOf(stack));
             _processors[stack.StackName] = services;
         }
 
-        IRecordProcessor inProcess = new InProcessRecordProcessor(services.Processor, services.Handler);
-        if (noMetrics)
-        {
-            return inProcess;
-        }
-
-        if (!_metrics.TryGetValue(stack.StackName, out var metrics))
-        {
-            _metrics[stack.StackName] = metrics = new BackgroundProcessorMetrics(_cloudWatch.Value, stack.Environment, Log, _time);
-        }
-
-        return new MeteredRecordProcessor(inProcess, metrics);
+        return services;
     }
+
+    private static SealInterval SealIntervalOf(OrderStackResources stack) =>
+        stack.DigestSealIntervalMinutes is { } minutes and >= TemplateContract.Seals.MinIntervalMinutes and <= TemplateContract.Seals.MaxIntervalMinutes
+            ? new SealInterval(TimeSpan.FromMinutes(minutes))
+            : SealInterval.Default;
 
     /// <summary>Publishes every stack's metrics still waiting (the end of the command).</summary>
     public Task CompleteMetricsAsync() => Task.WhenAll(_metrics.Values.Select(metrics => metrics.CompleteAsync()));

@@ -16,13 +16,14 @@ public sealed class ProcessorServices : IDisposable
     private readonly IDisposable _sns;
     private readonly IDisposable? _kms;
 
-    private ProcessorServices(IDisposable s3, IDisposable sns, IDisposable? kms, BatchProcessor processor, IRecordHandler handler)
+    private ProcessorServices(IDisposable s3, IDisposable sns, IDisposable? kms, BatchProcessor processor, IRecordHandler handler, SealWriter sealer)
     {
         _s3 = s3;
         _sns = sns;
         _kms = kms;
         Processor = processor;
         Handler = handler;
+        Sealer = sealer;
     }
 
     public BatchProcessor Processor { get; }
@@ -30,13 +31,16 @@ public sealed class ProcessorServices : IDisposable
     /// <summary>The order rule the processor is given with each batch.</summary>
     public IRecordHandler Handler { get; }
 
+    /// <summary>Writes a seal of every chain's head in the same bucket, signed with the same key as the digests.</summary>
+    public SealWriter Sealer { get; }
+
     /// <summary>
     /// Creates the S3 store and SNS publisher for the bucket and topic, and the processor over them; each batch's digest
     /// is signed with <paramref name="digestSigningKeyId"/> through KMS (unsigned, with a warning, when it is null or
-    /// signing fails).
+    /// signing fails). Seals promise the next one by <paramref name="sealInterval"/> (the template's default when null).
     /// </summary>
     public static ProcessorServices Create(AwsClientFactory clients, string auditBucketName, string alertTopicArn, BatchProcessorOptions? options = null,
-        string? digestSigningKeyId = null)
+        string? digestSigningKeyId = null, SealInterval? sealInterval = null)
     {
         if (clients is null)
         {
@@ -55,9 +59,11 @@ public sealed class ProcessorServices : IDisposable
             var processor = new BatchProcessor(options);
             var store = new S3AuditStore(s3, auditBucketName);
             var signer = kms is null ? null : new KmsDigestSigner(kms, digestSigningKeyId!.Trim());
-            var digests = new DigestRecorder(store, signer, "no digest signing key is configured", DigestChain.Start(options.Time), processor.Log, options);
+            const string NoKey = "no digest signing key is configured";
+            var digests = new DigestRecorder(store, signer, NoKey, DigestChain.Start(options.Time), processor.Log, options);
             var handler = new OrderRecordHandler(store, new SnsAlertPublisher(sns, alertTopicArn), processor.Log, options, digests);
-            return new ProcessorServices(s3, sns, kms, processor, handler);
+            var sealer = new SealWriter(new S3SealStore(s3, auditBucketName), signer, NoKey, sealInterval ?? SealInterval.Default, processor.Log, options);
+            return new ProcessorServices(s3, sns, kms, processor, handler, sealer);
         }
         catch
         {

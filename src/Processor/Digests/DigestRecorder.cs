@@ -15,7 +15,7 @@ public sealed class DigestRecorder
 {
     private readonly IAuditStore _store;
     private readonly IDigestSigner? _signer;
-    private readonly string? _unsignedReason;
+    private readonly string _unsignedReason;
     private readonly ProcessorLog _log;
     private readonly TimeSpan _attemptTimeout;
     private readonly string _environment;
@@ -31,7 +31,7 @@ public sealed class DigestRecorder
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _signer = signer;
-        _unsignedReason = signer is null ? unsignedReason ?? "no signing key is configured" : null;
+        _unsignedReason = unsignedReason ?? "no signing key is configured";
         Chain = chain ?? throw new ArgumentNullException(nameof(chain));
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _attemptTimeout = (options ?? throw new ArgumentNullException(nameof(options))).AttemptTimeout;
@@ -68,24 +68,10 @@ public sealed class DigestRecorder
     /// <summary>The digest signed, or marked unsigned with the reason; never throws for the signer's failure.</summary>
     internal async Task<DigestDocument> SignAsync(DigestDocument digest, CancellationToken cancellationToken)
     {
-        var unsigned = digest with { Signature = null };
-        if (_signer is null)
-        {
-            return unsigned with { Unsigned = _unsignedReason };
-        }
-
-        try
-        {
-            byte[]? signature = null;
-            var message = unsigned.SigningMessage();
-            // One attempt, bounded like every call of the batch: a slow or throttled KMS makes an unsigned digest, not a late batch.
-            await BoundedCall.RunAsync(async ct => signature = await _signer.SignAsync(message, ct).ConfigureAwait(false), _attemptTimeout, cancellationToken).ConfigureAwait(false);
-            return unsigned with { Unsigned = null, Signature = new DigestSignature(_signer.KeyId, DigestDocument.SigningAlgorithm, Convert.ToBase64String(signature!)) };
-        }
-        catch (Exception error) when (!(error is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            return unsigned with { Unsigned = $"signing with {_signer.KeyId} failed: {error.GetType().Name}: {error.Message}" };
-        }
+        var unsigned = digest with { Signature = null, Unsigned = null };
+        // One attempt, bounded like every call of the batch: a slow or throttled KMS makes an unsigned digest, not a late batch.
+        var signed = await SigningAttempt.SignAsync(_signer, _unsignedReason, unsigned.SigningMessage(), _attemptTimeout, cancellationToken).ConfigureAwait(false);
+        return unsigned with { Signature = signed.Signature, Unsigned = signed.Unsigned };
     }
 
     internal void Log(ProcessorLogLevel level, string message, params (string Name, object? Value)[] fields) => _log.Log(level, message, fields);

@@ -1,7 +1,9 @@
 using System.Globalization;
 using OrderMonitoring.Processor.Alerts;
 using OrderMonitoring.Processor.Batch;
+using OrderMonitoring.Processor.Digests;
 using OrderMonitoring.Processor.Observability;
+using TemplateContract = OrderMonitoring.Processor.Template.TemplateContract;
 using Variables = OrderMonitoring.Processor.Template.TemplateContract.FunctionVariables;
 
 namespace OrderMonitoring.Processor.Lambda;
@@ -20,6 +22,9 @@ public sealed class FunctionSettings
 
     public ProcessorLogLevel LogLevel { get; init; } = ProcessorLogLevel.Info;
 
+    /// <summary>The seal schedule's interval (DIGEST_SEAL_INTERVAL_MINUTES; the template's default, 60 minutes, when unset).</summary>
+    public SealInterval SealInterval { get; init; } = SealInterval.Default;
+
     public int MaxConcurrency { get; init; } = 16;
 
     /// <summary>What an alert carries (ALERT_DETAIL: Summary, the default, or Full).</summary>
@@ -31,7 +36,7 @@ public sealed class FunctionSettings
     /// <summary>How long one S3 write or SNS publish attempt may take: short, so a slow call cannot eat the invocation.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Reads AUDIT_BUCKET_NAME, SNS_TOPIC_ARN (both required), ENVIRONMENT_SUFFIX, DIGEST_SIGNING_KEY_ID, LOG_LEVEL, MAX_CONCURRENCY, FUNCTION_TIMEOUT_SECONDS and ALERT_DETAIL.</summary>
+    /// <summary>Reads AUDIT_BUCKET_NAME, SNS_TOPIC_ARN (both required), ENVIRONMENT_SUFFIX, DIGEST_SIGNING_KEY_ID, DIGEST_SEAL_INTERVAL_MINUTES, LOG_LEVEL, MAX_CONCURRENCY, FUNCTION_TIMEOUT_SECONDS and ALERT_DETAIL.</summary>
     public static FunctionSettings FromEnvironment(Func<string, string?>? read = null)
     {
         read ??= System.Environment.GetEnvironmentVariable;
@@ -43,6 +48,7 @@ public sealed class FunctionSettings
             AlertTopicArn = Required(read, Variables.TopicArn),
             Environment = Optional(read, Variables.EnvironmentSuffix) ?? "unknown",
             DigestSigningKeyId = Optional(read, Variables.DigestSigningKeyId),
+            SealInterval = ReadSealInterval(read),
             LogLevel = JsonLogger.ParseLevel(read(Variables.LogLevel)),
             MaxConcurrency = ReadConcurrency(read),
             FunctionTimeout = ReadTimeout(read),
@@ -61,6 +67,20 @@ public sealed class FunctionSettings
             var text when string.Equals(text, nameof(AlertDetail.Full), StringComparison.OrdinalIgnoreCase) => AlertDetail.Full,
             _ => throw new InvalidOperationException($"The environment variable {Variables.AlertDetail} must be Summary or Full, not '{read(Variables.AlertDetail)}'."),
         };
+    }
+
+    private static SealInterval ReadSealInterval(Func<string, string?> read)
+    {
+        if (Optional(read, Variables.DigestSealIntervalMinutes) is not { } text)
+        {
+            return SealInterval.Default;
+        }
+
+        // Each seal promises the next by this interval: a wrong value would make every seal late or the promise empty.
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes)
+            && minutes is >= TemplateContract.Seals.MinIntervalMinutes and <= TemplateContract.Seals.MaxIntervalMinutes
+            ? new SealInterval(TimeSpan.FromMinutes(minutes))
+            : throw new InvalidOperationException($"The environment variable {Variables.DigestSealIntervalMinutes} must be whole minutes ({TemplateContract.Seals.MinIntervalMinutes} to {TemplateContract.Seals.MaxIntervalMinutes}), not '{read(Variables.DigestSealIntervalMinutes)}'.");
     }
 
     private static TimeSpan? ReadTimeout(Func<string, string?> read)

@@ -32,17 +32,7 @@ public sealed class S3AuditStore : IDigestNamingStore
 
     public async Task PutAsync(string key, string json, string? digestKey, CancellationToken cancellationToken)
     {
-        var request = new PutObjectRequest
-        {
-            BucketName = BucketName,
-            Key = key,
-            ContentBody = json,
-            ContentType = "application/json",
-            ChecksumSHA256 = Convert.ToBase64String(Sha256Of(json)),
-            // A document of a few kilobytes goes in one piece, its checksum in a header: an aws-chunked body costs a
-            // chunk-signing stream and its buffers per write (about 5 KB of the 67 KB a write allocates).
-            UseChunkEncoding = false,
-        };
+        var request = WriteRequest(BucketName, key, json);
         if (digestKey is not null)
         {
             request.Metadata.Add(AuditObjectMetadata.DigestKeyMetadata, digestKey);
@@ -50,4 +40,17 @@ public sealed class S3AuditStore : IDigestNamingStore
 
         await _s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>How every document goes into the audit bucket: JSON, with the SHA-256 S3 checks on arrival and keeps with the version.</summary>
+    internal static PutObjectRequest WriteRequest(string bucketName, string key, string json) => new()
+    {
+        BucketName = bucketName,
+        Key = key,
+        ContentBody = json,
+        ContentType = "application/json",
+        ChecksumSHA256 = Convert.ToBase64String(Sha256Of(json)),
+        // A document of a few kilobytes goes in one piece, its checksum in a header: an aws-chunked body costs a
+        // chunk-signing stream and its buffers per write (about 5 KB of the 67 KB a write allocates).
+        UseChunkEncoding = false,
+    };
 }

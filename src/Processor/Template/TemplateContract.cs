@@ -41,6 +41,9 @@ public static class TemplateContract
         /// <summary>An existing KMS signing key (ECC_NIST_P256, SIGN_VERIFY) for repair records; empty makes the stack create one.</summary>
         public const string RepairSigningKeyArn = "RepairSigningKeyArn";
 
+        /// <summary>Minutes between two seals the schedule writes (<see cref="Seals"/> gives the default and the bounds).</summary>
+        public const string DigestSealIntervalMinutes = "DigestSealIntervalMinutes";
+
         /// <summary>EnvironmentSuffix's AllowedPattern (lower-case: the environment is part of bucket names).</summary>
         public const string EnvironmentSuffixPattern = "^[a-z0-9]+$";
 
@@ -100,6 +103,20 @@ public static class TemplateContract
         public static readonly IReadOnlyList<string> All = [Arm64, X86_64];
     }
 
+    /// <summary>
+    /// The seal schedule (an EventBridge rule invoking the processor with <see cref="Input"/>): DigestSealIntervalMinutes'
+    /// default and bounds.
+    /// </summary>
+    public static class Seals
+    {
+        public const int DefaultIntervalMinutes = 60;
+        public const int MinIntervalMinutes = 5;
+        public const int MaxIntervalMinutes = 1440;
+
+        /// <summary>The rule's constant input: the processor writes a seal instead of reading a stream event.</summary>
+        public const string Input = """{"orderMonitoring":"seal"}""";
+    }
+
     /// <summary>The event source mapping's defaults (the template's parameter defaults).</summary>
     public static class StreamMapping
     {
@@ -147,6 +164,9 @@ public static class TemplateContract
         /// <summary>The KMS key that signs repair records (the stack's own, or the one passed in).</summary>
         public const string RepairSigningKeyArn = "RepairSigningKeyArn";
 
+        /// <summary>The EventBridge rule (its name) that invokes the processor to write a seal every DigestSealIntervalMinutes; a stack without it does not seal.</summary>
+        public const string DigestSealSchedule = "DigestSealSchedule";
+
         /// <summary>
         /// Outputs whose value is <c>{"Ref": resource}</c>, so the resource's physical id can stand in for a missing
         /// output (table name, bucket name, topic ARN, function name, queue URL, dashboard name, alarm name).
@@ -161,6 +181,7 @@ public static class TemplateContract
             [FailedBatchesBucketName] = Resources.FailedBatchesBucket,
             [DashboardName] = Resources.Dashboard,
             [ErrorAlarmName] = Alarms.ErrorRate.LogicalId,
+            [DigestSealSchedule] = Resources.DigestSealSchedule,
         };
     }
 
@@ -180,6 +201,9 @@ public static class TemplateContract
 
         /// <summary>The repair signing key the stack creates when no RepairSigningKeyArn is passed.</summary>
         public const string RepairSigningKey = "RepairSigningKey";
+
+        /// <summary>The EventBridge rule that invokes the processor with <see cref="Seals.Input"/>.</summary>
+        public const string DigestSealSchedule = "DigestSealSchedule";
     }
 
     /// <summary>The order events table: its name, its key and index attributes and the status index.</summary>
@@ -227,6 +251,9 @@ public static class TemplateContract
 
         /// <summary>The KMS key that signs digests: the stack's own key, or the one <see cref="Parameters.DigestSigningKeyArn"/> names.</summary>
         public const string DigestSigningKeyId = "DIGEST_SIGNING_KEY_ID";
+
+        /// <summary>The seal schedule's interval in minutes (<see cref="Parameters.DigestSealIntervalMinutes"/>): each seal says when the next is due.</summary>
+        public const string DigestSealIntervalMinutes = "DIGEST_SEAL_INTERVAL_MINUTES";
     }
 
     /// <summary>
