@@ -156,7 +156,7 @@ internal sealed class FakeAwsEndpoint : IDisposable
         {
             lock (_keys)
             {
-                body = FakeListings.Versions(_keys, request.QueryString["prefix"] ?? "");
+                body = FakeListings.Versions(_keys, request.QueryString["prefix"] ?? "", request.QueryString["key-marker"]);
             }
 
             contentType = "application/xml";

@@ -5,16 +5,26 @@ using System.Text.Json.Nodes;
 
 namespace OrderMonitoring.Benchmarks;
 
-/// <summary>The fake endpoint's answers for the reconciliation suite: versions (one per key) and folder listings.</summary>
+/// <summary>The fake endpoint's answers for the reconciliation and verification suites: versions (one per key, paged) and folder listings.</summary>
 internal static class FakeListings
 {
     private const int PageSize = 1000;
 
-    public static string Versions(SortedSet<string> keys, string prefix)
+    /// <summary>One page of versions (one per key) after <paramref name="keyMarker"/>, as S3 pages them: truncated pages name the last key and version listed.</summary>
+    public static string Versions(SortedSet<string> keys, string prefix, string? keyMarker)
     {
+        var from = keyMarker is not null && string.CompareOrdinal(keyMarker, prefix) >= 0 ? keyMarker + '\u0000' : prefix;
+        var page = string.CompareOrdinal(from, prefix + '\uffff') > 0 ? new List<string>() : keys.GetViewBetween(from, prefix + '\uffff').Take(PageSize + 1).ToList();
+        var truncated = page.Count > PageSize;
         var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListVersionsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>b</Name>");
-        xml.Append("<Prefix>").Append(WebUtility.HtmlEncode(prefix)).Append("</Prefix><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>");
-        foreach (var key in keys.GetViewBetween(prefix, prefix + '\uffff').Take(PageSize))
+        xml.Append("<Prefix>").Append(WebUtility.HtmlEncode(prefix)).Append("</Prefix><MaxKeys>1000</MaxKeys><IsTruncated>").Append(truncated ? "true" : "false").Append("</IsTruncated>");
+        if (truncated)
+        {
+            page.RemoveAt(PageSize);
+            xml.Append("<NextKeyMarker>").Append(WebUtility.HtmlEncode(page[PageSize - 1])).Append("</NextKeyMarker><NextVersionIdMarker>v1</NextVersionIdMarker>");
+        }
+
+        foreach (var key in page)
         {
             xml.Append("<Version><Key>").Append(WebUtility.HtmlEncode(key)).Append("</Key><VersionId>v1</VersionId><IsLatest>true</IsLatest>")
                 .Append("<LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>\"e\"</ETag><Size>100</Size><StorageClass>STANDARD</StorageClass></Version>");

@@ -27,6 +27,7 @@ if (requested == "--list")
 var diagnoses = new Dictionary<string, Func<Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["catchup-diagnose"] = CatchUpDiagnosis.RunAsync,
+    ["verification-diagnose"] = VerificationBenchmark.DiagnoseAsync,
 };
 
 if (!suites.TryGetValue(requested, out var run) && !diagnoses.TryGetValue(requested, out run))

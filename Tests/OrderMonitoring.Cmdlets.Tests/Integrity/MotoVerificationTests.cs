@@ -55,11 +55,11 @@ public sealed class MotoVerificationTests(MotoFixture moto)
         var store = new S3AuditVersionStore(s3);
         var publicKeys = new KmsPublicKeySource(() => kms);
         var keys = new VerificationKeys(new DigestVerifier(await publicKeys.GetPublicKeyAsync(key.Arn, default)), null);
-        async Task<IReadOnlyList<CheckedFinding>> CheckAsync()
+        async Task<IReadOnlyList<CheckedFinding>> CheckAsync(VerificationPeriod? period = null)
         {
-            var verified = await new TrailVerifier(store, keys, TimeProvider.System).VerifyAsync(bucket, VerificationPeriod.WholeTrail, default);
+            var verified = await new TrailVerifier(store, keys, TimeProvider.System).VerifyAsync(bucket, period ?? VerificationPeriod.WholeTrail, default);
             var outcome = await new AuditLogChecker(table, store, new CheckOptions(), TimeProvider.System)
-                .CheckAsync(new CheckRequest("orders", bucket, null, new CheckScope(), verified), NullOperationReporter.Instance, default);
+                .CheckAsync(new CheckRequest("orders", bucket, null, new CheckScope(period?.Since, period?.Until), verified), NullOperationReporter.Instance, default);
             var protection = await new S3BucketProtectionSource(s3).ReadAsync(bucket, default);
             return BucketProtection.Judge(bucket, protection, null).Select(f => TrailFindings.ToChecked(f, "", null)).Concat(outcome.Findings).ToList();
         }
@@ -87,6 +87,11 @@ public sealed class MotoVerificationTests(MotoFixture moto)
         Assert.Contains("versioning", findings.Single(f => f.Kind == AuditFindingKind.BucketUnprotected).Detail, StringComparison.Ordinal);
         var finding = findings.Single(f => f.Kind == AuditFindingKind.TamperedAudit);
         Assert.Equal((tampered, original), (finding.Key, finding.ProvenVersionId));
+        // A period check (the days of today's digests) lists its folders one by one where the whole check read orders/ in
+        // pages: the same verdict.
+        var now = DateTimeOffset.UtcNow;
+        var inPeriod = await CheckAsync(new VerificationPeriod(now.AddHours(-1), now.AddHours(1)));
+        Assert.Equal(findings.Select(f => (f.Kind, f.Key, f.ProvenVersionId)).OrderBy(f => f.Kind), inPeriod.Select(f => (f.Kind, f.Key, f.ProvenVersionId)).OrderBy(f => f.Kind));
     }
 
     private static StreamRecord Insert(string orderId, string sequence)

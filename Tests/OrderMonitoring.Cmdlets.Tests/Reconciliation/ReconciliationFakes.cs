@@ -141,18 +141,37 @@ internal sealed class FakeVersionStore : IAuditVersionStore
         }
     }
 
+    /// <summary>The prefix of every version listing's first page, in order.</summary>
+    public List<string> ListedPrefixes { get; } = new();
+
+    /// <summary>Called with the prefix when a version listing has handed out its last page (to write behind a listing's back).</summary>
+    public Action<string>? Listed { get; set; }
+
     public Task<AuditVersionPage> ListVersionsAsync(string bucketName, string prefix, VersionMarker? marker, CancellationToken cancellationToken)
     {
+        AuditVersionPage answer;
         lock (_gate)
         {
+            if (marker is null)
+            {
+                ListedPrefixes.Add(prefix);
+            }
+
             var all = _objects.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal))
                 .SelectMany(o => o.Value.Select((v, i) => new ObjectVersion(o.Key, v.VersionId, i == o.Value.Count - 1, v.Text is null, _written[v.VersionId])).Reverse()).ToList();
             // The fake's marker is the index of the next version (S3's is the last key and version id listed).
             var start = marker?.KeyMarker is { } index ? int.Parse(index, CultureInfo.InvariantCulture) : 0;
             var page = all.Skip(start).Take(PageSize).ToList();
             var next = start + page.Count < all.Count ? new VersionMarker((start + page.Count).ToString(CultureInfo.InvariantCulture), null) : null;
-            return Task.FromResult(new AuditVersionPage(page, next));
+            answer = new AuditVersionPage(page, next);
         }
+
+        if (answer.Next is null)
+        {
+            Listed?.Invoke(prefix);
+        }
+
+        return Task.FromResult(answer);
     }
 
     public Task<FolderPage> ListFoldersAsync(string bucketName, string prefix, string? continuationToken, CancellationToken cancellationToken)

@@ -88,17 +88,34 @@ internal sealed class AuditLogChecker
         }
         else
         {
-            // A part scans its share of the table's segments: every part the same number, so the parts never overlap.
-            var segments = Enumerable.Range(0, _options.ScanSegments).ToList();
-            await BoundedConcurrency.ForEachAsync(segments, segments.Count, (segment, _) => ScanSegmentAsync(request, segment, tally, cancellationToken), cancellationToken)
-                .ConfigureAwait(false);
-            foreach (var (prefix, orderId) in tally.SplitOrders())
+            // A whole verified check lists orders/ in pages of 1,000 versions (while the scan goes on) instead of once per order;
+            // the listing stops with the check, whichever way the check ends.
+            using var listingStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var prelisted = request.Verified is { IsWhole: true } ? PrelistedVersions.Start(_store, request.BucketName, listingStop.Token) : null;
+            try
             {
-                // Seen in two places of a scan: checked again from a Query so its items are complete.
-                tally.Replace(prefix, await CheckOrderAsync(request, orderId, cancellationToken).ConfigureAwait(false));
+                // A part scans its share of the table's segments: every part the same number, so the parts never overlap.
+                var segments = Enumerable.Range(0, _options.ScanSegments).ToList();
+                await BoundedConcurrency.ForEachAsync(segments, segments.Count, (segment, _) => ScanSegmentAsync(request, segment, tally, prelisted, cancellationToken),
+                    cancellationToken).ConfigureAwait(false);
+                foreach (var (prefix, orderId) in tally.SplitOrders())
+                {
+                    // Seen in two places of a scan: checked again from a Query so its items are complete.
+                    tally.Replace(prefix, await CheckOrderAsync(request, orderId, cancellationToken).ConfigureAwait(false));
+                }
+
+                await CheckBucketOnlyOrdersAsync(request, tally, prelisted, cancellationToken).ConfigureAwait(false);
+                if (prelisted is not null)
+                {
+                    // Its failure is the check's even when no folder was asked for.
+                    await prelisted.CompletedAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                listingStop.Cancel();
             }
 
-            await CheckBucketOnlyOrdersAsync(request, tally, cancellationToken).ConfigureAwait(false);
             if (request.Verified is { } verified && part.OwnsTrailWide)
             {
                 tally.AddTrailWide(await JudgeQuarantineAsync(request.BucketName, verified, cancellationToken).ConfigureAwait(false));
@@ -127,7 +144,7 @@ internal sealed class AuditLogChecker
         return AuditComparison.Compare(orderId, items, trail, request.Scope);
     }
 
-    private async Task ScanSegmentAsync(CheckRequest request, int segment, CheckTally tally, CancellationToken cancellationToken)
+    private async Task ScanSegmentAsync(CheckRequest request, int segment, CheckTally tally, PrelistedVersions? prelisted, CancellationToken cancellationToken)
     {
         var part = request.Part ?? new CheckPart(0, 1);
         var total = _options.ScanSegments * part.Total;
@@ -141,12 +158,13 @@ internal sealed class AuditLogChecker
                 // The last order of a page may go on in the next page.
                 open = page.Next is not null && orders.Count > 0 ? orders[orders.Count - 1] : new List<TableItem>();
                 var complete = page.Next is not null && orders.Count > 0 ? orders.Take(orders.Count - 1).ToList() : orders;
-                await BoundedConcurrency.ForEachAsync(complete, _options.MaxParallelOrders, (items, _) => CheckScannedOrderAsync(request, items, tally, cancellationToken),
+                await BoundedConcurrency.ForEachAsync(complete, _options.MaxParallelOrders, (items, _) => CheckScannedOrderAsync(request, items, tally, prelisted, cancellationToken),
                     cancellationToken).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task CheckScannedOrderAsync(CheckRequest request, List<TableItem> items, CheckTally tally, CancellationToken cancellationToken)
+    private async Task CheckScannedOrderAsync(CheckRequest request, List<TableItem> items, CheckTally tally, PrelistedVersions? prelisted,
+        CancellationToken cancellationToken)
     {
         var orderId = items[0].OrderId;
         var prefix = PrefixOf(orderId);
@@ -164,12 +182,33 @@ internal sealed class AuditLogChecker
                 return;
             }
 
-            var trail = await _trails.ReadAsync(request.BucketName, prefix, orderId, request.Verified, cancellationToken).ConfigureAwait(false);
-            tally.Add(prefix, AuditComparison.Compare(orderId, items, trail, request.Scope));
+            tally.Add(prefix, await CompareAsync(request, prefix, orderId, items, prelisted, cancellationToken).ConfigureAwait(false));
         }
     }
 
-    private async Task CheckBucketOnlyOrdersAsync(CheckRequest request, CheckTally tally, CancellationToken cancellationToken)
+    /// <summary>
+    /// One order's trail against its items: from the listing already made when there is one; a finding (or a pending
+    /// record forgiven) from it is confirmed with a fresh listing of the folder, since an object written after that
+    /// listing began is not missing.
+    /// </summary>
+    private async Task<OrderCheck> CompareAsync(CheckRequest request, string prefix, string? orderId, IReadOnlyList<TableItem> items, PrelistedVersions? prelisted,
+        CancellationToken cancellationToken)
+    {
+        if (prelisted is not null && await prelisted.OfAsync(prefix).ConfigureAwait(false) is { } listed)
+        {
+            var fromListing = AuditComparison.Compare(orderId, items,
+                await _trails.ReadAsync(request.BucketName, prefix, orderId, request.Verified, cancellationToken, listed).ConfigureAwait(false), request.Scope);
+            if (fromListing.Findings.Count == 0 && fromListing.PendingIgnored == 0)
+            {
+                return fromListing;
+            }
+        }
+
+        var trail = await _trails.ReadAsync(request.BucketName, prefix, orderId, request.Verified, cancellationToken).ConfigureAwait(false);
+        return AuditComparison.Compare(orderId, items, trail, request.Scope);
+    }
+
+    private async Task CheckBucketOnlyOrdersAsync(CheckRequest request, CheckTally tally, PrelistedVersions? prelisted, CancellationToken cancellationToken)
     {
         var part = request.Part ?? new CheckPart(0, 1);
         if (request.Verified is not { IsWhole: false })
@@ -185,7 +224,7 @@ internal sealed class AuditLogChecker
                         }, 0));
                     }
 
-                    await CheckUnclaimedAsync(request, page.Folders, tally, cancellationToken).ConfigureAwait(false);
+                    await CheckUnclaimedAsync(request, page.Folders, tally, prelisted, cancellationToken).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
         }
 
@@ -193,11 +232,12 @@ internal sealed class AuditLogChecker
         {
             // Folders whose every object is gone are listed by nothing but the digests.
             await CheckUnclaimedAsync(request, verified.Folders.Where(f => f.StartsWith(AuditKey.OrdersPrefix, StringComparison.Ordinal)
-                && f.IndexOf('/', AuditKey.OrdersPrefix.Length) == f.Length - 1).ToList(), tally, cancellationToken).ConfigureAwait(false);
+                && f.IndexOf('/', AuditKey.OrdersPrefix.Length) == f.Length - 1).ToList(), tally, prelisted, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task CheckUnclaimedAsync(CheckRequest request, IReadOnlyList<string> folders, CheckTally tally, CancellationToken cancellationToken)
+    private async Task CheckUnclaimedAsync(CheckRequest request, IReadOnlyList<string> folders, CheckTally tally, PrelistedVersions? prelisted,
+        CancellationToken cancellationToken)
     {
         var part = request.Part ?? new CheckPart(0, 1);
         var unclaimed = folders.Where(part.Owns).Where(folder => !tally.IsClaimed(folder)).ToList();
@@ -213,8 +253,7 @@ internal sealed class AuditLogChecker
                 return;
             }
 
-            var trail = await _trails.ReadAsync(request.BucketName, prefix, null, request.Verified, cancellationToken).ConfigureAwait(false);
-            tally.Add(prefix, AuditComparison.Compare(null, Array.Empty<TableItem>(), trail, request.Scope));
+            tally.Add(prefix, await CompareAsync(request, prefix, null, Array.Empty<TableItem>(), prelisted, cancellationToken).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -81,10 +81,12 @@ internal sealed class OrderAuditTrailReader(IAuditVersionStore store, int maxPar
     /// <param name="orderId">The order id when known (from the table or the caller), for findings on unreadable objects.</param>
     /// <param name="verified">The verified digests; null judges by versions alone (a stack without digests).</param>
     /// <param name="cancellationToken">Cancels the listing and the reads.</param>
-    public async Task<OrderAuditTrail> ReadAsync(string bucketName, string prefix, string? orderId, VerifiedTrail? verified, CancellationToken cancellationToken)
+    /// <param name="listedVersions">The folder's versions from a listing already made (<see cref="PrelistedVersions"/>); null lists the folder.</param>
+    public async Task<OrderAuditTrail> ReadAsync(string bucketName, string prefix, string? orderId, VerifiedTrail? verified, CancellationToken cancellationToken,
+        IReadOnlyList<ObjectVersion>? listedVersions = null)
     {
-        var versions = await Paging.ReadAllAsync((VersionMarker? marker, CancellationToken cancel) => store.ListVersionsAsync(bucketName, prefix, marker, cancel), page => page.Next,
-            page => page.Versions, cancellationToken).ConfigureAwait(false);
+        var versions = listedVersions ?? await Paging.ReadAllAsync((VersionMarker? marker, CancellationToken cancel) => store.ListVersionsAsync(bucketName, prefix, marker, cancel),
+            page => page.Next, page => page.Versions, cancellationToken).ConfigureAwait(false);
         var byKey = versions.GroupBy(v => v.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new KeyVersions(g.Key, g.ToList())).ToList();
         var name = orderId ?? OrderNameOf(prefix);
