@@ -229,7 +229,7 @@ Describe 'What a seal closes' {
 
             $named = @($rewritten.Findings | Where-Object { $_.Key -eq $head -and $_.Kind -in 'DigestMissing', 'DigestInvalid' })
             $named | Should -HaveCount 1
-            $named[0].Detail | Should -BeLike "sealed by $($OutageSeal.Key) at *"
+            $named[0].Detail | Should -BeLike "sealed by $($OutageSeal.Key) at *, but it was changed after the seal: *"
             @($rewritten.Findings | Where-Object Kind -EQ 'DigestUnsigned' | ForEach-Object Key | Sort-Object) | Should -Be ($UnsignedDigests | Sort-Object)
         }
     }

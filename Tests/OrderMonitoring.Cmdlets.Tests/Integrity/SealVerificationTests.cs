@@ -97,6 +97,25 @@ public sealed class SealVerificationTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unsigned_head_rewritten_after_the_seal_is_reported_against_the_seal_without_claiming_no_version_holds_its_bytes()
+    {
+        var tail = _trail.Digest(new[] { Order("A") }, unsigned: true);
+        var sealedSha = SealedSha(tail);
+        var seal = _sealer.Seal();
+        // An unsigned digest carries no signature: a new version saying other things verifies as well as the sealed one.
+        _store.Put(tail.Key, (tail with { Environment = "prod" }).ToJson());
+
+        var findings = (await CheckAsync(Hourly)).Outcome.Findings;
+
+        var changed = Assert.Single(findings, f => f.Key == tail.Key && f.Kind != AuditFindingKind.DigestUnsigned);
+        Assert.Equal(AuditFindingKind.DigestMissing, changed.Kind);
+        Assert.StartsWith($"sealed by {seal.Key} at ", changed.Detail, StringComparison.Ordinal);
+        Assert.Contains($"with SHA-256 {sealedSha}, but it was changed after the seal: its current version hashes to {SealedSha(tail)}", changed.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("no version", changed.Detail, StringComparison.Ordinal);
+        Assert.Contains(findings, f => f.Kind == AuditFindingKind.DigestUnsigned && f.Key == tail.Key);
+    }
+
+    [Fact]
     public async Task A_forged_or_changed_seal_is_DigestInvalid_and_seals_nothing()
     {
         _trail.Digest(new[] { Order("A") });

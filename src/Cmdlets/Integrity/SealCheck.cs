@@ -248,12 +248,21 @@ internal sealed class SealCheck(SealReader reader, TimeProvider time)
                 findings.Add(Finding(AuditFindingKind.DigestMissing, head.Key, found is null
                     ? $"sealed by {seal.Key} at {seal.SealedAt:u} as the head of chain {head.Chain} (position {head.Position}); every version is gone: the chain's tail was deleted"
                         + (left is null ? string.Empty : $" (the newest digest of the chain left is position {left.Document!.Position}, {left.Key})")
-                    : $"sealed by {seal.Key} at {seal.SealedAt:u} with SHA-256 {head.Sha256}, but no version of it has those bytes (its bytes hash to {found.Sha256 ?? "nothing readable"})"));
+                    : ChangedAfterSeal(seal, head, found)));
             }
         }
 
         return sealedHeads;
     }
+
+    /// <summary>
+    /// Only the current version and the newest one that verifies were read (an unsigned one verifies: nothing signed pins
+    /// its bytes but the seal), so an older version may still hold the sealed bytes: say what was read, not "no version".
+    /// </summary>
+    private static string ChangedAfterSeal(SealDocument seal, SealedHead head, StoredDigest found) =>
+        $"sealed by {seal.Key} at {seal.SealedAt:u} with SHA-256 {head.Sha256}, but it was changed after the seal: "
+        + (found.Deleted ? "its current version is a delete marker and " : $"its current version hashes to {found.CurrentSha256 ?? "nothing readable"} and ")
+        + $"the newest version that verifies to {found.Sha256 ?? "nothing readable"}";
 
     private static StoredDigest? NewestLeft(IEnumerable<StoredDigest> digests, string chain) =>
         digests.Where(d => !d.Gone && d.Document is { } doc && string.Equals(doc.Chain, chain, StringComparison.Ordinal)).OrderByDescending(d => d.Document!.Position).FirstOrDefault();
