@@ -14,6 +14,9 @@ internal sealed class DigestReader(IVersionedObjects store, DigestVerifier verif
     /// <summary>A digest lists at most a batch (10,000 records) of entries: far below this.</summary>
     internal const long MaxDigestBytes = 64L * 1024 * 1024;
 
+    /// <summary>How many versions of one digest are read, at most, to find the bytes a link or seal names (each overwrite is one version).</summary>
+    internal const int MaxVersionsSearched = 32;
+
     /// <summary>Every digest key under <paramref name="prefix"/>.</summary>
     public async Task<IReadOnlyList<StoredDigest>> ReadPrefixAsync(string bucketName, string prefix, CancellationToken cancellationToken)
     {
@@ -29,6 +32,34 @@ internal sealed class DigestReader(IVersionedObjects store, DigestVerifier verif
     public async Task<StoredDigest> ReadKeyAsync(string bucketName, string key, CancellationToken cancellationToken) =>
         await ReadKeyAsync(bucketName, key, await SignedVersions.ListKeyAsync(store, bucketName, key, cancellationToken).ConfigureAwait(false), cancellationToken)
             .ConfigureAwait(false);
+
+    /// <summary>
+    /// The version of <paramref name="read"/>'s key whose bytes hash to <paramref name="sha256"/>, when a trusted link or
+    /// seal (<paramref name="namedBy"/>) names those bytes and the version read is another: an unsigned digest verifies
+    /// whatever it says, so only the named bytes count. Its current version becomes the key's problem. Null when no
+    /// surviving version (of the newest <see cref="MaxVersionsSearched"/>) holds them.
+    /// </summary>
+    public async Task<StoredDigest?> ReadVersionWithAsync(string bucketName, StoredDigest read, string sha256, string namedBy, CancellationToken cancellationToken)
+    {
+        var listed = await SignedVersions.ListKeyAsync(store, bucketName, read.Key, cancellationToken).ConfigureAwait(false);
+        foreach (var version in VersionOrder.NewestFirst(listed).Where(v => !v.IsDeleteMarker).Take(MaxVersionsSearched))
+        {
+            var (document, sha, signature, problem) = await ReadOneAsync(bucketName, read.Key, version.VersionId, cancellationToken).ConfigureAwait(false);
+            if (document is not null && problem is null && string.Equals(sha, sha256, StringComparison.Ordinal))
+            {
+                var current = read.Deleted
+                    ? $"its current version is a delete marker and the newest version that verifies hashes to {read.Sha256 ?? "nothing readable"}"
+                    : $"its current version hashes to {read.CurrentSha256 ?? "nothing readable"}";
+                return new StoredDigest(read.Key, document, sha, signature)
+                {
+                    Deleted = read.Deleted, CurrentSha256 = read.CurrentSha256, FirstWritten = read.FirstWritten,
+                    Problem = $"{current}, which differs from the bytes {namedBy} names (SHA-256 {sha256}); version {version.VersionId} has them and vouches for its objects",
+                };
+            }
+        }
+
+        return null;
+    }
 
     private async Task<StoredDigest> ReadKeyAsync(string bucketName, string key, IReadOnlyList<ObjectVersion> listed, CancellationToken cancellationToken)
     {

@@ -48,8 +48,10 @@ internal sealed class SealCheck(SealReader reader, TimeProvider time)
     /// <summary>How many days after the verified ones are read, at most, to find the seal that follows them (a seal is due at least every 30 hours).</summary>
     internal const int OnwardDays = 3;
 
-    public async Task<SealVerdict> CheckAsync(string bucketName, SealScope scope, IReadOnlyDictionary<string, StoredDigest> digests, IReadOnlyList<StoredDigest> inPeriod,
-        CancellationToken cancellationToken)
+    /// <param name="digests">The digests read, by key; a sealed head changed afterwards is replaced by its version with the sealed bytes when one survives.</param>
+    /// <param name="versionWith">Reads the version of a digest whose bytes hash to the SHA-256 given, named by the text given (null when none survives).</param>
+    public async Task<SealVerdict> CheckAsync(string bucketName, SealScope scope, Dictionary<string, StoredDigest> digests, IReadOnlyList<StoredDigest> inPeriod,
+        Func<StoredDigest, string, string, Task<StoredDigest?>> versionWith, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var (seals, readUntil) = await ReadAsync(bucketName, scope, now, cancellationToken).ConfigureAwait(false);
@@ -61,7 +63,7 @@ internal sealed class SealCheck(SealReader reader, TimeProvider time)
 
         await CheckLinksAsync(bucketName, seals, findings, cancellationToken).ConfigureAwait(false);
         var trusted = Trusted(seals, findings);
-        var sealedHeads = CheckHeads(trusted, scope, digests, findings);
+        var sealedHeads = await CheckHeadsAsync(trusted, scope, digests, versionWith, findings).ConfigureAwait(false);
         var periodEnd = scope.IsWhole ? now : Min(now, new DateTimeOffset(scope.LastDay!.Value.AddDays(1), TimeSpan.Zero));
         var cadence = new SealCadence(now, periodEnd, readUntil, scope);
         findings.AddRange(cadence.Gaps(seals.Values.Where(s => s.Usable).Select(s => s.Document!)));
@@ -227,9 +229,12 @@ internal sealed class SealCheck(SealReader reader, TimeProvider time)
         return trusted;
     }
 
-    /// <summary>Every head a trusted seal names, in the digest days listed, must be there with the named bytes; the heads that are become sealed.</summary>
-    private static HashSet<(string Key, string Sha256)> CheckHeads(IReadOnlyList<SealDocument> trusted, SealScope scope, IReadOnlyDictionary<string, StoredDigest> digests,
-        List<TrailFinding> findings)
+    /// <summary>
+    /// Every head a trusted seal names, in the digest days listed, must be there with the named bytes; the heads that are
+    /// become sealed. A head changed after the seal is judged by its version with the sealed bytes when one survives.
+    /// </summary>
+    private static async Task<HashSet<(string Key, string Sha256)>> CheckHeadsAsync(IReadOnlyList<SealDocument> trusted, SealScope scope,
+        Dictionary<string, StoredDigest> digests, Func<StoredDigest, string, string, Task<StoredDigest?>> versionWith, List<TrailFinding> findings)
     {
         var sealedHeads = new HashSet<(string Key, string Sha256)>();
         var judged = new HashSet<(string Key, string Sha256)>();
@@ -240,6 +245,14 @@ internal sealed class SealCheck(SealReader reader, TimeProvider time)
                 var found = digests.TryGetValue(head.Key, out var digest) && !digest.Gone ? digest : null;
                 if (found is not null && (string.Equals(found.Sha256, head.Sha256, StringComparison.Ordinal) || string.Equals(found.CurrentSha256, head.Sha256, StringComparison.Ordinal)))
                 {
+                    sealedHeads.Add((head.Key, head.Sha256));
+                    continue;
+                }
+
+                if (found is not null && await versionWith(found, head.Sha256, $"seal {seal.Key} of {seal.SealedAt:u}").ConfigureAwait(false) is { } sealedVersion)
+                {
+                    digests[head.Key] = sealedVersion;
+                    findings.Add(Finding(AuditFindingKind.DigestInvalid, head.Key, $"the digest was changed after the seal: {sealedVersion.Problem}"));
                     sealedHeads.Add((head.Key, head.Sha256));
                     continue;
                 }
@@ -256,8 +269,8 @@ internal sealed class SealCheck(SealReader reader, TimeProvider time)
     }
 
     /// <summary>
-    /// Only the current version and the newest one that verifies were read (an unsigned one verifies: nothing signed pins
-    /// its bytes but the seal), so an older version may still hold the sealed bytes: say what was read, not "no version".
+    /// No surviving version (of those searched) holds the sealed bytes; say what was read: the current version and the
+    /// newest one that verifies.
     /// </summary>
     private static string ChangedAfterSeal(SealDocument seal, SealedHead head, StoredDigest found) =>
         $"sealed by {seal.Key} at {seal.SealedAt:u} with SHA-256 {head.Sha256}, but it was changed after the seal: "

@@ -52,9 +52,14 @@ internal sealed class TrailVerifier(IVersionedObjects store, VerificationKeys ke
             findings.AddRange(KeyFindings(digest));
         }
 
-        var seals = await new SealCheck(new SealReader(store, keys.Digests, maxParallelReads), time).CheckAsync(bucketName, sealScope, byKey, inPeriod, cancellationToken)
-            .ConfigureAwait(false);
-        await CheckChainsAsync(bucketName, inPeriod, byKey, findings, seals.SealedHeads, cancellationToken).ConfigureAwait(false);
+        Task<StoredDigest?> VersionWith(StoredDigest read, string sha256, string namedBy) => _digests.ReadVersionWithAsync(bucketName, read, sha256, namedBy, cancellationToken);
+        var seals = await new SealCheck(new SealReader(store, keys.Digests, maxParallelReads), time)
+            .CheckAsync(bucketName, sealScope, byKey, inPeriod, VersionWith, cancellationToken).ConfigureAwait(false);
+        await ReadPredecessorsAsync(bucketName, inPeriod, byKey, findings, cancellationToken).ConfigureAwait(false);
+        await FollowTrustedLinksAsync(bucketName, byKey, findings, seals.SealedHeads, cancellationToken).ConfigureAwait(false);
+        // A digest a trusted link or seal pinned to an older version is judged by that version from here on.
+        inPeriod = inPeriod.Select(d => byKey[d.Key]).ToList();
+        CheckChains(inPeriod, byKey, findings, seals.SealedHeads);
         findings.AddRange(seals.Findings);
         var index = new DigestIndex();
         foreach (var digest in byKey.Values.Where(d => d.Usable))
@@ -110,25 +115,69 @@ internal sealed class TrailVerifier(IVersionedObjects store, VerificationKeys ke
         }
     }
 
-    private async Task CheckChainsAsync(string bucketName, IReadOnlyList<StoredDigest> inPeriod, Dictionary<string, StoredDigest> byKey, List<TrailFinding> findings,
+    /// <summary>The digests the period's digests name as previous that were not read with them: a chain's first digest of the period names one from an earlier day.</summary>
+    private async Task ReadPredecessorsAsync(string bucketName, IReadOnlyList<StoredDigest> inPeriod, Dictionary<string, StoredDigest> byKey, List<TrailFinding> findings,
+        CancellationToken cancellationToken)
+    {
+        foreach (var digest in inPeriod.Where(d => d.Document?.Previous is not null).OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            var link = digest.Document!.Previous!;
+            if (!byKey.ContainsKey(link.Key))
+            {
+                var previous = await _digests.ReadKeyAsync(bucketName, link.Key, cancellationToken).ConfigureAwait(false);
+                byKey[link.Key] = previous;
+                findings.AddRange(KeyFindings(previous).Where(f => f.Kind == AuditFindingKind.DigestMissing || previous.Problem is not null));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Follows each chain back from what is trusted (a digest whose signature verifies, a head a trusted seal names): a
+    /// trusted digest's link names its previous digest's exact bytes, so when that digest now reads otherwise (an unsigned
+    /// digest verifies whatever it says: an admin may rewrite it with an audit object to agree) its version with the
+    /// named bytes is the one judged, when it survives, and the rewrite is the digest's finding.
+    /// </summary>
+    private async Task FollowTrustedLinksAsync(string bucketName, Dictionary<string, StoredDigest> byKey, List<TrailFinding> findings,
         HashSet<(string Key, string Sha256)> sealedHeads, CancellationToken cancellationToken)
+    {
+        var trusted = new Queue<StoredDigest>(byKey.Values.Where(d => d.Usable
+            && (d.Signature == DigestSignatureCheck.Valid || (d.Sha256 is { } sha && sealedHeads.Contains((d.Key, sha))))).OrderBy(d => d.Key, StringComparer.Ordinal));
+        var followed = new HashSet<string>(trusted.Select(d => d.Key), StringComparer.Ordinal);
+        while (trusted.Count > 0)
+        {
+            var digest = trusted.Dequeue();
+            if (digest.Document!.Previous is not { } link || !byKey.TryGetValue(link.Key, out var previous) || previous.Gone)
+            {
+                continue;
+            }
+
+            if (!string.Equals(previous.Sha256, link.Sha256, StringComparison.Ordinal) && !string.Equals(previous.CurrentSha256, link.Sha256, StringComparison.Ordinal)
+                && await _digests.ReadVersionWithAsync(bucketName, previous, link.Sha256, $"digest {digest.Key}, the next of chain {digest.Document.Chain},", cancellationToken)
+                    .ConfigureAwait(false) is { } linked)
+            {
+                byKey[link.Key] = previous = linked;
+                findings.Add(new TrailFinding(AuditFindingKind.DigestInvalid, link.Key, $"the digest was changed behind its chain: {linked.Problem}") { DigestKey = link.Key });
+            }
+
+            // Each key once: a crafted cycle of links ends here.
+            if (previous.Usable && string.Equals(previous.Sha256, link.Sha256, StringComparison.Ordinal) && followed.Add(link.Key))
+            {
+                trusted.Enqueue(previous);
+            }
+        }
+    }
+
+    private static void CheckChains(IReadOnlyList<StoredDigest> inPeriod, Dictionary<string, StoredDigest> byKey, List<TrailFinding> findings,
+        HashSet<(string Key, string Sha256)> sealedHeads)
     {
         var chains = inPeriod.Where(d => d.Document is not null).GroupBy(d => d.Document!.Chain, StringComparer.Ordinal);
         foreach (var chain in chains)
         {
             foreach (var digest in chain.OrderBy(d => d.Document!.Position))
             {
-                if (digest.Document!.Previous is not { } link)
+                if (digest.Document!.Previous is not { } link || !byKey.TryGetValue(link.Key, out var previous))
                 {
                     continue;
-                }
-
-                if (!byKey.TryGetValue(link.Key, out var previous))
-                {
-                    // The chain's first digest of the period names one from an earlier day (or one the period did not list).
-                    previous = await _digests.ReadKeyAsync(bucketName, link.Key, cancellationToken).ConfigureAwait(false);
-                    byKey[link.Key] = previous;
-                    findings.AddRange(KeyFindings(previous).Where(f => f.Kind == AuditFindingKind.DigestMissing || previous.Problem is not null));
                 }
 
                 if (previous.Gone)
