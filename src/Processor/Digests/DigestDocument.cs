@@ -91,9 +91,7 @@ public sealed record DigestDocument
             StreamArn = SignedJson.Text(root, "streamArn"),
             ShardId = SignedJson.Text(root, "shardId"),
             WrittenAt = DateTimeOffset.Parse(root.GetProperty("writtenAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-            Previous = root.GetProperty("previous") is { ValueKind: JsonValueKind.Object } previous
-                ? new DigestLink(previous.GetProperty("key").GetString()!, previous.GetProperty("sha256").GetString()!)
-                : null,
+            Previous = SignedJson.ReadPrevious(root),
             Objects = root.GetProperty("objects").EnumerateArray()
                 .Select(o => new DigestEntry(o.GetProperty("key").GetString()!, o.GetProperty("sha256").GetString()!, SignedJson.Text(o, "sequenceNumber"), SignedJson.Text(o, "eventId")))
                 .ToList(),
@@ -112,17 +110,7 @@ public sealed record DigestDocument
         SignedJson.WriteTextOrNull(writer, "streamArn", StreamArn);
         SignedJson.WriteTextOrNull(writer, "shardId", ShardId);
         writer.WriteString("writtenAt", AuditDocument.Iso(WrittenAt));
-        if (Previous is { } previous)
-        {
-            writer.WriteStartObject("previous");
-            writer.WriteString("key", previous.Key);
-            writer.WriteString("sha256", previous.Sha256);
-            writer.WriteEndObject();
-        }
-        else
-        {
-            writer.WriteNull("previous");
-        }
+        SignedJson.WritePrevious(writer, Previous);
 
         writer.WriteStartArray("objects");
         foreach (var entry in Objects)

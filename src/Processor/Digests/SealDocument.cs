@@ -67,9 +67,7 @@ public sealed record SealDocument
             Environment = root.GetProperty("environment").GetString() ?? string.Empty,
             SealedAt = ReadTime(root, "sealedAt"),
             NextSealBy = ReadTime(root, "nextSealBy"),
-            Previous = root.GetProperty("previous") is { ValueKind: JsonValueKind.Object } previous
-                ? new DigestLink(previous.GetProperty("key").GetString()!, previous.GetProperty("sha256").GetString()!)
-                : null,
+            Previous = SignedJson.ReadPrevious(root),
             Heads = root.GetProperty("heads").EnumerateArray()
                 .Select(h => new SealedHead(h.GetProperty("chain").GetString()!, h.GetProperty("position").GetInt64(), h.GetProperty("key").GetString()!, h.GetProperty("sha256").GetString()!))
                 .ToList(),
@@ -88,17 +86,7 @@ public sealed record SealDocument
         writer.WriteString("environment", Environment);
         writer.WriteString("sealedAt", AuditDocument.Iso(SealedAt));
         writer.WriteString("nextSealBy", AuditDocument.Iso(NextSealBy));
-        if (Previous is { } previous)
-        {
-            writer.WriteStartObject("previous");
-            writer.WriteString("key", previous.Key);
-            writer.WriteString("sha256", previous.Sha256);
-            writer.WriteEndObject();
-        }
-        else
-        {
-            writer.WriteNull("previous");
-        }
+        SignedJson.WritePrevious(writer, Previous);
 
         writer.WriteStartArray("heads");
         foreach (var head in Heads)

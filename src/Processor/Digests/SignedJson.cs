@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OrderMonitoring.Processor.Digests;
 
 /// <summary>
-/// The JSON pieces every signed document (digests, repair records) reads and writes the same way: optional text
+/// The JSON pieces every signed document (digests, seals, repair records) reads and writes the same way: optional text
 /// fields, and the closing signature or the reason there is none.
 /// </summary>
 internal static class SignedJson
@@ -44,6 +44,27 @@ internal static class SignedJson
         {
             writer.WriteString(name, value);
         }
+    }
+
+    /// <summary>The <c>previous</c> link (key and SHA-256) of a chained document (digest, seal); null for the first of its chain.</summary>
+    public static DigestLink? ReadPrevious(JsonElement root) =>
+        root.GetProperty("previous") is { ValueKind: JsonValueKind.Object } previous
+            ? new DigestLink(previous.GetProperty("key").GetString()!, previous.GetProperty("sha256").GetString()!)
+            : null;
+
+    /// <summary>Writes the <c>previous</c> link, or null for the first document of its chain.</summary>
+    public static void WritePrevious(Utf8JsonWriter writer, DigestLink? previous)
+    {
+        if (previous is null)
+        {
+            writer.WriteNull("previous");
+            return;
+        }
+
+        writer.WriteStartObject("previous");
+        writer.WriteString("key", previous.Key);
+        writer.WriteString("sha256", previous.Sha256);
+        writer.WriteEndObject();
     }
 
     /// <summary>The <c>signature</c> object of a stored document, or null when it carries none.</summary>
