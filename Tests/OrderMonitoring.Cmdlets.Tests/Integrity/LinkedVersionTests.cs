@@ -86,4 +86,22 @@ public sealed class LinkedVersionTests : IDisposable
         Assert.Equal(original, Assert.Single(outcome.Findings, f => f.Kind == AuditFindingKind.TamperedAudit).ProvenVersionId);
         Assert.DoesNotContain(outcome.Findings, f => f.Key == first.Key || f.Key == key);
     }
+
+    [Fact]
+    public async Task A_chain_s_newest_signed_digest_replaced_by_an_unsigned_one_is_judged_by_its_signed_version_though_nothing_links_to_it()
+    {
+        var first = _trail.Digest(new[] { Order("A") });
+        var newest = _trail.Digest(new[] { Order("B"), Order("C") });
+        var forgedKey = newest.Objects[1].Key;
+        var original = _store.VersionIds(forgedKey)[0];
+        RewriteWithObject(_store, newest, forgedKey);
+
+        var outcome = await CheckAsync();
+
+        Assert.Equal(new[] { (AuditFindingKind.DigestInvalid, newest.Key), (AuditFindingKind.TamperedAudit, forgedKey) }.OrderBy(f => f.Item1),
+            outcome.Findings.Select(f => (f.Kind, f.Key!)).OrderBy(f => f.Item1));
+        Assert.Equal(original, Assert.Single(outcome.Findings, f => f.Kind == AuditFindingKind.TamperedAudit).ProvenVersionId);
+        Assert.Contains("unsigned version", Assert.Single(outcome.Findings, f => f.Kind == AuditFindingKind.DigestInvalid).Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(outcome.Findings, f => f.Key == first.Key);
+    }
 }

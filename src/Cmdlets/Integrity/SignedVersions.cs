@@ -57,7 +57,9 @@ internal static class SignedVersions
 
     /// <summary>
     /// Reads the versions newest first until one verifies: the current version when it does, else the newest older
-    /// one that does (what it vouched for stays vouched for); <paramref name="what"/> names the document in problems.
+    /// one that does (what it vouched for stays vouched for); a validly signed version outranks newer unsigned ones (an
+    /// unsigned version over a signed one is a replacement, reported as the key's problem); when no version is signed,
+    /// the newest unsigned one that parses. <paramref name="what"/> names the document in problems.
     /// </summary>
     public static async Task<VersionedRead<T>> ReadAsync<T>(string key, IReadOnlyList<ObjectVersion> listed, Func<string, Task<VersionRead<T>>> readVersion, string what)
         where T : class
@@ -73,6 +75,7 @@ internal static class SignedVersions
         var deleted = VersionOrder.Current(listed, versions).IsDeleteMarker;
         string? currentSha = null;
         string? problem = null;
+        VersionRead<T>? newestUnsigned = null;
         foreach (var version in surviving)
         {
             var read = await readVersion(version.VersionId).ConfigureAwait(false);
@@ -81,13 +84,35 @@ internal static class SignedVersions
                 (currentSha, problem) = (read.Sha256, read.Problem);
             }
 
-            if (read.Problem is null)
+            if (read.Problem is not null)
             {
-                return new VersionedRead<T>(key, read.Document, read.Sha256, read.Signature)
-                {
-                    Deleted = deleted, CurrentSha256 = currentSha, Problem = problem, FirstWritten = firstWritten,
-                };
+                continue;
             }
+
+            if (read.Signature == DigestSignatureCheck.Unsigned)
+            {
+                // The writer puts each key once (a retry puts the same bytes), so an unsigned version above a signed one
+                // with other bytes is a replacement by someone without the key: look on for a signed version.
+                newestUnsigned ??= read;
+                continue;
+            }
+
+            var replaced = newestUnsigned is { } unsigned && !string.Equals(unsigned.Sha256, read.Sha256, StringComparison.Ordinal);
+            return new VersionedRead<T>(key, read.Document, read.Sha256, read.Signature)
+            {
+                Deleted = deleted, CurrentSha256 = currentSha, FirstWritten = firstWritten,
+                Problem = problem ?? (replaced && currentSha is not null && !string.Equals(currentSha, read.Sha256, StringComparison.Ordinal)
+                    ? $"it is an unsigned version (SHA-256 {currentSha}) written over a signed {what} (SHA-256 {read.Sha256})"
+                    : null),
+            };
+        }
+
+        if (newestUnsigned is { } onlyUnsigned)
+        {
+            return new VersionedRead<T>(key, onlyUnsigned.Document, onlyUnsigned.Sha256, onlyUnsigned.Signature)
+            {
+                Deleted = deleted, CurrentSha256 = currentSha, Problem = problem, FirstWritten = firstWritten,
+            };
         }
 
         return new VersionedRead<T>(key, null, currentSha, DigestSignatureCheck.Invalid)
