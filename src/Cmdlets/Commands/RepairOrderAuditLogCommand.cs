@@ -34,6 +34,14 @@ public sealed class RepairOrderAuditLogCommand : OrderCmdlet
     [Parameter]
     public SwitchParameter RestoreTampered { get; set; }
 
+    /// <summary>
+    /// Acknowledges each gap between two seals (DigestMissing on seals/ naming both) with a repair record signed by the
+    /// repair key, after a person has checked that no seal was deleted; asks for each gap. Never implied by -Confirm:$false
+    /// or any other switch; an overdue newest seal is never acknowledged.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AcknowledgeSealGap { get; set; }
+
     /// <summary>Differences explained by records still in the table's stream are left for the processor.</summary>
     [Parameter]
     public SwitchParameter IgnorePending { get; set; }
@@ -69,7 +77,7 @@ public sealed class RepairOrderAuditLogCommand : OrderCmdlet
             var outcome = await AuditLogCheckRun.RunAsync(services, stack, new AuditLogCheckRequest(orders, null, null, IgnorePending), reporter, token)
                 .ConfigureAwait(false);
             var findings = ParameterSetName == FindingSet ? outcome.Findings.Where(f => _findings.Any(f.Matches)).ToList() : outcome.Findings.ToList();
-            await services.Repairer().RepairAllAsync(stack, new RepairRequest(findings, outcome.Findings, RestoreTampered), confirm, reporter, token).ConfigureAwait(false);
+            await services.Repairer().RepairAllAsync(stack, new RepairRequest(findings, outcome.Findings, RestoreTampered, AcknowledgeSealGap), confirm, reporter, token).ConfigureAwait(false);
             return true;
         }));
     }

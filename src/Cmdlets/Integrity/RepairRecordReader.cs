@@ -7,14 +7,17 @@ namespace OrderMonitoring.Cmdlets.Integrity;
 /// <summary>
 /// Reads the repair records under repairs/ (every one: repairs are few, and a repair of an old finding is stored under
 /// the day it was made) and adds what the validly signed ones vouch for to the index: the bytes they wrote, and the
-/// keys whose original they say is lost. A record whose signature fails is a DigestInvalid finding and vouches for nothing.
+/// keys whose original they say is lost; and returns the gaps in the seals they acknowledge. A record whose signature
+/// fails is a DigestInvalid finding and vouches for nothing.
 /// </summary>
 internal sealed class RepairRecordReader(IVersionedObjects store, DigestVerifier repairKey, int maxParallelReads)
 {
     private const long MaxRecordBytes = 1024 * 1024;
 
-    public async Task ReadAsync(string bucketName, DigestIndex index, List<TrailFinding> findings, CancellationToken cancellationToken)
+    /// <returns>The validly signed acknowledgements of gaps in the seals (<see cref="RepairRecord.AcknowledgedSealGap"/>).</returns>
+    public async Task<IReadOnlyList<RepairRecord>> ReadAsync(string bucketName, DigestIndex index, List<TrailFinding> findings, CancellationToken cancellationToken)
     {
+        var acknowledgedGaps = new List<RepairRecord>();
         var versions = await Paging.ReadAllAsync((Stacks.VersionMarker? marker, CancellationToken cancel) => store.ListVersionsAsync(bucketName, RepairRecord.Prefix, marker, cancel),
             page => page.Next, page => page.Versions, cancellationToken).ConfigureAwait(false);
         var current = versions.Where(v => v.IsLatest && !v.IsDeleteMarker).ToList();
@@ -45,6 +48,10 @@ internal sealed class RepairRecordReader(IVersionedObjects store, DigestVerifier
 
             switch (repairKey.CheckSignature(record))
             {
+                case DigestSignatureCheck.Valid when record.Action == RepairRecord.AcknowledgedSealGap:
+                    // It wrote nothing: it vouches for no bytes, only for a person's decision about one gap.
+                    acknowledgedGaps.Add(record);
+                    break;
                 case DigestSignatureCheck.Valid:
                     index.AddRepaired(record.WrittenKey, record.WrittenSha256);
                     if (record.Finding == nameof(AuditFindingKind.DeletedAudit)
@@ -63,5 +70,7 @@ internal sealed class RepairRecordReader(IVersionedObjects store, DigestVerifier
                     break;
             }
         }
+
+        return acknowledgedGaps;
     }
 }

@@ -14,21 +14,27 @@ internal sealed class SealCadence(DateTimeOffset now, DateTimeOffset periodEnd, 
 {
     private DateTimeOffset PeriodStart => scope.IsWhole ? DateTimeOffset.MinValue : new DateTimeOffset(scope.FirstDay!.Value, TimeSpan.Zero);
 
-    /// <summary>Gaps between consecutive seals (of those parsed and not forged) that touch the period, and a newest seal overdue.</summary>
-    public IEnumerable<TrailFinding> Gaps(IEnumerable<SealDocument> seals)
+    /// <summary>
+    /// Gaps between consecutive seals (of those parsed and not forged, with the SHA-256 of the bytes read) that touch the
+    /// period, and a newest seal overdue. A gap names both seals (<see cref="TrailFinding.DigestKey"/> the earlier one,
+    /// <see cref="TrailFinding.Gap"/> the later one), so a person can acknowledge exactly that gap; an overdue newest seal
+    /// names none: the schedule must be fixed.
+    /// </summary>
+    public IEnumerable<TrailFinding> Gaps(IEnumerable<(SealDocument Seal, string Sha256)> seals)
     {
-        var ordered = seals.GroupBy(s => s.Key, StringComparer.Ordinal).Select(g => g.First()).OrderBy(s => s.SealedAt).ToList();
+        var ordered = seals.GroupBy(s => s.Seal.Key, StringComparer.Ordinal).Select(g => g.First()).OrderBy(s => s.Seal.SealedAt).ToList();
         for (var i = 1; i < ordered.Count; i++)
         {
-            var (earlier, later) = (ordered[i - 1], ordered[i]);
+            var ((earlier, earlierSha), (later, laterSha)) = (ordered[i - 1], ordered[i]);
             if (later.SealedAt > earlier.NextSealBy && earlier.NextSealBy < periodEnd && later.SealedAt > PeriodStart)
             {
-                yield return Gap($"no seal between {earlier.SealedAt:u} ({earlier.Key}) and {later.SealedAt:u} ({later.Key}); the next was due by {earlier.NextSealBy:u}");
+                yield return Gap($"no seal between {earlier.SealedAt:u} ({earlier.Key}) and {later.SealedAt:u} ({later.Key}); the next was due by {earlier.NextSealBy:u}")
+                    with { DigestKey = earlier.Key, DigestedSha256 = earlierSha, Gap = new SealGap(new DigestLink(later.Key, laterSha), earlier.SealedAt, later.SealedAt) };
             }
         }
 
         // The newest seal read; when it is after the period, a later one exists and the period's end is sealed.
-        if (ordered.Count > 0 && ordered[ordered.Count - 1] is { } newest && newest.SealedAt < periodEnd && newest.NextSealBy < readUntil)
+        if (ordered.Count > 0 && ordered[ordered.Count - 1].Seal is { } newest && newest.SealedAt < periodEnd && newest.NextSealBy < readUntil)
         {
             yield return Gap($"no seal since {newest.SealedAt:u} ({newest.Key}) up to {readUntil:u}; the next was due by {newest.NextSealBy:u}");
         }

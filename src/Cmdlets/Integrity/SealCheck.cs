@@ -66,7 +66,7 @@ internal sealed class SealCheck(SealReader reader, TimeProvider time)
         var sealedHeads = await CheckHeadsAsync(trusted, scope, digests, versionWith, findings).ConfigureAwait(false);
         var periodEnd = scope.IsWhole ? now : Min(now, new DateTimeOffset(scope.LastDay!.Value.AddDays(1), TimeSpan.Zero));
         var cadence = new SealCadence(now, periodEnd, readUntil, scope);
-        findings.AddRange(cadence.Gaps(seals.Values.Where(s => s.Usable).Select(s => s.Document!)));
+        findings.AddRange(cadence.Gaps(seals.Values.Where(s => s.Usable && s.Sha256 is not null).Select(s => (s.Document!, s.Sha256!))));
         if (await SealingBeganAsync(bucketName, scope, seals, trusted, periodEnd, cancellationToken).ConfigureAwait(false) is { } began)
         {
             findings.AddRange(cadence.Uncovered(trusted, inPeriod, began));

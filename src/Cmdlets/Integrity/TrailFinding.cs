@@ -17,4 +17,16 @@ internal sealed record TrailFinding(AuditFindingKind Kind, string? Key, string D
     public string? SequenceNumber { get; init; }
 
     public string? EventId { get; init; }
+
+    /// <summary>For a gap between two seals: the later seal and the span (the earlier seal is <see cref="DigestKey"/>, <see cref="DigestedSha256"/>).</summary>
+    public SealGap? Gap { get; init; }
+}
+
+/// <summary>
+/// A gap in the seals' schedule between two seals: the later one (key and SHA-256 of its bytes) and when each was
+/// sealed. What Repair-OrderAuditLog -AcknowledgeSealGap names in its record.
+/// </summary>
+internal sealed record SealGap(Processor.Digests.DigestLink Later, DateTimeOffset From, DateTimeOffset To)
+{
+    public string Span => $"{From:u} to {To:u}";
 }

@@ -70,9 +70,11 @@ internal sealed class TrailVerifier(IVersionedObjects store, VerificationKeys ke
             }
         }
 
+        var acknowledged = new List<AcknowledgedGap>();
         if (keys.Repairs is { } repairKey)
         {
-            await new RepairRecordReader(store, repairKey, maxParallelReads).ReadAsync(bucketName, index, findings, cancellationToken).ConfigureAwait(false);
+            var acknowledgements = await new RepairRecordReader(store, repairKey, maxParallelReads).ReadAsync(bucketName, index, findings, cancellationToken).ConfigureAwait(false);
+            acknowledged.AddRange(AcknowledgedGap.Take(findings, acknowledgements));
         }
 
         // Seal cadence findings all name seals/: each names another gap.
@@ -80,7 +82,7 @@ internal sealed class TrailVerifier(IVersionedObjects store, VerificationKeys ke
         var periodFolders = period.IsWhole
             ? null
             : new HashSet<string>(inPeriod.Where(d => d.Usable).SelectMany(d => d.Document!.Objects).Select(o => DigestIndex.FolderOf(o.Key)), StringComparer.Ordinal);
-        return new VerifiedTrail(distinct, index, firstDigest, judgedFrom, judgedUntil, byKey.Count, periodFolders) { SealsRead = seals.SealsRead };
+        return new VerifiedTrail(distinct, index, firstDigest, judgedFrom, judgedUntil, byKey.Count, periodFolders) { SealsRead = seals.SealsRead, AcknowledgedGaps = acknowledged };
     }
 
     private async Task<IReadOnlyList<StoredDigest>> ReadDaysAsync(string bucketName, IEnumerable<DateTime> days, CancellationToken cancellationToken)

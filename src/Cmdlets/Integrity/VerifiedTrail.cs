@@ -31,6 +31,9 @@ internal sealed class VerifiedTrail(IReadOnlyList<TrailFinding> findings, Digest
     /// <summary>How many seals were read and checked.</summary>
     public int SealsRead { get; init; }
 
+    /// <summary>Gaps in the seals a signed repair record acknowledges: no longer findings.</summary>
+    public IReadOnlyList<AcknowledgedGap> AcknowledgedGaps { get; init; } = Array.Empty<AcknowledgedGap>();
+
     /// <summary>True when the whole trail was verified (no -Since/-Until).</summary>
     public bool IsWhole => judgedFrom is null && judgedUntil is null;
 

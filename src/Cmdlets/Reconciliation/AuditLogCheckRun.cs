@@ -51,6 +51,11 @@ internal static class AuditLogCheckRun
                 SealScheduleOf(stack), cancellationToken).ConfigureAwait(false);
             reporter.Verbose($"Verified {verified.DigestsRead} digest(s) listing {verified.Index.DigestedKeys} object(s) and {verified.SealsRead} seal(s): "
                 + $"{verified.Findings.Count} finding(s) on the digests and seals.");
+            foreach (var gap in verified.AcknowledgedGaps)
+            {
+                reporter.Verbose(gap.Describe());
+            }
+
             if (part?.OwnsTrailWide != false)
             {
                 var protection = await services.BucketProtection().ReadAsync(stack.AuditBucketName, cancellationToken).ConfigureAwait(false);

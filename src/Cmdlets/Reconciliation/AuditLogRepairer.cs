@@ -6,8 +6,12 @@ using OrderMonitoring.Cmdlets.Stacks;
 
 namespace OrderMonitoring.Cmdlets.Reconciliation;
 
-/// <summary>What to repair: the findings chosen, every finding of the same check (which decides whose history is proven), and whether unproven overwrites are restored.</summary>
-internal sealed record RepairRequest(IReadOnlyList<CheckedFinding> Findings, IReadOnlyList<CheckedFinding> CheckFindings, bool RestoreTampered);
+/// <summary>
+/// What to repair: the findings chosen, every finding of the same check (which decides whose history is proven), whether
+/// unproven overwrites are restored, and whether gaps in the seals are acknowledged (only ever by its own switch).
+/// </summary>
+internal sealed record RepairRequest(IReadOnlyList<CheckedFinding> Findings, IReadOnlyList<CheckedFinding> CheckFindings, bool RestoreTampered,
+    bool AcknowledgeSealGap = false);
 
 /// <summary>
 /// Repairs findings in the audit bucket and keeps the evidence: nothing is ever deleted. A deleted or overwritten
@@ -63,25 +67,31 @@ internal sealed class AuditLogRepairer(IAuditVersionStore store, IOrderItemSourc
     public async Task RepairAllAsync(OrderStackResources stack, RepairRequest request, ConfirmStep confirm, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         const string activity = "Repairing the audit log";
-        var unproven = new UnprovenOrders(request.CheckFindings);
+        // Judged after the acknowledgements (they come first): a gap in the seals acknowledged in this run no longer leaves history unproven.
+        var acknowledged = new HashSet<CheckedFinding>();
+        UnprovenOrders? unproven = null;
         // A restored object may explain a gap of its order: those gaps wait for the next check instead of being recorded twice.
         var restoredOrders = new HashSet<string>(StringComparer.Ordinal);
-        var findings = request.Findings.OrderBy(f => FindingKinds.Of(f.Kind).Repair == RepairAction.CopyProvenVersion ? 0 : 1).ToList();
+        var findings = request.Findings.OrderBy(f => SealGapAcknowledgement.Applies(f) ? 0 : FindingKinds.Of(f.Kind).Repair == RepairAction.CopyProvenVersion ? 1 : 2).ToList();
         RepairKey? key = null;
         for (var i = 0; i < findings.Count; i++)
         {
             reporter.Progress(new OperationProgress(2, activity, $"{i} of {findings.Count} findings", i * 100 / findings.Count));
             var finding = findings[i];
             var name = $"{finding.Kind} {finding.Key ?? finding.OrderId}";
-            var (steps, leftAlone) = await PlanAsync(finding, request.RestoreTampered, stack, cancellationToken).ConfigureAwait(false);
+            var acknowledging = request.AcknowledgeSealGap && SealGapAcknowledgement.Applies(finding);
+            var (steps, leftAlone) = acknowledging
+                ? (new[] { SealGapAcknowledgement.Step(finding) }, null)
+                : await PlanAsync(finding, request.RestoreTampered, stack, cancellationToken).ConfigureAwait(false);
             if (leftAlone is not null)
             {
-                reporter.Warning($"{name}: left alone, {leftAlone}.");
+                reporter.Warning($"{name}: left alone, {leftAlone}"
+                    + (SealGapAcknowledgement.Applies(finding) ? "; once a person has checked that no seal was deleted, -AcknowledgeSealGap records their decision." : "."));
             }
 
             foreach (var step in steps)
             {
-                if (step.WritesHistory && unproven.WhyUnproven(finding.OrderId) is { } why)
+                if (step.WritesHistory && (unproven ??= new UnprovenOrders(request.CheckFindings.Where(f => !acknowledged.Contains(f)))).WhyUnproven(finding.OrderId) is { } why)
                 {
                     reporter.Warning($"{name}: left alone, {why}; a person checks the order before its history is written.");
                     continue;
@@ -98,7 +108,7 @@ internal sealed class AuditLogRepairer(IAuditVersionStore store, IOrderItemSourc
                     continue;
                 }
 
-                if (await ReplacedVersionAsync(stack.AuditBucketName, step.Key, cancellationToken).ConfigureAwait(false) is { } replaced)
+                if (!acknowledging && await ReplacedVersionAsync(stack.AuditBucketName, step.Key, cancellationToken).ConfigureAwait(false) is { } replaced)
                 {
                     reporter.Warning($"{name}: left alone, {replaced}; enable versioning on the bucket again, then repair.");
                     continue;
@@ -114,6 +124,10 @@ internal sealed class AuditLogRepairer(IAuditVersionStore store, IOrderItemSourc
                         if (applied.SigningFailure is { } unsigned)
                         {
                             reporter.Failure(unsigned, applied.Repair.RepairRecordKey!);
+                        }
+                        else if (acknowledging)
+                        {
+                            acknowledged.Add(finding);
                         }
 
                         if (FindingKinds.Of(finding.Kind).Repair == RepairAction.CopyProvenVersion && !string.IsNullOrEmpty(finding.OrderId))

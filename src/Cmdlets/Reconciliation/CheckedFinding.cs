@@ -36,10 +36,14 @@ internal sealed record CheckedFinding(AuditFindingKind Kind, string OrderId, str
 
     public string? EventId { get; init; }
 
-    /// <summary>True when <paramref name="finding"/> names the same thing (kind, order, item and key).</summary>
+    /// <summary>For a gap in the seals: the later seal and the span (the earlier seal is <see cref="DigestKey"/>, <see cref="DigestedSha256"/>).</summary>
+    public Integrity.SealGap? Gap { get; init; }
+
+    /// <summary>True when <paramref name="finding"/> names the same thing (kind, order, item and key; for a gap in the seals, which gap: every one is on seals/).</summary>
     public bool Matches(AuditFinding finding) =>
         finding.Kind == Kind && string.Equals(finding.OrderId, OrderId, StringComparison.Ordinal)
-        && string.Equals(finding.Timestamp, Timestamp, StringComparison.Ordinal) && string.Equals(finding.Key, Key, StringComparison.Ordinal);
+        && string.Equals(finding.Timestamp, Timestamp, StringComparison.Ordinal) && string.Equals(finding.Key, Key, StringComparison.Ordinal)
+        && (Gap is null || string.Equals(finding.Detail, Detail, StringComparison.Ordinal));
 
     public AuditFinding ToPublic(string environment, string stackName) => new()
     {

@@ -13,5 +13,6 @@ internal static class TrailFindings
             DigestedSha256 = finding.DigestedSha256,
             SequenceNumber = finding.SequenceNumber,
             EventId = finding.EventId,
+            Gap = finding.Gap,
         };
 }

@@ -36,6 +36,14 @@ public sealed record RepairRecord
     /// <summary>A reconciliation record of the item as it is now was written (the original is lost).</summary>
     public const string WroteReconciliationRecord = "WroteReconciliationRecord";
 
+    /// <summary>
+    /// Not a repair: a person decided that a gap in the seals (two seals further apart than the earlier one's NextSealBy)
+    /// is explained (a schedule that did not run, not a deleted seal). Nothing is written but this record, which names
+    /// the earlier seal (<see cref="DigestKey"/>, <see cref="DigestedSha256"/>) and the later one (<see cref="WrittenKey"/>,
+    /// <see cref="WrittenSha256"/>); a verifier no longer reports that gap, and the record stays as evidence of who decided.
+    /// </summary>
+    public const string AcknowledgedSealGap = "AcknowledgedSealGap";
+
     private const string SigningStatementPrefix = "order-monitoring-repair-v1:";
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
@@ -54,10 +62,10 @@ public sealed record RepairRecord
     /// <summary>The SHA-256 (hex) the digest gave for the key's bytes, when a digest listed it.</summary>
     public string? DigestedSha256 { get; init; }
 
-    /// <summary>One of <see cref="CopiedProvenVersion"/>, <see cref="CopiedUnprovenVersion"/>, <see cref="RestoredFromStream"/>, <see cref="WroteReconciliationRecord"/>.</summary>
+    /// <summary>One of <see cref="CopiedProvenVersion"/>, <see cref="CopiedUnprovenVersion"/>, <see cref="RestoredFromStream"/>, <see cref="WroteReconciliationRecord"/>, <see cref="AcknowledgedSealGap"/>.</summary>
     public string Action { get; init; } = string.Empty;
 
-    /// <summary>The version copied back (<see cref="CopiedProvenVersion"/>), or the stream sequence number read again.</summary>
+    /// <summary>The version copied back (<see cref="CopiedProvenVersion"/>), the stream sequence number read again, or the span of an acknowledged seal gap.</summary>
     public string? Source { get; init; }
 
     /// <summary>The key the repair wrote (the finding's key for a copy; a reconciliation key otherwise).</summary>

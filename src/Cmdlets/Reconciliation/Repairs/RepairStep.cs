@@ -24,8 +24,13 @@ internal sealed record RepairStep(CheckedFinding Finding, string Action, string 
     /// <summary>True for a step that adds history of its own (a reconciliation record), which needs the order's history proven.</summary>
     public bool WritesHistory => Action == RepairRecord.WroteReconciliationRecord;
 
-    /// <summary>The version copied, or the stream record read again.</summary>
-    public string? Source => SourceVersionId ?? (Action == RepairRecord.RestoredFromStream ? Finding.SequenceNumber : null);
+    /// <summary>The version copied, the stream record read again, or the span of an acknowledged gap in the seals.</summary>
+    public string? Source => SourceVersionId ?? Action switch
+    {
+        RepairRecord.RestoredFromStream => Finding.SequenceNumber,
+        RepairRecord.AcknowledgedSealGap => Finding.Gap?.Span,
+        _ => null,
+    };
 
     /// <summary>True when a digest proves what the step restores (the digested bytes, or the stream record it names).</summary>
     public bool DigestProven => Finding.DigestedSha256 is not null && Action is RepairRecord.CopiedProvenVersion or RepairRecord.RestoredFromStream;

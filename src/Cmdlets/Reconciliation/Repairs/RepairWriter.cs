@@ -81,6 +81,9 @@ internal sealed class RepairWriter(IAuditVersionStore store, TimeProvider time)
                 }
 
                 return (await store.RestoreVersionAsync(bucketName, step.Key, source, cancellationToken).ConfigureAwait(false), sha);
+            case RepairRecord.AcknowledgedSealGap:
+                // Nothing is written: the record names the later seal's bytes as the check read them.
+                return (null, step.Finding.Gap!.Later.Sha256);
             case RepairRecord.RestoredFromStream:
                 return await PutAsync(bucketName, step.Key, step.Json!, cancellationToken).ConfigureAwait(false);
             case RepairRecord.WroteReconciliationRecord:
