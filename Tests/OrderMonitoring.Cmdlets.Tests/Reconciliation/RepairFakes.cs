@@ -73,10 +73,11 @@ internal sealed class RepairHarness : IDisposable, ICallerIdentity
 
     /// <summary>Repairs <paramref name="findings"/>, confirming every step; <paramref name="checkFindings"/> default to the same findings.</summary>
     public async Task<(List<AuditRepair> Repairs, RecordingReporter Reporter)> RepairAsync(IReadOnlyList<CheckedFinding> findings, bool restoreTampered = true,
-        IReadOnlyList<CheckedFinding>? checkFindings = null)
+        IReadOnlyList<CheckedFinding>? checkFindings = null, bool acknowledgeSealGap = false)
     {
         var reporter = new RecordingReporter();
-        await Repairer().RepairAllAsync(Stack, new RepairRequest(findings, checkFindings ?? findings, restoreTampered), (_, _) => Task.FromResult(true), reporter, default);
+        await Repairer().RepairAllAsync(Stack, new RepairRequest(findings, checkFindings ?? findings, restoreTampered, acknowledgeSealGap), (_, _) => Task.FromResult(true),
+            reporter, default);
         return (reporter.Output.OfType<AuditRepair>().ToList(), reporter);
     }
 
