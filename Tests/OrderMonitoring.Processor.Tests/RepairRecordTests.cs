@@ -46,6 +46,24 @@ public sealed class RepairRecordTests
         Assert.Equal(DigestSignatureCheck.Unsigned, verifier.CheckSignature(RepairRecord.Parse(Sample.ToJson(), "test")));
     }
 
+    [Fact]
+    public void An_acknowledged_seal_gap_reads_back_with_both_seals_and_its_id_follows_the_earlier_seal()
+    {
+        var acknowledgement = Sample with
+        {
+            Finding = "DigestMissing", Key = "seals/", DigestKey = "seals/2026-03-01/20260301T120000Z.json", DigestedSha256 = new string('d', 64),
+            Action = RepairRecord.AcknowledgedSealGap, Source = "2026-03-01 12:00:00Z to 2026-03-01 15:00:00Z",
+            WrittenKey = "seals/2026-03-01/20260301T150000Z.json", WrittenVersionId = null, WrittenSha256 = new string('e', 64),
+        };
+
+        var read = RepairRecord.Parse(acknowledgement.ToJson(), "test");
+
+        Assert.Equal((RepairRecord.AcknowledgedSealGap, "seals/2026-03-01/20260301T120000Z.json", "seals/2026-03-01/20260301T150000Z.json", null),
+            (read.Action, read.DigestKey, read.WrittenKey, read.WrittenVersionId));
+        Assert.Equal(acknowledgement.ToJson(), read.ToJson());
+        Assert.NotEqual(acknowledgement.Id, (acknowledgement with { DigestedSha256 = new string('f', 64) }).Id);
+    }
+
     [Theory]
     [InlineData("[]")]
     [InlineData("{\"schemaVersion\":\"1\"}")]
