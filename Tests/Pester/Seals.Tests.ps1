@@ -333,4 +333,72 @@ Describe 'What a seal closes' {
             Get-FindingLine $after | Should -Be (@(Get-FindingLine $Truncated) + "DigestMissing  $($linked.Key)" | Sort-Object)
         }
     }
+
+    Context 'a gap in the seals a person acknowledges' {
+        BeforeAll {
+            $script:Gap = @{ Environment = 'seal5' } + $Aws
+            $digestKey = New-TestSigningKey -Factory $Factory
+            $repairKey = New-TestSigningKey -Factory $Factory
+            $script:GapBucket = (New-OrderMonitoringStack @Gap -ProcessorTrigger External -DigestSigningKeyArn $digestKey -RepairSigningKeyArn $repairKey -Confirm:$false -WarningAction SilentlyContinue).AuditBucketName
+            Enable-BucketVersioning -Factory $Factory -BucketName $GapBucket
+            $file = Join-Path $TestDrive 'gap.json'
+            Write-OneOrderEventFile $file 'ORD-GAP-1' '950000000000000000001'
+            $null = Invoke-OrderEventProcessor @Gap -Path $file
+            # A gap needs time moto has no clock for: a seal the schedule wrote three hours ago (signed with the digest
+            # key through KMS, as the function signs), then none until now. The module's seal links it as previous.
+            $sealedAt = [DateTimeOffset]::new([DateTime]::UtcNow.AddHours(-3).Ticks - [DateTime]::UtcNow.Ticks % [TimeSpan]::TicksPerSecond, [TimeSpan]::Zero)
+            $old = [Activator]::CreateInstance($SealDocument)
+            $old.Environment = 'seal5'
+            $old.SealedAt = $sealedAt
+            $old.NextSealBy = $sealedAt.AddMinutes(75)
+            $kms = $Factory.CreateKms([timespan]::FromSeconds(30))
+            $sign = [Amazon.KeyManagementService.Model.SignRequest]@{
+                KeyId = $digestKey; Message = [IO.MemoryStream]::new($old.SigningMessage())
+                MessageType = [Amazon.KeyManagementService.MessageType]::RAW; SigningAlgorithm = [Amazon.KeyManagementService.SigningAlgorithmSpec]::ECDSA_SHA_256
+            }
+            $signature = [Convert]::ToBase64String($kms.SignAsync($sign).GetAwaiter().GetResult().Signature.ToArray())
+            $kms.Dispose()
+            $signatureType = $SealDocument.Assembly.GetType('OrderMonitoring.Processor.Digests.DigestSignature', $true)
+            $old.Signature = [Activator]::CreateInstance($signatureType, @($digestKey, 'ECDSA_SHA_256', $signature))
+            $null = $S3.PutObjectAsync([Amazon.S3.Model.PutObjectRequest]@{ BucketName = $GapBucket; Key = $old.Key; ContentBody = $old.ToJson() }).GetAwaiter().GetResult()
+            $script:OldSeal = $old.Key
+            $script:NewSeal = Invoke-OrderEventProcessor @Gap -Seal
+            $script:WithGap = Test-OrderAuditLog @Gap
+            # The order was processed from a file (never in the table: EarlierTable) and moto's bucket lacks the stack's policy (BucketUnprotected).
+            $script:SealFindings = { param($check) @($check.Findings | Where-Object { $_.Kind -notin 'EarlierTable', 'BucketUnprotected' }) }
+        }
+
+        It 'reports the gap between the two seals as DigestMissing on seals/' {
+            $NewSeal.Previous | Should -Be $OldSeal
+            $gap = & $SealFindings $WithGap
+            $gap | Should -HaveCount 1
+            "$($gap[0].Kind) $($gap[0].Key)" | Should -Be 'DigestMissing seals/'
+            $gap[0].Detail | Should -BeLike "no seal between * ($OldSeal) and * ($($NewSeal.Key))*"
+        }
+
+        It 'is never acknowledged by a repair without -AcknowledgeSealGap, even unattended with -Confirm:$false' {
+            $repairs = @(& $SealFindings $WithGap | Repair-OrderAuditLog @Gap -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue)
+
+            $repairs | Should -BeNullOrEmpty
+            @($warnings | Where-Object { "$_" -like '*-AcknowledgeSealGap*' }) | Should -HaveCount 1
+            Get-BucketKeys $GapBucket 'repairs/' | Should -BeNullOrEmpty
+        }
+
+        It 'writes a signed AcknowledgedSealGap record with -AcknowledgeSealGap, after which the gap is no longer reported; again writes nothing' {
+            $repairs = @(& $SealFindings $WithGap | Repair-OrderAuditLog @Gap -AcknowledgeSealGap -Confirm:$false)
+
+            $repairs | Should -HaveCount 1
+            ($repairs[0].Action, $repairs[0].Key) | Should -Be @('AcknowledgedSealGap', $NewSeal.Key)
+            $record = Read-JsonObject $GapBucket $repairs[0].RepairRecordKey
+            ($record.digestKey, $record.writtenKey, $record.action) | Should -Be @($OldSeal, $NewSeal.Key, 'AcknowledgedSealGap')
+            $record.signature | Should -Not -BeNullOrEmpty
+            $verbose = Test-OrderAuditLog @Gap -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+            $after = Test-OrderAuditLog @Gap
+            & $SealFindings $after | Should -BeNullOrEmpty
+            @($verbose | Where-Object { $_.Message -like "The gap in the seals from $OldSeal to $($NewSeal.Key) * was acknowledged by * at *" }) | Should -HaveCount 1
+            # The same finding again: the repair checks first, the gap no longer holds, nothing is written.
+            @(& $SealFindings $WithGap | Repair-OrderAuditLog @Gap -AcknowledgeSealGap -Confirm:$false) | Should -BeNullOrEmpty
+            Get-BucketKeys $GapBucket 'repairs/' | Should -HaveCount 1
+        }
+    }
 }

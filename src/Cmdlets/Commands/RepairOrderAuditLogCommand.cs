@@ -70,7 +70,8 @@ public sealed class RepairOrderAuditLogCommand : OrderCmdlet
 
         var stack = _stack ?? CurrentStack();
         var services = _services ??= new ReconciliationServices(Orders, Time);
-        var orders = ParameterSetName == FindingSet ? _findings.Select(f => f.OrderId).Distinct(StringComparer.Ordinal).ToList()
+        // A trail-wide finding (a seal gap, the bucket's protection) names no order: the check reports it whatever orders it reads.
+        var orders = ParameterSetName == FindingSet ? _findings.Select(f => f.OrderId).Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToList()
             : _orderIds.Count == 0 ? null : _orderIds;
         Guard(() => RunAsync((target, action) => ShouldProcess(target, action), async (reporter, confirm, token) =>
         {
