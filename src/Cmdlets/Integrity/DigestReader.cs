@@ -1,6 +1,7 @@
 using System.Text;
 using OrderMonitoring.Aws;
 using OrderMonitoring.Processor.Digests;
+using StoredDigest = OrderMonitoring.Cmdlets.Integrity.VersionedRead<OrderMonitoring.Processor.Digests.DigestDocument>;
 
 namespace OrderMonitoring.Cmdlets.Integrity;
 
@@ -68,10 +69,7 @@ internal sealed class DigestReader(IVersionedObjects store, DigestVerifier verif
             var (document, sha, signature, problem) = await ReadOneAsync(bucketName, key, versionId, cancellationToken).ConfigureAwait(false);
             return new VersionRead<DigestDocument>(document, sha, signature, problem);
         }, "digest").ConfigureAwait(false);
-        return new StoredDigest(key, read.Document, read.Sha256, read.Signature)
-        {
-            Deleted = read.Deleted, Gone = read.Gone, CurrentSha256 = read.CurrentSha256, Problem = read.Problem, FirstWritten = read.FirstWritten,
-        };
+        return read;
     }
 
     private async Task<(DigestDocument? Document, string? Sha256, DigestSignatureCheck Signature, string? Problem)> ReadOneAsync(string bucketName, string key,

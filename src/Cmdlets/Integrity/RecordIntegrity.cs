@@ -1,6 +1,7 @@
 using OrderMonitoring.Aws;
 using OrderMonitoring.Processor.Audit;
 using OrderMonitoring.Processor.Digests;
+using StoredDigest = OrderMonitoring.Cmdlets.Integrity.VersionedRead<OrderMonitoring.Processor.Digests.DigestDocument>;
 
 namespace OrderMonitoring.Cmdlets.Integrity;
 

@@ -1,5 +1,6 @@
 using OrderMonitoring.Processor.Audit;
 using OrderMonitoring.Processor.Digests;
+using StoredDigest = OrderMonitoring.Cmdlets.Integrity.VersionedRead<OrderMonitoring.Processor.Digests.DigestDocument>;
 
 namespace OrderMonitoring.Cmdlets.Integrity;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using OrderMonitoring.Processor.Audit;
 using OrderMonitoring.Processor.Digests;
 using StoredSeal = OrderMonitoring.Cmdlets.Integrity.VersionedRead<OrderMonitoring.Processor.Digests.SealDocument>;
+using StoredDigest = OrderMonitoring.Cmdlets.Integrity.VersionedRead<OrderMonitoring.Processor.Digests.DigestDocument>;
 
 namespace OrderMonitoring.Cmdlets.Integrity;
 
