@@ -19,7 +19,6 @@ namespace OrderMonitoring.Benchmarks;
 internal static class OrdersBenchmark
 {
     private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(3);
-    private static readonly BasicAWSCredentials Credentials = new("test", "test");
 
     public static async Task<int> RunAsync()
     {
@@ -45,7 +44,7 @@ internal static class OrdersBenchmark
         const int Count = 10_000;
         const int SingleSample = 1_000;
         using var endpoint = new FakeAwsEndpoint(Latency);
-        using var dynamoDb = new AmazonDynamoDBClient(Credentials, new AmazonDynamoDBConfig { ServiceURL = endpoint.Url, AuthenticationRegion = "us-east-1" });
+        using var dynamoDb = BenchClients.DynamoDb(endpoint);
         var events = new OrderGenerator(new Random(1)).Generate(Count, 10, DateTimeOffset.UtcNow);
         var writer = new OrderEventWriter(new DynamoDbOrderTable(dynamoDb));
         Written(await writer.WriteAsync("orders", events.Take(100).ToList(), NullOperationReporter.Instance, default)); // warm-up
@@ -82,7 +81,7 @@ internal static class OrdersBenchmark
     private static async Task<bool> AuditLogAsync()
     {
         using var endpoint = new FakeAwsEndpoint(Latency);
-        using var s3 = new AmazonS3Client(Credentials, new AmazonS3Config { ServiceURL = endpoint.Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        using var s3 = BenchClients.S3(endpoint);
         var reader = new AuditLogReader(new S3AuditObjectStore(s3), new NoTable());
         for (var i = 0; i < 20; i++)
         {

@@ -18,7 +18,6 @@ namespace OrderMonitoring.Benchmarks;
 internal static class ReconciliationBenchmark
 {
     private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(3);
-    private static readonly BasicAWSCredentials Credentials = new("test", "test");
 
     public static async Task<int> RunAsync()
     {
@@ -44,7 +43,7 @@ internal static class ReconciliationBenchmark
             for (var i = 0; i < 3; i++)
             {
                 var timestamp = (1_767_225_600_000L + i).ToString(CultureInfo.InvariantCulture);
-                var item = new TableItem(orderId, timestamp, Item(orderId, timestamp));
+                var item = new TableItem(orderId, timestamp, BenchClients.OrderItem(orderId, timestamp, withLineItems: true));
                 endpoint.Table!.Add(orderId, timestamp, item.ItemJson);
                 var sequence = (100_000_000_000_000_000L + o * 3L + i).ToString(CultureInfo.InvariantCulture);
                 var record = new AuditRecord
@@ -56,8 +55,8 @@ internal static class ReconciliationBenchmark
             }
         }
 
-        using var dynamoDb = new AmazonDynamoDBClient(Credentials, new AmazonDynamoDBConfig { ServiceURL = endpoint.Url, AuthenticationRegion = "us-east-1" });
-        using var s3 = new AmazonS3Client(Credentials, new AmazonS3Config { ServiceURL = endpoint.Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        using var dynamoDb = BenchClients.DynamoDb(endpoint);
+        using var s3 = BenchClients.S3(endpoint);
         var checker = new AuditLogChecker(new DynamoDbOrderItemSource(dynamoDb), new S3AuditVersionStore(s3), new CheckOptions(), TimeProvider.System);
         GC.Collect();
         var process = Process.GetCurrentProcess();
@@ -83,12 +82,4 @@ internal static class ReconciliationBenchmark
     }
 
 
-    private static string Item(string orderId, string timestamp) => new JsonObject
-    {
-        ["orderId"] = new JsonObject { ["S"] = orderId },
-        ["timestamp"] = new JsonObject { ["N"] = timestamp },
-        ["status"] = new JsonObject { ["S"] = "PENDING" },
-        ["amount"] = new JsonObject { ["N"] = "123.45" },
-        ["items"] = new JsonObject { ["L"] = new JsonArray(new JsonObject { ["M"] = new JsonObject { ["sku"] = new JsonObject { ["S"] = "SKU-1" } } }) },
-    }.ToJsonString();
 }

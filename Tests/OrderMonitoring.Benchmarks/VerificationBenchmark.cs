@@ -26,7 +26,6 @@ internal static class VerificationBenchmark
     private const int ItemsPerOrder = 3;
     private const int BatchSize = 500;
     private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(3);
-    private static readonly BasicAWSCredentials Credentials = new("test", "test");
     private static readonly DateTime FirstDay = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     public static async Task<int> RunAsync()
@@ -82,7 +81,7 @@ internal static class VerificationBenchmark
             endpoint.PutObject("orders/ORD-" + i.ToString("D6", CultureInfo.InvariantCulture) + "/k.json", body);
         }
 
-        using var s3 = new AmazonS3Client(Credentials, new AmazonS3Config { ServiceURL = endpoint.Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        using var s3 = BenchClients.S3(endpoint);
         var store = new S3AuditVersionStore(s3);
         using var http = new HttpClient();
         foreach (var (name, get) in new (string, Func<int, Task>)[]
@@ -119,7 +118,7 @@ internal static class VerificationBenchmark
                 for (var i = 0; i < ItemsPerOrder; i++)
                 {
                     var timestamp = (new DateTimeOffset(written).ToUnixTimeMilliseconds() + i).ToString(CultureInfo.InvariantCulture);
-                    var item = new TableItem(orderId, timestamp, Item(orderId, timestamp));
+                    var item = new TableItem(orderId, timestamp, BenchClients.OrderItem(orderId, timestamp, withLineItems: false));
                     endpoint.Table!.Add(orderId, timestamp, item.ItemJson);
                     var sequence = (100_000_000_000_000_000L + (o * (long)ItemsPerOrder) + i).ToString(CultureInfo.InvariantCulture);
                     var json = new AuditRecord
@@ -136,8 +135,8 @@ internal static class VerificationBenchmark
             chain.Flush();
         }
 
-        using var dynamoDb = new AmazonDynamoDBClient(Credentials, new AmazonDynamoDBConfig { ServiceURL = endpoint.Url, AuthenticationRegion = "us-east-1" });
-        using var s3 = new AmazonS3Client(Credentials, new AmazonS3Config { ServiceURL = endpoint.Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        using var dynamoDb = BenchClients.DynamoDb(endpoint);
+        using var s3 = BenchClients.S3(endpoint);
         var store = new S3AuditVersionStore(s3);
         var keys = new VerificationKeys(new DigestVerifier(key.ExportSubjectPublicKeyInfo()), null);
         DateTimeOffset? since = periodDays is null ? null : new DateTimeOffset(FirstDay.AddDays(2));
@@ -185,13 +184,6 @@ internal static class VerificationBenchmark
         return (outcome.AuditObjects, stopwatch.Elapsed.TotalSeconds);
     }
 
-    private static string Item(string orderId, string timestamp) => new JsonObject
-    {
-        ["orderId"] = new JsonObject { ["S"] = orderId },
-        ["timestamp"] = new JsonObject { ["N"] = timestamp },
-        ["status"] = new JsonObject { ["S"] = "PENDING" },
-        ["amount"] = new JsonObject { ["N"] = "123.45" },
-    }.ToJsonString();
 
     /// <summary>One day's chain of signed digests, a digest per batch, each naming the one before.</summary>
     private sealed class DigestChainWriter(ECDsa key, DateTime written, FakeAwsEndpoint endpoint)
